@@ -1,0 +1,44 @@
+# daigang — two commands on a fresh machine:
+#   make run    virtualenv, install, migrate, demo data, serve http://127.0.0.1:8000
+#   make test   install what tests need (Debian's chromium included), run the whole suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install chromium lock bench serve
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+serve: install
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+# Debian's chromium for the real-browser tests (never a downloaded browser build).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Record exactly what was installed, for CI and for the next person.
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+bench: install
+	$(BIN)/python -m bench

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daigang.core.phones import phone_mask
+
+VERIFICATION_VALID_FOR = dt.timedelta(days=183)  # "lapses after 6 months"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(phone=phone, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(phone, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone logs in with a mainland mobile number. Moderators are Django staff."""
+
+    phone = models.CharField(_("手机号"), max_length=11, unique=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    is_staff = models.BooleanField(_("审核员"), default=False)
+    is_active = models.BooleanField(_("有效"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return f"{self.name or _('用户')} {self.masked_phone}"
+
+    @property
+    def masked_phone(self) -> str:
+        return phone_mask(self.phone)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and self.is_staff
+
+
+class PhoneCode(models.Model):
+    """One SMS code sent to one number. Only a salted hash of the code is stored."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("企业")
+        AGENCY = "agency", _("劳务派遣·人力资源服务机构")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        VERIFIED = "verified", _("已认证")
+        REJECTED = "rejected", _("未通过")
+
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("单位类型"), max_length=10, choices=Kind.choices)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    address = models.CharField(_("地址"), max_length=200)
+    description = models.TextField(_("单位简介"), blank=True)
+    status = models.CharField(
+        _("认证状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    verified_at = models.DateTimeField(_("认证时间"), null=True, blank=True)
+    verified_until = models.DateTimeField(_("认证有效期至"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    rejection_reason = models.TextField(_("驳回原因"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("用人单位")
+        verbose_name_plural = _("用人单位")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_verified(self, now: dt.datetime | None = None) -> bool:
+        """Verified and not lapsed: only such organisations may publish jobs or go live."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.VERIFIED
+            and self.verified_until is not None
+            and self.verified_until > now
+        )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("管理员")
+        HR = "hr", _("招聘专员")
+        ANCHOR = "anchor", _("主播")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Uploads kept outside MEDIA_ROOT and STATIC_ROOT; no URL serves them directly.
+
+    The location is read from settings on every use so tests can point it elsewhere.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+private_storage = PrivateStorage()
+
+
+def _document_path(instance: OrganisationDocument, filename: str) -> str:
+    ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
+        instance.content_type, "bin"
+    )
+    return f"org-docs/{instance.organisation_id}/{instance.kind}-{instance.sha256[:16]}.{ext}"
+
+
+class OrganisationDocument(models.Model):
+    class Kind(models.TextChoices):
+        BUSINESS_LICENCE = "business_licence", _("营业执照")
+        HR_SERVICE_LICENCE = "hr_service_licence", _("人力资源服务许可证")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("证件类型"), max_length=20, choices=Kind.choices)
+    file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证件")
+        verbose_name_plural = _("证件")
+        ordering = ["kind", "-uploaded_at"]

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daigang.accounts.models import Organisation
+
+
+class WageUnit(models.TextChoices):
+    HOUR = "hour", _("元/小时")
+    DAY = "day", _("元/天")
+    MONTH = "month", _("元/月")
+    PIECE = "piece", _("元/件")
+
+
+class PaySchedule(models.TextChoices):
+    MONTHLY = "monthly", _("月结")
+    HALF_MONTHLY = "half_monthly", _("半月结")
+    WEEKLY = "weekly", _("周结")
+    DAILY = "daily", _("日结")
+    ON_COMPLETION = "on_completion", _("完工结")
+
+
+class Shift(models.TextChoices):
+    DAY_ONLY = "day_only", _("长白班")
+    TWO_SHIFTS = "two_shifts", _("两班倒")
+    THREE_SHIFTS = "three_shifts", _("三班倒")
+    NIGHT = "night", _("长夜班")
+    FLEXIBLE = "flexible", _("弹性排班")
+
+
+class Board(models.TextChoices):
+    ROOM_AND_BOARD = "room_and_board", _("包吃住")
+    LODGING = "lodging", _("包住")
+    MEALS = "meals", _("包吃")
+    MEAL_ALLOWANCE = "meal_allowance", _("餐补")
+    NONE = "none", _("不提供")
+
+
+class Job(models.Model):
+    """A job post. Wages are integer fen (分) with a unit, never floats."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("招聘中")
+        CLOSED = "closed", _("已关闭")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="jobs")
+    title = models.CharField(_("岗位名称"), max_length=60)
+    kind_of_work = models.CharField(_("工种"), max_length=30)
+    headcount = models.PositiveIntegerField(_("招聘人数"))
+    wage_min_fen = models.PositiveIntegerField(_("最低工价（分）"))
+    wage_max_fen = models.PositiveIntegerField(_("最高工价（分）"))
+    wage_unit = models.CharField(_("工价单位"), max_length=10, choices=WageUnit.choices)
+    pay_schedule = models.CharField(_("结算方式"), max_length=20, choices=PaySchedule.choices)
+    shift = models.CharField(_("班次"), max_length=20, choices=Shift.choices)
+    board = models.CharField(_("食宿"), max_length=20, choices=Board.choices)
+    couple_rooms = models.BooleanField(_("夫妻间"), default=False)
+    assembly_line = models.BooleanField(_("流水线"), default=False)
+    age_min = models.PositiveSmallIntegerField(_("最低年龄"), default=18)
+    age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=50)
+    province = models.CharField(_("省"), max_length=20)
+    city = models.CharField(_("市"), max_length=20, db_index=True)
+    district = models.CharField(_("区县"), max_length=20, blank=True)
+    address = models.CharField(_("详细地址"), max_length=200, blank=True)
+    benefits = models.JSONField(_("福利"), default=list, blank=True)
+    description = models.TextField(_("岗位描述"))
+    valid_until = models.DateField(_("有效期至"))
+    is_flexible = models.BooleanField(_("零工/灵活用工"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Space-separated jieba tokens of title, kind of work, place, benefits and description.
+    search_text = models.TextField(editable=False, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wage_min_fen__lte=models.F("wage_max_fen")),
+                name="job_wage_min_le_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_min__lte=models.F("age_max")),
+                name="job_age_min_le_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        """Published and not past its date: a job past valid_until is closed for everyone."""
+        today = today or timezone.localdate()
+        return self.status == self.Status.PUBLISHED and self.valid_until >= today
