@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("daigang.accounts.urls")),
+    path("live/", include("daigang.live.urls")),
+    path("stream/", include("daigang.streaming.urls")),
     path("", include("daigang.jobs.urls")),
 ]
