@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "daigang.jobs",
     "daigang.live",
     "daigang.streaming",
+    "daigang.hiring",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("daigang.accounts.urls")),
     path("live/", include("daigang.live.urls")),
     path("stream/", include("daigang.streaming.urls")),
+    path("", include("daigang.hiring.urls")),
     path("", include("daigang.jobs.urls")),
 ]
