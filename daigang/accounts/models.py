@@ -10,9 +10,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daigang.accounts.uscc import validate_uscc
 from daigang.core.phones import phone_mask
 
 VERIFICATION_VALID_FOR = dt.timedelta(days=183)  # "lapses after 6 months"
+# A verified organisation may ask for renewal this long before it lapses. Earlier would take
+# it off the air for nothing: a renewal request puts it back to pending.
+RENEWAL_WINDOW = dt.timedelta(days=30)
+PHONE_CODE_VALID_FOR = dt.timedelta(minutes=5)
+PHONE_CODE_MAX_ATTEMPTS = 5
 
 
 class UserManager(BaseUserManager["User"]):
@@ -76,6 +82,23 @@ class PhoneCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["phone", "created_at"])]
 
+    def is_expired(self, now: dt.datetime) -> bool:
+        return now >= self.expires_at
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, PHONE_CODE_MAX_ATTEMPTS - self.attempts)
+
+
+class PhoneCodeLock(models.Model):
+    """One row per number, locked while deciding whether another code may be sent.
+
+    Two concurrent requests for the same number would otherwise both see "no code in the last
+    60 s" and both send one (PostgreSQL runs them side by side; SQLite queues them anyway).
+    """
+
+    phone = models.CharField(max_length=11, unique=True)
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -89,7 +112,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=100)
     kind = models.CharField(_("单位类型"), max_length=10, choices=Kind.choices)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
     contact_name = models.CharField(_("联系人"), max_length=50)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
     address = models.CharField(_("地址"), max_length=200)
@@ -107,8 +132,11 @@ class Organisation(models.Model):
         related_name="+",
         verbose_name=_("审核人"),
     )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     rejection_reason = models.TextField(_("驳回原因"), blank=True)
-    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # When it last went (back) to pending: moderators review the oldest submission first.
+    submitted_at = models.DateTimeField(_("提交审核时间"), default=timezone.now, db_index=True)
 
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
@@ -130,6 +158,30 @@ class Organisation(models.Model):
             and self.verified_until is not None
             and self.verified_until > now
         )
+
+    def is_lapsed(self, now: dt.datetime | None = None) -> bool:
+        """Was verified, but the six months are over: must be renewed."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.VERIFIED
+            and self.verified_until is not None
+            and self.verified_until <= now
+        )
+
+    def renewal_open(self, now: dt.datetime | None = None) -> bool:
+        """May the owner ask for (re)verification now?"""
+        now = now or timezone.now()
+        if self.status == self.Status.REJECTED:
+            return True
+        if self.status == self.Status.VERIFIED:
+            return self.verified_until is None or self.verified_until - now <= RENEWAL_WINDOW
+        return False
+
+    def status_label(self, now: dt.datetime | None = None) -> str:
+        """The status as people read it: a lapsed verification is not "verified"."""
+        if self.is_lapsed(now):
+            return str(_("认证已过期"))
+        return str(self.get_status_display())
 
 
 class Membership(models.Model):
@@ -172,6 +224,11 @@ class PrivateStorage(FileSystemStorage):
     @property  # type: ignore[override]
     def location(self) -> str:
         return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        # Without this the files would get MEDIA_URL links; they are served only by the
+        # access-checked view accounts:document_file.
+        raise ValueError("private files have no public URL; link to accounts:document_file")
 
 
 private_storage = PrivateStorage()

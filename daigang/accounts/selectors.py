@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Membership, Organisation, OrganisationDocument, User
 
 
 def organisation_for_member(
@@ -31,3 +34,90 @@ def organisations_of_member(*, user: User) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     return list(Organisation.objects.filter(memberships__user=user).order_by("name"))
+
+
+def memberships_of_user(*, user: User) -> list[Membership]:
+    """The user's memberships with their organisations, for "我的单位"."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def membership_of(*, user: User, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+_ROLE_ORDER = {Membership.Role.OWNER: 0, Membership.Role.HR: 1, Membership.Role.ANCHOR: 2}
+
+
+def organisation_members(*, organisation: Organisation) -> list[Membership]:
+    """Owners first, then HR, then anchors; each by when they joined."""
+    members = organisation.memberships.select_related("user").order_by("created_at", "id")
+    return sorted(members, key=lambda member: _ROLE_ORDER.get(member.role, 9))
+
+
+def organisation_documents_current(*, organisation: Organisation) -> list[OrganisationDocument]:
+    """The newest document of each kind: what a moderator reviews."""
+    current: dict[str, OrganisationDocument] = {}
+    for document in organisation.documents.order_by("kind", "-uploaded_at", "-id"):
+        current.setdefault(document.kind, document)
+    return list(current.values())
+
+
+def _moderator_check(user: User) -> None:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    organisation: Organisation
+    documents: list[OrganisationDocument]
+
+
+def organisations_pending_review(*, user: User) -> list[PendingReview]:
+    """Pending organisations, oldest submission first, each with its current documents.
+    Moderators only. Two queries however many are pending."""
+    _moderator_check(user)
+    organisations = (
+        Organisation.objects.filter(status=Organisation.Status.PENDING)
+        .order_by("submitted_at", "id")
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=OrganisationDocument.objects.order_by("kind", "-uploaded_at", "-id"),
+            )
+        )
+    )
+    pending = []
+    for organisation in organisations:
+        current: dict[str, OrganisationDocument] = {}
+        for document in organisation.documents.all():
+            current.setdefault(document.kind, document)
+        pending.append(PendingReview(organisation=organisation, documents=list(current.values())))
+    return pending
+
+
+def organisation_for_moderator(*, user: User, organisation_id: int) -> Organisation:
+    """Any organisation, for a moderator; 404 for everyone else."""
+    _moderator_check(user)
+    return get_object_or_404(Organisation, pk=organisation_id)
+
+
+def document_for_viewer(*, user: User, document_id: int) -> OrganisationDocument:
+    """A licence document for its organisation's members and for moderators; 404 otherwise
+    (an outsider cannot even learn that the document exists)."""
+    if not user.is_authenticated:
+        raise Http404
+    document = get_object_or_404(
+        OrganisationDocument.objects.select_related("organisation"), pk=document_id
+    )
+    if not (user.is_active and user.is_staff):
+        organisation_for_member(user=user, organisation_id=document.organisation_id)
+    return document

@@ -1,0 +1,204 @@
+"""Forms only parse and check input; the services decide."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from daigang.accounts.models import Membership, Organisation, OrganisationDocument
+from daigang.accounts.uploads import document_upload_check
+from daigang.accounts.uscc import uscc_normalize, validate_uscc
+from daigang.core.phones import phone_normalize
+
+# Mobile, landline with area code (optional extension), or a 400 service number.
+_CONTACT_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
+_ACCEPT = "image/jpeg,image/png,application/pdf"
+
+
+class _Form(forms.Form):
+    """No ":" after labels; Chinese labels read better without it."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PhoneForm(_Form):
+    phone = forms.CharField(
+        label=_lazy("手机号"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "tel",
+                "autocomplete": "tel",
+                "placeholder": _lazy("11位手机号"),
+                "autofocus": True,
+            }
+        ),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        return phone_normalize(self.cleaned_data["phone"])
+
+
+class CodeForm(_Form):
+    phone = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_lazy("验证码"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"\d{6}",
+                "placeholder": _lazy("6位数字"),
+                "autofocus": True,
+            }
+        ),
+    )
+    name = forms.CharField(
+        label=_lazy("姓名（选填）"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        return phone_normalize(self.cleaned_data["phone"])
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError(_("请输入短信中的6位数字验证码"))
+        return code
+
+
+def _licence_field(label: str, required: bool) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=required,
+        help_text=_lazy("JPG、PNG 或 PDF，不超过 10 MB；可直接拍照"),
+        widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),
+    )
+
+
+def _checked_file(file):  # type: ignore[no-untyped-def]
+    if file:
+        document_upload_check(file=file)
+    return file
+
+
+class OrganisationDetailsForm(_Form):
+    name = forms.CharField(label=_lazy("单位名称（与营业执照一致）"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_lazy("单位类型"), choices=Organisation.Kind.choices, widget=forms.RadioSelect
+    )
+    uscc = forms.CharField(
+        label=_lazy("统一社会信用代码"),
+        max_length=40,
+        help_text=_lazy("18位，见营业执照"),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    contact_name = forms.CharField(label=_lazy("联系人"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_lazy("联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    address = forms.CharField(label=_lazy("地址"), max_length=200)
+    description = forms.CharField(
+        label=_lazy("单位简介（选填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_uscc(self) -> str:
+        uscc = uscc_normalize(self.cleaned_data["uscc"])
+        validate_uscc(uscc)
+        return uscc
+
+    def clean_contact_phone(self) -> str:
+        phone = re.sub(r"[\s()（）]", "", self.cleaned_data["contact_phone"])
+        phone = phone.removeprefix("+86")
+        if not _CONTACT_PHONE_RE.match(phone):
+            raise ValidationError(
+                _("请填写手机号或带区号的固定电话，如 13800000000 或 0591-87654321")
+            )
+        return phone
+
+
+class OrganisationRegisterForm(OrganisationDetailsForm):
+    business_licence = _licence_field(_lazy("营业执照"), required=True)
+    hr_service_licence = _licence_field(
+        _lazy("人力资源服务许可证（劳务派遣·人力资源服务机构必填）"), required=False
+    )
+
+    def clean_business_licence(self):  # type: ignore[no-untyped-def]
+        return _checked_file(self.cleaned_data["business_licence"])
+
+    def clean_hr_service_licence(self):  # type: ignore[no-untyped-def]
+        return _checked_file(self.cleaned_data.get("hr_service_licence"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Organisation.Kind.AGENCY
+            and not cleaned.get("hr_service_licence")
+            and "hr_service_licence" not in self.errors
+        ):
+            self.add_error(
+                "hr_service_licence",
+                _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
+            )
+        return cleaned
+
+
+class OrganisationEditForm(OrganisationDetailsForm):
+    def __init__(self, *args, legal_locked: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if legal_locked:
+            # Verified: what the moderator checked cannot be changed here.
+            for field in ("name", "kind", "uscc"):
+                self.fields[field].disabled = True
+
+
+class DocumentForm(_Form):
+    kind = forms.ChoiceField(label=_lazy("证件类型"), choices=OrganisationDocument.Kind.choices)
+    file = _licence_field(_lazy("文件"), required=True)
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        return _checked_file(self.cleaned_data["file"])
+
+
+class MemberAddForm(_Form):
+    phone = forms.CharField(
+        label=_lazy("成员手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": _lazy("11位手机号")}),
+    )
+    role = forms.ChoiceField(
+        label=_lazy("角色"),
+        choices=[
+            (Membership.Role.HR.value, Membership.Role.HR.label),
+            (Membership.Role.ANCHOR.value, Membership.Role.ANCHOR.label),
+        ],
+    )
+
+    def clean_phone(self) -> str:
+        return phone_normalize(self.cleaned_data["phone"])
+
+
+class RejectForm(_Form):
+    reason = forms.CharField(
+        label=_lazy("驳回原因（单位会看到）"),
+        max_length=500,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _lazy("例如：营业执照照片不清晰，请重新拍摄上传")}
+        ),
+    )

@@ -1,0 +1,50 @@
+"""Who belongs to an organisation, and in which role."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daigang.accounts.errors import OrganisationError
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.services.organisations import organisation_owner_check
+from daigang.accounts.services.phone_codes import user_get_or_create
+from daigang.core.phones import phone_normalize
+
+Role = Membership.Role
+
+
+def membership_add(*, organisation: Organisation, phone: str, role: str, by: User) -> Membership:
+    """The owner adds someone by phone number (creating their account if they have none).
+
+    Adding someone already in the organisation sets their role; adding them again with the
+    same role changes nothing. An owner's role is not changed here.
+    """
+    organisation_owner_check(organisation=organisation, by=by)
+    if role not in Role.values:
+        raise OrganisationError(_("请选择角色"), code="role")
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as exc:
+        raise OrganisationError(exc.messages[0], code="invalid_phone") from exc
+    user = user_get_or_create(phone=phone)
+    membership, created = Membership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role, "created_at": timezone.now()}
+    )
+    if created or membership.role == role:
+        return membership
+    if membership.role == Role.OWNER:
+        raise OrganisationError(_("不能在这里更改管理员的角色"), code="owner_role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """The owner removes an HR or anchor member. Owners cannot be removed here, so an
+    organisation always keeps one."""
+    organisation_owner_check(organisation=membership.organisation, by=by)
+    if membership.role == Role.OWNER:
+        raise OrganisationError(_("不能移除单位管理员"), code="owner_role")
+    Membership.objects.filter(pk=membership.pk).delete()

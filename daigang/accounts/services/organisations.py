@@ -1,0 +1,324 @@
+"""Organisations: registration, licence documents, verification by moderators, renewal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from daigang.accounts.errors import NotAllowed, OrganisationError
+from daigang.accounts.models import (
+    RENEWAL_WINDOW,
+    VERIFICATION_VALID_FOR,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    User,
+)
+from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
+from daigang.accounts.uscc import uscc_normalize, uscc_problem
+
+Kind = Organisation.Kind
+Status = Organisation.Status
+DocKind = OrganisationDocument.Kind
+
+# Fields fixed by the licence: a verified organisation cannot change them without review.
+LEGAL_FIELDS = ("name", "kind", "uscc")
+EDITABLE_FIELDS = (*LEGAL_FIELDS, "contact_name", "contact_phone", "address", "description")
+
+
+def organisation_owner_check(*, organisation: Organisation, by: User) -> None:
+    if not Membership.objects.filter(
+        organisation=organisation, user=by, role=Membership.Role.OWNER
+    ).exists():
+        raise NotAllowed(_("只有单位管理员可以这样做"), code="not_owner")
+
+
+def _moderator_check(by: User) -> None:
+    if not (by.is_active and by.is_staff):
+        raise NotAllowed(_("只有平台审核员可以审核单位"), code="not_moderator")
+
+
+def _uscc_clean(raw: str) -> str:
+    uscc = uscc_normalize(raw)
+    problem = uscc_problem(uscc)
+    if problem is not None:
+        raise OrganisationError(problem.messages[0], code="uscc")
+    return uscc
+
+
+def _upload_checked(file: File) -> CheckedUpload:
+    try:
+        return document_upload_check(file=file)
+    except ValidationError as exc:
+        raise OrganisationError(exc.messages[0], code=exc.code or "upload") from exc
+
+
+def required_document_kinds(kind: str) -> list[str]:
+    """Documents a moderator needs to see: the business licence, and for labour agencies the
+    HR service licence as well."""
+    kinds = [DocKind.BUSINESS_LICENCE.value]
+    if kind == Kind.AGENCY:
+        kinds.append(DocKind.HR_SERVICE_LICENCE.value)
+    return kinds
+
+
+def _missing_documents_check(organisation: Organisation) -> None:
+    present = set(organisation.documents.values_list("kind", flat=True))
+    for kind in required_document_kinds(organisation.kind):
+        if kind not in present:
+            raise OrganisationError(
+                _("缺少%(document)s，请先上传") % {"document": DocKind(kind).label},
+                code="missing_document",
+            )
+
+
+def _document_store(
+    *,
+    organisation: Organisation,
+    kind: str,
+    file: File,
+    checked: CheckedUpload,
+    by: User,
+    now: dt.datetime,
+) -> OrganisationDocument:
+    same = OrganisationDocument.objects.filter(
+        organisation=organisation, kind=kind, sha256=checked.sha256
+    ).first()
+    if same is not None:
+        # The same file again (a retry, or going back to an earlier one): it becomes current.
+        same.uploaded_at = now
+        same.save(update_fields=["uploaded_at"])
+        return same
+    document = OrganisationDocument(
+        organisation=organisation,
+        kind=kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    document.file.save(f"{kind}.{DOCUMENT_TYPES[checked.content_type]}", file, save=False)
+    document.save()
+    return document
+
+
+def organisation_document_add(
+    *,
+    organisation: Organisation,
+    kind: str,
+    file: File,
+    by: User,
+    now: dt.datetime | None = None,
+) -> OrganisationDocument:
+    """Store a licence file (JPEG/PNG/PDF by content, at most UPLOAD_MAX_BYTES) for the
+    organisation. The newest document of a kind is the current one. Owners only."""
+    now = now or timezone.now()
+    if kind not in DocKind.values:
+        raise OrganisationError(_("未知的证件类型"), code="document_kind")
+    organisation_owner_check(organisation=organisation, by=by)
+    checked = _upload_checked(file)
+    return _document_store(
+        organisation=organisation, kind=kind, file=file, checked=checked, by=by, now=now
+    )
+
+
+def organisation_register(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    uscc: str,
+    contact_name: str,
+    contact_phone: str,
+    address: str,
+    business_licence: File,
+    hr_service_licence: File | None = None,
+    description: str = "",
+    now: dt.datetime | None = None,
+) -> Organisation:
+    """Register an organisation for verification; `by` becomes its owner.
+
+    Submitting the same code again by its owner (a double tap, a retry) returns the first
+    registration unchanged.
+    """
+    now = now or timezone.now()
+    uscc = _uscc_clean(uscc)
+    if kind not in Kind.values:
+        raise OrganisationError(_("请选择单位类型"), code="kind")
+    if kind == Kind.AGENCY and hr_service_licence is None:
+        raise OrganisationError(
+            _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"), code="missing_document"
+        )
+    files = {DocKind.BUSINESS_LICENCE.value: business_licence}
+    if hr_service_licence is not None:
+        files[DocKind.HR_SERVICE_LICENCE.value] = hr_service_licence
+    # Check every file before writing anything, so a bad second file leaves nothing behind.
+    checked = {doc_kind: _upload_checked(file) for doc_kind, file in files.items()}
+    try:
+        with transaction.atomic():
+            existing = Organisation.objects.filter(uscc=uscc).first()
+            if existing is None:
+                organisation = Organisation.objects.create(
+                    name=name.strip(),
+                    kind=kind,
+                    uscc=uscc,
+                    contact_name=contact_name.strip(),
+                    contact_phone=contact_phone.strip(),
+                    address=address.strip(),
+                    description=description.strip(),
+                    status=Status.PENDING,
+                    created_at=now,
+                    submitted_at=now,
+                )
+                Membership.objects.create(
+                    organisation=organisation, user=by, role=Membership.Role.OWNER, created_at=now
+                )
+                for doc_kind, file in files.items():
+                    _document_store(
+                        organisation=organisation,
+                        kind=doc_kind,
+                        file=file,
+                        checked=checked[doc_kind],
+                        by=by,
+                        now=now,
+                    )
+                return organisation
+    except IntegrityError:
+        # Registered by a concurrent request between our check and our insert.
+        existing = Organisation.objects.get(uscc=uscc)
+    if Membership.objects.filter(
+        organisation=existing, user=by, role=Membership.Role.OWNER
+    ).exists():
+        return existing
+    raise OrganisationError(
+        _(
+            "该统一社会信用代码已被登记。如果是贵单位，请联系单位管理员在“我的单位”里"
+            "添加您为成员；如有疑问请联系平台客服"
+        ),
+        code="uscc_taken",
+    )
+
+
+def organisation_update(*, organisation: Organisation, by: User, **fields: str) -> Organisation:
+    """Change details. Name, type and code are fixed while verified (they are what the
+    moderator checked); contact details can always change. Owners only."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    organisation_owner_check(organisation=organisation, by=by)
+    if "uscc" in fields:
+        fields["uscc"] = _uscc_clean(fields["uscc"])
+    if "kind" in fields and fields["kind"] not in Kind.values:
+        raise OrganisationError(_("请选择单位类型"), code="kind")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [
+            field
+            for field, value in fields.items()
+            if getattr(organisation, field) != (value.strip() if field != "uscc" else value)
+        ]
+        if organisation.status == Status.VERIFIED and set(changed) & set(LEGAL_FIELDS):
+            raise OrganisationError(
+                _("已认证单位不能修改名称、类型和统一社会信用代码；如有变更请联系平台客服"),
+                code="legal_locked",
+            )
+        if "uscc" in changed and (
+            Organisation.objects.filter(uscc=fields["uscc"]).exclude(pk=organisation.pk).exists()
+        ):
+            raise OrganisationError(_("该统一社会信用代码已被其他单位登记"), code="uscc_taken")
+        for field in changed:
+            value = fields[field]
+            setattr(organisation, field, value.strip() if field != "uscc" else value)
+        if changed:
+            organisation.save(update_fields=changed)
+    return organisation
+
+
+def organisation_renew_request(
+    *, organisation: Organisation, by: User, now: dt.datetime | None = None
+) -> Organisation:
+    """Put the organisation back to pending for a moderator: a rejected one after fixing it,
+    a verified one within RENEWAL_WINDOW of lapsing or after it lapsed. Owners only.
+    Asking again while pending changes nothing."""
+    now = now or timezone.now()
+    organisation_owner_check(organisation=organisation, by=by)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.status == Status.PENDING:
+            return organisation
+        if not organisation.renewal_open(now):
+            opens = organisation.verified_until - RENEWAL_WINDOW
+            raise OrganisationError(
+                _("认证有效期至%(until)s，%(opens)s起可申请重新认证")
+                % {
+                    "until": date_format(timezone.localtime(organisation.verified_until)),
+                    "opens": date_format(timezone.localtime(opens)),
+                },
+                code="renewal_not_open",
+            )
+        _missing_documents_check(organisation)
+        organisation.status = Status.PENDING
+        organisation.submitted_at = now
+        organisation.save(update_fields=["status", "submitted_at"])
+    return organisation
+
+
+def organisation_approve(
+    *, organisation: Organisation, by: User, now: dt.datetime | None = None
+) -> Organisation:
+    """A moderator verifies the organisation for VERIFICATION_VALID_FOR (six months).
+    Approving an already verified organisation changes nothing."""
+    now = now or timezone.now()
+    _moderator_check(by)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.status == Status.VERIFIED:
+            return organisation
+        _missing_documents_check(organisation)
+        organisation.status = Status.VERIFIED
+        organisation.verified_at = now
+        organisation.verified_until = now + VERIFICATION_VALID_FOR
+        organisation.reviewed_by = by
+        organisation.reviewed_at = now
+        organisation.rejection_reason = ""
+        organisation.save(
+            update_fields=[
+                "status",
+                "verified_at",
+                "verified_until",
+                "reviewed_by",
+                "reviewed_at",
+                "rejection_reason",
+            ]
+        )
+    return organisation
+
+
+def organisation_reject(
+    *, organisation: Organisation, by: User, reason: str, now: dt.datetime | None = None
+) -> Organisation:
+    """A moderator rejects (or withdraws verification) with a reason the owner will see."""
+    now = now or timezone.now()
+    _moderator_check(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrganisationError(_("请填写驳回原因，单位会看到它并据此修改"), code="reason_required")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.status == Status.REJECTED and organisation.rejection_reason == reason:
+            return organisation
+        organisation.status = Status.REJECTED
+        organisation.rejection_reason = reason
+        organisation.reviewed_by = by
+        organisation.reviewed_at = now
+        organisation.save(
+            update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
+        )
+    return organisation

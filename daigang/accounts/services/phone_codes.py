@@ -1,0 +1,204 @@
+"""Phone login: SMS codes that expire, are stored hashed, and are rate limited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import secrets
+
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
+from daigang.accounts.models import (
+    PHONE_CODE_MAX_ATTEMPTS,
+    PHONE_CODE_VALID_FOR,
+    PhoneCode,
+    PhoneCodeLock,
+    User,
+)
+from daigang.accounts.sms import SmsSendError, sms_send
+from daigang.core.phones import phone_normalize
+
+PHONE_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
+PHONE_CODE_DAILY_LIMIT = 10
+# Old codes of a number are deleted when it asks for a new one; the daily limit needs one day.
+PHONE_CODE_KEEP_FOR = dt.timedelta(days=2)
+_CODE_RE = re.compile(r"^\d{6}$")
+
+
+def phone_code_hash(*, phone: str, code: str) -> str:
+    """HMAC-SHA256 keyed with SECRET_KEY: a leaked database does not give codes away."""
+    return salted_hmac(
+        "daigang.accounts.phone_code", f"{phone}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _phone_or_error(raw: str) -> str:
+    try:
+        return phone_normalize(raw)
+    except ValidationError as exc:
+        raise PhoneCodeError(exc.messages[0], code="invalid_phone") from exc
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return _("%(n)d秒") % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return _("%(n)d分钟") % {"n": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if minutes == 0:
+        return _("%(h)d小时") % {"h": hours}
+    return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
+
+
+def _throttle_check(*, phone: str, now: dt.datetime) -> None:
+    latest = PhoneCode.objects.filter(phone=phone).order_by("-created_at").first()
+    if latest is not None and now - latest.created_at < PHONE_CODE_RESEND_AFTER:
+        wait = math.ceil((latest.created_at + PHONE_CODE_RESEND_AFTER - now).total_seconds())
+        raise PhoneCodeThrottled(
+            _("获取验证码太频繁，请%(wait)s后再试") % {"wait": _wait_text(wait)},
+            retry_after=wait,
+        )
+    # "Per day" is the local calendar day, as SMS providers count it.
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    sent_today = PhoneCode.objects.filter(phone=phone, created_at__gte=day_start).count()
+    if sent_today >= PHONE_CODE_DAILY_LIMIT:
+        next_day = day_start + dt.timedelta(days=1)
+        wait = math.ceil((next_day - now).total_seconds())
+        raise PhoneCodeThrottled(
+            _("该手机号今天已获取%(limit)d次验证码，达到上限，请%(wait)s后（明天0点起）再试")
+            % {"limit": PHONE_CODE_DAILY_LIMIT, "wait": _wait_text(wait)},
+            retry_after=wait,
+            code="daily_limit",
+        )
+
+
+def phone_code_send(*, phone: str, now: dt.datetime | None = None) -> PhoneCode:
+    """Send a new 6-digit code to `phone`; the newest code replaces any earlier one.
+
+    Raises PhoneCodeError for a number that is not a mainland mobile, PhoneCodeThrottled
+    past one code per 60 s or 10 per day, SmsNotSent if the provider refused (that attempt
+    is not counted).
+    """
+    phone = _phone_or_error(phone)
+    now = now or timezone.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        PhoneCodeLock.objects.get_or_create(phone=phone)
+        PhoneCodeLock.objects.select_for_update().get(phone=phone)
+        _throttle_check(phone=phone, now=now)
+        PhoneCode.objects.filter(phone=phone, created_at__lt=now - PHONE_CODE_KEEP_FOR).delete()
+        phone_code = PhoneCode.objects.create(
+            phone=phone,
+            code_hash=phone_code_hash(phone=phone, code=code),
+            created_at=now,
+            expires_at=now + PHONE_CODE_VALID_FOR,
+        )
+    # Sent after the short transaction so a slow provider never holds the database lock.
+    minutes = int(PHONE_CODE_VALID_FOR.total_seconds() // 60)
+    message = _("您的验证码是 %(code)s，%(minutes)d分钟内有效，请勿告诉他人") % {
+        "code": code,
+        "minutes": minutes,
+    }
+    try:
+        sms_send(phone=phone, message=message)
+    except SmsSendError as exc:
+        phone_code.delete()
+        raise SmsNotSent(_("短信发送失败，请稍后再试"), code="sms_failed") from exc
+    except Exception:
+        phone_code.delete()
+        raise
+    return phone_code
+
+
+def user_get_or_create(*, phone: str) -> User:
+    """The user with this (normalised) phone number, created as a job seeker if new."""
+    try:
+        return User.objects.get(phone=phone)
+    except User.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(phone)
+    except IntegrityError:
+        # Two first logins of the same number at once: the other one created the user.
+        return User.objects.get(phone=phone)
+
+
+def phone_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) -> User:
+    """Check `code` against the newest code sent to `phone`; return the user (created if new).
+
+    Raises PhoneCodeError saying what is wrong: no code, wrong code (with tries left),
+    expired, too many tries, already used. Call it outside a transaction: a wrong guess is
+    committed here, and an outer rollback would give the guesser their try back.
+    """
+    phone = _phone_or_error(phone)
+    code = (code or "").strip()
+    now = now or timezone.now()
+    if not _CODE_RE.match(code):
+        raise PhoneCodeError(_("请输入短信中的6位数字验证码"), code="malformed")
+    error: PhoneCodeError | None = None
+    user: User | None = None
+    with transaction.atomic():
+        phone_code = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone=phone)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if phone_code is None:
+            error = PhoneCodeError(_("请先获取验证码"), code="no_code")
+        elif phone_code.used_at is not None:
+            error = PhoneCodeError(_("该验证码已使用过，请重新获取"), code="used")
+        elif phone_code.is_expired(now):
+            error = PhoneCodeError(_("验证码已过期（5分钟内有效），请重新获取"), code="expired")
+        elif phone_code.attempts >= PHONE_CODE_MAX_ATTEMPTS:
+            error = PhoneCodeError(_("验证码输错次数过多，请重新获取"), code="too_many_attempts")
+        elif not constant_time_compare(
+            phone_code_hash(phone=phone, code=code), phone_code.code_hash
+        ):
+            phone_code.attempts += 1
+            phone_code.save(update_fields=["attempts"])
+            left = phone_code.attempts_left
+            if left:
+                error = PhoneCodeError(
+                    _("验证码错误，还可以再试%(left)d次") % {"left": left}, code="wrong"
+                )
+            else:
+                error = PhoneCodeError(
+                    _("验证码错误次数已达%(max)d次，请重新获取验证码")
+                    % {"max": PHONE_CODE_MAX_ATTEMPTS},
+                    code="too_many_attempts",
+                )
+        else:
+            phone_code.used_at = now
+            phone_code.save(update_fields=["used_at"])
+            user = user_get_or_create(phone=phone)
+    if error is not None:
+        raise error
+    assert user is not None
+    if not user.is_active:
+        raise PhoneCodeError(_("该账号已被停用，如有疑问请联系平台客服"), code="inactive")
+    return user
+
+
+def user_login_by_phone(
+    *, request: HttpRequest, phone: str, code: str, name: str = "", now: dt.datetime | None = None
+) -> User:
+    """Verify the code and log the user in on `request` (for the login page and for flows
+    such as applying without an account). A non-empty `name` is saved on the user."""
+    user = phone_code_verify(phone=phone, code=code, now=now)
+    name = (name or "").strip()[:50]
+    if name and name != user.name:
+        user.name = name
+        user.save(update_fields=["name"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return user

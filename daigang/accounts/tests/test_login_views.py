@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user
+from django.urls import reverse
+
+from daigang.accounts.models import User
+from daigang.accounts.tests.builders import sms_code_last
+
+PHONE = "13812345678"
+LOGIN = reverse("accounts:login")
+MORNING = dt.datetime(2026, 11, 24, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+pytestmark = pytest.mark.django_db
+
+
+def send(client, phone=PHONE, next_url="/jobs/42/", **headers):
+    return client.post(LOGIN, {"step": "send", "phone": phone, "next": next_url}, **headers)
+
+
+def verify(client, code, phone=PHONE, next_url="/jobs/42/", name="", **headers):
+    data = {"step": "code", "phone": phone, "code": code, "name": name, "next": next_url}
+    return client.post(LOGIN, data, **headers)
+
+
+def test_login_page_asks_for_the_phone_number(client):
+    response = client.get(LOGIN, {"next": "/jobs/42/"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "获取验证码" in body
+    assert 'name="phone"' in body
+    assert 'value="/jobs/42/"' in body
+
+
+def test_plain_post_of_the_number_sends_a_code_and_shows_the_code_step(client, outbox):
+    response = send(client)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" in body
+    assert 'name="code"' in body
+    assert f"验证码已发送至 {PHONE}" in body
+    assert outbox[-1].phone == PHONE
+
+
+def test_htmx_post_of_the_number_returns_only_the_code_step(client, outbox):
+    response = send(client, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="login-box"' in body
+    assert 'name="code"' in body
+
+
+def test_a_bad_number_is_explained(client, outbox):
+    response = send(client, phone="1234")
+    assert response.status_code == 200
+    assert "请输入11位中国大陆手机号" in response.content.decode()
+    assert outbox == []
+
+
+def test_asking_again_within_a_minute_gets_429_with_the_wait(client, outbox):
+    with time_machine.travel(MORNING, tick=False) as clock:
+        send(client)
+        clock.shift(dt.timedelta(seconds=20))
+        response = send(client)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "40"
+    body = response.content.decode()
+    assert "获取验证码太频繁，请40秒后再试" in body
+    # The code sent a moment ago can still be typed in.
+    assert 'name="code"' in body
+    assert len(outbox) == 1
+
+
+def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, outbox):
+    with time_machine.travel(MORNING, tick=False) as clock:
+        for _ in range(10):
+            send(client)
+            clock.shift(dt.timedelta(minutes=1))
+        response = send(client, HTTP_HX_REQUEST="true")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "今天已获取10次验证码" in body
+    assert "14小时50分钟" in body
+    # htmx swaps 429 answers in, so the person sees the message.
+    assert "event.detail.shouldSwap = true" in body
+
+
+def test_wrong_code_says_how_many_tries_are_left_and_does_not_log_in(client, outbox):
+    send(client)
+    wrong = "000000" if sms_code_last(outbox) != "000000" else "111111"
+    response = verify(client, wrong)
+    assert response.status_code == 200
+    assert "验证码错误，还可以再试4次" in response.content.decode()
+    assert not get_user(client).is_authenticated
+
+
+def test_right_code_logs_in_saves_the_name_and_redirects_to_next(client, outbox):
+    # given
+    send(client)
+    # when
+    response = verify(client, sms_code_last(outbox), name=" 王小明 ")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/jobs/42/"
+    user = get_user(client)
+    assert user.is_authenticated
+    assert user.phone == PHONE
+    assert User.objects.get(phone=PHONE).name == "王小明"
+
+
+def test_htmx_login_redirects_the_whole_page(client, outbox):
+    send(client, HTTP_HX_REQUEST="true")
+    response = verify(client, sms_code_last(outbox), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/jobs/42/"
+    assert get_user(client).is_authenticated
+
+
+@pytest.mark.parametrize(
+    "evil", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_next_pointing_off_site_goes_home_instead(client, outbox, evil):
+    send(client, next_url=evil)
+    response = verify(client, sms_code_last(outbox), next_url=evil)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_logout_is_a_post_that_ends_the_session(client, outbox):
+    send(client)
+    verify(client, sms_code_last(outbox))
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert not get_user(client).is_authenticated

@@ -1,0 +1,103 @@
+"""Phone login in two steps: number → SMS code. Works with htmx and as plain form posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
+from daigang.accounts.forms import CodeForm, PhoneForm
+from daigang.accounts.services import phone_code_send, user_login_by_phone
+from daigang.core.phones import phone_mask
+
+
+def login_next_url(request: HttpRequest, raw: str | None) -> str:
+    """`next` if it points back into this site, else the default landing page."""
+    if raw and url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return raw
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    # htmx swaps just the box; a plain request gets the whole page around it.
+    template = "accounts/_login_box.html" if request.htmx else "accounts/login.html"
+    return render(request, template, context, status=status)
+
+
+def _code_step(*, phone: str, next_url: str, form: CodeForm | None = None) -> dict[str, Any]:
+    return {
+        "step": "code",
+        "form": form or CodeForm(initial={"phone": phone, "next": next_url}),
+        "phone": phone,
+        "masked_phone": phone_mask(phone),
+        "next": next_url,
+    }
+
+
+def _send(request: HttpRequest, next_url: str) -> HttpResponse:
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        return _render(request, {"step": "phone", "form": form, "next": next_url})
+    phone = form.cleaned_data["phone"]
+    try:
+        phone_code_send(phone=phone)
+    except PhoneCodeThrottled as exc:
+        if exc.code == "daily_limit":
+            form.add_error(None, exc.message)
+            context = {"step": "phone", "form": form, "next": next_url}
+        else:
+            # A code went to this number under a minute ago: it can still be typed in.
+            context = _code_step(phone=phone, next_url=next_url)
+            context["error"] = exc.message
+        response = _render(request, context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    except (PhoneCodeError, SmsNotSent) as exc:
+        form.add_error(None, exc.message)
+        return _render(request, {"step": "phone", "form": form, "next": next_url})
+    context = _code_step(phone=phone, next_url=next_url)
+    context["sent"] = True
+    return _render(request, context)
+
+
+def _verify(request: HttpRequest, next_url: str) -> HttpResponse:
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            user_login_by_phone(
+                request=request,
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+            )
+        except PhoneCodeError as exc:
+            form.add_error("code", exc.message)
+        else:
+            if request.htmx:
+                return HttpResponseClientRedirect(next_url)
+            return redirect(next_url)
+    if "phone" in form.errors:
+        # The hidden number was tampered with or lost: start again.
+        phone_form = PhoneForm(initial={"next": next_url})
+        return _render(request, {"step": "phone", "form": phone_form, "next": next_url})
+    phone = form.cleaned_data["phone"]
+    return _render(request, _code_step(phone=phone, next_url=next_url, form=form))
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = login_next_url(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST":
+        if request.POST.get("step") == "code":
+            return _verify(request, next_url)
+        return _send(request, next_url)
+    form = PhoneForm(initial={"next": next_url})
+    return _render(request, {"step": "phone", "form": form, "next": next_url})
