@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from daigang.accounts.api import router as organisations_router
 from daigang.jobs.api import router as jobs_router
+from daigang.live.api import router as rooms_router
 
 api = NinjaAPI(
     title="daigang API",
@@ -18,3 +19,6 @@ api = NinjaAPI(
 )
 api.add_router("/jobs", jobs_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/rooms", rooms_router)
+api.add_router("/applications", "daigang.hiring.api.router")
+api.add_router("", "daigang.hiring.api_pipeline.router")  # the pipeline: /applications/{id}/…

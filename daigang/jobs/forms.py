@@ -1,0 +1,216 @@
+"""Forms only parse input; services.py enforces the rules again for every other caller."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.rules import job_fee_terms
+from daigang.jobs.selectors import JobFilters
+from daigang.jobs.services import JobDraft, job_fee_error
+from daigang.jobs.wages import wage_parse_yuan, wage_range_parse, yuan_text
+
+COMMON_BENEFITS: tuple[str, ...] = (
+    "五险一金",
+    "五险",
+    "免费班车",
+    "带薪年假",
+    "节日福利",
+    "加班费",
+    "全勤奖",
+    "包工作餐",
+    "空调宿舍",
+    "可预支",
+)
+MAX_BENEFITS = 12
+MAX_BENEFIT_LENGTH = 12
+_BENEFIT_SPLIT = re.compile(r"[,，、;；/\s]+")
+
+
+def benefits_parse(raw: str) -> list[str]:
+    """Free-text tags separated by commas, 、 or spaces; duplicates dropped, order kept."""
+    return list(dict.fromkeys(tag for tag in _BENEFIT_SPLIT.split(raw or "") if tag))
+
+
+class JobForm(forms.Form):
+    title = forms.CharField(label=_("岗位名称"), max_length=60)
+    kind_of_work = forms.CharField(
+        label=_("工种"), max_length=30, help_text=_("例如：普工、操作工、分拣员、叉车工")
+    )
+    headcount = forms.IntegerField(label=_("招聘人数"), min_value=1, max_value=10000)
+    wage_min = forms.CharField(
+        label=_("最低工价（元）"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "25"}),
+    )
+    wage_max = forms.CharField(
+        label=_("最高工价（元）"),
+        max_length=12,
+        required=False,
+        help_text=_("固定工价可不填"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "28"}),
+    )
+    wage_unit = forms.ChoiceField(label=_("工价单位"), choices=WageUnit.choices)
+    pay_schedule = forms.ChoiceField(label=_("结算方式"), choices=PaySchedule.choices)
+    shift = forms.ChoiceField(label=_("班次"), choices=Shift.choices)
+    board = forms.ChoiceField(label=_("食宿"), choices=Board.choices)
+    couple_rooms = forms.BooleanField(label=_("提供夫妻间"), required=False)
+    assembly_line = forms.BooleanField(label=_("流水线作业"), required=False)
+    is_flexible = forms.BooleanField(label=_("零工 / 灵活用工"), required=False)
+    age_min = forms.IntegerField(label=_("最低年龄"), min_value=16, max_value=70, initial=18)
+    age_max = forms.IntegerField(label=_("最高年龄"), min_value=16, max_value=70, initial=50)
+    province = forms.CharField(label=_("省"), max_length=20)
+    city = forms.CharField(label=_("市"), max_length=20)
+    district = forms.CharField(label=_("区县"), max_length=20, required=False)
+    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    benefits_common = forms.MultipleChoiceField(
+        label=_("福利"),
+        choices=[(b, b) for b in COMMON_BENEFITS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    benefits_other = forms.CharField(
+        label=_("其他福利"),
+        max_length=120,
+        required=False,
+        help_text=_("用逗号或空格分隔，例如：年终奖，生日福利"),
+    )
+    description = forms.CharField(
+        label=_("岗位描述"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    valid_until = forms.DateField(
+        label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    @classmethod
+    def initial_from_job(cls, job: Job) -> dict[str, object]:
+        common = [b for b in job.benefits if b in COMMON_BENEFITS]
+        other = [b for b in job.benefits if b not in COMMON_BENEFITS]
+        initial: dict[str, object] = {
+            name: getattr(job, name)
+            for name in cls.base_fields
+            if hasattr(job, name) and name not in {"wage_min", "wage_max"}
+        }
+        initial.update(
+            wage_min=yuan_text(job.wage_min_fen),
+            wage_max=yuan_text(job.wage_max_fen),
+            benefits_common=common,
+            benefits_other="，".join(other),
+        )
+        return initial
+
+    def clean_valid_until(self) -> object:
+        value = self.cleaned_data["valid_until"]
+        if value < timezone.localdate():
+            raise ValidationError(_("有效期不能早于今天"), code="valid_until_past")
+        return value
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if "wage_min" in data:
+            try:
+                data["wage_min_fen"], data["wage_max_fen"] = wage_range_parse(
+                    min_raw=data["wage_min"], max_raw=data.get("wage_max", "")
+                )
+            except ValidationError as exc:
+                self._add_errors(exc, default_field="wage_min")
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error("age_max", _("最高年龄不能低于最低年龄"))
+        benefits = list(
+            dict.fromkeys(
+                [*data.get("benefits_common", []), *benefits_parse(data.get("benefits_other", ""))]
+            )
+        )
+        if len(benefits) > MAX_BENEFITS:
+            self.add_error("benefits_other", _("福利最多 %(n)d 项") % {"n": MAX_BENEFITS})
+        if any(len(tag) > MAX_BENEFIT_LENGTH for tag in benefits):
+            self.add_error(
+                "benefits_other", _("每项福利不超过 %(n)d 个字") % {"n": MAX_BENEFIT_LENGTH}
+            )
+        data["benefits"] = benefits
+        terms = job_fee_terms(
+            title=data.get("title", ""),
+            description=data.get("description", ""),
+            benefits=benefits,
+        )
+        if terms:
+            self.add_error(None, job_fee_error(terms))
+        return data
+
+    def _add_errors(self, exc: ValidationError, *, default_field: str) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    self.add_error(field, error)
+        else:
+            self.add_error(default_field, exc)
+
+    def to_draft(self) -> JobDraft:
+        data = self.cleaned_data
+        return JobDraft(
+            title=data["title"],
+            kind_of_work=data["kind_of_work"],
+            headcount=data["headcount"],
+            wage_min_fen=data["wage_min_fen"],
+            wage_max_fen=data["wage_max_fen"],
+            wage_unit=data["wage_unit"],
+            pay_schedule=data["pay_schedule"],
+            shift=data["shift"],
+            board=data["board"],
+            couple_rooms=data["couple_rooms"],
+            assembly_line=data["assembly_line"],
+            age_min=data["age_min"],
+            age_max=data["age_max"],
+            province=data["province"],
+            city=data["city"],
+            district=data["district"],
+            address=data["address"],
+            benefits=data["benefits"],
+            description=data["description"],
+            valid_until=data["valid_until"],
+            is_flexible=data["is_flexible"],
+        )
+
+
+class JobFilterForm(forms.Form):
+    """The seeker's filters on the home page and in the API. Bad values are reported, not 500s."""
+
+    q = forms.CharField(label=_("搜索"), max_length=50, required=False)
+    city = forms.CharField(label=_("城市"), max_length=20, required=False)
+    room_and_board = forms.BooleanField(label=_("包吃住"), required=False)
+    couple_rooms = forms.BooleanField(label=_("夫妻间"), required=False)
+    flexible = forms.BooleanField(label=_("零工"), required=False)
+    wage_min = forms.CharField(
+        label=_("最低工价（元）"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    wage_unit = forms.ChoiceField(
+        label=_("工价单位"), choices=WageUnit.choices, required=False, initial=WageUnit.MONTH
+    )
+
+    def clean_wage_min(self) -> int | None:
+        raw = self.cleaned_data.get("wage_min", "")
+        if not raw.strip():
+            return None
+        return wage_parse_yuan(raw)
+
+    def to_filters(self) -> JobFilters:
+        """The filters; call after is_valid(). Fields that failed validation are ignored."""
+        data = getattr(self, "cleaned_data", {})
+        return JobFilters(
+            q=data.get("q", ""),
+            city=data.get("city", ""),
+            room_and_board=bool(data.get("room_and_board")),
+            couple_rooms=bool(data.get("couple_rooms")),
+            flexible=bool(data.get("flexible")),
+            wage_min_fen=data.get("wage_min"),
+            wage_unit=data.get("wage_unit") or WageUnit.MONTH,
+        )

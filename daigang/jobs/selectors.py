@@ -1,0 +1,155 @@
+"""Reads for jobs: public browsing and search, a member's own jobs, public organisation facts.
+
+What "open" means everywhere (home page, organisation page, API, one-tap apply):
+published, valid-until today or later, and the organisation's verification not lapsed.
+A job whose organisation lost its verification disappears from every list at once, without
+waiting for anybody to close it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.selectors import organisation_for_member
+from daigang.jobs.models import Board, Job, WageUnit
+from daigang.jobs.search import search_query_tokens
+
+JOBS_PER_PAGE = 20
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JobFilters:
+    """What a seeker can narrow the list by. Empty values mean "any"."""
+
+    q: str = ""
+    city: str = ""
+    room_and_board: bool = False
+    couple_rooms: bool = False
+    flexible: bool = False
+    # Minimum wage in fen for jobs paid in `wage_unit`. Wages in different units are not
+    # compared (an hourly rate says nothing certain about a month), so a minimum only keeps
+    # jobs paid in the chosen unit whose top of range reaches it.
+    wage_min_fen: int | None = None
+    wage_unit: str = WageUnit.MONTH
+
+
+def _verified_organisation_q(now: dt.datetime) -> Q:
+    return Q(
+        organisation__status=Organisation.Status.VERIFIED,
+        organisation__verified_until__gt=now,
+    )
+
+
+def jobs_open(*, today: dt.date | None = None, now: dt.datetime | None = None) -> QuerySet[Job]:
+    """Published jobs not past their date, of organisations whose verification holds."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    return (
+        Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today)
+        .filter(_verified_organisation_q(now))
+        .select_related("organisation")
+        .order_by("-published_at", "-id")
+    )
+
+
+def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySet[Job]:
+    """Open jobs matching the filters, newest first. Every keyword token must match."""
+    jobs = jobs_open(today=today)
+    for token in search_query_tokens(filters.q):
+        jobs = jobs.filter(search_text__contains=f" {token} ")
+    if filters.city:
+        jobs = jobs.filter(city=filters.city)
+    if filters.room_and_board:
+        jobs = jobs.filter(board=Board.ROOM_AND_BOARD)
+    if filters.couple_rooms:
+        jobs = jobs.filter(couple_rooms=True)
+    if filters.flexible:
+        jobs = jobs.filter(is_flexible=True)
+    if filters.wage_min_fen is not None:
+        jobs = jobs.filter(wage_unit=filters.wage_unit, wage_max_fen__gte=filters.wage_min_fen)
+    return jobs
+
+
+def jobs_page(*, jobs: QuerySet[Job], page: object) -> Page:
+    """One page of jobs; a page number out of range gives the last page, nonsense the first."""
+    return Paginator(jobs, JOBS_PER_PAGE).get_page(page)
+
+
+def job_cities(*, today: dt.date | None = None) -> list[str]:
+    """Cities that have open jobs, for the city filter."""
+    return sorted(set(jobs_open(today=today).order_by().values_list("city", flat=True).distinct()))
+
+
+def job_for_public(*, job_id: int, user: User | None = None) -> Job:
+    """A job anybody may read: published (open or past its date) or closed.
+
+    Drafts are visible only to members of their organisation (a preview); others get 404.
+    """
+    job = Job.objects.select_related("organisation").filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    if job.status == Job.Status.DRAFT:
+        if user is None or not user.is_authenticated:
+            raise Http404
+        if not job.organisation.memberships.filter(user=user).exists():
+            raise Http404
+    return job
+
+
+def job_is_open(*, job: Job, today: dt.date | None = None) -> bool:
+    """Open for applications: Job.is_open() and the organisation still verified."""
+    return job.is_open(today) and job.organisation.is_verified()
+
+
+def job_open_get(*, job_id: int, today: dt.date | None = None) -> Job:
+    """The job if seekers can apply to it now; Job.DoesNotExist otherwise (for one-tap apply)."""
+    return jobs_open(today=today).get(pk=job_id)
+
+
+def job_for_member(
+    *, user: User, organisation_id: int, job_id: int, roles: Iterable[str] | None = None
+) -> Job:
+    """A job of an organisation `user` belongs to (with one of `roles`, if given).
+
+    404 for outsiders and for a job of another organisation.
+    """
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id, roles=roles)
+    job = Job.objects.filter(organisation=organisation, pk=job_id).first()
+    if job is None:
+        raise Http404
+    job.organisation = organisation
+    return job
+
+
+def jobs_of_organisation(*, organisation: Organisation) -> QuerySet[Job]:
+    """All of an organisation's jobs for its own back office, drafts included."""
+    return organisation.jobs.order_by("-created_at", "-id")
+
+
+def organisation_public(*, organisation_id: int) -> Organisation:
+    """An organisation's public page: only ever-verified organisations have one.
+
+    Pending and rejected organisations are not public at all ("verified before anything is
+    public"), so they 404. A lapsed verification keeps the page, without open jobs.
+    """
+    organisation = Organisation.objects.filter(
+        pk=organisation_id, status=Organisation.Status.VERIFIED
+    ).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def organisation_open_jobs(
+    *, organisation: Organisation, today: dt.date | None = None
+) -> QuerySet[Job]:
+    """The organisation's open jobs (none while its verification has lapsed)."""
+    return jobs_open(today=today).filter(organisation=organisation)

@@ -1,0 +1,181 @@
+"""Writes for job posts: create, edit, publish, close, close the expired ones.
+
+Every write checks the invariants itself (wage in fen with min ≤ max, no fee asked of seekers,
+only verified organisations publish) so the API, the demo loader and the forms cannot differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daigang.accounts.models import Organisation, User
+from daigang.jobs.models import Board, Job, PaySchedule, Shift
+from daigang.jobs.rules import job_fee_terms
+from daigang.jobs.search import organisation_name_for_search, search_text_build
+from daigang.jobs.wages import wage_range_check
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JobDraft:
+    """Everything an employer enters about a job; produced by JobForm or by code."""
+
+    title: str
+    kind_of_work: str
+    headcount: int
+    wage_min_fen: int
+    wage_max_fen: int
+    wage_unit: str
+    pay_schedule: str
+    shift: str
+    board: str
+    couple_rooms: bool = False
+    assembly_line: bool = False
+    age_min: int = 18
+    age_max: int = 50
+    province: str
+    city: str
+    district: str = ""
+    address: str = ""
+    benefits: list[str] = dataclasses.field(default_factory=list)
+    description: str
+    valid_until: dt.date
+    is_flexible: bool = False
+
+
+class JobPublishError(Exception):
+    """A job that cannot be published; the message is for the employer, in Chinese."""
+
+
+def job_fee_error(terms: list[str]) -> str:
+    return _(
+        "岗位信息含有向求职者收费的内容（%(terms)s），平台禁止收取任何费用，请删除后再保存。"
+    ) % {"terms": "、".join(terms)}
+
+
+def _draft_check(draft: JobDraft) -> None:
+    wage_range_check(min_fen=draft.wage_min_fen, max_fen=draft.wage_max_fen)
+    if draft.age_min > draft.age_max:
+        raise ValidationError(
+            {"age_max": [ValidationError(_("最高年龄不能低于最低年龄"), code="age_range")]}
+        )
+    terms = job_fee_terms(title=draft.title, description=draft.description, benefits=draft.benefits)
+    if terms:
+        raise ValidationError(job_fee_error(terms), code="fee_terms")
+
+
+def job_search_text(*, job: Job) -> str:
+    """What a keyword search looks at: the job's words, its place, tags and organisation."""
+    return search_text_build(
+        job.title,
+        job.kind_of_work,
+        organisation_name_for_search(job.organisation.name),
+        job.province,
+        job.city,
+        job.district,
+        job.address,
+        " ".join(job.benefits),
+        str(Board(job.board).label) if job.board != Board.NONE else "",
+        str(Shift(job.shift).label),
+        str(PaySchedule(job.pay_schedule).label),
+        _("夫妻间") if job.couple_rooms else "",
+        _("流水线") if job.assembly_line else "",
+        _("零工") if job.is_flexible else "",
+        job.description,
+    )
+
+
+def _apply_draft(job: Job, draft: JobDraft) -> None:
+    for field in dataclasses.fields(draft):
+        setattr(job, field.name, getattr(draft, field.name))
+    job.benefits = list(draft.benefits)
+    job.search_text = job_search_text(job=job)
+
+
+def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) -> Job:
+    """Save a new job as a draft. Raises ValidationError (nothing saved) on bad content."""
+    _draft_check(draft)
+    job = Job(organisation=organisation, created_by=by, status=Job.Status.DRAFT)
+    _apply_draft(job, draft)
+    job.full_clean(exclude=["created_by"])
+    job.save()
+    return job
+
+
+def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
+    """Replace a job's content; its status is unchanged. Raises ValidationError on bad content."""
+    _draft_check(draft)
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+        _apply_draft(locked, draft)
+        locked.full_clean(exclude=["created_by"])
+        locked.save()
+    return locked
+
+
+def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> Job:
+    """Make a draft (or a closed job with a new date) public. Publishing twice is a no-op.
+
+    Raises JobPublishError when the organisation is not verified, the date has passed, or the
+    content asks seekers for money.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+        if locked.is_open(today):
+            return locked
+        if not locked.organisation.is_verified():
+            raise JobPublishError(_("单位尚未通过认证，不能发布岗位"))
+        if locked.valid_until < today:
+            raise JobPublishError(_("岗位有效期已过，请先修改有效期再发布"))
+        terms = job_fee_terms(
+            title=locked.title, description=locked.description, benefits=locked.benefits
+        )
+        if terms:
+            raise JobPublishError(job_fee_error(terms))
+        locked.status = Job.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.closed_at = None
+        locked.save(update_fields=["status", "published_at", "closed_at"])
+    return locked
+
+
+def job_close(*, job: Job, by: User | None) -> Job:
+    """Stop a job taking applications. Closing twice is a no-op; drafts cannot be closed."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.status == Job.Status.CLOSED:
+            return locked
+        if locked.status == Job.Status.DRAFT:
+            raise JobPublishError(_("草稿尚未发布，无需关闭"))
+        locked.status = Job.Status.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "closed_at"])
+    return locked
+
+
+def jobs_close_expired(*, today: dt.date | None = None) -> int:
+    """Close every published job whose valid-until date has passed; returns how many.
+
+    Selectors already treat such jobs as closed, so this only makes the stored status agree.
+    """
+    today = today or timezone.localdate()
+    return Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__lt=today).update(
+        status=Job.Status.CLOSED, closed_at=timezone.now()
+    )
+
+
+def jobs_search_text_refresh() -> int:
+    """Recompute every job's search text (after the tokenizer's domain words change)."""
+    refreshed = 0
+    for job in Job.objects.select_related("organisation").iterator(chunk_size=500):
+        text = job_search_text(job=job)
+        if text != job.search_text:
+            Job.objects.filter(pk=job.pk).update(search_text=text)
+            refreshed += 1
+    return refreshed

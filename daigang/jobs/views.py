@@ -1,0 +1,197 @@
+"""Job pages. Views parse input, call selectors/services and render; nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daigang.accounts.models import Membership, Organisation
+from daigang.accounts.selectors import organisation_for_member
+from daigang.jobs.forms import JobFilterForm, JobForm
+from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
+from daigang.jobs.models import Job
+from daigang.jobs.selectors import (
+    job_cities,
+    job_for_member,
+    job_for_public,
+    job_is_open,
+    jobs_of_organisation,
+    jobs_page,
+    jobs_search,
+    organisation_open_jobs,
+    organisation_public,
+)
+from daigang.jobs.services import JobPublishError, job_close, job_create, job_publish, job_update
+
+# Who may post and edit jobs; anchors present them but do not write them.
+JOB_EDITOR_ROLES = (Membership.Role.OWNER, Membership.Role.HR)
+NEW_JOB_VALID_FOR = dt.timedelta(days=30)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    form = JobFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # errors are shown beside the filter; valid fields still apply
+    page = jobs_page(jobs=jobs_search(filters=form.to_filters()), page=request.GET.get("page"))
+    context = {"form": form, "page": page}
+    if request.htmx:
+        return render(request, "jobs/_job_list.html", context)
+    context["cities"] = job_cities()
+    return render(request, "jobs/home.html", context)
+
+
+def detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_public(job_id=job_id, user=request.user)
+    organisation_url = request.build_absolute_uri(
+        reverse("jobs:organisation", args=[job.organisation_id])
+    )
+    jsonld = None
+    if job.status != Job.Status.DRAFT:
+        jsonld = jsonld_script(
+            job_posting_jsonld(
+                job=job,
+                job_url=request.build_absolute_uri(reverse("jobs:detail", args=[job.pk])),
+                organisation_url=organisation_url,
+            )
+        )
+    return render(
+        request,
+        "jobs/detail.html",
+        {
+            "job": job,
+            "is_open": job_is_open(job=job),
+            "ended": job.status == Job.Status.CLOSED
+            or (job.status == Job.Status.PUBLISHED and not job.is_open()),
+            "jsonld": jsonld,
+        },
+    )
+
+
+def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    org = organisation_public(organisation_id=organisation_id)
+    jobs = list(organisation_open_jobs(organisation=org)[:100])
+    return render(
+        request,
+        "jobs/organisation.html",
+        {"organisation": org, "is_verified": org.is_verified(), "jobs": jobs},
+    )
+
+
+def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    org = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, roles=JOB_EDITOR_ROLES
+    )
+    jobs = list(jobs_of_organisation(organisation=org))
+    today = timezone.localdate()
+    rows = [
+        {
+            "job": job,
+            "expired": job.status == Job.Status.PUBLISHED and job.valid_until < today,
+        }
+        for job in jobs
+    ]
+    return render(
+        request,
+        "jobs/manage.html",
+        {"organisation": org, "rows": rows, "can_publish": org.is_verified()},
+    )
+
+
+def _save_and_maybe_publish(
+    request: HttpRequest, *, organisation: Organisation, form: JobForm, job: Job | None
+) -> HttpResponse | None:
+    """Save the form's job; publish too if asked. None when the form has to be shown again."""
+    try:
+        if job is None:
+            job = job_create(organisation=organisation, by=request.user, draft=form.to_draft())
+        else:
+            job = job_update(job=job, by=request.user, draft=form.to_draft())
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    if request.POST.get("action") == "publish":
+        try:
+            job_publish(job=job, by=request.user)
+        except JobPublishError as exc:
+            # The job is saved as it was entered; only publishing is refused.
+            messages.error(request, _("已保存，但未发布：%(reason)s") % {"reason": exc})
+            return redirect("jobs:edit", organisation.pk, job.pk)
+        messages.success(request, _("岗位已发布"))
+    else:
+        messages.success(request, _("岗位已保存"))
+    return redirect("jobs:manage", organisation.pk)
+
+
+def create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    org = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, roles=JOB_EDITOR_ROLES
+    )
+    if request.method == "POST":
+        form = JobForm(request.POST)
+        if form.is_valid():
+            response = _save_and_maybe_publish(request, organisation=org, form=form, job=None)
+            if response is not None:
+                return response
+    else:
+        form = JobForm(initial={"valid_until": timezone.localdate() + NEW_JOB_VALID_FOR})
+    return render(
+        request,
+        "jobs/form.html",
+        {"organisation": org, "form": form, "job": None, "can_publish": org.is_verified()},
+    )
+
+
+def edit(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+    job = job_for_member(
+        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+    )
+    org = job.organisation
+    if request.method == "POST":
+        form = JobForm(request.POST)
+        if form.is_valid():
+            response = _save_and_maybe_publish(request, organisation=org, form=form, job=job)
+            if response is not None:
+                return response
+    else:
+        form = JobForm(initial=JobForm.initial_from_job(job))
+    return render(
+        request,
+        "jobs/form.html",
+        {"organisation": org, "form": form, "job": job, "can_publish": org.is_verified()},
+    )
+
+
+@require_POST
+def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+    job = job_for_member(
+        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+    )
+    try:
+        job_publish(job=job, by=request.user)
+    except JobPublishError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("岗位已发布"))
+    return redirect("jobs:manage", organisation_id)
+
+
+@require_POST
+def close(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+    job = job_for_member(
+        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+    )
+    try:
+        job_close(job=job, by=request.user)
+    except JobPublishError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("岗位已关闭"))
+    return redirect("jobs:manage", organisation_id)
