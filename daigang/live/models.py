@@ -48,3 +48,69 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChatMessage(models.Model):
+    """One chat line in a room. Text only: stored and delivered as typed, rendered as text.
+
+    The id orders the room's chat and is what a reconnecting client catches up from.
+    """
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("观众")
+        ANCHOR = "anchor", _("主播")
+        MODERATOR = "moderator", _("审核员")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="chat_messages")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    text = models.CharField(_("内容"), max_length=200)
+    role = models.CharField(_("身份"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Chosen by the sending browser so that resending after a dropped connection stores the
+    # message once; blank when the client sent none.
+    client_token = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("聊天消息")
+        verbose_name_plural = _("聊天消息")
+        indexes = [models.Index(fields=["room", "id"], name="live_chat_room_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "user", "client_token"],
+                condition=~models.Q(client_token=""),
+                name="live_chat_unique_client_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChatSender(models.Model):
+    """When a person last chatted in a room: the rate limit, shared by every ASGI process."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], name="live_chat_sender_unique")
+        ]
+
+
+class RoomAudience(models.Model):
+    """How many came (场观, entries into the room) and the most watching at once."""
+
+    room = models.OneToOneField(
+        Room, on_delete=models.CASCADE, primary_key=True, related_name="audience"
+    )
+    views = models.PositiveIntegerField(_("观看人次"), default=0)
+    viewers_peak = models.PositiveIntegerField(_("最高在线人数"), default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("观看数据")
+        verbose_name_plural = _("观看数据")

@@ -1,0 +1,453 @@
+"""The per-process room hub: one subscription per room, one frame per socket per tick.
+
+Each ASGI process (each event loop) has one RoomHub. It listens on ONE channel-layer channel,
+added to the group `room.<id>` of every room that has at least one socket in this process, and
+leaves a group when the last local socket of that room goes. Room events published anywhere
+(`room_event_publish`: chat, pin, state, …) arrive here once per process, not once per viewer.
+
+Every TICK_SECONDS the hub turns each room's events since the last tick into ONE JSON text,
+`{"events": [...]}`, and sends that same text to each of the room's local sockets.
+
+Sending never waits on a slow socket. The ASGI server's send coroutine finishes at once when
+the socket's buffer has room (uvicorn writes to the transport and returns); it is driven
+inline, without a task. Only when it would block (the peer is not reading) does the socket get
+a task of its own that finishes that send and then its queue of later frames; a socket whose
+queue passes SOCKET_QUEUE_MAX frames is closed (code 4008) and its client catches up from the
+database when it reconnects.
+
+The hub also counts: every VIEWERS_PERIOD seconds it reports its sockets per room (see
+daigang.live.audience), publishes the summed `viewers` to its sockets through the same batches,
+and adds the room's new entries (views, 场观) and peak to the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+from daigang.core.realtime import ROOM_EVENT, room_group
+from daigang.live import audience
+from daigang.live.dbthread import live_db
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.1
+VIEWERS_PERIOD = audience.VIEWERS_PERIOD
+# ~10 s of frames at one per tick; a socket further behind is closed and catches up later.
+SOCKET_QUEUE_MAX = 100
+# Sockets sent to between two yields to the event loop within one tick.
+FLUSH_CHUNK = 250
+# The in-memory layer forgets group members after a day; rejoin long before that.
+GROUP_REFRESH_SECONDS = 3600
+CLOSE_TOO_SLOW = 4008
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def frame_text(events: list[dict[str, Any]]) -> str:
+    """The one text frame that carries a batch of events to a browser."""
+    return json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Resume:
+    """Awaitable that continues a coroutine which was already stepped once by hand."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro, value = self.coro, self.first
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # noqa: BLE001 - forwarded into the coroutine
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+
+
+class HubSocket:
+    """One local WebSocket as the hub sees it: how to send to it, and what waits for it."""
+
+    __slots__ = (
+        "__weakref__",
+        "busy",
+        "closed",
+        "dropped",
+        "held",
+        "queue",
+        "ready",
+        "room_id",
+        "send",
+    )
+
+    def __init__(self, *, room_id: int, send: Send) -> None:
+        self.room_id = room_id
+        self.send = send
+        # Until the consumer has sent the join frame (history), tick frames are held back so
+        # the client sees history first.
+        self.ready = False
+        self.held: list[dict[str, Any]] = []
+        self.busy = False
+        self.queue: deque[dict[str, Any]] = deque()
+        self.closed = False
+        self.dropped = False
+
+
+class _Room:
+    __slots__ = ("peak_recorded", "pending", "room_id", "sockets", "viewers", "views_added")
+
+    def __init__(self, room_id: int) -> None:
+        self.room_id = room_id
+        self.sockets: dict[HubSocket, None] = {}
+        self.pending: list[dict[str, Any]] = []
+        self.viewers = 0
+        self.views_added = 0
+        self.peak_recorded = 0
+
+
+class RoomHub:
+    """The rooms of one process. Get it with `hub_get()`; consumers only join and leave."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, _Room] = {}
+        self.layer = get_channel_layer()
+        self.channel_name: str | None = None
+        self.subscribed: set[int] = set()
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._side_tasks: set[asyncio.Task[Any]] = set()
+
+    # --- sockets ------------------------------------------------------------------------------
+
+    async def join(self, *, room_id: int, send: Send, new_view: bool = True) -> HubSocket:
+        """Register a socket; from now on it gets the room's frames (after `start`)."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            room = self.rooms[room_id] = _Room(room_id)
+        socket = HubSocket(room_id=room_id, send=send)
+        room.sockets[socket] = None
+        if new_view:
+            room.views_added += 1
+        await self._subscription_sync(room_id)
+        self._tasks_ensure()
+        return socket
+
+    def start(self, socket: HubSocket, first: dict[str, Any]) -> bool:
+        """Send the socket its join frame, then whatever the ticks held back for it.
+
+        False when the hub already let the socket go (it fell too far behind while joining):
+        the consumer should then close it.
+        """
+        if socket.closed:
+            return False
+        self._deliver(socket, first)
+        socket.ready = True
+        held, socket.held = socket.held, []
+        for message in held:
+            self._deliver(socket, message)
+        return not socket.closed
+
+    def send_to(self, socket: HubSocket, events: list[dict[str, Any]]) -> None:
+        """Events for this one socket (errors, notices), in order with its room frames."""
+        self._post(socket, {"type": "websocket.send", "text": frame_text(events)})
+
+    async def leave(self, socket: HubSocket, *, counted: bool = True) -> None:
+        """Forget the socket; the room's subscription ends with its last local socket.
+
+        `counted=False` takes back the view its join added (a join that was refused).
+        """
+        if not counted and not socket.closed:
+            room = self.rooms.get(socket.room_id)
+            if room is not None and room.views_added:
+                room.views_added -= 1
+        room = self._forget(socket)
+        if room is not None:
+            await self._room_close(room)
+
+    def viewers(self, room_id: int) -> int:
+        """Viewers now as this process last heard it (never fewer than its own sockets)."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return 0
+        return max(room.viewers, len(room.sockets))
+
+    # --- delivery -----------------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        """One tick: each room's pending events become one text sent to each of its sockets.
+
+        Every FLUSH_CHUNK sockets it lets the event loop run, so a chat message on its way in
+        (which crosses the loop several times: receive, database thread, publish) waits for a
+        chunk, not for a whole room of ten thousand sends.
+        """
+        for room in list(self.rooms.values()):
+            if not room.pending:
+                continue
+            message = {"type": "websocket.send", "text": frame_text(room.pending)}
+            room.pending = []
+            deliver = self._deliver
+            sockets = tuple(room.sockets)
+            for start in range(0, len(sockets), FLUSH_CHUNK):
+                if start:
+                    await asyncio.sleep(0)
+                for socket in sockets[start : start + FLUSH_CHUNK]:
+                    if socket.ready:
+                        deliver(socket, message)
+                    elif not socket.closed:
+                        self._post(socket, message)
+
+    def _post(self, socket: HubSocket, message: dict[str, Any]) -> None:
+        if socket.ready:
+            self._deliver(socket, message)
+        elif not socket.closed:
+            socket.held.append(message)
+            if len(socket.held) > SOCKET_QUEUE_MAX:
+                socket.held.clear()
+                self._gone(socket)
+
+    def _deliver(self, socket: HubSocket, message: dict[str, Any]) -> None:
+        """Send now if the socket can take it; never wait here for a slow one."""
+        if socket.closed:
+            return
+        if socket.busy:
+            socket.queue.append(message)
+            if len(socket.queue) > SOCKET_QUEUE_MAX:
+                self._drop(socket)
+            return
+        awaitable: Any = socket.send(message)
+        step = getattr(awaitable, "send", None)
+        if step is not None:
+            # A coroutine: run it up to its first real wait. uvicorn's send writes to the
+            # transport and returns without waiting unless the peer's buffer is full.
+            try:
+                waiting_on = step(None)
+            except StopIteration:
+                return
+            except Exception:  # noqa: BLE001 - the peer is gone; its consumer will leave
+                self._gone(socket)
+                return
+            awaitable = _Resume(awaitable, waiting_on)
+        socket.busy = True
+        self._side_task(self._finish(socket, awaitable))
+
+    async def _finish(self, socket: HubSocket, pending: Awaitable[Any]) -> None:
+        """A slow socket's own task: finish the blocked send, then its queued frames."""
+        try:
+            await pending
+            while socket.queue:
+                await socket.send(socket.queue.popleft())
+        except Exception:  # noqa: BLE001 - the peer is gone; its consumer will leave
+            self._gone(socket)
+            return
+        finally:
+            socket.busy = False
+        if socket.dropped:
+            socket.queue.clear()
+            # Closing a peer that has meanwhile gone fails; there is nothing left to do then.
+            with contextlib.suppress(Exception):
+                await socket.send({"type": "websocket.close", "code": CLOSE_TOO_SLOW})
+
+    def _drop(self, socket: HubSocket) -> None:
+        """Too far behind: stop feeding it and close it once its current send is through."""
+        logger.info("room %s: closing a socket %d frames behind", socket.room_id, len(socket.queue))
+        socket.queue.clear()
+        socket.dropped = True
+        self._gone(socket)
+
+    def _gone(self, socket: HubSocket) -> None:
+        room = self._forget(socket)
+        if room is not None:
+            self._side_task(self._room_close(room))
+
+    def _forget(self, socket: HubSocket) -> _Room | None:
+        """Take the socket out of its room; return the room if that emptied it."""
+        socket.closed = True
+        room = self.rooms.get(socket.room_id)
+        if room is None or socket not in room.sockets:
+            return None
+        del room.sockets[socket]
+        if room.sockets:
+            return None
+        del self.rooms[socket.room_id]
+        return room
+
+    async def _room_close(self, room: _Room) -> None:
+        if room.views_added:
+            await self._audience_record(room.room_id, room.views_added, 0)
+        await self._subscription_sync(room.room_id)
+
+    # --- the channel layer --------------------------------------------------------------------
+
+    async def _subscription_sync(self, room_id: int) -> None:
+        """Make the layer match `rooms`: in the group iff there are local sockets."""
+        async with self._lock:
+            want = room_id in self.rooms
+            have = room_id in self.subscribed
+            if self.layer is not None and want and not have:
+                if self.channel_name is None:
+                    self.channel_name = await self.layer.new_channel()
+                await self.layer.group_add(room_group(room_id), self.channel_name)
+                self.subscribed.add(room_id)
+            elif self.layer is not None and have and not want:
+                await self.layer.group_discard(room_group(room_id), self.channel_name)
+                self.subscribed.discard(room_id)
+            if not self.rooms and not self.subscribed:
+                await self._stop()
+
+    async def _groups_refresh(self) -> None:
+        async with self._lock:
+            if self.layer is None or self.channel_name is None:
+                return
+            for room_id in self.subscribed:
+                await self.layer.group_add(room_group(room_id), self.channel_name)
+
+    def _tasks_ensure(self) -> None:
+        if self._tasks or not self.rooms:
+            return
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._tick_loop(), name="room-hub-tick"),
+            loop.create_task(self._audience_loop(), name="room-hub-audience"),
+        ]
+        if self.layer is not None:
+            self._tasks.append(loop.create_task(self._receive_loop(), name="room-hub-receive"))
+
+    async def _stop(self) -> None:
+        """Idle: no rooms here. Stop the loops and let the channel go (called under _lock)."""
+        tasks, self._tasks = self._tasks, []
+        current = asyncio.current_task()
+        for task in tasks:
+            if task is not current:
+                task.cancel()
+        for task in tasks:
+            if task is not current:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self.channel_name = None
+
+    async def _receive_loop(self) -> None:
+        assert self.layer is not None
+        while True:
+            channel = self.channel_name
+            if channel is None:
+                await asyncio.sleep(TICK_SECONDS)
+                continue
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: receiving from the channel layer failed")
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") != ROOM_EVENT:
+                continue
+            room = self.rooms.get(message.get("room_id"))  # type: ignore[arg-type]
+            if room is None:
+                continue
+            if "events" in message:
+                room.pending.extend(message["events"])
+            else:
+                room.pending.append(message["event"])
+
+    async def _tick_loop(self) -> None:
+        while True:
+            # The pause comes after the sends: a process that falls behind sends bigger frames
+            # less often instead of more frames, so an overload does not feed itself.
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await self.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: a tick failed")
+
+    async def _audience_loop(self) -> None:
+        last_period = None
+        last_refresh = time.monotonic()
+        while True:
+            now = time.time()
+            # Half a second into each period, so every process has written the previous one.
+            await asyncio.sleep(VIEWERS_PERIOD - now % VIEWERS_PERIOD + 0.5)
+            period = int(time.time() // VIEWERS_PERIOD)
+            if period == last_period:
+                continue
+            last_period = period
+            try:
+                await self._audience_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: counting viewers failed")
+            if time.monotonic() - last_refresh > GROUP_REFRESH_SECONDS:
+                last_refresh = time.monotonic()
+                await self._groups_refresh()
+
+    async def _audience_once(self) -> None:
+        rooms = [room for room in self.rooms.values() if room.sockets]
+        counts = {room.room_id: len(room.sockets) for room in rooms}
+        totals = await live_db(audience.room_viewers_report, counts=counts, now=time.time())
+        for room in rooms:
+            viewers = max(totals.get(room.room_id, 0), len(room.sockets))
+            if viewers != room.viewers:
+                room.viewers = viewers
+                room.pending.append({"kind": "viewers", "data": {"count": viewers}})
+            views_added, room.views_added = room.views_added, 0
+            if views_added or viewers > room.peak_recorded:
+                room.peak_recorded = max(room.peak_recorded, viewers)
+                await self._audience_record(room.room_id, views_added, viewers)
+
+    async def _audience_record(self, room_id: int, views_added: int, viewers: int) -> None:
+        try:
+            await live_db(
+                audience.room_audience_record,
+                room_id=room_id,
+                views_added=views_added,
+                viewers_now=viewers,
+            )
+        except Exception:
+            logger.exception("room hub: recording views of room %s failed", room_id)
+
+    def _side_task(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub] = weakref.WeakKeyDictionary()
+
+
+def hub_get() -> RoomHub:
+    """This process's hub (one per event loop)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = RoomHub()
+    return hub
+
+
+def room_viewers_get(*, room_id: int) -> int:
+    """Viewers now across all processes, as last aggregated (sync; for pages)."""
+    return audience.room_viewers_get(room_id=room_id)

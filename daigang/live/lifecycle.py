@@ -1,0 +1,87 @@
+"""Room state transitions: scheduled → live → ended.
+
+Both transitions lock the room row, are idempotent (going live twice, or ending twice, changes
+nothing and publishes nothing the second time) and publish a `state` event once the write
+commits, so a retried WHIP request or a double click never announces a room twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daigang.accounts.models import Organisation
+from daigang.core.realtime import room_event_publish
+from daigang.live.models import Room
+
+
+def room_go_live(*, room: Room, now: dt.datetime | None = None) -> Room:
+    """Mark the room live (publishing has started) and tell its viewers.
+
+    Raises ValidationError with code `room_ended` for a room that has already ended (an ended
+    room is final: its figures and replay belong to that session) and `organisation_unverified`
+    when the organisation is not (or no longer) verified.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if locked.state == Room.State.LIVE:
+            _copy_state(locked, room)
+            return room
+        if locked.state == Room.State.ENDED:
+            raise ValidationError(
+                _("本场直播已结束，不能再次开播。请新建一场直播。"), code="room_ended"
+            )
+        organisation = Organisation.objects.get(pk=locked.organisation_id)
+        if not organisation.is_verified(now):
+            raise ValidationError(
+                _("单位尚未通过认证（或认证已过期），不能开播。"),
+                code="organisation_unverified",
+            )
+        locked.state = Room.State.LIVE
+        locked.started_at = now
+        locked.ended_at = None
+        locked.save(update_fields=["state", "started_at", "ended_at"])
+        room_event_publish(room_id=locked.pk, kind="state", data={"state": locked.state})
+    _copy_state(locked, room)
+    return room
+
+
+def room_end(*, room: Room, now: dt.datetime | None = None) -> Room:
+    """End the room (from live, or cancel it while scheduled) and tell its viewers.
+
+    The built-in relay, if it serves this room in this process, drops the publisher and the
+    viewers once the write commits, whoever ended the room (WHIP DELETE, the console, …).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if locked.state == Room.State.ENDED:
+            _copy_state(locked, room)
+            return room
+        locked.state = Room.State.ENDED
+        locked.ended_at = now
+        locked.save(update_fields=["state", "ended_at"])
+        room_event_publish(room_id=locked.pk, kind="state", data={"state": locked.state})
+        transaction.on_commit(lambda: _relay_room_close(locked.pk))
+    _copy_state(locked, room)
+    return room
+
+
+def _copy_state(source: Room, target: Room) -> None:
+    # The caller's instance reflects the committed state, like a refresh_from_db of these fields.
+    target.state = source.state
+    target.started_at = source.started_at
+    target.ended_at = source.ended_at
+
+
+def _relay_room_close(room_id: int) -> None:
+    # A process that never loaded the relay module relays no rooms; don't load aiortc for it.
+    relay = sys.modules.get("daigang.streaming.relay")
+    if relay is not None:
+        relay.relay_room_close_soon(room_id=room_id)

@@ -1,0 +1,178 @@
+"""Reads about rooms. The ones that check permission raise Http404 for outsiders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, Q, QuerySet, When
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.jobs.models import Board, Job
+from daigang.jobs.wages import wage_display
+from daigang.live.audience import room_viewers_get
+from daigang.live.models import Room
+
+# A scheduled room that never went live drops off the public lists this long after its
+# planned start, so a forgotten room does not sit under "即将开播" for ever.
+UPCOMING_GRACE = dt.timedelta(hours=2)
+STRIP_SIZE = 12
+
+
+def jobs_schedulable(*, organisation: Organisation) -> QuerySet[Job]:
+    """The organisation's published, open jobs: the ones a room may show."""
+    return Job.objects.filter(
+        organisation=organisation,
+        status=Job.Status.PUBLISHED,
+        valid_until__gte=timezone.localdate(),
+    ).order_by("-published_at", "-id")
+
+
+def anchors_possible(*, organisation: Organisation) -> QuerySet[User]:
+    """Members of the organisation; any of them may be put on camera."""
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by(
+        "name", "phone"
+    )
+
+
+def rooms_of_organisation(*, organisation: Organisation) -> QuerySet[Room]:
+    return (
+        Room.objects.filter(organisation=organisation)
+        .prefetch_related("anchors", "jobs")
+        .order_by("-planned_start")
+    )
+
+
+def _rooms_public() -> QuerySet[Room]:
+    """Live rooms and rooms still to come, of verified organisations, live ones first."""
+    now = timezone.now()
+    return (
+        Room.objects.filter(
+            organisation__status=Organisation.Status.VERIFIED,
+            organisation__verified_until__gt=now,
+        )
+        .filter(
+            Q(state=Room.State.LIVE)
+            | Q(state=Room.State.SCHEDULED, planned_start__gte=now - UPCOMING_GRACE)
+        )
+        .select_related("organisation")
+        .annotate(live_first=Case(When(state=Room.State.LIVE, then=0), default=1))
+        .order_by("live_first", "planned_start", "id")
+    )
+
+
+def rooms_live_and_upcoming(*, limit: int = STRIP_SIZE) -> list[Room]:
+    """Live rooms first, then scheduled ones by start time; verified organisations only.
+
+    One query, so it can sit on the home page without a cost per room.
+    """
+    return list(_rooms_public()[:limit])
+
+
+def rooms_by_state(*, state: str | None, limit: int = 50) -> list[Room]:
+    """Public list for the API: `live`, `scheduled` or both (state None)."""
+    rooms = _rooms_public()
+    if state:
+        rooms = rooms.filter(state=state)
+    return list(rooms[:limit])
+
+
+def room_get_public(*, room_id: int) -> Room:
+    """The room for its public page; 404 if there is none."""
+    try:
+        return (
+            Room.objects.select_related("organisation", "pinned_job", "pinned_job__organisation")
+            .prefetch_related("jobs")
+            .get(pk=room_id)
+        )
+    except Room.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def room_can_run(*, user: User, room: Room) -> bool:
+    """Anchors of the room and owners of its organisation run it: console, pin, stream key."""
+    if not user.is_authenticated:
+        return False
+    if room.anchors.filter(pk=user.pk).exists():
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=room.organisation_id, role=Membership.Role.OWNER
+    ).exists()
+
+
+def room_for_runner(*, user: User, room_id: int) -> Room:
+    """The room if `user` may run it; 404 otherwise so outsiders learn nothing."""
+    room = room_get_public(room_id=room_id)
+    if not room_can_run(user=user, room=room):
+        raise Http404
+    return room
+
+
+def room_jobs(*, room: Room) -> list[Job]:
+    return list(room.jobs.select_related("organisation").order_by("id"))
+
+
+def _wage_display(job: Job) -> str:
+    return wage_display(min_fen=job.wage_min_fen, max_fen=job.wage_max_fen, unit=job.wage_unit)
+
+
+def job_tags(*, job: Job) -> list[str]:
+    """The facts a seeker asks first, as short tags: 包吃住, 夫妻间, shift, how it is paid."""
+    tags: list[str] = []
+    if job.board != Board.NONE:
+        tags.append(str(job.get_board_display()))
+    if job.couple_rooms:
+        tags.append(str(Job._meta.get_field("couple_rooms").verbose_name))
+    tags.append(str(job.get_shift_display()))
+    tags.append(str(job.get_pay_schedule_display()))
+    return tags
+
+
+def job_place(*, job: Job) -> str:
+    return " ".join(p for p in (job.city, job.district) if p)
+
+
+def job_card(*, job: Job, room: Room) -> dict[str, Any]:
+    """Everything a pinned-job card shows, as plain JSON-ready data (event and page alike)."""
+    return {
+        "id": job.pk,
+        "title": job.title,
+        "organisation": job.organisation.name,
+        "wage": _wage_display(job),
+        "place": job_place(job=job),
+        "tags": job_tags(job=job),
+        "url": reverse("jobs:detail", args=[job.pk]),
+        "apply_url": f"/jobs/{job.pk}/apply/?room={room.pk}",
+    }
+
+
+def room_pinned_card(*, room: Room) -> dict[str, Any] | None:
+    if room.pinned_job_id is None:
+        return None
+    return job_card(job=room.pinned_job, room=room)
+
+
+def room_viewer_count(*, room: Room) -> int:
+    """Viewers now, as last aggregated by the realtime hub (0 when it has not counted yet)."""
+    return room_viewers_get(room_id=room.pk)
+
+
+def room_whep_url(*, room: Room, request: Any | None = None) -> str:
+    from daigang.streaming.selectors import room_whep_url as whep_url
+
+    url = whep_url(room)
+    if request is not None and url.startswith("/"):
+        url = request.build_absolute_uri(url)
+    return url
+
+
+def room_whip_url(*, room: Room, request: Any | None = None) -> str:
+    from daigang.streaming.selectors import room_whip_url as whip_url
+
+    url = whip_url(room)
+    if request is not None and url.startswith("/"):
+        url = request.build_absolute_uri(url)
+    return url

@@ -1,0 +1,113 @@
+"""Writes about rooms: scheduling and pinning. Events go out after the write commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daigang.accounts.models import Organisation, User
+from daigang.core.realtime import room_event_publish
+from daigang.jobs.models import Job
+from daigang.live import selectors
+from daigang.live.models import Room
+
+# A room may be scheduled to start a little in the past: the anchor who fills the form in
+# at 14:00 for a 14:00 start should not be turned away because the form took a minute.
+PLANNED_START_SLACK = dt.timedelta(minutes=10)
+
+
+def room_schedule(
+    *,
+    organisation: Organisation,
+    by: User,
+    title: str,
+    planned_start: dt.datetime,
+    jobs: Iterable[Job],
+    anchors: Iterable[User],
+) -> Room:
+    """Create a room for a verified organisation, with its jobs and anchors.
+
+    Raises ValidationError (Chinese message) when the organisation is not verified, or when a
+    job or an anchor does not belong to it.
+    """
+    if not organisation.is_verified():
+        raise ValidationError(
+            _("单位尚未通过认证（或认证已过期），不能安排直播。请先提交营业执照等待审核。"),
+            code="organisation_unverified",
+        )
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("请填写直播标题"), code="title_required")
+    if planned_start < timezone.now() - PLANNED_START_SLACK:
+        raise ValidationError(_("开播时间不能早于现在"), code="planned_start_past")
+
+    jobs = list(jobs)
+    allowed_jobs = set(
+        selectors.jobs_schedulable(organisation=organisation).values_list("pk", flat=True)
+    )
+    if any(job.pk not in allowed_jobs for job in jobs):
+        raise ValidationError(_("只能选择本单位正在招聘中的岗位"), code="job_not_schedulable")
+    anchors = list(anchors)
+    if not anchors:
+        raise ValidationError(_("请至少选择一位主播"), code="anchor_required")
+    allowed_anchors = set(
+        selectors.anchors_possible(organisation=organisation).values_list("pk", flat=True)
+    )
+    if any(anchor.pk not in allowed_anchors for anchor in anchors):
+        raise ValidationError(_("主播必须是本单位成员"), code="anchor_not_member")
+
+    with transaction.atomic():
+        room = Room.objects.create(
+            organisation=organisation, title=title, planned_start=planned_start
+        )
+        room.jobs.set(jobs)
+        room.anchors.set(anchors)
+    return room
+
+
+def _check_runner(*, room: Room, by: User) -> None:
+    if not selectors.room_can_run(user=by, room=room):
+        raise PermissionDenied(_("只有本场主播或单位管理员可以操作"))
+
+
+def room_pin(*, room: Room, job: Job, by: User) -> Room:
+    """Pin one of the room's jobs; every viewer's screen shows its card (event `pin`).
+
+    Idempotent: pinning the job that is already pinned changes nothing and sends nothing.
+    """
+    _check_runner(room=room, by=by)
+    if room.state == Room.State.ENDED:
+        raise ValidationError(_("直播已结束，不能再置顶岗位"), code="room_ended")
+    if not room.jobs.filter(pk=job.pk).exists():
+        raise ValidationError(_("只能置顶本场直播的岗位"), code="job_not_in_room")
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if locked.pinned_job_id == job.pk:
+            room.pinned_job = job
+            return room
+        locked.pinned_job = job
+        locked.save(update_fields=["pinned_job"])
+        room.pinned_job = job
+        room_event_publish(
+            room_id=room.pk, kind="pin", data={"job": selectors.job_card(job=job, room=room)}
+        )
+    return room
+
+
+def room_unpin(*, room: Room, by: User) -> Room:
+    """Take the pinned card down on every screen (event `pin` with job null). Idempotent."""
+    _check_runner(room=room, by=by)
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        room.pinned_job = None
+        if locked.pinned_job_id is None:
+            return room
+        locked.pinned_job = None
+        locked.save(update_fields=["pinned_job"])
+        room_event_publish(room_id=room.pk, kind="pin", data={"job": None})
+    return room

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from daigang.live import audience
+from daigang.live.hub import hub_get
+from daigang.live.models import RoomAudience
+from daigang.live.tests.chat_fixtures import communicator, joined, room_make, run
+
+PERIOD = audience.VIEWERS_PERIOD
+
+
+def _clear_counters(room_id: int, now: float) -> None:
+    period = int(now // PERIOD)
+    cache.delete_many([f"live:viewers:{room_id}:{p}" for p in range(period - 2, period + 3)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_viewers_now_is_the_sum_of_every_process_for_the_last_full_period():
+    # given two processes counting the same room in one period
+    room = room_make()
+    now = 1_900_000_000.0 + room.pk * 1000
+    _clear_counters(room.pk, now)
+    audience.room_viewers_report(counts={room.pk: 3}, now=now)
+    audience.room_viewers_report(counts={room.pk: 4}, now=now + 1)
+
+    # when the next period's first report comes in
+    totals = audience.room_viewers_report(counts={room.pk: 5}, now=now + PERIOD)
+
+    # then it reads the full sum of the period before
+    assert totals == {room.pk: 7}
+    assert audience.room_viewers_get(room_id=room.pk, now=now + PERIOD + 1) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hub_publishes_the_viewer_count_and_records_views_and_peak():
+    # given a room with two sockets in this process, one of them a reconnect
+    room = room_make()
+    _clear_counters(room.pk, time.time())
+
+    async def scenario():
+        viewers = [communicator(room.pk), communicator(room.pk, after=0)]
+        for comm in viewers:
+            await joined(comm)
+        hub = hub_get()
+        # when the periodic count runs
+        await hub._audience_once()
+        pending = list(hub.rooms[room.pk].pending)
+        for comm in viewers:
+            await comm.disconnect()
+        return pending
+
+    pending = run(scenario)
+
+    # then viewers get the count, and one view (the reconnect is not a new entry) is stored
+    assert {"kind": "viewers", "data": {"count": 2}} in pending
+    stats = RoomAudience.objects.get(room=room)
+    assert (stats.views, stats.viewers_peak) == (1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_are_added_to_views_when_the_last_viewer_leaves():
+    room = room_make()
+
+    async def scenario():
+        for _ in range(2):
+            viewers = [communicator(room.pk) for _ in range(3)]
+            for comm in viewers:
+                await joined(comm)
+            for comm in viewers:
+                await comm.disconnect()
+
+    run(scenario)
+
+    assert audience.room_audience_get(room_id=room.pk)["views"] == 6

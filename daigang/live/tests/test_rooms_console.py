@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from daigang.accounts.models import Membership
+from daigang.live.tests.rooms_fixtures import (
+    job_make,
+    member_make,
+    organisation_make,
+    room_make,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room():
+    organisation = organisation_make()
+    anchor = member_make(organisation=organisation, name="主播小李")
+    job = job_make(organisation=organisation, title="电子厂普工")
+    return room_make(organisation=organisation, anchors=[anchor], jobs=[job])
+
+
+def test_the_anchor_sees_the_console_with_whip_url_key_and_pin_buttons(client, room):
+    # given
+    anchor = room.anchors.get()
+    client.force_login(anchor)
+    # when
+    response = client.get(reverse("live:console", args=[room.pk]))
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "开始直播" in page
+    assert f"http://testserver/stream/rooms/{room.pk}/whip" in page
+    # the key is in the page (the browser publishes with it) but folded away until revealed
+    assert "<details" in page and room.stream_key in page
+    assert 'data-pin="' in page and "电子厂普工" in page
+    assert 'id="publisher-config"' in page
+
+
+def test_an_owner_of_the_organisation_may_open_the_console(client, room):
+    owner = member_make(organisation=room.organisation, role=Membership.Role.OWNER)
+    client.force_login(owner)
+    assert client.get(reverse("live:console", args=[room.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["hr_of_same_organisation", "member_elsewhere", "seeker"])
+def test_everyone_else_gets_404_on_the_console(client, room, who):
+    if who == "hr_of_same_organisation":
+        user = member_make(organisation=room.organisation, role=Membership.Role.HR)
+    elif who == "member_elsewhere":
+        user = member_make(organisation=organisation_make(name="别家"), role="owner")
+    else:
+        from daigang.live.tests.rooms_fixtures import user_make
+
+        user = user_make()
+    client.force_login(user)
+
+    assert client.get(reverse("live:console", args=[room.pk])).status_code == 404
+    assert client.post(reverse("live:stream_key_rotate", args=[room.pk])).status_code == 404
+
+
+def test_rotating_the_stream_key_invalidates_the_old_one(client, room):
+    # given
+    old_key = room.stream_key
+    client.force_login(room.anchors.get())
+    # when
+    response = client.post(reverse("live:stream_key_rotate", args=[room.pk]))
+    # then
+    assert response.status_code == 302
+    room.refresh_from_db()
+    assert room.stream_key != old_key
+    assert room.stream_key in client.get(reverse("live:console", args=[room.pk])).content.decode()

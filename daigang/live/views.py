@@ -1,0 +1,167 @@
+"""Room pages: scheduling (back office), the public room page, the anchor's console.
+
+Views parse input and call services/selectors; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daigang.accounts.models import Membership
+from daigang.accounts.selectors import organisation_for_member
+from daigang.jobs.models import Job
+from daigang.live import selectors, services
+from daigang.live.forms import RoomScheduleForm
+from daigang.live.models import Room
+
+SCHEDULING_ROLES = (Membership.Role.OWNER, Membership.Role.HR, Membership.Role.ANCHOR)
+
+
+@login_required
+def manage_rooms(request: HttpRequest, org_id: int) -> HttpResponse:
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=org_id, roles=SCHEDULING_ROLES
+    )
+    rooms = selectors.rooms_of_organisation(organisation=organisation)
+    return render(
+        request,
+        "live/manage_rooms.html",
+        {"organisation": organisation, "rooms": rooms, "verified": organisation.is_verified()},
+    )
+
+
+@login_required
+def room_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=org_id, roles=SCHEDULING_ROLES
+    )
+    context: dict[str, Any] = {"organisation": organisation}
+    if not organisation.is_verified():
+        context["unverified"] = True
+        return render(request, "live/room_form.html", context, status=403)
+
+    form = RoomScheduleForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_schedule(
+                organisation=organisation,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                planned_start=form.cleaned_data["planned_start"],
+                jobs=form.cleaned_data["jobs"],
+                anchors=form.cleaned_data["anchors"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("直播已安排，可以把直播间链接分享出去了"))
+            return redirect("live:manage_rooms", org_id=organisation.pk)
+    context["form"] = form
+    return render(request, "live/room_form.html", context, status=400 if form.errors else 200)
+
+
+def _ice_servers() -> list[dict[str, Any]]:
+    return [{"urls": url} for url in settings.WEBRTC_ICE_SERVERS]
+
+
+def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The public, shareable room page: picture, state, viewers, chat, jobs, pinned card."""
+    room = selectors.room_get_public(room_id=room_id)
+    context = {
+        "room": room,
+        "jobs": [selectors.job_card(job=job, room=room) for job in selectors.room_jobs(room=room)],
+        "pinned": selectors.room_pinned_card(room=room),
+        "viewers": selectors.room_viewer_count(room=room),
+        "player": {
+            "whep_url": selectors.room_whep_url(room=room),
+            "ice_servers": _ice_servers(),
+            "state": room.state,
+        },
+        "can_run": selectors.room_can_run(user=request.user, room=room),
+    }
+    return render(request, "live/room.html", context)
+
+
+def _console_jobs_context(room: Room) -> dict[str, Any]:
+    return {
+        "room": room,
+        "jobs": [selectors.job_card(job=job, room=room) for job in selectors.room_jobs(room=room)],
+        "pinned": selectors.room_pinned_card(room=room),
+    }
+
+
+def _console_context(request: HttpRequest, room: Room) -> dict[str, Any]:
+    return {
+        **_console_jobs_context(room),
+        "viewers": selectors.room_viewer_count(room=room),
+        "whip_url": selectors.room_whip_url(room=room, request=request),
+        "publisher": {
+            "whip_url": selectors.room_whip_url(room=room),
+            "ice_servers": _ice_servers(),
+            "state": room.state,
+        },
+    }
+
+
+@login_required
+def room_console(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The anchor's console: camera preview, go live/end, OBS settings, chat, pin."""
+    room = selectors.room_for_runner(user=request.user, room_id=room_id)
+    return render(request, "live/console.html", _console_context(request, room))
+
+
+def _console_jobs_response(request: HttpRequest, room: Room, error: str = "") -> HttpResponse:
+    if request.htmx:
+        context = {**_console_jobs_context(room), "error": error}
+        return render(request, "live/_console_jobs.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("live:console", room_id=room.pk)
+
+
+@require_POST
+@login_required
+def room_pin_view(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = selectors.room_for_runner(user=request.user, room_id=room_id)
+    try:
+        job_id = int(request.POST.get("job", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    job = get_object_or_404(Job, pk=job_id)
+    try:
+        services.room_pin(room=room, job=job, by=request.user)
+    except ValidationError as exc:
+        # Shown in place of the list it came from (htmx swaps 200s only).
+        return _console_jobs_response(request, room, error=" ".join(exc.messages))
+    return _console_jobs_response(request, room)
+
+
+@require_POST
+@login_required
+def room_unpin_view(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = selectors.room_for_runner(user=request.user, room_id=room_id)
+    services.room_unpin(room=room, by=request.user)
+    return _console_jobs_response(request, room)
+
+
+@require_POST
+@login_required
+def room_stream_key_rotate_view(request: HttpRequest, room_id: int) -> HttpResponse:
+    """A new stream key: the old one stops working (OBS must be given the new one)."""
+    from daigang.streaming.services import room_stream_key_rotate
+
+    room = selectors.room_for_runner(user=request.user, room_id=room_id)
+    room_stream_key_rotate(room=room)
+    messages.success(request, _("推流密钥已更换，旧密钥立即失效"))
+    return redirect(reverse("live:console", args=[room.pk]) + "#obs")

@@ -1,0 +1,430 @@
+"""The built-in media relay: one publisher per room in, the same encoded packets to every viewer.
+
+Everything here runs on the relay loop (daigang.streaming.loop); callers use `relay_await`.
+One process serves a room: run the built-in relay in a single ASGI process, or set
+STREAM_SERVER_URL to hand rooms to an external WHIP/WHEP server.
+
+Per room:
+- the publisher's peer connection (WHIP) delivers decoded frames (aiortc decodes VP8 or H.264);
+- one video pump and one audio pump task read them and encode each frame once (media.py), in
+  the room's own encoding thread;
+- each packet is pushed to every viewer's PacketTrack; aiortc's sender then only packetizes it.
+
+A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
+STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import av
+from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from daigang.streaming import ice
+from daigang.streaming.errors import OfferInvalid, PublisherBusy, RelayFull
+from daigang.streaming.loop import relay_call_soon
+from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
+
+logger = logging.getLogger(__name__)
+
+# Forced keyframes cost bitrate for everyone; a lossy viewer sending PLIs, or many viewers
+# joining at once, get at most one every this many seconds.
+KEYFRAME_MIN_SPACING = 0.5
+# A viewer or publisher whose connection is not up by then is given up (frees its slot).
+CONNECT_TIMEOUT = 30.0
+# More decoded frames than this waiting (~a quarter second) means the encoder fell behind:
+# skip frames until it catches up. Fewer are normal bursts from the jitter buffer.
+MAX_SOURCE_BACKLOG = 8
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    max_height: int = 480
+    video_bitrate: int = 800_000
+    audio_bitrate: int = 64_000
+    keyframe_interval: float = 3.0
+    max_viewers: int = 500
+    publisher_grace: float = 60.0
+    viewer_queue_size: int = 60
+
+    @classmethod
+    def from_settings(cls) -> RelayConfig:
+        return cls(
+            max_height=settings.STREAM_RELAY_MAX_HEIGHT,
+            video_bitrate=settings.STREAM_RELAY_VIDEO_BITRATE,
+            max_viewers=settings.STREAM_RELAY_MAX_VIEWERS,
+            publisher_grace=settings.STREAM_PUBLISHER_GRACE_SECONDS,
+        )
+
+
+@dataclass
+class Session:
+    id: str
+    room_id: int
+    role: str  # "publisher" | "viewer"
+    pc: RTCPeerConnection
+    tracks: list[MediaStreamTrack] = field(default_factory=list)
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    session_id: str
+    sdp: str
+
+
+class RoomRelay:
+    """One room's publisher, encoders and viewers."""
+
+    def __init__(self, room_id: int, config: RelayConfig) -> None:
+        self.room_id = room_id
+        self.config = config
+        self.counters = RelayCounters()
+        self.publisher: Session | None = None
+        self.viewers: dict[str, Session] = {}
+        self.video_tracks: list[PacketTrack] = []
+        self.audio_tracks: list[PacketTrack] = []
+        self._video = VideoEncoder(
+            counters=self.counters,
+            max_height=config.max_height,
+            bitrate=config.video_bitrate,
+            keyframe_interval=config.keyframe_interval,
+        )
+        self._audio = AudioEncoder(counters=self.counters, bitrate=config.audio_bitrate)
+        # One thread per room: frames are encoded in order, off the relay loop.
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"relay-encode-{room_id}")
+        self._pumps: set[asyncio.Task[None]] = set()
+        self._keyframe_wanted = False
+        self._last_forced_keyframe = 0.0
+        self.grace_timer: asyncio.TimerHandle | None = None
+
+    # -- publisher side ---------------------------------------------------------------------
+    def source_attach(self, track: MediaStreamTrack) -> None:
+        pump = self._pump_video(track) if track.kind == "video" else self._pump_audio(track)
+        task = asyncio.ensure_future(pump)
+        self._pumps.add(task)
+        task.add_done_callback(self._pumps.discard)
+
+    async def _pump_video(self, track: MediaStreamTrack) -> None:
+        loop = asyncio.get_running_loop()
+        self._video.segment_start()
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            self.counters.video_frames_in += 1
+            if _backlog(track) > MAX_SOURCE_BACKLOG:
+                self.counters.video_frames_skipped += 1
+                continue
+            keyframe = self._keyframe_take()
+            try:
+                packets = await loop.run_in_executor(
+                    self._executor, self._video.encode, frame, keyframe
+                )
+            except (av.FFmpegError, ValueError):
+                # One bad frame must not end the room's video: log it and go on.
+                logger.exception("relay: room %s could not encode a frame", self.room_id)
+                continue
+            for packet in packets:
+                for viewer_track in self.video_tracks:
+                    viewer_track.push(packet)
+
+    async def _pump_audio(self, track: MediaStreamTrack) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            self.counters.audio_frames_in += 1
+            try:
+                packets = await loop.run_in_executor(self._executor, self._audio.encode, frame)
+            except (av.FFmpegError, ValueError):
+                logger.exception("relay: room %s could not encode audio", self.room_id)
+                continue
+            for packet in packets:
+                for viewer_track in self.audio_tracks:
+                    viewer_track.push(packet)
+
+    def keyframe_request(self) -> None:
+        self._keyframe_wanted = True
+
+    def _keyframe_take(self) -> bool:
+        now = time.monotonic()
+        if self._keyframe_wanted and now - self._last_forced_keyframe >= KEYFRAME_MIN_SPACING:
+            self._keyframe_wanted = False
+            self._last_forced_keyframe = now
+            return True
+        return False
+
+    # -- viewer side ------------------------------------------------------------------------
+    def viewer_tracks_make(self) -> tuple[PacketTrack, PacketTrack]:
+        video, audio = (
+            PacketTrack(
+                kind=kind,
+                counters=self.counters,
+                keyframe_request=self.keyframe_request,
+                queue_size=self.config.viewer_queue_size,
+            )
+            for kind in ("video", "audio")
+        )
+        self.video_tracks.append(video)
+        self.audio_tracks.append(audio)
+        return video, audio
+
+    def viewer_forget(self, session: Session) -> None:
+        self.viewers.pop(session.id, None)
+        for track in session.tracks:
+            track.stop()
+        self.video_tracks = [t for t in self.video_tracks if t.readyState == "live"]
+        self.audio_tracks = [t for t in self.audio_tracks if t.readyState == "live"]
+
+    def stats(self) -> dict[str, object]:
+        return {
+            "room_id": self.room_id,
+            "publishing": self.publisher is not None,
+            "viewers": len(self.viewers),
+            "counters": self.counters.as_dict(),
+            "viewer_video_packets": [t.packets_out for t in self.video_tracks],
+            "viewer_audio_packets": [t.packets_out for t in self.audio_tracks],
+        }
+
+    async def close(self) -> None:
+        if self.grace_timer is not None:
+            self.grace_timer.cancel()
+        sessions = list(self.viewers.values())
+        if self.publisher is not None:
+            sessions.append(self.publisher)
+        self.publisher = None
+        self.viewers.clear()
+        for session in sessions:
+            await _session_close(session)
+        for task in list(self._pumps):
+            task.cancel()
+        self._executor.shutdown(wait=False)
+
+
+class Relay:
+    """All rooms this process relays. One instance per process (`relay_get`)."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, RoomRelay] = {}
+        # Called (on the relay loop) when a publisher dropped and did not come back in time.
+        self.on_publisher_abandoned: Callable[[int], Awaitable[None]] | None = None
+
+    def room(self, room_id: int, config: RelayConfig) -> RoomRelay:
+        if room_id not in self.rooms:
+            self.rooms[room_id] = RoomRelay(room_id, config)
+        return self.rooms[room_id]
+
+    async def publish(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
+        """Accept a WHIP offer. Raises PublisherBusy if the room already has a publisher."""
+        ice.host_addresses_install()
+        room = self.room(room_id, config)
+        if room.publisher is not None:
+            raise PublisherBusy(_("本直播间已有推流，请先停止另一端的推流。"))
+        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        session = Session(id=_session_id(), room_id=room_id, role="publisher", pc=pc)
+        room.publisher = session  # reserved before any await: a racing second POST gets 409
+        if room.grace_timer is not None:
+            room.grace_timer.cancel()
+            room.grace_timer = None
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            session.tracks.append(track)
+            room.source_attach(track)
+
+        try:
+            sdp = await _answer(pc, offer_sdp)
+        except BaseException:
+            room.publisher = None
+            await _session_close(session)
+            raise
+        self._watch(session)
+        return Answer(session_id=session.id, sdp=sdp)
+
+    async def view(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
+        """Accept a WHEP offer: VP8 + Opus, the room's shared packets."""
+        ice.host_addresses_install()
+        room = self.room(room_id, config)
+        if len(room.viewers) >= config.max_viewers:
+            raise RelayFull(_("观看人数已满，请稍后再试。"))
+        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        video, audio = room.viewer_tracks_make()
+        session = Session(
+            id=_session_id(), room_id=room_id, role="viewer", pc=pc, tracks=[video, audio]
+        )
+        room.viewers[session.id] = session
+        for track, mime_types in ((video, ("video/VP8", "video/rtx")), (audio, ("audio/opus",))):
+            transceiver = pc.addTransceiver(track, direction="sendonly")
+            transceiver.setCodecPreferences(
+                [
+                    codec
+                    for codec in RTCRtpSender.getCapabilities(track.kind).codecs
+                    if codec.mimeType in mime_types
+                ]
+            )
+            # aiortc honours a viewer's PLI/FIR only when it encodes; route it to the room's
+            # one encoder instead (rate-limited there).
+            transceiver.sender._send_keyframe = room.keyframe_request  # type: ignore[method-assign]
+        try:
+            sdp = await _answer(pc, offer_sdp)
+        except BaseException:
+            room.viewer_forget(session)
+            await _session_close(session)
+            raise
+        self._watch(session)
+        return Answer(session_id=session.id, sdp=sdp)
+
+    async def session_end(self, *, room_id: int, session_id: str) -> Session | None:
+        """Close one session (WHIP/WHEP DELETE). A publisher's DELETE closes the whole room."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return None
+        if room.publisher is not None and room.publisher.id == session_id:
+            session = room.publisher
+            await self.room_close(room_id)
+            return session
+        session = room.viewers.get(session_id)
+        if session is not None:
+            room.viewer_forget(session)
+            await _session_close(session)
+        return session
+
+    async def room_close(self, room_id: int) -> None:
+        room = self.rooms.pop(room_id, None)
+        if room is not None:
+            await room.close()
+
+    async def close_all(self) -> None:
+        for room_id in list(self.rooms):
+            await self.room_close(room_id)
+
+    def stats(self, room_id: int) -> dict[str, object] | None:
+        room = self.rooms.get(room_id)
+        return None if room is None else room.stats()
+
+    def _watch(self, session: Session) -> None:
+        pc = session.pc
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            if pc.connectionState in ("failed", "closed"):
+                await self._session_lost(session)
+
+        async def give_up_if_not_connected() -> None:
+            if pc.connectionState not in ("connected", "closed"):
+                logger.info("relay: %s %s did not connect in time", session.role, session.id)
+                await self._session_lost(session)
+
+        asyncio.get_running_loop().call_later(
+            CONNECT_TIMEOUT, lambda: asyncio.ensure_future(give_up_if_not_connected())
+        )
+
+    async def _session_lost(self, session: Session) -> None:
+        room = self.rooms.get(session.room_id)
+        if session.role == "viewer":
+            if room is not None:
+                room.viewer_forget(session)
+            await _session_close(session)
+            return
+        if room is None or room.publisher is not session:
+            await _session_close(session)
+            return
+        room.publisher = None
+        await _session_close(session)
+        grace = room.config.publisher_grace
+        room.grace_timer = asyncio.get_running_loop().call_later(
+            grace, lambda: asyncio.ensure_future(self._publisher_abandoned(session.room_id))
+        )
+
+    async def _publisher_abandoned(self, room_id: int) -> None:
+        room = self.rooms.get(room_id)
+        if room is None or room.publisher is not None:
+            return
+        await self.room_close(room_id)
+        if self.on_publisher_abandoned is not None:
+            try:
+                await self.on_publisher_abandoned(room_id)
+            except Exception:
+                logger.exception("relay: ending abandoned room %s failed", room_id)
+
+
+async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
+    try:
+        await pc.setRemoteDescription(
+            RTCSessionDescription(sdp=_offer_prepare(offer_sdp), type="offer")
+        )
+    except Exception as exc:
+        # aiortc raises ValueError for unparsable SDP and OperationError when no codec fits.
+        raise OfferInvalid(
+            _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。")
+        ) from exc
+    await pc.setLocalDescription(await pc.createAnswer())
+    return ice.sdp_addresses_announce(pc.localDescription.sdp)
+
+
+def _offer_prepare(offer_sdp: str) -> str:
+    """Let a client that announced no candidate connect through its ICE checks.
+
+    A browser on a host with only loopback (or hiding its addresses) may offer no usable
+    candidate. Told "end-of-candidates" with none, aioice gives up at once; without that line
+    it waits, and the client's checks to our candidates make peer-reflexive pairs that work.
+    """
+    if "a=candidate:" in offer_sdp:
+        return offer_sdp
+    lines = [line for line in offer_sdp.splitlines() if line != "a=end-of-candidates"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+async def _session_close(session: Session) -> None:
+    if session.closed:
+        return
+    session.closed = True
+    for track in session.tracks:
+        track.stop()
+    await session.pc.close()
+
+
+def _session_id() -> str:
+    # The session URL is the capability to end the session: unguessable.
+    return secrets.token_urlsafe(18)
+
+
+def _backlog(track: MediaStreamTrack) -> int:
+    # aiortc's RemoteStreamTrack keeps decoded frames in an asyncio.Queue named `_queue`.
+    queue = getattr(track, "_queue", None)
+    return queue.qsize() if isinstance(queue, asyncio.Queue) else 0
+
+
+_relay: Relay | None = None
+
+
+def relay_get() -> Relay:
+    """This process's relay. Only touch it on the relay loop."""
+    global _relay
+    if _relay is None:
+        _relay = Relay()
+    return _relay
+
+
+def relay_room_close_soon(*, room_id: int) -> None:
+    """Drop a room's publisher and viewers (from any thread); no-op if not relayed here."""
+
+    def close() -> None:
+        if _relay is not None and room_id in _relay.rooms:
+            asyncio.ensure_future(_relay.room_close(room_id))
+
+    relay_call_soon(close)

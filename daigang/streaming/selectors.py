@@ -1,0 +1,93 @@
+"""Reads for live video: a room's WHIP/WHEP URLs and who may publish or watch it."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from daigang.live.models import Room
+from daigang.streaming.errors import RoomEnded, RoomNotFound, RoomNotLive, StreamKeyInvalid
+
+
+def room_stream_path(room: Room) -> str:
+    """The room's path on an external media server. Never the stream key: viewers see it."""
+    return f"room-{room.pk}"
+
+
+def room_whip_url(room: Room) -> str:
+    """Where the anchor publishes (OBS "Server"): relative for the built-in relay."""
+    if settings.STREAM_SERVER_URL:
+        return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room)}/whip"
+    return reverse("streaming:whip", args=[room.pk])
+
+
+def room_whep_url(room: Room) -> str:
+    """Where viewers play the room from: relative for the built-in relay."""
+    if settings.STREAM_SERVER_URL:
+        return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room)}/whep"
+    return reverse("streaming:whep", args=[room.pk])
+
+
+def stream_key_matches(*, room: Room, token: str | None) -> bool:
+    if not token:
+        return False
+    return secrets.compare_digest(token.encode(), room.stream_key.encode())
+
+
+def room_publish_access(*, room_id: int, token: str | None) -> Room:
+    """The room if `token` is its stream key. Raises RoomNotFound / StreamKeyInvalid."""
+    room = Room.objects.select_related("organisation").filter(pk=room_id).first()
+    if room is None:
+        raise RoomNotFound(_("直播间不存在。"))
+    if not stream_key_matches(room=room, token=token):
+        raise StreamKeyInvalid(
+            _("推流密钥错误或缺失：请在 OBS 的 Bearer Token 中填写直播间的推流密钥。")
+        )
+    return room
+
+
+def room_watch_access(*, room_id: int) -> Room:
+    """The room if it is live; rooms are public. Raises RoomNotFound / RoomNotLive / RoomEnded."""
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None:
+        raise RoomNotFound(_("直播间不存在。"))
+    if room.state == Room.State.ENDED:
+        raise RoomEnded(_("本场直播已结束。"))
+    if room.state != Room.State.LIVE:
+        raise RoomNotLive(_("直播尚未开始，请稍后再来。"))
+    return room
+
+
+def room_for_stream_path(*, path: str) -> Room | None:
+    """The room behind an external media server path (`room-<id>`), if any."""
+    prefix, _, number = path.strip("/").partition("-")
+    if prefix != "room" or not number.isdigit():
+        return None
+    return Room.objects.filter(pk=int(number)).first()
+
+
+def external_credentials(payload: dict[str, object]) -> list[str]:
+    """Secrets a MediaMTX auth request may carry: Bearer token, password or `?token=`."""
+    credentials = [str(payload.get(key) or "") for key in ("token", "password")]
+    for pair in str(payload.get("query") or "").split("&"):
+        name, _sep, value = pair.partition("=")
+        if name == "token":
+            credentials.append(value)
+    return [credential for credential in credentials if credential]
+
+
+def external_stream_access(*, action: str, path: str, credentials: list[str]) -> bool:
+    """May this request to an external media server go ahead? (MediaMTX HTTP auth.)"""
+    room = room_for_stream_path(path=path)
+    if room is None:
+        return False
+    if action in ("read", "playback"):
+        return True
+    if action != "publish" or room.state == Room.State.ENDED:
+        return False
+    if not room.organisation.is_verified():
+        return False
+    return any(stream_key_matches(room=room, token=credential) for credential in credentials)

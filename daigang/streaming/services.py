@@ -1,0 +1,120 @@
+"""Writes for live video: WHIP/WHEP sessions on the built-in relay, and the stream key.
+
+The session services are async: they check the room in the database (in a thread) and drive
+the relay on its own loop (daigang.streaming.loop). They raise daigang.streaming.errors.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.utils.translation import gettext as _
+
+from daigang.live.lifecycle import room_end, room_go_live
+from daigang.live.models import Room, new_stream_key
+from daigang.streaming import selectors
+from daigang.streaming.errors import (
+    OrganisationUnverified,
+    RoomEnded,
+    SessionNotFound,
+    StreamError,
+)
+from daigang.streaming.loop import relay_await
+from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
+
+
+def room_stream_key_rotate(*, room: Room) -> str:
+    """Give the room a new stream key and return it; the old key no longer starts a session.
+
+    A publisher already live keeps its session: rotating the key in the console while on air
+    must not cut the anchor off. To stop a publisher, end the room.
+    """
+    room.stream_key = new_stream_key()
+    room.save(update_fields=["stream_key"])
+    return room.stream_key
+
+
+async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str) -> Answer:
+    """Accept a publisher's offer (WHIP POST) and put the room live.
+
+    Raises RoomNotFound, StreamKeyInvalid, RoomEnded, OrganisationUnverified, PublisherBusy,
+    OfferInvalid.
+    """
+    room = await sync_to_async(_room_for_publish)(room_id=room_id, token=token)
+    answer = await relay_await(
+        _relay().publish(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
+    )
+    try:
+        await sync_to_async(_room_go_live)(room=room)
+    except StreamError:
+        await relay_await(_relay().session_end(room_id=room.pk, session_id=answer.session_id))
+        raise
+    return answer
+
+
+async def whip_session_end(*, room_id: int, session_id: str) -> None:
+    """Stop publishing (WHIP DELETE): the room ends and its viewers are let go."""
+    session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
+    if session is None or session.role != "publisher":
+        raise SessionNotFound(_("推流会话不存在或已结束。"))
+    await sync_to_async(_room_end_by_id)(room_id)
+
+
+async def whep_session_start(*, room_id: int, offer_sdp: str) -> Answer:
+    """Accept a viewer's offer (WHEP POST). Raises RoomNotFound, RoomNotLive, RoomEnded, …"""
+    room = await sync_to_async(selectors.room_watch_access)(room_id=room_id)
+    return await relay_await(
+        _relay().view(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
+    )
+
+
+async def whep_session_end(*, room_id: int, session_id: str) -> None:
+    """Stop watching (WHEP DELETE)."""
+    session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
+    if session is None or session.role != "viewer":
+        raise SessionNotFound(_("观看会话不存在或已结束。"))
+
+
+def _room_for_publish(*, room_id: int, token: str | None) -> Room:
+    room = selectors.room_publish_access(room_id=room_id, token=token)
+    # Checked before negotiating so OBS gets the real reason at once; room_go_live checks
+    # again under the row lock.
+    if room.state == Room.State.ENDED:
+        raise RoomEnded(_("本场直播已结束，不能再次开播。请新建一场直播。"))
+    if not room.organisation.is_verified():
+        raise OrganisationUnverified(_("单位尚未通过认证（或认证已过期），不能开播。"))
+    return room
+
+
+def _room_go_live(*, room: Room) -> None:
+    try:
+        room_go_live(room=room)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        if exc.code == "room_ended":
+            raise RoomEnded(message) from exc
+        raise OrganisationUnverified(message) from exc
+
+
+def _room_end_by_id(room_id: int) -> None:
+    room = Room.objects.filter(pk=room_id).first()
+    if room is not None:
+        room_end(room=room)
+
+
+async def _publisher_abandoned(room_id: int) -> None:
+    def end() -> None:
+        # A throwaway worker thread: its connection must not outlive this call.
+        try:
+            _room_end_by_id(room_id)
+        finally:
+            connections.close_all()
+
+    await sync_to_async(end, thread_sensitive=False)()
+
+
+def _relay() -> Relay:
+    relay = relay_get()
+    relay.on_publisher_abandoned = _publisher_abandoned
+    return relay

@@ -1,0 +1,212 @@
+"""WHIP (RFC 9725) and WHEP endpoints of the built-in relay, plain enough for OBS 30+.
+
+    POST   /stream/rooms/<id>/whip              SDP offer → 201, SDP answer, Location
+    DELETE /stream/rooms/<id>/whip/<session>    stop publishing: the room ends
+    POST   /stream/rooms/<id>/whep              recvonly offer → 201, SDP answer, Location
+    DELETE /stream/rooms/<id>/whep/<session>    stop watching
+
+Publishing needs `Authorization: Bearer <stream key>`; watching needs nothing (rooms are
+public) but the room must be live (409 otherwise). The session URL is an unguessable
+capability: a DELETE needs nothing else. No trickle ICE and no ICE restart: the relay answers
+with all its candidates, and PATCH gets 405 as RFC 9725 prescribes for such a server. CORS is
+open (`*`) because no cookie is involved, so a WHIP/WHEP client on another site works.
+
+With STREAM_SERVER_URL set the relay does not run and these endpoints redirect (307) to the
+external server's, which RFC 9725 allows; `mediamtx_auth` lets MediaMTX ask daigang whether a
+stream key may publish.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from daigang.live.models import Room
+from daigang.streaming import errors, ice, selectors, services
+from daigang.streaming.relay import Answer
+
+SDP_MAX_BYTES = 64 * 1024
+STATUS = {
+    errors.RoomNotFound: 404,
+    errors.SessionNotFound: 404,
+    errors.StreamKeyInvalid: 401,
+    errors.OrganisationUnverified: 403,
+    errors.RoomEnded: 409,
+    errors.RoomNotLive: 409,
+    errors.PublisherBusy: 409,
+    errors.OfferInvalid: 400,
+    errors.RelayFull: 503,
+}
+ENDPOINT_METHODS = "OPTIONS, POST"
+SESSION_METHODS = "OPTIONS, DELETE"
+
+
+@csrf_exempt
+async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _options(ENDPOINT_METHODS)
+    if request.method != "POST":
+        return _method_not_allowed(ENDPOINT_METHODS)
+    if settings.STREAM_SERVER_URL:
+        return await _external_redirect(room_id, selectors.room_whip_url)
+    offer = _offer(request)
+    if isinstance(offer, HttpResponse):
+        return offer
+    token = _bearer_token(request)
+    try:
+        answer = await services.whip_session_start(room_id=room_id, token=token, offer_sdp=offer)
+    except errors.StreamError as exc:
+        return _error(exc, ENDPOINT_METHODS, token=token)
+    location = reverse("streaming:whip_session", args=[room_id, answer.session_id])
+    return _created(request, answer, location)
+
+
+@csrf_exempt
+async def whip_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _options(SESSION_METHODS)
+    if request.method != "DELETE":
+        return _method_not_allowed(SESSION_METHODS)
+    try:
+        await services.whip_session_end(room_id=room_id, session_id=session_id)
+    except errors.StreamError as exc:
+        return _error(exc, SESSION_METHODS)
+    return _cors(HttpResponse(status=200), SESSION_METHODS)
+
+
+@csrf_exempt
+async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _options(ENDPOINT_METHODS)
+    if request.method != "POST":
+        return _method_not_allowed(ENDPOINT_METHODS)
+    if settings.STREAM_SERVER_URL:
+        return await _external_redirect(room_id, selectors.room_whep_url)
+    offer = _offer(request)
+    if isinstance(offer, HttpResponse):
+        return offer
+    try:
+        answer = await services.whep_session_start(room_id=room_id, offer_sdp=offer)
+    except errors.StreamError as exc:
+        return _error(exc, ENDPOINT_METHODS)
+    location = reverse("streaming:whep_session", args=[room_id, answer.session_id])
+    return _created(request, answer, location)
+
+
+@csrf_exempt
+async def whep_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _options(SESSION_METHODS)
+    if request.method != "DELETE":
+        return _method_not_allowed(SESSION_METHODS)
+    try:
+        await services.whep_session_end(room_id=room_id, session_id=session_id)
+    except errors.StreamError as exc:
+        return _error(exc, SESSION_METHODS)
+    return _cors(HttpResponse(status=200), SESSION_METHODS)
+
+
+@csrf_exempt
+def mediamtx_auth(request: HttpRequest) -> HttpResponse:
+    """MediaMTX `authHTTPAddress` hook: 200 lets the request through, 401 refuses it.
+
+    MediaMTX posts {"action", "path", "user", "password", "token", "query", …}. Publishing to
+    `room-<id>` needs the room's stream key (as Bearer token, password or `?token=`); reading
+    is open, rooms being public. Only answered when STREAM_SERVER_URL is set.
+    """
+    if not settings.STREAM_SERVER_URL or request.method != "POST":
+        return HttpResponse(status=404)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return HttpResponse(status=400)
+    if not isinstance(payload, dict):
+        return HttpResponse(status=400)
+    allowed = selectors.external_stream_access(
+        action=str(payload.get("action") or ""),
+        path=str(payload.get("path") or ""),
+        credentials=selectors.external_credentials(payload),
+    )
+    return HttpResponse(status=200 if allowed else 401)
+
+
+def _offer(request: HttpRequest) -> str | HttpResponse:
+    if request.content_type != "application/sdp":
+        response = _text(_("请以 Content-Type: application/sdp 发送 SDP offer。"), 415)
+        response["Accept-Post"] = "application/sdp"
+        return _cors(response, ENDPOINT_METHODS)
+    if len(request.body) > SDP_MAX_BYTES:
+        return _cors(_text(_("SDP offer 过大。"), 413), ENDPOINT_METHODS)
+    try:
+        offer = request.body.decode()
+    except UnicodeDecodeError:
+        offer = ""
+    if not offer.startswith("v=0"):
+        return _cors(_text(_("请求体不是 SDP offer。"), 400), ENDPOINT_METHODS)
+    return offer
+
+
+def _bearer_token(request: HttpRequest) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def _created(request: HttpRequest, answer: Answer, location: str) -> HttpResponse:
+    response = HttpResponse(answer.sdp, status=201, content_type="application/sdp")
+    response["Location"] = request.build_absolute_uri(location)
+    links = ice.ice_link_headers()
+    if links:
+        response["Link"] = ", ".join(links)
+    return _cors(response, ENDPOINT_METHODS)
+
+
+def _error(exc: errors.StreamError, methods: str, token: str | None = None) -> HttpResponse:
+    response = _text(exc.message, STATUS.get(type(exc), 400))
+    if isinstance(exc, errors.StreamKeyInvalid):
+        response["WWW-Authenticate"] = (
+            'Bearer realm="daigang", error="invalid_token"' if token else 'Bearer realm="daigang"'
+        )
+    return _cors(response, methods)
+
+
+async def _external_redirect(room_id: int, url_of: Callable[[Room], str]) -> HttpResponse:
+    room = await Room.objects.filter(pk=room_id).afirst()
+    if room is None:
+        return _cors(_text(_("直播间不存在。"), 404), ENDPOINT_METHODS)
+    response = HttpResponseRedirect(url_of(room))
+    response.status_code = 307  # keeps the method and the body, unlike 302
+    return _cors(response, ENDPOINT_METHODS)
+
+
+def _options(methods: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Allow"] = methods
+    if "POST" in methods:
+        response["Accept-Post"] = "application/sdp"
+    return _cors(response, methods)
+
+
+def _method_not_allowed(methods: str) -> HttpResponse:
+    response = _text(_("不支持此请求方法。"), 405)
+    response["Allow"] = methods
+    return _cors(response, methods)
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _cors(response: HttpResponse, methods: str) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = methods
+    response["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
+    response["Access-Control-Expose-Headers"] = "Location, Link, Accept-Post"
+    return response
