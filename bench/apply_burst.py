@@ -1,0 +1,788 @@
+"""Burst of one-tap applies against the real server, compared with a plain Django form view.
+
+    python -m bench.apply_burst [--clients 32] [--seconds 10] [--workers 1]
+                                [--database-url postgres://postgres@127.0.0.1:5432/bench_tmp]
+                                [--middleware project|sync] [--profile DIR]
+
+What it does:
+  1. a fresh database — SQLite in a temp dir, or the PostgreSQL database named in
+     --database-url, created for the run and dropped after (it must not exist yet);
+  2. migrates it and seeds one verified organisation, published jobs (one per run, so the
+     runs never collide) and a pool of seeker users, each with a session made directly in the
+     database and a CSRF token, as a logged-in browser would hold;
+  3. starts uvicorn serving config.asgi in a subprocess on 127.0.0.1 (DEBUG off), with two
+     extra URLs: a plain sync Django view whose ModelForm does `form.save()` into the same
+     table (the baseline), and a view that only returns "ok" (the floor of the stack);
+  4. measures the floor, then runs M concurrent keep-alive clients for N seconds against
+     POST /api/v1/applications (X-CSRFToken + Idempotency-Key), each apply by a seeker not
+     used before; 10% of applies are sent again with the same key (a retry after a lost
+     response), which must come back 200 with the same application id;
+  5. runs the same burst against the baseline view, then prints applies/s, p50/p99, rows
+     written vs acknowledged, lost and duplicated, the server's CPU per request (steadier
+     than requests/s on a shared machine) and the ratio fast / plain.
+
+--middleware sync adds a sync-only no-op middleware innermost, to show what the project's
+middleware order costs (see SyncOnlyMiddleware). --profile DIR samples the server with py-spy
+(pip install py-spy) during each run.
+
+The load generator is a minimal HTTP/1.1 keep-alive client on asyncio streams: on a 2-core
+machine shared by client and server, a heavier client library would eat the CPU the server
+needs and measure itself. Traffic only goes to 127.0.0.1 and the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+FAST_PATH = "/api/v1/applications"
+PLAIN_PATH = "/bench/plain-apply/"
+PING_PATH = "/bench/ping/"
+RETRY_SHARE = 0.10
+TARGET_APPLIES_PER_S = 1000
+TARGET_RATIO = 2.0
+TARGET_P99_MS = 250.0
+
+
+# --- the server side: settings, the baseline view, uvicorn --------------------------------------
+
+
+def _server_env(*, var_dir: Path, database_url: str) -> dict[str, str]:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",  # DEBUG would record every query
+        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "DAIGANG_VAR_DIR": str(var_dir),
+        "SQLITE_PATH": str(var_dir / "bench.sqlite3"),
+        "LOG_LEVEL": "ERROR",  # the baseline's 400s would log a line each
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+# The baseline: what a plain Django form view doing the same insert looks like. Defined here,
+# mounted next to the project's own URLs only in the bench server.
+def _plain_urlpatterns() -> list:
+    from django import forms
+    from django.http import HttpRequest, HttpResponse, JsonResponse
+    from django.urls import path
+    from django.utils import timezone
+
+    from config.urls import urlpatterns as project_urlpatterns
+    from daigang.hiring.models import Application
+
+    class PlainApplicationForm(forms.ModelForm):
+        class Meta:
+            model = Application
+            fields = ("job", "seeker", "name", "idempotency_key", "consent_text")
+
+    def plain_apply(request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": "login"}, status=401)
+        data = request.POST.copy()
+        data["seeker"] = str(request.user.pk)
+        form = PlainApplicationForm(data)
+        if not form.is_valid():  # validate_unique() answers a replay with a form error
+            return JsonResponse({"errors": form.errors}, status=400)
+        application = form.save(commit=False)
+        application.organisation_id = application.job.organisation_id
+        application.phone = request.user.phone
+        application.consented_at = timezone.now()
+        application.save()
+        return JsonResponse({"id": application.pk}, status=201)
+
+    def ping(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    return [
+        path(PLAIN_PATH.strip("/") + "/", plain_apply),
+        path(PING_PATH.strip("/") + "/", ping),
+        *project_urlpatterns,
+    ]
+
+
+class SyncOnlyMiddleware:
+    """A no-op, sync-only middleware put innermost by --middleware=sync (an experiment).
+
+    Django adapts the chain to its innermost sync-only middleware: the whole stack then runs
+    in one worker thread per request instead of hopping between the event loop and a thread
+    around every MiddlewareMixin method (WhiteNoise, sync-only and second in the project's
+    list, makes the chain below it async and every hop happen).
+    """
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+urlpatterns: list = []  # filled in by _serve() so ROOT_URLCONF can point at this module
+
+
+def _serve(port: int, workers: int) -> None:
+    import uvicorn
+
+    # Each worker imports the app through this module's __getattr__ below.
+    uvicorn.run(
+        "bench.apply_burst:application",
+        host=HOST,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def __getattr__(name: str):  # uvicorn imports "bench.apply_burst:application"
+    if name == "application":
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        global urlpatterns
+        if not urlpatterns:
+            urlpatterns = _plain_urlpatterns()
+        settings.ROOT_URLCONF = "bench.apply_burst"
+        if os.environ.get("BENCH_MIDDLEWARE") == "sync":
+            settings.MIDDLEWARE = [*settings.MIDDLEWARE, "bench.apply_burst.SyncOnlyMiddleware"]
+        from config.asgi import application
+
+        # The baseline's 400s would each log a warning line (set after the app's own setup).
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+
+        return application
+    raise AttributeError(name)
+
+
+# --- the database: create, migrate, seed ----------------------------------------------------
+
+
+def _pg_admin_url(database_url: str) -> tuple[str, str]:
+    parsed = urlparse(database_url)
+    name = parsed.path.lstrip("/")
+    if not name:
+        raise SystemExit("--database-url must name a database, e.g. .../bench_tmp")
+    return parsed._replace(path="/postgres").geturl(), name
+
+
+def _pg_create(database_url: str) -> None:
+    import psycopg
+
+    admin_url, name = _pg_admin_url(database_url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            raise SystemExit(f"database {name!r} exists already; the bench only drops its own")
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _pg_drop(database_url: str) -> None:
+    import psycopg
+
+    admin_url, name = _pg_admin_url(database_url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Seed:
+    fast_job_id: int
+    plain_job_id: int
+    warm_job_id: int  # warm-up requests apply here, so they are not counted
+    consent_text: str
+    # (session key, csrf secret) per seeker, in pool order
+    seekers: list[tuple[str, str]]
+
+
+def _seed(pool: int) -> Seed:
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from daigang.accounts.models import User
+    from daigang.hiring.services import application_consent_text
+    from daigang.hiring.tests.builders import job_make, organisation_make
+
+    call_command("migrate", verbosity=0)
+    organisation = organisation_make(name="压测电子厂")
+    fast_job = job_make(organisation=organisation, title="普工（一键报名）")
+    plain_job = job_make(organisation=organisation, title="普工（普通表单）")
+    warm_job = job_make(organisation=organisation, title="普工（预热）")
+
+    users = [User(phone=f"13{i:09d}", name=f"求职者{i}", password="!unusable") for i in range(pool)]
+    User.objects.bulk_create(users, batch_size=2000)
+    users = list(User.objects.filter(phone__startswith="13").order_by("pk"))
+    store = SessionStore()
+    expire = timezone.now() + dt.timedelta(days=1)
+    sessions, seekers = [], []
+    for user in users:
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expire)
+        )
+        seekers.append((key, secrets.token_hex(16)))  # 32 chars: an unmasked CSRF secret
+    Session.objects.bulk_create(sessions, batch_size=2000)
+    assert settings.SESSION_COOKIE_NAME == "sessionid"
+    return Seed(
+        fast_job_id=fast_job.pk,
+        plain_job_id=plain_job.pk,
+        warm_job_id=warm_job.pk,
+        consent_text=application_consent_text(organisation=organisation),
+        seekers=seekers,
+    )
+
+
+# --- the load generator ---------------------------------------------------------------------
+
+
+class _ResponseReader(asyncio.Protocol):
+    """Collects one HTTP/1.1 response at a time from a keep-alive connection."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if self.waiter is not None and not self.waiter.done():
+            response = self._parse()
+            if response is not None:
+                self.waiter.set_result(response)
+
+    def connection_lost(self, exc) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("the server closed the connection"))
+
+    def _parse(self) -> tuple[int, bytes, bool] | None:
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = bytes(self.buffer[:end]).lower()
+        status = int(head[9:12])
+        close = b"\r\nconnection: close" in head
+        at = head.find(b"\r\ncontent-length:")
+        if at >= 0:
+            line_end = head.find(b"\r\n", at + 2)
+            length = int(head[at + 17 : line_end if line_end >= 0 else len(head)])
+            if len(self.buffer) < end + 4 + length:
+                return None
+            body = bytes(self.buffer[end + 4 : end + 4 + length])
+            del self.buffer[: end + 4 + length]
+            return status, body, close
+        if b"\r\ntransfer-encoding: chunked" not in head:
+            raise ValueError("a response without Content-Length or chunked encoding")
+        parts, at = [], end + 4
+        while True:
+            line_end = self.buffer.find(b"\r\n", at)
+            if line_end < 0:
+                return None
+            size = int(self.buffer[at:line_end], 16)
+            if len(self.buffer) < line_end + 2 + size + 2:
+                return None
+            parts.append(bytes(self.buffer[line_end + 2 : line_end + 2 + size]))
+            at = line_end + 2 + size + 2
+            if size == 0:
+                del self.buffer[:at]
+                return status, b"".join(parts), close
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection; enough of the protocol for Django's answers.
+
+    An asyncio.Protocol, not streams: on a 2-core machine shared with the server, the client's
+    CPU per request is CPU the server does not get (the bench prints both)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.protocol: _ResponseReader | None = None
+
+    async def request(self, method: str, path: str, headers: dict[str, str], body: bytes):
+        if self.protocol is None:
+            loop = asyncio.get_running_loop()
+            _, self.protocol = await loop.create_connection(_ResponseReader, HOST, self.port)
+        protocol = self.protocol
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{self.port}",
+            f"Content-Length: {len(body)}",
+        ]
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        protocol.waiter = asyncio.get_running_loop().create_future()
+        assert protocol.transport is not None
+        protocol.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + body)
+        status, payload, close = await protocol.waiter
+        if close:
+            self.close()
+        return status, payload
+
+    def close(self) -> None:
+        if self.protocol is not None and self.protocol.transport is not None:
+            self.protocol.transport.close()
+        self.protocol = None
+
+
+@dataclass
+class Run:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    acknowledged: dict[int, int] = field(default_factory=dict)  # seeker index -> id
+    statuses: dict[int, int] = field(default_factory=dict)
+    retries: int = 0
+    retries_same: int = 0
+    retries_different: int = 0  # a retry answered with ANOTHER id or a new row: a duplicate
+    retries_refused: int = 0  # the baseline's 400 "already exists"
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    exhausted: int = 0
+    elapsed: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server used per second of the run
+    client_cpu: float = 0.0  # CPU seconds this (client) process used per second of the run
+
+
+def _request_for(
+    mode: str, seed: Seed, seeker: int, key: str, job_id: int | None = None
+) -> tuple[str, dict, bytes]:
+    session_key, csrf = seed.seekers[seeker]
+    headers = {"Cookie": f"sessionid={session_key}; csrftoken={csrf}", "X-CSRFToken": csrf}
+    if mode == "fast":
+        headers["Content-Type"] = "application/json"
+        headers["Idempotency-Key"] = key
+        body = json.dumps(
+            {"job_id": job_id or seed.fast_job_id, "name": f"求职者{seeker}", "consent": True}
+        ).encode()
+        return FAST_PATH, headers, body
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    body = urlencode(
+        {
+            "job": job_id or seed.plain_job_id,
+            "name": f"求职者{seeker}",
+            "idempotency_key": key,
+            "consent_text": seed.consent_text,
+        }
+    ).encode()
+    return PLAIN_PATH, headers, body
+
+
+async def _client(
+    mode: str,
+    port: int,
+    seed: Seed,
+    run: Run,
+    seekers: list[int],
+    deadline: float,
+    rng: random.Random,
+) -> None:
+    conn = Conn(port)
+    try:
+        for seeker in seekers:
+            if time.perf_counter() >= deadline:
+                return
+            key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            path, headers, body = _request_for(mode, seed, seeker, key)
+            started = time.perf_counter()
+            status, payload = await conn.request("POST", path, headers, body)
+            run.latencies.append(time.perf_counter() - started)
+            run.statuses[status] = run.statuses.get(status, 0) + 1
+            if status not in (200, 201):
+                run.errors += 1
+                if len(run.error_samples) < 3:
+                    run.error_samples.append(f"HTTP {status} {payload[:200]!r}")
+                continue
+            first_id = json.loads(payload)["id"]
+            run.acknowledged[seeker] = first_id
+            if rng.random() < RETRY_SHARE:  # the response "was lost": send it again
+                run.retries += 1
+                started = time.perf_counter()
+                status, payload = await conn.request("POST", path, headers, body)
+                run.latencies.append(time.perf_counter() - started)
+                run.statuses[status] = run.statuses.get(status, 0) + 1
+                if status == 200 and json.loads(payload)["id"] == first_id:
+                    run.retries_same += 1
+                elif status in (200, 201):
+                    run.retries_different += 1
+                elif status == 400 and mode == "plain":
+                    run.retries_refused += 1
+                else:
+                    run.errors += 1
+        run.exhausted += 1
+    finally:
+        conn.close()
+
+
+async def _burst(
+    mode: str, port: int, seed: Seed, clients: int, seconds: float, pool: range
+) -> Run:
+    run = Run(mode)
+    slices = [list(pool[i::clients]) for i in range(clients)]
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _client(mode, port, seed, run, slices[i], deadline, random.Random(f"{mode}-{i}"))
+            for i in range(clients)
+        )
+    )
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+async def _floor(port: int, clients: int, seconds: float, server_pid: int) -> None:
+    """The stack's floor: a sync view that returns "ok", through the same server and
+    middleware. No apply can be faster than this on the machine at hand."""
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def one() -> None:
+        conn = Conn(port)
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                await conn.request("GET", PING_PATH, {}, b"")
+                latencies.append(time.perf_counter() - started)
+        finally:
+            conn.close()
+
+    started = time.perf_counter()
+    cpu_before = _cpu_seconds(server_pid)
+    await asyncio.gather(*(one() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds(server_pid) - cpu_before
+    latencies.sort()
+    print(
+        f'  floor: {len(latencies) / elapsed:7.0f} requests/s of a view returning "ok"  '
+        f"p50 {statistics.median(latencies) * 1000:6.1f} ms  "
+        f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:6.1f} ms\n"
+        f"         server CPU {cpu / elapsed * 100:.0f}% = "
+        f"{cpu / len(latencies) * 1000:.1f} ms CPU per request"
+    )
+
+
+def _rows(job_id: int) -> tuple[int, int, set[int]]:
+    from django.db.models import Count
+
+    from daigang.hiring.models import Application
+
+    rows = Application.objects.filter(job_id=job_id)
+    duplicates = rows.values("seeker_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    return rows.count(), duplicates, set(rows.values_list("id", flat=True))
+
+
+def _report(run: Run, job_id: int) -> dict:
+    rows, duplicate_rows, ids = _rows(job_id)
+    acknowledged = len(run.acknowledged)
+    lost = sum(1 for i in run.acknowledged.values() if i not in ids)
+    latencies = sorted(run.latencies)
+    p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
+    server_cpu_s = run.server_cpu * run.elapsed
+    result = {
+        "applies_per_s": acknowledged / run.elapsed if run.elapsed else 0.0,
+        "requests_per_s": len(latencies) / run.elapsed if run.elapsed else 0.0,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "acknowledged": acknowledged,
+        "rows": rows,
+        "lost": lost,
+        "duplicated": duplicate_rows + run.retries_different,
+        "retries": run.retries,
+        "retries_same_id": run.retries_same,
+        "retries_refused": run.retries_refused,
+        "errors": run.errors,
+        "statuses": dict(sorted(run.statuses.items())),
+        # Less sensitive than requests/s to other load on a shared machine.
+        "cpu_ms_per_request": server_cpu_s / len(latencies) * 1000 if latencies else 0.0,
+        "cpu_ms_per_apply": server_cpu_s / acknowledged * 1000 if acknowledged else 0.0,
+        "server_cpu_share": run.server_cpu,
+        "client_cpu_share": run.client_cpu,
+        "client_cpu_ms_per_request": (
+            run.client_cpu * run.elapsed / len(latencies) * 1000 if latencies else 0.0
+        ),
+    }
+    print(
+        f"  {run.name:5s}: {result['applies_per_s']:7.0f} applies/s "
+        f"({result['requests_per_s']:.0f} requests/s)  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms\n"
+        f"         server CPU {run.server_cpu * 100:.0f}% = "
+        f"{result['cpu_ms_per_apply']:.2f} ms CPU per apply "
+        f"({result['cpu_ms_per_request']:.2f} per request); "
+        f"client CPU {run.client_cpu * 100:.0f}% = "
+        f"{result['client_cpu_ms_per_request']:.2f} ms per request\n"
+        f"         acknowledged {acknowledged}, rows written {rows}, lost {lost}, "
+        f"duplicated {result['duplicated']}; retries {run.retries} "
+        f"(same id {run.retries_same}, refused {run.retries_refused}); "
+        f"errors {run.errors}; statuses {result['statuses']}"
+    )
+    for sample in run.error_samples:
+        print(f"         e.g. {sample}")
+    if run.exhausted:
+        print(f"         warning: {run.exhausted} clients ran out of seekers; raise --pool")
+    return result
+
+
+def _summary(fast: dict, plain: dict) -> float:
+    """The table and each target with PASS/MISS; returns the fast / plain ratio."""
+    ratio = fast["applies_per_s"] / plain["applies_per_s"] if plain["applies_per_s"] else 0.0
+    print(
+        "\n  run     applies/s   p50 ms   p99 ms  CPU-ms/apply  lost  duplicated\n"
+        + "".join(
+            f"  {name:6s} {r['applies_per_s']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
+            f"{r['cpu_ms_per_apply']:13.2f} {r['lost']:5d} {r['duplicated']:11d}\n"
+            for name, r in (("fast", fast), ("plain", plain))
+        )
+        + f"  ratio fast / plain (same run): {ratio:.2f}x applies/s, "
+        f"{plain['cpu_ms_per_apply'] / fast['cpu_ms_per_apply'] if fast['cpu_ms_per_apply'] else 0:.1f}x "
+        "less server CPU per apply\n\n  targets (fast path):"
+    )
+    checks = [
+        (f">= {TARGET_APPLIES_PER_S} applies/s", f"{fast['applies_per_s']:.0f}",
+         fast["applies_per_s"] >= TARGET_APPLIES_PER_S),
+        (f">= {TARGET_RATIO:g}x the plain view in the same run", f"{ratio:.2f}x",
+         ratio >= TARGET_RATIO),
+        (f"p99 <= {TARGET_P99_MS:g} ms", f"{fast['p99_ms']:.1f} ms",
+         fast["p99_ms"] <= TARGET_P99_MS),
+        ("0 lost", str(fast["lost"]), fast["lost"] == 0),
+        ("0 duplicated", str(fast["duplicated"]), fast["duplicated"] == 0),
+        ("every retry answered 200 with the same id",
+         f"{fast['retries_same_id']}/{fast['retries']}",
+         fast["retries_same_id"] == fast["retries"]),
+        ("no errors", str(fast["errors"]), fast["errors"] == 0),
+    ]
+    for name, measured, ok in checks:
+        print(f"  [{'PASS' if ok else 'MISS'}] {name:45s} measured {measured}")
+    return ratio
+
+
+# --- orchestration ----------------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far (Linux /proc)."""
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the server exited during start-up")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start in time")
+
+
+async def _warm_up(port: int, seed: Seed, seekers: range) -> None:
+    """A few requests per mode so imports, URL resolvers and templates are loaded."""
+    half = len(seekers) // 2
+    for mode, some in (("fast", seekers[:half]), ("plain", seekers[half:])):
+        conn = Conn(port)
+        for seeker in some:
+            key = str(uuid.uuid4())
+            path, headers, body = _request_for(mode, seed, seeker, key, seed.warm_job_id)
+            status, payload = await conn.request("POST", path, headers, body)
+            if status not in (200, 201):
+                raise SystemExit(f"warm-up {mode}: HTTP {status} {payload[:300]!r}")
+        conn.close()
+
+
+def _profile_start(directory: str, mode: str, pid: int, seconds: float):
+    """py-spy (pip install py-spy) samples every thread of the server while a run lasts."""
+    if not directory:
+        return None
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    out = Path(directory) / f"{mode}.txt"
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--duration",
+            str(int(seconds)),
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--rate",
+            "200",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--middleware",
+        choices=["project", "sync"],
+        default="project",
+        help="sync: add a sync-only no-op middleware innermost (an experiment, see the docs)",
+    )
+    parser.add_argument("--pool", type=int, default=40000, help="seeker users to create")
+    parser.add_argument("--database-url", default="", help="postgres://…/<database to create>")
+    parser.add_argument(
+        "--profile", default="", help="directory: record the server with py-spy during each run"
+    )
+    parser.add_argument("--json", default="", help="file: also write the figures as JSON")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.serve:
+        _serve(args.port, args.workers)
+        return 0
+
+    try:  # the client's own event loop: uvloop's is cheaper per request than asyncio's
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
+    var_dir = Path(tempfile.mkdtemp(prefix="daigang-bench-"))
+    env = _server_env(var_dir=var_dir, database_url=args.database_url)
+    env["BENCH_MIDDLEWARE"] = args.middleware
+    os.environ.update(env)
+    created_pg = False
+    proc: subprocess.Popen | None = None
+    try:
+        if args.database_url:
+            _pg_create(args.database_url)
+            created_pg = True
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        print(
+            f"daigang apply burst — {connection.vendor}, {args.clients} clients, "
+            f"{args.seconds:g} s per run, {args.workers} uvicorn worker(s), "
+            f"{os.cpu_count()} CPUs"
+        )
+        started = time.perf_counter()
+        seed = _seed(args.pool)
+        connection.close()
+        print(
+            f"  seeded {len(seed.seekers)} seekers with sessions "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+
+        port = _free_port()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.apply_burst",
+                "--serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        _wait_for(port, proc)
+        warm = range(len(seed.seekers) - 40, len(seed.seekers))
+        asyncio.run(_warm_up(port, seed, warm))
+        pool = range(len(seed.seekers) - 40)
+
+        asyncio.run(_floor(port, args.clients, min(args.seconds, 5.0), proc.pid))
+        results = {}
+        for mode, job_id in (("fast", seed.fast_job_id), ("plain", seed.plain_job_id)):
+            spy = _profile_start(args.profile, mode, proc.pid, args.seconds)
+            cpu_before = _cpu_seconds(proc.pid)
+            client_before = time.process_time()
+            run = asyncio.run(_burst(mode, port, seed, args.clients, args.seconds, pool))
+            run.server_cpu = (_cpu_seconds(proc.pid) - cpu_before) / run.elapsed
+            run.client_cpu = (time.process_time() - client_before) / run.elapsed
+            if spy is not None:
+                spy.wait(timeout=60)
+            results[mode] = _report(run, job_id)
+            connection.close()
+
+        results["vendor"] = connection.vendor
+        results["ratio"] = _summary(results["fast"], results["plain"])
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+        return 0
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if created_pg:
+            _pg_drop(args.database_url)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Telling a user something: a Notification on their pages, and an SMS once it is committed.
+
+Other apps (interviews, contracts) call `notification_send` too, so a seeker has one place
+(我的报名) where everything about their applications shows up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from daigang.accounts.models import User
+from daigang.accounts.sms import SmsSendError, sms_send
+from daigang.hiring.models import Notification
+
+logger = logging.getLogger(__name__)
+
+NOTIFICATION_TEXT_MAX = 500
+
+
+def notification_send(*, user: User, text: str, url: str = "", sms: bool = True) -> None:
+    """Store a Notification for `user` and, after the surrounding transaction commits, text it.
+
+    The row is written in the caller's transaction (a rolled-back stage change leaves no
+    notification); the SMS goes out only on commit, so nobody is told about a change that did
+    not happen. A provider failure is logged, never raised: the change itself stands and the
+    notification is still on the seeker's page.
+    """
+    text = text.strip()[:NOTIFICATION_TEXT_MAX]
+    Notification.objects.create(user=user, text=text, url=url[:300])
+    if not sms or not user.phone:
+        return
+    phone = user.phone
+
+    def _send() -> None:
+        try:
+            sms_send(phone=phone, message=text)
+        except SmsSendError:
+            logger.warning("notification SMS to user %s was not accepted", user.pk)
+
+    transaction.on_commit(_send)
+
+
+def notifications_of_user(*, user: User, limit: int = 20) -> QuerySet[Notification]:
+    """The user's newest notifications (unread ones are marked by `read_at` being empty)."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit]
+
+
+def notifications_mark_read(*, user: User, now=None) -> int:
+    """Mark all of the user's notifications read; returns how many were unread. Idempotent."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )

@@ -1,0 +1,56 @@
+"""A small world for pipeline tests: an organisation with an owner, one seeker's
+application, and the outsiders every authorisation test needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.hiring.models import Application
+from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
+from daigang.hiring.tests.helpers import applied
+from daigang.jobs.models import Job
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    job: Job
+    owner: User
+    seeker: User
+    application: Application
+    outsider: User  # a member of another organisation
+    other_seeker: User  # a seeker with an application of their own, not this one
+
+    def user(self, role: str) -> User | None:
+        return {
+            "owner": self.owner,
+            "other_organisation": self.outsider,
+            "seeker": self.seeker,
+            "other_seeker": self.other_seeker,
+            "anonymous": None,
+        }[role]
+
+
+ROLES = ["owner", "other_organisation", "seeker", "other_seeker", "anonymous"]
+
+
+def world_make(*, seeker_phone: str = "13800001111", other_phone: str = "13900002222") -> World:
+    organisation = organisation_make(name="昆山精密电子有限公司")
+    job = job_make(organisation=organisation, title="普工（电子厂）")
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    seeker = seeker_make(phone=seeker_phone, name="张三")
+    application = applied(job=job, seeker=seeker, name="张三")
+    other_organisation = organisation_make(name="别家劳务公司")
+    outsider = member_make(organisation=other_organisation, role=Membership.Role.OWNER)
+    other_seeker = seeker_make(phone=other_phone, name="李四")
+    applied(job=job_make(organisation=other_organisation), seeker=other_seeker, name="李四")
+    return World(
+        organisation=organisation,
+        job=job,
+        owner=owner,
+        seeker=seeker,
+        application=application,
+        outsider=outsider,
+        other_seeker=other_seeker,
+    )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.tests.helpers import applied
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_applications_lists_job_organisation_time_and_stage_in_words(client):
+    seeker = seeker_make()
+    job = job_make(organisation=organisation_make(name="无锡纺织厂"), title="挡车工")
+    applied(job=job, seeker=seeker)
+    applied(job=job_make(organisation=organisation_make()), seeker=seeker_make())  # not mine
+    client.force_login(seeker)
+
+    html = client.get(reverse("hiring:my_applications")).content.decode()
+
+    assert "挡车工" in html and "无锡纺织厂" in html
+    assert "已报名" in html
+    assert html.count("data-application-id=") == 1
+
+
+def test_my_applications_is_empty_with_a_hint_for_a_new_seeker(client):
+    client.force_login(seeker_make())
+
+    html = client.get(reverse("hiring:my_applications")).content.decode()
+
+    assert "你还没有报名" in html
+
+
+def test_my_applications_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get(reverse("hiring:my_applications"))
+
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
