@@ -1,0 +1,39 @@
+"""Writes for interviews. Import from here; the modules are split by job:
+scheduling (schedule, cancel, finish), room (join, mute, remove, focus), verdicts."""
+
+from __future__ import annotations
+
+from daigang.interviews.services.common import InterviewError, interview_link_path
+from daigang.interviews.services.room import (
+    interview_focus_set,
+    participant_join,
+    participant_mute_set,
+    participant_remove,
+)
+from daigang.interviews.services.scheduling import (
+    Scheduled,
+    interview_cancel,
+    interview_finish,
+    interview_schedule,
+)
+from daigang.interviews.services.verdicts import (
+    REJECT_REASON,
+    candidate_outcome,
+    verdict_record,
+)
+
+__all__ = [
+    "REJECT_REASON",
+    "InterviewError",
+    "Scheduled",
+    "candidate_outcome",
+    "interview_cancel",
+    "interview_finish",
+    "interview_focus_set",
+    "interview_link_path",
+    "interview_schedule",
+    "participant_join",
+    "participant_mute_set",
+    "participant_remove",
+    "verdict_record",
+]

@@ -1,0 +1,323 @@
+"""Scheduling an interview (one candidate or a group), cancelling it, ending it.
+
+Stage moves go through daigang.hiring.pipeline.application_advance (never Application.stage
+directly); candidates are told through daigang.hiring.notifications.notification_send; open
+video rooms hear about changes through signalling.interview_event_publish, on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
+from daigang.hiring.notifications import notification_send
+from daigang.hiring.pipeline import PipelineError, application_advance
+from daigang.interviews.models import (
+    LENGTH_MAX_MINUTES,
+    LENGTH_MIN_MINUTES,
+    MAX_PARTICIPANTS,
+    Interview,
+    InterviewParticipant,
+)
+from daigang.interviews.services.common import (
+    InterviewError,
+    clean_text,
+    interview_link_path,
+    interview_locked,
+)
+from daigang.interviews.signalling import interview_event_publish
+
+TITLE_MAX = 60
+NOTES_MAX = 1000
+# A form may be filled in a few minutes before it is sent: a start just past is allowed.
+START_PAST_TOLERANCE = dt.timedelta(minutes=5)
+START_MAX_AHEAD = dt.timedelta(days=180)
+
+
+def _check_time(*, starts_at: dt.datetime | None, length_minutes: int, now: dt.datetime) -> None:
+    if starts_at is None:
+        raise InterviewError(_("请填写面试时间"), code="start_required", field="starts_at")
+    if starts_at < now - START_PAST_TOLERANCE:
+        raise InterviewError(
+            _("面试时间已经过去了，请选择以后的时间"), code="start_past", field="starts_at"
+        )
+    if starts_at > now + START_MAX_AHEAD:
+        raise InterviewError(_("面试时间不能晚于半年以后"), code="start_too_far", field="starts_at")
+    if not (LENGTH_MIN_MINUTES <= int(length_minutes or 0) <= LENGTH_MAX_MINUTES):
+        raise InterviewError(
+            _("面试时长应在%(min)d到%(max)d分钟之间")
+            % {"min": LENGTH_MIN_MINUTES, "max": LENGTH_MAX_MINUTES},
+            code="length_range",
+            field="length_minutes",
+        )
+
+
+def _interviewers(*, organisation: Organisation, user_ids: list[int]) -> list[User]:
+    if not user_ids:
+        raise InterviewError(
+            _("请至少选择一位面试官"), code="interviewer_required", field="interviewers"
+        )
+    memberships = Membership.objects.filter(
+        organisation=organisation, user_id__in=user_ids
+    ).select_related("user")
+    users = {membership.user_id: membership.user for membership in memberships}
+    if set(user_ids) - set(users):
+        raise InterviewError(
+            _("面试官只能是本单位的成员"), code="interviewer_not_member", field="interviewers"
+        )
+    return [users[user_id] for user_id in user_ids]
+
+
+def _candidates(
+    *, organisation: Organisation, application_ids: list[int], interviewers: list[User]
+) -> list[Application]:
+    if not application_ids:
+        raise InterviewError(
+            _("请至少选择一位面试者"), code="candidate_required", field="applications"
+        )
+    found = {
+        application.pk: application
+        for application in Application.objects.filter(
+            organisation=organisation, pk__in=application_ids
+        ).select_related("seeker", "job", "organisation", "custom_stage")
+    }
+    if set(application_ids) - set(found):
+        # Another organisation's application, or none at all: the same answer for both.
+        raise InterviewError(
+            _("所选报名中有不属于本单位的报名"), code="candidate_not_ours", field="applications"
+        )
+    applications = [found[application_id] for application_id in application_ids]
+    seekers: set[int] = set()
+    interviewer_ids = {user.pk for user in interviewers}
+    for application in applications:
+        if application.is_closed():
+            raise InterviewError(
+                _("%(name)s的报名已是“%(stage)s”，不能安排面试")
+                % {"name": application.name, "stage": application.stage_label},
+                code="candidate_closed",
+                field="applications",
+            )
+        if application.seeker_id in seekers:
+            raise InterviewError(
+                _("%(name)s被选了两次（报了多个岗位），同一场面试只需选一次")
+                % {"name": application.name},
+                code="candidate_twice",
+                field="applications",
+            )
+        if application.seeker_id in interviewer_ids:
+            raise InterviewError(
+                _("%(name)s不能既是面试官又是面试者") % {"name": application.name},
+                code="candidate_is_interviewer",
+                field="applications",
+            )
+        seekers.add(application.seeker_id)
+    return applications
+
+
+def _before_interview(application: Application) -> bool:
+    """Before 面试 on the road (an organisation's own stage counts as the one it follows)."""
+    return application.stage in STAGE_ROAD and stage_rank(application.stage) < stage_rank(
+        Stage.INTERVIEW
+    )
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _invite_text(*, interview: Interview, application: Application, link: str) -> str:
+    return _(
+        "%(organisation)s邀请您参加“%(job)s”视频面试：%(time)s（北京时间）开始，约%(minutes)d分钟。"
+        "请用手机浏览器打开 %(link)s 进入面试（可提前15分钟进入，请允许使用摄像头和麦克风）。"
+    ) % {
+        "organisation": interview.organisation.name,
+        "job": application.job.title,
+        "time": local_time_text(interview.starts_at),
+        "minutes": interview.length_minutes,
+        "link": link,
+    }
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    interview: Interview
+    created: bool
+
+
+def interview_schedule(
+    *,
+    organisation: Organisation,
+    by: User,
+    title: str,
+    starts_at: dt.datetime | None,
+    length_minutes: int,
+    interviewer_ids: Iterable[int],
+    application_ids: Iterable[int],
+    idempotency_key: str,
+    notes: str = "",
+    link_base: str = "",
+    now: dt.datetime | None = None,
+) -> Scheduled:
+    """Schedule a (group) interview, move its candidates to 面试 and send them their links.
+
+    One transaction: the interview, one participant per interviewer and per candidate (each
+    with a personal token), each application moved to 面试 unless it is there or past it, and
+    each candidate's notification (its SMS on commit). Anything refused (an InterviewError,
+    also for the pipeline's PipelineError) leaves nothing behind. A second call with the same
+    `idempotency_key` returns the interview the first one made.
+
+    `link_base` ("https://host") makes the link in the SMS absolute.
+    """
+    now = now or timezone.now()
+    existing = Interview.objects.filter(
+        organisation=organisation, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return Scheduled(interview=existing, created=False)
+    if not Membership.objects.filter(organisation=organisation, user=by).exists():
+        raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
+    title = clean_text(title, limit=TITLE_MAX, field="title", label=_("面试名称"))
+    if not title:
+        raise InterviewError(_("请填写面试名称"), code="title_required", field="title")
+    notes = clean_text(notes, limit=NOTES_MAX, field="notes", label=_("面试说明"))
+    if starts_at is not None and timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    _check_time(starts_at=starts_at, length_minutes=length_minutes, now=now)
+    interviewer_ids = list(dict.fromkeys(int(user_id) for user_id in interviewer_ids))
+    application_ids = list(dict.fromkeys(int(app_id) for app_id in application_ids))
+    interviewers = _interviewers(organisation=organisation, user_ids=interviewer_ids)
+    candidates = _candidates(
+        organisation=organisation, application_ids=application_ids, interviewers=interviewers
+    )
+    if len(interviewers) + len(candidates) > MAX_PARTICIPANTS:
+        raise InterviewError(
+            _("一场视频面试最多%(max)d人（面试官和面试者合计），请分场安排")
+            % {"max": MAX_PARTICIPANTS},
+            code="too_many",
+            field="applications",
+        )
+    try:
+        with transaction.atomic():
+            interview = Interview.objects.create(
+                organisation=organisation,
+                title=title,
+                notes=notes,
+                starts_at=starts_at,
+                length_minutes=int(length_minutes),
+                created_by=by,
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
+            for user in interviewers:
+                InterviewParticipant.objects.create(
+                    interview=interview, role=InterviewParticipant.Role.INTERVIEWER, user=user
+                )
+            for application in candidates:
+                participant = InterviewParticipant.objects.create(
+                    interview=interview,
+                    role=InterviewParticipant.Role.CANDIDATE,
+                    user=application.seeker,
+                    application=application,
+                )
+                if _before_interview(application):
+                    try:
+                        # The invitation below tells the candidate, with their link: one
+                        # message, not a stage notice and an invitation.
+                        application_advance(
+                            application=application,
+                            to_stage=Stage.INTERVIEW,
+                            by=by,
+                            now=now,
+                            notify=False,
+                        )
+                    except PipelineError as error:
+                        raise InterviewError(
+                            f"{application.name}：{error.message}",
+                            code="pipeline",
+                            field="applications",
+                        ) from error
+                link = interview_link_path(participant)
+                notification_send(
+                    user=application.seeker,
+                    text=_invite_text(
+                        interview=interview,
+                        application=application,
+                        link=link_base.rstrip("/") + link,
+                    ),
+                    url=link,
+                )
+    except IntegrityError:
+        # The same form sent twice at once: the other request made the interview.
+        existing = Interview.objects.filter(
+            organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return Scheduled(interview=existing, created=False)
+    return Scheduled(interview=interview, created=True)
+
+
+def _member_check(*, interview: Interview, by: User) -> None:
+    if not Membership.objects.filter(organisation_id=interview.organisation_id, user=by).exists():
+        raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
+
+
+def interview_cancel(
+    *, interview: Interview, by: User, now: dt.datetime | None = None
+) -> Interview:
+    """Cancel a scheduled interview: candidates are told, open rooms close. Idempotent.
+
+    The applications stay at 面试: the organisation may schedule another interview.
+    """
+    now = now or timezone.now()
+    _member_check(interview=interview, by=by)
+    with transaction.atomic():
+        locked = interview_locked(interview)
+        if locked.state == Interview.State.CANCELLED:
+            return locked
+        if locked.state == Interview.State.DONE:
+            raise InterviewError(_("面试已结束，不能取消"), code="already_done")
+        locked.state = Interview.State.CANCELLED
+        locked.ended_at = now
+        locked.save(update_fields=["state", "ended_at"])
+        candidates = locked.participants.filter(
+            role=InterviewParticipant.Role.CANDIDATE, removed=False
+        ).select_related("user", "application__job", "interview__organisation")
+        for participant in candidates:
+            notification_send(
+                user=participant.user,
+                text=_("%(organisation)s取消了原定%(time)s的“%(job)s”视频面试，请留意后续通知。")
+                % {
+                    "organisation": participant.interview.organisation.name,
+                    "time": local_time_text(locked.starts_at),
+                    "job": participant.application.job.title,
+                },
+                url=reverse("hiring:my_applications"),
+            )
+        interview_event_publish(interview_id=locked.pk, kind="ended", data={"state": locked.state})
+    return locked
+
+
+def interview_finish(
+    *, interview: Interview, by: User, now: dt.datetime | None = None
+) -> Interview:
+    """结束面试: the room closes for everyone; verdicts can still be recorded. Idempotent."""
+    now = now or timezone.now()
+    _member_check(interview=interview, by=by)
+    with transaction.atomic():
+        locked = interview_locked(interview)
+        if locked.state != Interview.State.SCHEDULED:
+            return locked
+        locked.state = Interview.State.DONE
+        locked.ended_at = now
+        locked.save(update_fields=["state", "ended_at"])
+        interview_event_publish(interview_id=locked.pk, kind="ended", data={"state": locked.state})
+    return locked
