@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from daigang.contracts.views import manage, public, seeker
+
+app_name = "contracts"
+urlpatterns = [
+    # organisation (owners and HR)
+    path(
+        "manage/<int:org_id>/applications/<int:application_id>/offer/",
+        manage.manage_offer,
+        name="manage_offer",
+    ),
+    path(
+        "manage/<int:org_id>/applications/<int:application_id>/onboard/",
+        manage.manage_onboard,
+        name="manage_onboard",
+    ),
+    path("manage/<int:org_id>/contracts/", manage.manage_contracts, name="manage_contracts"),
+    path(
+        "manage/<int:org_id>/contracts/<int:contract_id>/",
+        manage.manage_contract,
+        name="manage_contract",
+    ),
+    path(
+        "manage/<int:org_id>/contracts/<int:contract_id>/pdf/",
+        manage.manage_contract_pdf,
+        name="manage_contract_pdf",
+    ),
+    path(
+        "manage/<int:org_id>/contract-templates/",
+        manage.manage_templates,
+        name="manage_templates",
+    ),
+    # seeker
+    path("me/contracts/", seeker.seeker_todo, name="seeker_todo"),
+    path("me/offers/<int:offer_id>/", seeker.seeker_offer, name="seeker_offer"),
+    path("me/contracts/<int:contract_id>/", seeker.seeker_contract, name="seeker_contract"),
+    path(
+        "me/contracts/<int:contract_id>/pdf/",
+        seeker.seeker_contract_pdf,
+        name="seeker_contract_pdf",
+    ),
+    path("me/checkins/<int:checkin_id>/", seeker.seeker_checkin, name="seeker_checkin"),
+    # public
+    path("contracts/verify/", public.verify, name="verify"),
+]

@@ -1,0 +1,2 @@
+"""Pages of daigang.contracts: the organisation's (manage), the seeker's (seeker) and the
+public verification page (public)."""
