@@ -1,3 +1,13 @@
+"""WebSocket URLs (under AuthMiddlewareStack in config/asgi.py)."""
+
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from daigang.interviews.consumers import InterviewConsumer
+from daigang.live.consumers import RoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/rooms/<int:room_id>/", RoomConsumer.as_asgi()),
+    path("ws/interviews/<str:token>/", InterviewConsumer.as_asgi()),
+]

@@ -8,6 +8,8 @@ external WHIP/WHEP server), SMS_BACKEND (a real SMS provider).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "daigang.live",
     "daigang.streaming",
     "daigang.hiring",
+    "daigang.interviews",
+    "daigang.contracts",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +83,10 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # conn_max_age=0: under ASGI every request runs in a fresh thread, so a "persistent"
+    # connection is never reused and piles up until garbage-collected; a burst of applies
+    # exhausted PostgreSQL's max_connections ("too many clients") with 60 here.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
     DATABASES = {
         "default": {
@@ -95,6 +102,12 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+            },
+            # Tests use a file like production, not ":memory:": an in-memory shared-cache
+            # database fails concurrent writers at once ("database table is locked")
+            # instead of queueing them as WAL does. Per process, so parallel runs don't clash.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"daigang-test-{os.getpid()}.sqlite3")
             },
         }
     }
@@ -167,8 +180,20 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 STREAM_SERVER_URL = env_str("STREAM_SERVER_URL", "")
 # ICE servers handed to browsers and to the relay; empty means host candidates only.
 WEBRTC_ICE_SERVERS = env_list("WEBRTC_ICE_SERVERS", [])
-# Addresses the relay may gather candidates on (empty: all of the machine's).
+# Addresses the relay may gather candidates on (empty: all of the machine's, loopback excluded).
+# An entry "local=public" binds `local` and announces `public` (a server behind a 1:1 NAT).
 WEBRTC_HOST_ADDRESSES = env_list("WEBRTC_HOST_ADDRESSES", [])
+# Credentials for the turn:/turns: URLs in WEBRTC_ICE_SERVERS.
+WEBRTC_TURN_USERNAME = env_str("WEBRTC_TURN_USERNAME", "")
+WEBRTC_TURN_CREDENTIAL = env_str("WEBRTC_TURN_CREDENTIAL", "")
+# The built-in relay encodes each room once: VP8 scaled down to at most this many lines, at this
+# bitrate, for every viewer; a process takes at most STREAM_RELAY_MAX_VIEWERS per room.
+STREAM_RELAY_MAX_HEIGHT = env_int("STREAM_RELAY_MAX_HEIGHT", 480)
+STREAM_RELAY_VIDEO_BITRATE = env_int("STREAM_RELAY_VIDEO_BITRATE", 800_000)
+STREAM_RELAY_MAX_VIEWERS = env_int("STREAM_RELAY_MAX_VIEWERS", 500)
+# A publisher that drops without stopping (network loss, OBS crash) may reconnect this long
+# before its room ends.
+STREAM_PUBLISHER_GRACE_SECONDS = env_int("STREAM_PUBLISHER_GRACE_SECONDS", 60)
 
 # --- security (production) ------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

@@ -13,5 +13,7 @@ urlpatterns = [
     path("live/", include("daigang.live.urls")),
     path("stream/", include("daigang.streaming.urls")),
     path("", include("daigang.hiring.urls")),
+    path("", include("daigang.interviews.urls")),
+    path("", include("daigang.contracts.urls")),
     path("", include("daigang.jobs.urls")),
 ]

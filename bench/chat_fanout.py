@@ -1,0 +1,681 @@
+"""Chat fan-out benchmark: N viewers in one room, chat at 50 messages/s, on loopback.
+
+    python -m bench.chat_fanout [--viewers 1000,5000,10000] [--seconds 10]
+    python -m bench.chat_fanout --viewers 200 --seconds 3          # quick
+
+For each viewer count it runs three servers, one after another, each in its own process
+(bench/chat_fanout_servers.py):
+
+- daigang  uvicorn serving config.asgi: the real RoomConsumer, chat services (validation, rate
+           limit, database write), room_event_publish and the per-process hub (100 ms ticks);
+- naive    Channels `group_send` per consumer: every socket joins the group, one frame per
+           message (the usual first Channels chat);
+- bare     a bare `websockets` server, 100 ms tick, one frame per tick, websockets.broadcast.
+
+Viewers are asyncio clients in separate processes, many connections each, speaking WebSocket
+through the `websockets` library's Sans-I/O protocol (one asyncio.Protocol per connection, no
+task per socket, so the clients stay cheap enough to share two cores with the server). Senders
+are logged-in users (a session cookie made in the bench's own SQLite database); the rate limit
+of one message per 2 s per user means 50 messages/s needs 125 senders, each sending every
+2.5 s. Each message's text carries its sequence number and send time; a viewer records the
+latency of each message it receives (time.time() on receipt minus the send time) and which
+ones it got.
+
+Printed per run: deliveries/s (messages × viewers received, per second of chat), p50/p99
+latency, lost (expected − received within the drain window), server CPU-seconds (utime+stime
+of the server process from /proc/<pid>/stat, over the chat and drain window) and deliveries per
+server CPU-second; then daigang's ratio to the bare server.
+
+The bench uses a temporary SQLite database and the in-memory channel layer unless --redis is
+given (then REDIS_URL from the environment: channels_redis pub/sub layer and Redis cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.chat_fanout_servers import nofile_raise
+
+ROOT = Path(__file__).resolve().parent.parent
+RATE = 50  # chat messages per second
+SENDERS = 125  # 125 senders × one message per 2.5 s = 50/s, within the 2 s per-user limit
+HIST_MS = 10_000  # latency histogram: 1 ms buckets up to 10 s, the last one "10 s or more"
+CONNECT_CONCURRENCY = 200
+IMPLEMENTATIONS = ("daigang", "naive", "bare")
+
+
+# --- the client side (runs in `clients` processes, and in the orchestrator for senders) -------
+
+
+def _parse_chat(data: bytes, tag: str) -> list[tuple[int, float]]:
+    """(sequence, send time) of each bench chat message in one frame."""
+    try:
+        frame = json.loads(data)
+    except ValueError:
+        return []
+    found = []
+    for event in frame.get("events", ()):
+        if event.get("kind") != "chat":
+            continue
+        text = event["data"].get("text", "")
+        parts = text.split(":")
+        if len(parts) == 3 and parts[0] == tag:
+            found.append((int(parts[1]), float(parts[2])))
+        elif event.get("kind") == "history":
+            pass
+    return found
+
+
+class ViewerStats:
+    """What one client process saw, across its connections."""
+
+    def __init__(self, tag: str, max_seq: int) -> None:
+        self.tag = tag
+        self.max_seq = max_seq
+        self.hist = [0] * (HIST_MS + 1)
+        self.received = 0
+        self.frames = 0
+        self.errors: dict[str, int] = {}
+        self.closed = 0
+        self._parsed: dict[bytes, list[tuple[int, float]]] = {}
+
+    def parsed(self, data: bytes) -> list[tuple[int, float]]:
+        # Every viewer gets the same frame text: parse it once per process, not per socket.
+        data = bytes(data)
+        found = self._parsed.get(data)
+        if found is None:
+            if len(self._parsed) > 512:
+                self._parsed.clear()
+            found = self._parsed[data] = _parse_chat(data, self.tag)
+        return found
+
+
+def _client_protocol_class() -> type:
+    import websockets.frames as wsframes
+    from websockets.client import ClientProtocol
+    from websockets.http11 import Response
+    from websockets.typing import Origin
+    from websockets.uri import parse_uri
+
+    text_op = wsframes.Opcode.TEXT
+
+    class Viewer(asyncio.Protocol):
+        """One WebSocket connection driven by websockets' Sans-I/O ClientProtocol."""
+
+        def __init__(
+            self, url: str, origin: str, stats: ViewerStats, cookie: str = "", sender: bool = False
+        ) -> None:
+            self.ws = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=None)
+            self.stats = stats
+            self.cookie = cookie
+            self.sender = sender
+            self.seen = bytearray(stats.max_seq + 1)
+            self.opened: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self.transport: Any = None
+
+        def connection_made(self, transport: Any) -> None:
+            self.transport = transport
+            request = self.ws.connect()
+            if self.cookie:
+                request.headers["Cookie"] = self.cookie
+            self.ws.send_request(request)
+            transport.write(b"".join(self.ws.data_to_send()))
+
+        def data_received(self, data: bytes) -> None:
+            ws = self.ws
+            ws.receive_data(data)
+            now = time.time()
+            stats = self.stats
+            for event in ws.events_received():
+                if type(event) is Response:
+                    if not self.opened.done():
+                        if event.status_code == 101:
+                            self.opened.set_result(True)
+                        else:
+                            self.opened.set_exception(OSError(f"HTTP {event.status_code}"))
+                    continue
+                if event.opcode is not text_op:
+                    continue
+                stats.frames += 1
+                if self.sender:
+                    self._sender_frame(event.data)
+                    continue
+                seen = self.seen
+                hist = stats.hist
+                for seq, sent_at in stats.parsed(event.data):
+                    if seq <= stats.max_seq and not seen[seq]:
+                        seen[seq] = 1
+                        stats.received += 1
+                        ms = int((now - sent_at) * 1000)
+                        hist[ms if 0 <= ms < HIST_MS else (HIST_MS if ms >= 0 else 0)] += 1
+            if ws.writes:  # pongs, close replies
+                self.transport.write(b"".join(ws.data_to_send()))
+
+        def _sender_frame(self, data: bytes) -> None:
+            if b'"kind":"error"' not in data:
+                return
+            for event in json.loads(data)["events"]:
+                if event["kind"] == "error":
+                    code = event["data"].get("code", "?")
+                    self.stats.errors[code] = self.stats.errors.get(code, 0) + 1
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self.stats.closed += 1
+            if not self.opened.done():
+                self.opened.set_exception(exc or OSError("closed during handshake"))
+
+        def send_text(self, text: str) -> None:
+            self.ws.send_text(text.encode())
+            self.transport.write(b"".join(self.ws.data_to_send()))
+
+    return Viewer
+
+
+async def connections_open(
+    *,
+    url: str,
+    origin: str,
+    count: int,
+    stats: ViewerStats,
+    cookies: list[str] | None = None,
+    sender: bool = False,
+) -> list[Any]:
+    """Open `count` connections, CONNECT_CONCURRENCY handshakes at a time; return the open ones."""
+    viewer_class = _client_protocol_class()
+    loop = asyncio.get_running_loop()
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def open_one(index: int) -> Any:
+        async with gate:
+            cookie = cookies[index] if cookies else ""
+            for attempt in range(4):
+                try:
+                    _, proto = await loop.create_connection(
+                        lambda: viewer_class(url, origin, stats, cookie, sender), host, int(port)
+                    )
+                    await asyncio.wait_for(proto.opened, 60)
+                    return proto
+                except (TimeoutError, OSError):
+                    await asyncio.sleep(0.2 * (attempt + 1))
+            return None
+
+    opened = await asyncio.gather(*(open_one(i) for i in range(count)))
+    return [proto for proto in opened if proto is not None]
+
+
+async def _clients_main(url: str, origin: str, count: int, tag: str, max_seq: int) -> None:
+    stats = ViewerStats(tag, max_seq)
+    viewers = await connections_open(url=url, origin=origin, count=count, stats=stats)
+    print(json.dumps({"ready": len(viewers)}), flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    await reader.readline()  # "stop"
+    per_viewer = [sum(v.seen) for v in viewers]
+    hist = {str(ms): n for ms, n in enumerate(stats.hist) if n}
+    print(
+        json.dumps(
+            {
+                "viewers": len(viewers),
+                "received": stats.received,
+                "frames": stats.frames,
+                "closed": stats.closed,
+                "min_per_viewer": min(per_viewer, default=0),
+                "hist": hist,
+            }
+        ),
+        flush=True,
+    )
+    for viewer in viewers:
+        viewer.transport.abort()
+
+
+def clients_main(argv: list[str]) -> None:
+    nofile_raise()
+    url, origin, count, tag, max_seq = argv[0], argv[1], int(argv[2]), argv[3], int(argv[4])
+    _loop_run(_clients_main(url, origin, count, tag, max_seq))
+
+
+def _loop_run(coro: Any) -> Any:
+    try:
+        import uvloop
+
+        return uvloop.run(coro)
+    except ImportError:  # pragma: no cover
+        return asyncio.run(coro)
+
+
+# --- the orchestrator ----------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    impl: str
+    viewers: int
+    connected: int = 0
+    sent: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+    received: int = 0
+    expected: int = 0
+    p50_ms: float = math.nan
+    p99_ms: float = math.nan
+    max_ms: float = math.nan
+    cpu_s: float = 0.0
+    chat_seconds: float = 0.0
+    frames: int = 0
+    closed: int = 0
+    note: str = ""
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.expected - self.received)
+
+    @property
+    def deliveries_per_s(self) -> float:
+        return self.received / self.chat_seconds if self.chat_seconds else 0.0
+
+    @property
+    def frames_per_viewer_s(self) -> float:
+        """Frames each viewer got per second of chat (10 means one per 100 ms tick)."""
+        if not self.connected or not self.chat_seconds:
+            return 0.0
+        return self.frames / self.connected / self.chat_seconds
+
+    @property
+    def per_cpu_s(self) -> float:
+        return self.received / self.cpu_s if self.cpu_s else 0.0
+
+
+def _percentile(hist: list[int], q: float) -> float:
+    total = sum(hist)
+    if not total:
+        return math.nan
+    rank = q * total
+    running = 0
+    for ms, n in enumerate(hist):
+        running += n
+        if running >= rank:
+            return float(ms)
+    return float(HIST_MS)
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # After the ")" field 3 (state) is fields[0]; utime and stime are fields 14 and 15.
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def bench_database_prepare(env: dict[str, str], rooms: int) -> tuple[list[int], list[str]]:
+    """Migrate the bench database; make rooms and SENDERS logged-in users with session cookies."""
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from daigang.accounts.models import Organisation, User
+    from daigang.live.models import Room
+
+    organisation, _ = Organisation.objects.get_or_create(
+        uscc="91110000BENCH00001",
+        defaults={
+            "name": "压测用人单位",
+            "kind": Organisation.Kind.COMPANY,
+            "contact_name": "压测",
+            "contact_phone": "010-00000000",
+            "address": "本机",
+            "status": Organisation.Status.VERIFIED,
+            "verified_at": timezone.now(),
+            "verified_until": timezone.now() + timezone.timedelta(days=30),
+        },
+    )
+    room_ids = [
+        Room.objects.create(
+            organisation=organisation,
+            title=f"压测直播间 {n}",
+            planned_start=timezone.now(),
+            state=Room.State.LIVE,
+        ).pk
+        for n in range(rooms)
+    ]
+    cookies = []
+    for n in range(SENDERS):
+        user, _ = User.objects.get_or_create(phone=f"199{n:08d}", defaults={"name": f"压测{n}"})
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return room_ids, cookies
+
+
+async def _read_json_line(stream: asyncio.StreamReader, timeout: float) -> dict[str, Any]:
+    while True:
+        line = await asyncio.wait_for(stream.readline(), timeout)
+        if not line:
+            raise RuntimeError("client process ended early")
+        try:
+            return json.loads(line)
+        except ValueError:
+            sys.stderr.write(line.decode(errors="replace"))
+
+
+async def run_one(
+    *,
+    impl: str,
+    viewers: int,
+    seconds: float,
+    drain: float,
+    env: dict[str, str],
+    room_id: int,
+    cookies: list[str],
+    ws: str,
+    client_processes: int,
+    tag: str,
+    profile: str = "",
+) -> Result:
+    result = Result(impl=impl, viewers=viewers)
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: ASYNC220 - started before anything else runs
+        [sys.executable, "-m", "bench.chat_fanout_servers", impl, str(port), ws, "16384"],
+        cwd=ROOT,
+        env=env,
+    )
+    clients: list[asyncio.subprocess.Process] = []
+    senders: list[Any] = []
+    try:
+        _wait_port(port, server)
+        path = f"/ws/rooms/{room_id}/" if impl == "daigang" else "/"
+        url = f"ws://127.0.0.1:{port}{path}"
+        origin = f"http://127.0.0.1:{port}"
+        max_seq = int(seconds * RATE) + 1
+        shares = [
+            viewers // client_processes + (i < viewers % client_processes)
+            for i in range(client_processes)
+        ]
+        for share in shares:
+            clients.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bench.chat_fanout",
+                    "clients",
+                    url,
+                    origin,
+                    str(share),
+                    tag,
+                    str(max_seq),
+                    cwd=ROOT,
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    limit=2**24,
+                )
+            )
+        ready = [await _read_json_line(c.stdout, 600) for c in clients]  # type: ignore[arg-type]
+        result.connected = sum(r["ready"] for r in ready)
+        sender_stats = ViewerStats(tag, max_seq)
+        senders = await connections_open(
+            url=url,
+            origin=origin,
+            count=SENDERS,
+            stats=sender_stats,
+            cookies=cookies,
+            sender=True,
+        )
+        if len(senders) < SENDERS:
+            result.note = f"only {len(senders)} senders connected"
+        await asyncio.sleep(1.0)  # let join frames settle before measuring
+
+        if profile:
+            # Sample the server while it works (py-spy must be on PATH); collapsed stacks.
+            subprocess.Popen(  # noqa: ASYNC220 - returns at once
+                [
+                    "py-spy",
+                    "record",
+                    "--pid",
+                    str(server.pid),
+                    "--format",
+                    "raw",
+                    "--duration",
+                    str(int(seconds + drain)),
+                    "--rate",
+                    "200",
+                    "--nonblocking",
+                    "-o",
+                    f"{profile}-{impl}-{viewers}.txt",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        loop = asyncio.get_running_loop()
+        cpu_start = cpu_seconds(server.pid)
+        started = loop.time()
+        for seq in range(1, max_seq + 1):
+            delay = started + (seq - 1) / RATE - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            text = f"{tag}:{seq}:{time.time():.6f}"
+            senders[(seq - 1) % len(senders)].send_text(json.dumps({"kind": "chat", "text": text}))
+            result.sent += 1
+        result.chat_seconds = loop.time() - started
+        await asyncio.sleep(drain)
+        result.cpu_s = cpu_seconds(server.pid) - cpu_start
+        result.refused = dict(sender_stats.errors)
+
+        hist = [0] * (HIST_MS + 1)
+        for client in clients:
+            client.stdin.write(b"stop\n")  # type: ignore[union-attr]
+            await client.stdin.drain()  # type: ignore[union-attr]
+        for client in clients:
+            report = await _read_json_line(client.stdout, 120)  # type: ignore[arg-type]
+            result.received += report["received"]
+            result.frames += report["frames"]
+            result.closed += report["closed"]
+            for ms, n in report["hist"].items():
+                hist[int(ms)] += n
+        accepted = result.sent - sum(result.refused.values())
+        result.expected = accepted * result.connected
+        result.p50_ms = _percentile(hist, 0.50)
+        result.p99_ms = _percentile(hist, 0.99)
+        result.max_ms = max((ms for ms, n in enumerate(hist) if n), default=math.nan)
+        if result.closed:
+            result.note += f" {result.closed} viewers were disconnected"
+        if result.connected < viewers:
+            result.note += f" {viewers - result.connected} viewers failed to connect"
+    finally:
+        for proto in senders:
+            proto.transport.abort()
+        for client in clients:
+            if client.returncode is None:
+                client.kill()
+            await client.wait()
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return result
+
+
+def _row(r: Result) -> str:
+    refused = sum(r.refused.values())
+    return (
+        f"{r.impl:8} {r.viewers:>7,} {r.connected:>7,} {r.sent:>5}"
+        f"{('/' + str(refused) + 'r') if refused else '':>6} {r.deliveries_per_s:>12,.0f}"
+        f" {r.p50_ms:>7.0f} {r.p99_ms:>7.0f} {r.lost:>9,} {r.cpu_s:>7.2f}"
+        f" {r.per_cpu_s:>12,.0f} {r.frames_per_viewer_s:>7.1f}  {r.note.strip()}"
+    )
+
+
+HEADER = (
+    f"{'server':8} {'viewers':>7} {'conn':>7} {'sent':>5} {'':>6} {'deliveries/s':>12}"
+    f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>9} {'cpu s':>7} {'deliv/cpu-s':>12}"
+    f" {'frm/v/s':>7}"
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "clients":
+        clients_main(argv[1:])
+        return
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.chat_fanout",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--viewers",
+        default="1000,5000,10000",
+        help="comma-separated viewer counts (default 1000,5000,10000)",
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="chat seconds per run")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=3,
+        help="seconds after the last message before counting what arrived",
+    )
+    parser.add_argument(
+        "--servers", default=",".join(IMPLEMENTATIONS), help="which of daigang,naive,bare to run"
+    )
+    parser.add_argument(
+        "--ws",
+        default="websockets-sansio",
+        help="uvicorn WebSocket implementation for daigang and naive",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=0,
+        help="client processes per run (default: one per 5,000 viewers)",
+    )
+    parser.add_argument(
+        "--py-spy",
+        dest="profile",
+        default="",
+        help="record each server with py-spy into <PREFIX>-<server>-<n>.txt",
+    )
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="use REDIS_URL from the environment (pub/sub layer + cache)",
+    )
+    args = parser.parse_args(argv)
+    counts = [int(v) for v in args.viewers.split(",") if v.strip()]
+    impls = [s.strip() for s in args.servers.split(",") if s.strip()]
+    limit = nofile_raise()
+    if max(counts) + 1000 > limit:
+        print(f"warning: open-files limit {limit} is low for {max(counts)} viewers")
+
+    workdir = Path(tempfile.mkdtemp(prefix="daigang-bench-"))
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SQLITE_PATH=str(workdir / "bench.sqlite3"),
+        DAIGANG_VAR_DIR=str(workdir),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("DATABASE_URL", None)
+    if not args.redis:
+        env.pop("REDIS_URL", None)
+    elif not env.get("REDIS_URL"):
+        raise SystemExit("--redis needs REDIS_URL")
+
+    print(
+        f"chat fan-out: {RATE} msgs/s for {args.seconds:g} s, drain {args.drain:g} s, "
+        f"{SENDERS} senders, uvicorn --ws {args.ws}, "
+        f"layer {'redis pub/sub' if args.redis else 'in-memory'}, {os.cpu_count()} CPUs"
+    )
+    results: list[Result] = []
+    try:
+        room_ids, cookies = bench_database_prepare(env, rooms=len(counts) * len(impls))
+        print(HEADER, flush=True)
+        started = time.monotonic()
+        rooms = iter(room_ids)
+        for viewers in counts:
+            processes = args.clients or max(1, math.ceil(viewers / 5000))
+            for impl in impls:
+                result = asyncio.run(
+                    run_one(
+                        impl=impl,
+                        viewers=viewers,
+                        seconds=args.seconds,
+                        drain=args.drain,
+                        env=env,
+                        room_id=next(rooms),
+                        cookies=cookies,
+                        ws=args.ws,
+                        client_processes=processes,
+                        tag=f"b{len(results)}",
+                        profile=args.profile,
+                    )
+                )
+                results.append(result)
+                print(_row(result), flush=True)
+            by_impl = {r.impl: r for r in results if r.viewers == viewers}
+            if "daigang" in by_impl and "bare" in by_impl and by_impl["bare"].per_cpu_s:
+                ratio = by_impl["daigang"].per_cpu_s / by_impl["bare"].per_cpu_s
+                print(f"  daigang/bare deliveries per CPU-second at {viewers:,}: {ratio:.2f}×")
+            if "daigang" in by_impl and "naive" in by_impl and by_impl["naive"].per_cpu_s:
+                ratio = by_impl["daigang"].per_cpu_s / by_impl["naive"].per_cpu_s
+                print(f"  daigang/naive deliveries per CPU-second at {viewers:,}: {ratio:.2f}×")
+        print(f"total {time.monotonic() - started:.0f} s")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+/* WHIP publisher (RFC 9725): send the camera to a room from the browser.
+ *
+ *   const session = await DaigangWHIP.publish({url, token, stream, iceServers});
+ *   await session.stop();   // DELETE the resource: the room ends
+ *
+ * Non-trickle: the offer is sent once ICE gathering is complete, so the server needs no
+ * PATCH support and any standard WHIP endpoint accepts it.
+ */
+(function () {
+  "use strict";
+
+  function waitForIceGathering(pc, timeoutMs) {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise(function (resolve) {
+      const done = function () {
+        if (pc.iceGatheringState === "complete") {
+          pc.removeEventListener("icegatheringstatechange", done);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // A stuck STUN/TURN server must not stop the anchor going live: send what we have.
+      const timer = setTimeout(function () {
+        pc.removeEventListener("icegatheringstatechange", done);
+        resolve();
+      }, timeoutMs);
+      pc.addEventListener("icegatheringstatechange", done);
+    });
+  }
+
+  async function publish(options) {
+    const pc = new RTCPeerConnection({ iceServers: options.iceServers || [] });
+    for (const track of options.stream.getTracks()) {
+      pc.addTransceiver(track, { direction: "sendonly", streams: [options.stream] });
+    }
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitForIceGathering(pc, options.iceTimeoutMs || 3000);
+
+    // The endpoint may be given relative to the page (the built-in relay).
+    const endpoint = new URL(options.url, window.location.href).href;
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/sdp", Authorization: "Bearer " + options.token },
+      body: pc.localDescription.sdp,
+      credentials: "omit",
+    });
+    if (response.status !== 201) {
+      pc.close();
+      const error = new Error("WHIP " + response.status + ": " + (await response.text()));
+      error.status = response.status;
+      throw error;
+    }
+    const location = response.headers.get("Location");
+    const resource = location ? new URL(location, endpoint).href : null;
+    await pc.setRemoteDescription({ type: "answer", sdp: await response.text() });
+
+    let stopped = false;
+    return {
+      pc: pc,
+      resource: resource,
+      stop: async function () {
+        if (stopped) return;
+        stopped = true;
+        try {
+          if (resource) {
+            await fetch(resource, {
+              method: "DELETE",
+              headers: { Authorization: "Bearer " + options.token },
+              credentials: "omit",
+              keepalive: true,
+            });
+          }
+        } finally {
+          pc.close();
+        }
+      },
+    };
+  }
+
+  window.DaigangWHIP = { publish: publish, waitForIceGathering: waitForIceGathering };
+})();
