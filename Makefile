@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install chromium lock bench serve
+.PHONY: run test install chromium lock bench serve messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,3 +46,11 @@ lock: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Refresh the English catalogue (locale/en) from the source and compile it; needs GNU gettext.
+# Translate every new msgid (no fuzzy, no empty msgstr) before committing the .po and the .mo:
+# the .mo is committed, so `make run` needs no gettext.
+messages: install
+	@command -v xgettext >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv

@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
     "--autoplay-policy=no-user-gesture-required",
+    # A Chinese visitor, as the tests assert Chinese text; headless Chromium would otherwise send
+    # Accept-Language: en-US and get the English catalogue. (--lang has no effect in headless.)
+    "--accept-lang=zh-CN,zh",
     "--headless=new",
     "--no-sandbox",
     "--disable-gpu",

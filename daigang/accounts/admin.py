@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from daigang.accounts.errors import AccountsError
 from daigang.accounts.forms import RejectForm
@@ -44,7 +44,7 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ("date_joined", "last_login")
     filter_horizontal = ("groups", "user_permissions")
 
-    @admin.display(description=_lazy("手机号"), ordering="phone")
+    @admin.display(description=gettext_lazy("手机号"), ordering="phone")
     def masked_phone(self, user: User) -> str:
         return user.masked_phone
 
@@ -68,7 +68,7 @@ class DocumentInline(admin.TabularInline):
         # Uploads go through the content checks of the organisation page.
         return False
 
-    @admin.display(description=_lazy("文件"))
+    @admin.display(description=gettext_lazy("文件"))
     def view(self, document: OrganisationDocument) -> str:
         url = reverse("accounts:document_file", args=[document.pk])
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("查看"))
@@ -94,7 +94,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     )
     actions = ("approve_selected", "reject_selected")
 
-    @admin.action(description=_lazy("通过认证（有效期6个月）"))
+    @admin.action(description=gettext_lazy("通过认证（有效期6个月）"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         approved = 0
         for organisation in queryset:
@@ -107,7 +107,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         if approved:
             self.message_user(request, _("已通过 %(n)d 家单位") % {"n": approved}, messages.SUCCESS)
 
-    @admin.action(description=_lazy("驳回（填写原因）"))
+    @admin.action(description=gettext_lazy("驳回（填写原因）"))
     def reject_selected(
         self, request: HttpRequest, queryset: QuerySet[Organisation]
     ) -> TemplateResponse | None:

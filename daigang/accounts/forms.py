@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
 from daigang.accounts.uploads import document_upload_check
@@ -29,13 +29,13 @@ class _Form(forms.Form):
 
 class PhoneForm(_Form):
     phone = forms.CharField(
-        label=_lazy("手机号"),
+        label=gettext_lazy("手机号"),
         max_length=20,
         widget=forms.TextInput(
             attrs={
                 "inputmode": "tel",
                 "autocomplete": "tel",
-                "placeholder": _lazy("11位手机号"),
+                "placeholder": gettext_lazy("11位手机号"),
                 "autofocus": True,
             }
         ),
@@ -49,20 +49,20 @@ class PhoneForm(_Form):
 class CodeForm(_Form):
     phone = forms.CharField(widget=forms.HiddenInput)
     code = forms.CharField(
-        label=_lazy("验证码"),
+        label=gettext_lazy("验证码"),
         max_length=6,
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
                 "pattern": r"\d{6}",
-                "placeholder": _lazy("6位数字"),
+                "placeholder": gettext_lazy("6位数字"),
                 "autofocus": True,
             }
         ),
     )
     name = forms.CharField(
-        label=_lazy("姓名（选填）"),
+        label=gettext_lazy("姓名（选填）"),
         max_length=50,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -83,7 +83,7 @@ def _licence_field(label: str, required: bool) -> forms.FileField:
     return forms.FileField(
         label=label,
         required=required,
-        help_text=_lazy("JPG、PNG 或 PDF，不超过 10 MB；可直接拍照"),
+        help_text=gettext_lazy("JPG、PNG 或 PDF，不超过 10 MB；可直接拍照"),
         widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),
     )
 
@@ -95,25 +95,25 @@ def _checked_file(file):  # type: ignore[no-untyped-def]
 
 
 class OrganisationDetailsForm(_Form):
-    name = forms.CharField(label=_lazy("单位名称（与营业执照一致）"), max_length=100)
+    name = forms.CharField(label=gettext_lazy("单位名称（与营业执照一致）"), max_length=100)
     kind = forms.ChoiceField(
-        label=_lazy("单位类型"), choices=Organisation.Kind.choices, widget=forms.RadioSelect
+        label=gettext_lazy("单位类型"), choices=Organisation.Kind.choices, widget=forms.RadioSelect
     )
     uscc = forms.CharField(
-        label=_lazy("统一社会信用代码"),
+        label=gettext_lazy("统一社会信用代码"),
         max_length=40,
-        help_text=_lazy("18位，见营业执照"),
+        help_text=gettext_lazy("18位，见营业执照"),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
-    contact_name = forms.CharField(label=_lazy("联系人"), max_length=50)
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
     contact_phone = forms.CharField(
-        label=_lazy("联系电话"),
+        label=gettext_lazy("联系电话"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    address = forms.CharField(label=_lazy("地址"), max_length=200)
+    address = forms.CharField(label=gettext_lazy("地址"), max_length=200)
     description = forms.CharField(
-        label=_lazy("单位简介（选填）"),
+        label=gettext_lazy("单位简介（选填）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -134,9 +134,9 @@ class OrganisationDetailsForm(_Form):
 
 
 class OrganisationRegisterForm(OrganisationDetailsForm):
-    business_licence = _licence_field(_lazy("营业执照"), required=True)
+    business_licence = _licence_field(gettext_lazy("营业执照"), required=True)
     hr_service_licence = _licence_field(
-        _lazy("人力资源服务许可证（劳务派遣·人力资源服务机构必填）"), required=False
+        gettext_lazy("人力资源服务许可证（劳务派遣·人力资源服务机构必填）"), required=False
     )
 
     def clean_business_licence(self):  # type: ignore[no-untyped-def]
@@ -169,8 +169,10 @@ class OrganisationEditForm(OrganisationDetailsForm):
 
 
 class DocumentForm(_Form):
-    kind = forms.ChoiceField(label=_lazy("证件类型"), choices=OrganisationDocument.Kind.choices)
-    file = _licence_field(_lazy("文件"), required=True)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("证件类型"), choices=OrganisationDocument.Kind.choices
+    )
+    file = _licence_field(gettext_lazy("文件"), required=True)
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         return _checked_file(self.cleaned_data["file"])
@@ -178,12 +180,14 @@ class DocumentForm(_Form):
 
 class MemberAddForm(_Form):
     phone = forms.CharField(
-        label=_lazy("成员手机号"),
+        label=gettext_lazy("成员手机号"),
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": _lazy("11位手机号")}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "placeholder": gettext_lazy("11位手机号")}
+        ),
     )
     role = forms.ChoiceField(
-        label=_lazy("角色"),
+        label=gettext_lazy("角色"),
         choices=[
             (Membership.Role.HR.value, Membership.Role.HR.label),
             (Membership.Role.ANCHOR.value, Membership.Role.ANCHOR.label),
@@ -196,9 +200,12 @@ class MemberAddForm(_Form):
 
 class RejectForm(_Form):
     reason = forms.CharField(
-        label=_lazy("驳回原因（单位会看到）"),
+        label=gettext_lazy("驳回原因（单位会看到）"),
         max_length=500,
         widget=forms.Textarea(
-            attrs={"rows": 3, "placeholder": _lazy("例如：营业执照照片不清晰，请重新拍摄上传")}
+            attrs={
+                "rows": 3,
+                "placeholder": gettext_lazy("例如：营业执照照片不清晰，请重新拍摄上传"),
+            }
         ),
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from calendar import monthrange
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -179,7 +180,8 @@ def placeholders_render(text: str, values: dict[str, str]) -> str:
 
 
 def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    # The format itself is translated: "2025年3月1日" in Chinese, "1 Mar 2025" in English.
+    return dateformat.format(day, _("Y年n月j日"))
 
 
 def term_end(start: dt.date, months: int) -> dt.date:

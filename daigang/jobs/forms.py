@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.rules import job_fee_terms
@@ -15,17 +16,18 @@ from daigang.jobs.selectors import JobFilters
 from daigang.jobs.services import JobDraft, job_fee_error
 from daigang.jobs.wages import wage_parse_yuan, wage_range_parse, yuan_text
 
+# Stored in Chinese (data); shown translated (gettext_noop puts them in the catalogue).
 COMMON_BENEFITS: tuple[str, ...] = (
-    "五险一金",
-    "五险",
-    "免费班车",
-    "带薪年假",
-    "节日福利",
-    "加班费",
-    "全勤奖",
-    "包工作餐",
-    "空调宿舍",
-    "可预支",
+    gettext_noop("五险一金"),
+    gettext_noop("五险"),
+    gettext_noop("免费班车"),
+    gettext_noop("带薪年假"),
+    gettext_noop("节日福利"),
+    gettext_noop("加班费"),
+    gettext_noop("全勤奖"),
+    gettext_noop("包工作餐"),
+    gettext_noop("空调宿舍"),
+    gettext_noop("可预支"),
 )
 MAX_BENEFITS = 12
 MAX_BENEFIT_LENGTH = 12
@@ -70,7 +72,7 @@ class JobForm(forms.Form):
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
     benefits_common = forms.MultipleChoiceField(
         label=_("福利"),
-        choices=[(b, b) for b in COMMON_BENEFITS],
+        choices=[(b, _(b)) for b in COMMON_BENEFITS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from daigang.jobs.models import Board, Job, Shift
 from daigang.jobs.wages import SCHEMA_UNIT_TEXT, fen_to_yuan
@@ -34,11 +35,12 @@ def job_benefit_tags(job: Job) -> list[str]:
     if job.board != Board.NONE:
         tags.append(str(Board(job.board).label))
     if job.couple_rooms:
-        tags.append("夫妻间")
+        tags.append(_("夫妻间"))
     tags.append(str(Shift(job.shift).label))
     if job.is_flexible:
-        tags.append("零工")
-    tags.extend(tag for tag in job.benefits if tag not in tags)
+        tags.append(_("零工"))
+    # Benefits are stored in Chinese; the common ones have a translation in the catalogue.
+    tags.extend(tag for tag in map(_, job.benefits) if tag not in tags)
     return tags
 
 
@@ -87,7 +89,7 @@ def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict
                 "unitText": SCHEMA_UNIT_TEXT[job.wage_unit],
             },
         },
-        "jobBenefits": "、".join(job_benefit_tags(job)),
+        "jobBenefits": _("、").join(job_benefit_tags(job)),
         "totalJobOpenings": job.headcount,
         "directApply": True,
     }

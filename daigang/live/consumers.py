@@ -22,8 +22,10 @@ from urllib.parse import parse_qs
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from daigang.core.languages import language_from_scope
 from daigang.live import chat
 from daigang.live.chat_writer import chat_writer_get
 from daigang.live.dbthread import live_db
@@ -65,6 +67,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = NO_CHANNEL_LAYER
 
     hub_socket: HubSocket | None = None
+    language: str | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale connections of its shared database thread before every
@@ -73,7 +76,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        # Notices and refusals in the language the room page was served in.
+        if self.language is None:
+            self.language = language_from_scope(self.scope)
+        with translation.override(self.language):
+            await handler(message)
 
     async def connect(self) -> None:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])

@@ -11,7 +11,8 @@ from daigang.live import selectors
 
 class _AnchorChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name or _('未填姓名')}（{obj.masked_phone}）"
+        name = obj.name or _("未填姓名")
+        return _("%(name)s（%(phone)s）") % {"name": name, "phone": obj.masked_phone}
 
 
 class _JobChoice(forms.ModelMultipleChoiceField):
