@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.core.languages import site_language
 from daigang.hiring.models import (
     STAGE_ROAD,
     Application,
@@ -249,11 +250,12 @@ def application_advance(
         # internal sub-stages) and not about their own withdrawal.
         by_seeker = by is not None and by.pk == locked.seeker_id
         if notify and seeker_sees_change and not by_seeker:
-            notification_send(
-                user=locked.seeker,
-                text=_seeker_message(application=locked, rejection_reason=rejection_reason),
-                url=f"{reverse('hiring:my_applications')}#application-{locked.pk}",
-            )
+            with site_language():
+                notification_send(
+                    user=locked.seeker,
+                    text=_seeker_message(application=locked, rejection_reason=rejection_reason),
+                    url=f"{reverse('hiring:my_applications')}#application-{locked.pk}",
+                )
     _copy_stage(source=locked, target=application)
     return locked
 

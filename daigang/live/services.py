@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation, User
+from daigang.core.languages import site_language
 from daigang.core.realtime import room_event_publish
 from daigang.jobs.models import Job
 from daigang.live import selectors
@@ -93,9 +94,9 @@ def room_pin(*, room: Room, job: Job, by: User) -> Room:
         locked.pinned_job = job
         locked.save(update_fields=["pinned_job"])
         room.pinned_job = job
-        room_event_publish(
-            room_id=room.pk, kind="pin", data={"job": selectors.job_card(job=job, room=room)}
-        )
+        with site_language():  # every viewer sees this card, not only the anchor
+            card = selectors.job_card(job=job, room=room)
+        room_event_publish(room_id=room.pk, kind="pin", data={"job": card})
     return room
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import User
 from daigang.contracts.models import CHECKIN_DAYS, CheckIn, Onboarding
 from daigang.contracts.services.stages import application_move
+from daigang.core.languages import site_language
 from daigang.hiring.models import Application, Stage
 from daigang.hiring.notifications import notification_send
 
@@ -93,15 +94,16 @@ def checkins_send_due(*, now: dt.datetime | None = None) -> int:
             if not claimed:
                 continue
             checkin = CheckIn.objects.select_related("seeker", "organisation").get(pk=checkin_id)
-            notification_send(
-                user=checkin.seeker,
-                text=_(
-                    "入职第%(day)d天回访：您在%(organisation)s的工资、吃住和工作内容"
-                    "和招聘时说的一样吗？请花1分钟回答3个问题。"
+            with site_language():
+                notification_send(
+                    user=checkin.seeker,
+                    text=_(
+                        "入职第%(day)d天回访：您在%(organisation)s的工资、吃住和工作内容"
+                        "和招聘时说的一样吗？请花1分钟回答3个问题。"
+                    )
+                    % {"day": checkin.day, "organisation": checkin.organisation.name},
+                    url=reverse("contracts:seeker_checkin", args=[checkin.pk]),
                 )
-                % {"day": checkin.day, "organisation": checkin.organisation.name},
-                url=reverse("contracts:seeker_checkin", args=[checkin.pk]),
-            )
             sent += 1
     return sent
 

@@ -35,6 +35,7 @@ from daigang.contracts.placeholders import (
 )
 from daigang.contracts.services.stages import application_move
 from daigang.contracts.signatures import signature_image_clean
+from daigang.core.languages import site_language
 from daigang.hiring.models import Stage, stage_rank
 from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Board, PaySchedule, Shift
@@ -89,8 +90,10 @@ def contract_generate(*, offer: Offer, now: dt.datetime) -> Contract:
     Called inside offer_accept's transaction.
     """
     kind = contract_kind_for(offer.organisation)
-    title, body, _default = contract_template_text(organisation=offer.organisation, kind=kind)
-    values = contract_values(offer=offer, now=now)
+    # A legal document in the site's language, whichever language the accepting seeker reads.
+    with site_language():
+        title, body, _default = contract_template_text(organisation=offer.organisation, kind=kind)
+        values = contract_values(offer=offer, now=now)
     application = offer.application
     return Contract.objects.create(
         offer=offer,
@@ -276,19 +279,23 @@ def contract_sign(
 
 def _tell_other_party(*, contract: Contract, signed_party: str) -> None:
     if signed_party == Signature.Party.ORGANISATION:
-        notification_send(
-            user=contract.seeker,
-            text=_("%(organisation)s 已签署%(title)s，请您确认内容后签署。")
-            % {"organisation": contract.organisation_name, "title": contract.title},
-            url=reverse("contracts:seeker_contract", args=[contract.pk]),
-        )
+        with site_language():
+            notification_send(
+                user=contract.seeker,
+                text=_("%(organisation)s 已签署%(title)s，请您确认内容后签署。")
+                % {"organisation": contract.organisation_name, "title": contract.title},
+                url=reverse("contracts:seeker_contract", args=[contract.pk]),
+            )
     elif contract.offer.sent_by is not None:
-        notification_send(
-            user=contract.offer.sent_by,
-            text=_("%(name)s 已签署%(title)s，请单位签署。")
-            % {"name": contract.seeker_name, "title": contract.title},
-            url=reverse("contracts:manage_contract", args=[contract.organisation_id, contract.pk]),
-        )
+        with site_language():
+            notification_send(
+                user=contract.offer.sent_by,
+                text=_("%(name)s 已签署%(title)s，请单位签署。")
+                % {"name": contract.seeker_name, "title": contract.title},
+                url=reverse(
+                    "contracts:manage_contract", args=[contract.organisation_id, contract.pk]
+                ),
+            )
 
 
 def _contract_complete(
@@ -309,20 +316,25 @@ def _contract_complete(
     application = contract.application
     if not application.is_closed() and stage_rank(application.stage) < stage_rank(Stage.SIGNED):
         application_move(application=application, to_stage=Stage.SIGNED, by=by, now=now)
-    done = _("%(title)s已由双方签署完成，可以下载PDF文件。") % {"title": contract.title}
+    with site_language():
+        done = _("%(title)s已由双方签署完成，可以下载PDF文件。") % {"title": contract.title}
     # The seeker heard of the stage change by SMS already (or signed last, on the page).
-    notification_send(
-        user=contract.seeker,
-        text=done,
-        url=reverse("contracts:seeker_contract", args=[contract.pk]),
-        sms=False,
-    )
+    with site_language():
+        notification_send(
+            user=contract.seeker,
+            text=done,
+            url=reverse("contracts:seeker_contract", args=[contract.pk]),
+            sms=False,
+        )
     organisation_signer = next(
         (s.user for s in signatures if s.party == Signature.Party.ORGANISATION), None
     )
     if organisation_signer is not None and organisation_signer.pk != by.pk:
-        notification_send(
-            user=organisation_signer,
-            text=_("%(name)s 已签署，%(done)s") % {"name": contract.seeker_name, "done": done},
-            url=reverse("contracts:manage_contract", args=[contract.organisation_id, contract.pk]),
-        )
+        with site_language():
+            notification_send(
+                user=organisation_signer,
+                text=_("%(name)s 已签署，%(done)s") % {"name": contract.seeker_name, "done": done},
+                url=reverse(
+                    "contracts:manage_contract", args=[contract.organisation_id, contract.pk]
+                ),
+            )

@@ -15,6 +15,7 @@ from daigang.accounts.models import User
 from daigang.contracts.models import TERM_MONTHS_MAX, Contract, Offer
 from daigang.contracts.placeholders import date_text
 from daigang.contracts.services.stages import application_move
+from daigang.core.languages import site_language
 from daigang.hiring.models import Application, Stage
 from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Board, PaySchedule, Shift, WageUnit
@@ -147,21 +148,22 @@ def offer_send(
         stage_changed = locked.stage != Stage.OFFER and application_move(
             application=locked, to_stage=Stage.OFFER, by=by, now=now
         )
-        notification_send(
-            user=locked.seeker,
-            text=_(
-                "%(organisation)s 向您发送了录用通知：%(job)s，%(wage)s，%(start)s到岗。"
-                "请打开查看并确认是否接受。"
+        with site_language():
+            notification_send(
+                user=locked.seeker,
+                text=_(
+                    "%(organisation)s 向您发送了录用通知：%(job)s，%(wage)s，%(start)s到岗。"
+                    "请打开查看并确认是否接受。"
+                )
+                % {
+                    "organisation": locked.organisation.name,
+                    "job": offer.job_title,
+                    "wage": offer.wage_text,
+                    "start": date_text(offer.start_date),
+                },
+                url=reverse("contracts:seeker_offer", args=[offer.pk]),
+                sms=not stage_changed,
             )
-            % {
-                "organisation": locked.organisation.name,
-                "job": offer.job_title,
-                "wage": offer.wage_text,
-                "start": date_text(offer.start_date),
-            },
-            url=reverse("contracts:seeker_offer", args=[offer.pk]),
-            sms=not stage_changed,
-        )
     return offer, True
 
 
@@ -196,18 +198,19 @@ def offer_accept(*, offer: Offer, seeker: User, now: dt.datetime | None = None) 
         locked.save(update_fields=["status", "responded_at"])
         contract = contract_generate(offer=locked, now=now)
         if locked.sent_by is not None:
-            notification_send(
-                user=locked.sent_by,
-                text=_("%(name)s 已接受“%(job)s”的录用，%(title)s已生成，请签署。")
-                % {
-                    "name": locked.application.name,
-                    "job": locked.job_title,
-                    "title": contract.title,
-                },
-                url=reverse(
-                    "contracts:manage_contract", args=[locked.organisation_id, contract.pk]
-                ),
-            )
+            with site_language():
+                notification_send(
+                    user=locked.sent_by,
+                    text=_("%(name)s 已接受“%(job)s”的录用，%(title)s已生成，请签署。")
+                    % {
+                        "name": locked.application.name,
+                        "job": locked.job_title,
+                        "title": contract.title,
+                    },
+                    url=reverse(
+                        "contracts:manage_contract", args=[locked.organisation_id, contract.pk]
+                    ),
+                )
     return contract
 
 
@@ -241,16 +244,18 @@ def offer_decline(
         locked.decline_reason = reason
         locked.save(update_fields=["status", "responded_at", "decline_reason"])
         if locked.sent_by is not None:
-            notification_send(
-                user=locked.sent_by,
-                text=_("%(name)s 拒绝了“%(job)s”的录用。%(reason)s")
-                % {
-                    "name": locked.application.name,
-                    "job": locked.job_title,
-                    "reason": _("原因：%(reason)s") % {"reason": reason} if reason else "",
-                },
-                url=reverse(
-                    "contracts:manage_offer", args=[locked.organisation_id, locked.application_id]
-                ),
-            )
+            with site_language():
+                notification_send(
+                    user=locked.sent_by,
+                    text=_("%(name)s 拒绝了“%(job)s”的录用。%(reason)s")
+                    % {
+                        "name": locked.application.name,
+                        "job": locked.job_title,
+                        "reason": _("原因：%(reason)s") % {"reason": reason} if reason else "",
+                    },
+                    url=reverse(
+                        "contracts:manage_offer",
+                        args=[locked.organisation_id, locked.application_id],
+                    ),
+                )
     return locked

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from daigang.accounts.sms import SmsSendError
 from daigang.hiring.models import Notification
@@ -115,3 +116,16 @@ def test_a_caller_that_tells_the_seeker_itself_can_skip_the_stage_message(
         notification_send(user=world.seeker, text="请于周五10点参加视频面试")
 
     assert [sms.message for sms in sms_outbox] == ["请于周五10点参加视频面试"]
+
+
+def test_an_employer_reading_english_still_texts_the_seeker_in_the_sites_language(
+    sms_outbox, django_capture_on_commit_callbacks
+):
+    # given an owner whose pages are in English
+    world = world_make()
+    # when they move the application
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        application_advance(application=world.application, to_stage="interview", by=world.owner)
+    # then the seeker is told in Chinese: we do not know their language, only the site's
+    [sms] = sms_outbox
+    assert sms.message.startswith("您报名的“普工（电子厂）”")

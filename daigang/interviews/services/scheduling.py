@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.core.languages import site_language
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
 from daigang.hiring.pipeline import PipelineError, application_advance
@@ -245,15 +246,16 @@ def interview_schedule(
                             field="applications",
                         ) from error
                 link = interview_link_path(participant)
-                notification_send(
-                    user=application.seeker,
-                    text=_invite_text(
-                        interview=interview,
-                        application=application,
-                        link=link_base.rstrip("/") + link,
-                    ),
-                    url=link,
-                )
+                with site_language():
+                    notification_send(
+                        user=application.seeker,
+                        text=_invite_text(
+                            interview=interview,
+                            application=application,
+                            link=link_base.rstrip("/") + link,
+                        ),
+                        url=link,
+                    )
     except IntegrityError:
         # The same form sent twice at once: the other request made the interview.
         existing = Interview.objects.filter(
@@ -292,16 +294,19 @@ def interview_cancel(
             role=InterviewParticipant.Role.CANDIDATE, removed=False
         ).select_related("user", "application__job", "interview__organisation")
         for participant in candidates:
-            notification_send(
-                user=participant.user,
-                text=_("%(organisation)s取消了原定%(time)s的“%(job)s”视频面试，请留意后续通知。")
-                % {
-                    "organisation": participant.interview.organisation.name,
-                    "time": local_time_text(locked.starts_at),
-                    "job": participant.application.job.title,
-                },
-                url=reverse("hiring:my_applications"),
-            )
+            with site_language():
+                notification_send(
+                    user=participant.user,
+                    text=_(
+                        "%(organisation)s取消了原定%(time)s的“%(job)s”视频面试，请留意后续通知。"
+                    )
+                    % {
+                        "organisation": participant.interview.organisation.name,
+                        "time": local_time_text(locked.starts_at),
+                        "job": participant.application.job.title,
+                    },
+                    url=reverse("hiring:my_applications"),
+                )
         interview_event_publish(interview_id=locked.pk, kind="ended", data={"state": locked.state})
     return locked
 

@@ -2,7 +2,7 @@
 seekers who applied, and the outsiders every authorisation test needs.
 
 Functions, not fixtures, so each test's `# given` says what it builds. The browser test
-(tests/e2e/test_interview_video.py) builds the same world.
+(tests/e2e/test_hiring_flow.py) builds the same world.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from daigang.accounts.models import Membership
 from daigang.live import services
@@ -187,3 +188,16 @@ def test_a_refused_pin_shows_why_in_the_console_list(client, live_room, layer):
     assert "只能置顶本场直播的岗位" in response.content.decode()
     room.refresh_from_db()
     assert room.pinned_job_id is None
+
+
+def test_an_anchor_reading_english_still_pins_the_card_in_the_sites_language(
+    live_room, layer, django_capture_on_commit_callbacks
+):
+    # given an anchor whose pages are in English (every viewer gets the same card)
+    room, anchor, job = live_room
+    # when
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.room_pin(room=room, job=job, by=anchor)
+    # then the card is in Chinese, as the room's page is for its viewers by default
+    card = layer.events("pin")[0]["data"]["job"]
+    assert "元/" in card["wage"] and "yuan" not in card["wage"]
