@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
+# Chat frames are small and go to every viewer: compressing each per socket doubles the CPU
+# per frame (bench/chat_fanout --deflate); the sans-I/O websockets protocol is the cheapest.
+UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
+          --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
 
 .PHONY: run test install chromium lock bench serve messages
@@ -21,10 +25,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(UVICORN)
 
 serve: install
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(UVICORN)
 
 # Debian's chromium for the real-browser tests (never a downloaded browser build).
 chromium:
@@ -44,8 +48,11 @@ test: install chromium
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
 
+# Each benchmark prints its figures and the ratio to a baseline measured in the same run.
 bench: install
-	$(BIN)/python -m bench
+	scripts/in-loopback-netns $(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.chat_fanout
+	$(BIN)/python -m bench.apply_burst
 
 # Refresh the English catalogue (locale/en) from the source and compile it; needs GNU gettext.
 # Translate every new msgid (no fuzzy, no empty msgstr) before committing the .po and the .mo:

@@ -23,11 +23,25 @@ ones it got.
 
 Printed per run: deliveries/s (messages × viewers received, per second of chat), p50/p99
 latency, lost (expected − received within the drain window), server CPU-seconds (utime+stime
-of the server process from /proc/<pid>/stat, over the chat and drain window) and deliveries per
-server CPU-second; then daigang's ratio to the bare server.
+of the server process from /proc/<pid>/stat, over the chat and drain window), deliveries per
+server CPU-second, frames each viewer got per second (10 = one per 100 ms tick; fewer means
+the server's ticks stretched and batches grew, which also makes each delivery cheaper), server
+CPU-µs per frame received (the all-in cost of one socket send; it does not depend on batch
+size, so it compares servers fairly when their tick rates differ) and the 1-minute load
+average when the run started (clients share the machine with the server, and so may other
+work: on a busy machine every figure moves); then daigang's ratios to the two baselines.
+"r" after "sent" counts messages the server refused (the 2 s rate limit, when a sender's two
+messages reach the server less than 2 s apart); they are not expected and not counted lost.
+
+The naive baseline collapses on the in-memory layer: InMemoryChannelLayer scans every channel
+on every receive, so per-consumer groups cost O(viewers²); with --redis it is CPU-bound instead.
 
 The bench uses a temporary SQLite database and the in-memory channel layer unless --redis is
 given (then REDIS_URL from the environment: channels_redis pub/sub layer and Redis cache).
+uvicorn runs with --ws websockets-sansio (about a fifth cheaper per frame than the legacy
+`websockets` implementation) and without permessage-deflate; --deflate makes the clients offer
+it as browsers do, which roughly doubles the server's CPU per frame (each socket compresses
+every frame on its own): a reason to serve the room sockets with --ws-per-message-deflate false.
 """
 
 from __future__ import annotations
@@ -106,11 +120,13 @@ class ViewerStats:
 def _client_protocol_class() -> type:
     import websockets.frames as wsframes
     from websockets.client import ClientProtocol
+    from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
     from websockets.http11 import Response
     from websockets.typing import Origin
     from websockets.uri import parse_uri
 
     text_op = wsframes.Opcode.TEXT
+    deflate = os.environ.get("BENCH_DEFLATE") == "1"
 
     class Viewer(asyncio.Protocol):
         """One WebSocket connection driven by websockets' Sans-I/O ClientProtocol."""
@@ -118,7 +134,13 @@ def _client_protocol_class() -> type:
         def __init__(
             self, url: str, origin: str, stats: ViewerStats, cookie: str = "", sender: bool = False
         ) -> None:
-            self.ws = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=None)
+            self.ws = ClientProtocol(
+                parse_uri(url),
+                origin=Origin(origin),
+                max_size=None,
+                # Offer compression as browsers do, with --deflate.
+                extensions=[ClientPerMessageDeflateFactory()] if deflate else None,
+            )
             self.stats = stats
             self.cookie = cookie
             self.sender = sender
@@ -278,6 +300,7 @@ class Result:
     chat_seconds: float = 0.0
     frames: int = 0
     closed: int = 0
+    load: float = 0.0
     note: str = ""
 
     @property
@@ -294,6 +317,11 @@ class Result:
         if not self.connected or not self.chat_seconds:
             return 0.0
         return self.frames / self.connected / self.chat_seconds
+
+    @property
+    def us_per_frame(self) -> float:
+        """Server CPU per frame a viewer received: the cost of one socket send, all in."""
+        return self.cpu_s / self.frames * 1e6 if self.frames else math.nan
 
     @property
     def per_cpu_s(self) -> float:
@@ -495,6 +523,7 @@ async def run_one(
                 stderr=subprocess.DEVNULL,
             )
         loop = asyncio.get_running_loop()
+        result.load = os.getloadavg()[0]
         cpu_start = cpu_seconds(server.pid)
         started = loop.time()
         for seq in range(1, max_seq + 1):
@@ -551,14 +580,15 @@ def _row(r: Result) -> str:
         f"{r.impl:8} {r.viewers:>7,} {r.connected:>7,} {r.sent:>5}"
         f"{('/' + str(refused) + 'r') if refused else '':>6} {r.deliveries_per_s:>12,.0f}"
         f" {r.p50_ms:>7.0f} {r.p99_ms:>7.0f} {r.lost:>9,} {r.cpu_s:>7.2f}"
-        f" {r.per_cpu_s:>12,.0f} {r.frames_per_viewer_s:>7.1f}  {r.note.strip()}"
+        f" {r.per_cpu_s:>12,.0f} {r.frames_per_viewer_s:>7.1f} {r.us_per_frame:>7.1f}"
+        f" {r.load:>5.1f}  {r.note.strip()}"
     )
 
 
 HEADER = (
     f"{'server':8} {'viewers':>7} {'conn':>7} {'sent':>5} {'':>6} {'deliveries/s':>12}"
     f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>9} {'cpu s':>7} {'deliv/cpu-s':>12}"
-    f" {'frm/v/s':>7}"
+    f" {'frm/v/s':>7} {'µs/frm':>7} {'load':>5}"
 )
 
 
@@ -605,6 +635,11 @@ def main(argv: list[str] | None = None) -> None:
         help="record each server with py-spy into <PREFIX>-<server>-<n>.txt",
     )
     parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="clients offer permessage-deflate, as browsers do (servers accept it)",
+    )
+    parser.add_argument(
         "--redis",
         action="store_true",
         help="use REDIS_URL from the environment (pub/sub layer + cache)",
@@ -629,6 +664,7 @@ def main(argv: list[str] | None = None) -> None:
         PYTHONPATH=str(ROOT),
     )
     env.pop("DATABASE_URL", None)
+    env["BENCH_DEFLATE"] = "1" if args.deflate else "0"
     if not args.redis:
         env.pop("REDIS_URL", None)
     elif not env.get("REDIS_URL"):
@@ -636,7 +672,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(
         f"chat fan-out: {RATE} msgs/s for {args.seconds:g} s, drain {args.drain:g} s, "
-        f"{SENDERS} senders, uvicorn --ws {args.ws}, "
+        f"{SENDERS} senders, uvicorn --ws {args.ws}, deflate {'on' if args.deflate else 'off'}, "
         f"layer {'redis pub/sub' if args.redis else 'in-memory'}, {os.cpu_count()} CPUs"
     )
     results: list[Result] = []

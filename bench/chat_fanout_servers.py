@@ -30,6 +30,11 @@ def nofile_raise() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def _deflate() -> bool:
+    """Whether this run compresses frames (permessage-deflate), as `--deflate` asked."""
+    return os.environ.get("BENCH_DEFLATE") == "1"
+
+
 def _frame(events: list[dict[str, Any]]) -> str:
     return json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":"))
 
@@ -46,8 +51,9 @@ def _uvicorn(app: str, port: int, ws: str, backlog: int) -> None:
         log_level="warning",
         access_log=False,
         lifespan="off",
-        # The bench clients do not offer permessage-deflate; say so explicitly anyway.
-        ws_per_message_deflate=False,
+        # Browsers offer permessage-deflate and uvicorn accepts it by default; the bench
+        # clients offer it only with --deflate.
+        ws_per_message_deflate=_deflate(),
     )
 
 
@@ -142,7 +148,12 @@ async def _bare_main(port: int, backlog: int) -> None:
                 websockets.broadcast(connections, text)
 
     async with serve(
-        handler, "127.0.0.1", port, backlog=backlog, compression=None, ping_interval=20
+        handler,
+        "127.0.0.1",
+        port,
+        backlog=backlog,
+        compression="deflate" if _deflate() else None,
+        ping_interval=20,
     ):
         await tick()
 

@@ -121,8 +121,19 @@ def orm(function: Callable[..., T], *args: object, **kwargs: object) -> T:
     Playwright's sync API keeps an event loop running on the test's thread, so Django refuses
     ORM calls there (SynchronousOnlyOperation). A short-lived thread has no loop.
     """
+
+    def call() -> T:
+        from django.db import connections
+
+        try:
+            return function(*args, **kwargs)
+        finally:
+            # Now, not whenever the garbage collector frees the thread's connection: an open
+            # one keeps PostgreSQL from dropping the test database at the end of the run.
+            connections.close_all()
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
+        return pool.submit(call).result()
 
 
 @pytest.fixture

@@ -45,11 +45,10 @@ class ChatRefused(Exception):
 
 @dataclass(frozen=True)
 class ChatJoin:
-    """What a socket learns when it joins: the room's state and whether it may send."""
+    """What a socket learns when it joins: the room and its state."""
 
     room_id: int
     state: str
-    can_send: bool
 
 
 def _display_name(*, user: Any, role: str) -> str:
@@ -123,18 +122,20 @@ def _room_for_chat(room_id: int) -> Room:
     return room
 
 
-def chat_join(*, room_id: int, user: Any) -> ChatJoin:
-    """Whether the room exists (ChatRefused `room_not_found` if not) and the user may send."""
+def chat_join(*, room_id: int) -> ChatJoin:
+    """The room a socket joins (ChatRefused `room_not_found` if there is none)."""
     room = _room_for_chat(room_id)
-    can_send = bool(user.is_authenticated) and room.state != Room.State.ENDED
-    return ChatJoin(room_id=room.pk, state=room.state, can_send=can_send)
+    return ChatJoin(room_id=room.pk, state=room.state)
 
 
-def chat_join_with_history(
-    *, room_id: int, user: Any, after: int | None
-) -> tuple[ChatJoin, dict[str, Any]]:
+def chat_can_send(*, user: Any, state: str) -> bool:
+    """Logged-in viewers may chat until the room has ended."""
+    return bool(getattr(user, "is_authenticated", False)) and state != Room.State.ENDED
+
+
+def chat_join_with_history(*, room_id: int, after: int | None) -> tuple[ChatJoin, dict[str, Any]]:
     """`chat_join` and `chat_history` together: what a socket gets when it joins."""
-    return chat_join(room_id=room_id, user=user), chat_history(room_id=room_id, after=after)
+    return chat_join(room_id=room_id), chat_history(room_id=room_id, after=after)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def _store(
     users = {send.user.pk: send.user for _, send, _, _ in sends}
     roles = _roles(room=room, users=list(users.values()))
     tokens = {token for _, _, _, token in sends if token}
-    resent = {}
+    resent: dict[tuple[int, str], ChatMessage] = {}
     if tokens:
         for message in ChatMessage.objects.filter(
             room=room, user_id__in=users, client_token__in=tokens
@@ -190,6 +191,7 @@ def _store(
         for index, send, text, token in sends:
             user_id = send.user.pk
             if token and (user_id, token) in resent:
+                # Sent before (or earlier in this batch): answer with that message.
                 results[index] = resent[(user_id, token)]
                 continue
             row = senders.get(user_id)
@@ -213,6 +215,8 @@ def _store(
                 created_at=now,
             )
             new_messages.append((index, message))
+            if token:
+                resent[(user_id, token)] = message
         if moved_senders:
             ChatSender.objects.filter(pk__in=[row.pk for row in moved_senders]).update(
                 last_sent_at=now

@@ -93,20 +93,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.hub_socket = await hub.join(
             room_id=self.room_id, send=_frame_send(self.base_send), new_view=after is None
         )
-        try:
-            joined, history = await live_db(
-                chat.chat_join_with_history, room_id=self.room_id, user=self.user, after=after
-            )
-        except chat.ChatRefused as refused:
-            socket, self.hub_socket = self.hub_socket, None
-            await hub.leave(socket, counted=False)
-            await self.send(text_data=json.dumps({"events": [refused.as_event()]}))
-            await self.close(code=CLOSE_ROOM_NOT_FOUND)
-            return
+        cached = hub.join_cached(self.room_id, after)
+        if cached is not None:
+            state, history = cached
+        else:
+            try:
+                joined, history = await live_db(
+                    chat.chat_join_with_history, room_id=self.room_id, after=after
+                )
+            except chat.ChatRefused as refused:
+                socket, self.hub_socket = self.hub_socket, None
+                await hub.leave(socket, counted=False)
+                await self.send(text_data=json.dumps({"events": [refused.as_event()]}))
+                await self.close(code=CLOSE_ROOM_NOT_FOUND)
+                return
+            state = joined.state
+            hub.join_loaded(self.room_id, state, history)
         hello = {
-            "room_id": joined.room_id,
-            "state": joined.state,
-            "can_send": joined.can_send,
+            "room_id": self.room_id,
+            "state": state,
+            "can_send": chat.chat_can_send(user=self.user, state=state),
             "viewers": hub.viewers(self.room_id),
         }
         if not self.user or not self.user.is_authenticated:

@@ -23,6 +23,7 @@ and adds the room's new entries (views, 场观) and peak to the database.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 import logging
@@ -36,7 +37,8 @@ from channels.layers import get_channel_layer
 
 from daigang.core.realtime import ROOM_EVENT, room_group
 from daigang.live import audience
-from daigang.live.dbthread import live_db
+from daigang.live.chat import HISTORY_SIZE
+from daigang.live.dbthread import live_db, live_db_close
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,18 @@ class HubSocket:
 
 
 class _Room:
-    __slots__ = ("peak_recorded", "pending", "room_id", "sockets", "viewers", "views_added")
+    __slots__ = (
+        "history",
+        "history_complete",
+        "peak_recorded",
+        "pending",
+        "recent",
+        "room_id",
+        "sockets",
+        "state",
+        "viewers",
+        "views_added",
+    )
 
     def __init__(self, room_id: int) -> None:
         self.room_id = room_id
@@ -125,6 +138,38 @@ class _Room:
         self.viewers = 0
         self.views_added = 0
         self.peak_recorded = 0
+        # The join cache: the room's state and its last HISTORY_SIZE chat messages (ids
+        # ascending), kept current by the events passing through; None until loaded once.
+        self.state: str | None = None
+        self.history: list[dict[str, Any]] | None = None
+        self.history_complete = False
+        # Chat seen since subscribing, to merge into the first load (which may race it).
+        self.recent: deque[dict[str, Any]] = deque(maxlen=HISTORY_SIZE)
+
+    def observe(self, event: dict[str, Any]) -> None:
+        """Keep the join cache current with an event on its way to the sockets."""
+        kind, data = event.get("kind"), event.get("data") or {}
+        if kind == "state" and self.state is not None and data.get("state"):
+            self.state = data["state"]
+        elif kind == "chat" and isinstance(data.get("id"), int):
+            self.recent.append(data)
+            if self.history is not None:
+                self._history_add([data])
+
+    def _history_add(self, messages: list[dict[str, Any]]) -> None:
+        assert self.history is not None
+        known = {m["id"] for m in self.history}
+        for message in messages:
+            if message["id"] in known:
+                continue
+            known.add(message["id"])
+            if self.history and message["id"] < self.history[-1]["id"]:
+                bisect.insort(self.history, message, key=lambda m: m["id"])
+            else:
+                self.history.append(message)
+        if len(self.history) > HISTORY_SIZE:
+            del self.history[: len(self.history) - HISTORY_SIZE]
+            self.history_complete = False
 
 
 class RoomHub:
@@ -185,6 +230,39 @@ class RoomHub:
         room = self._forget(socket)
         if room is not None:
             await self._room_close(room)
+
+    def join_cached(self, room_id: int, after: int | None) -> tuple[str, dict[str, Any]] | None:
+        """(state, history) for a joining socket from memory, or None if the database must say.
+
+        A room's first socket in this process loads from the database (`join_loaded`); later
+        ones, and reconnects whose last seen id the cache still covers, cost no query: a join
+        storm on a popular room is one query per process, not one per viewer.
+        """
+        room = self.rooms.get(room_id)
+        if room is None or room.state is None or room.history is None:
+            return None
+        if after is None:
+            messages = list(room.history)
+            complete = room.history_complete
+        elif room.history_complete or (room.history and after >= room.history[0]["id"]):
+            messages = [m for m in room.history if m["id"] > after]
+            complete = True
+        else:
+            return None
+        return room.state, {"messages": messages, "after": after, "complete": complete}
+
+    def join_loaded(self, room_id: int, state: str, history: dict[str, Any]) -> None:
+        """Fill the join cache from a database read (a full one: `after` None)."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        room.state = state
+        if history["after"] is not None or room.history is not None:
+            return
+        room.history = []
+        room.history_complete = True
+        room._history_add(list(history["messages"]) + list(room.recent))
+        room.history_complete = bool(history["complete"]) and room.history_complete
 
     def viewers(self, room_id: int) -> int:
         """Viewers now as this process last heard it (never fewer than its own sockets)."""
@@ -346,6 +424,9 @@ class RoomHub:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self.channel_name = None
+        # No viewers left in this process: let the live database connection go too (a server
+        # stopped in a test must not leave the test database in use).
+        await live_db_close()
 
     async def _receive_loop(self) -> None:
         assert self.layer is not None
@@ -367,10 +448,10 @@ class RoomHub:
             room = self.rooms.get(message.get("room_id"))  # type: ignore[arg-type]
             if room is None:
                 continue
-            if "events" in message:
-                room.pending.extend(message["events"])
-            else:
-                room.pending.append(message["event"])
+            events = message["events"] if "events" in message else [message["event"]]
+            room.pending.extend(events)
+            for event in events:
+                room.observe(event)
 
     async def _tick_loop(self) -> None:
         while True:

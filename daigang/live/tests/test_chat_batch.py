@@ -74,3 +74,15 @@ def test_messages_sent_together_are_stored_in_order_and_all_answered():
     # then every one is stored, each sender gets their own message back
     assert [m.text for m in messages] == [f"第{n}个" for n in range(10)]
     assert ChatMessage.objects.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_token_twice_in_one_batch_is_stored_once():
+    room = room_make()
+    user = user_make()
+    sends = [chat.ChatSend(user, "包吃吗", "tok-1"), chat.ChatSend(user, "包吃吗", "tok-1")]
+
+    first, again = chat.chat_messages_send(room_id=room.pk, sends=sends, now=timezone.now())
+
+    assert first is again
+    assert ChatMessage.objects.count() == 1
