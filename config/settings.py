@@ -88,10 +88,13 @@ if DATABASE_URL:
     # exhausted PostgreSQL's max_connections ("too many clients") with 60 here.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "daigang.sqlite3")))
+    # A fresh clone has no var/: SQLite creates the file but not its folder.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "daigang.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write
                 # lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
