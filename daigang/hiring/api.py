@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Schema
 from ninja.security import APIKeyCookie, SessionAuth
@@ -123,7 +124,8 @@ def application_create(
             raise apply_refused_login()
     except ApplyRefused as refused:
         return apply_response_make(refused.status, refused.payload())
-    status, payload = apply_request_handle(seeker=request.user, apply=apply)
+    with transaction.atomic():
+        status, payload = apply_request_handle(seeker=request.user, apply=apply)
     return apply_response_make(status, payload)
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,8 +103,8 @@ def _application_existing(*, job: Job, seeker: User, idempotency_key: str) -> Ap
     # organisation are the caller's, and joining three wide tables cost more to compile than
     # the whole insert it follows (replays are common: retries after a lost response).
     found = list(
-        Application.objects.filter(seeker=seeker)
-        .filter(Q(job=job) | Q(idempotency_key=idempotency_key))
+        Application.objects.filter(seeker_id=seeker.pk)
+        .filter(Q(job_id=job.pk) | Q(idempotency_key=idempotency_key))
         .order_by()
     )
     for application in found:
@@ -135,8 +138,9 @@ def application_apply(
     Exactly once: a double tap, a retry with the same idempotency key, or a second apply to
     the same job by the same seeker (same phone) returns the FIRST application and
     created=False. The database's unique constraints decide races: the insert runs in its own
-    atomic block (a savepoint inside an outer transaction) and, if it loses, the winner's row
-    is read back. A replay is answered even after the job has closed.
+    atomic block (a savepoint inside an outer transaction) — on PostgreSQL it is an INSERT ...
+    ON CONFLICT DO NOTHING instead — and, if it loses, the winner's row is read back. A replay
+    is answered even after the job has closed.
 
     `consent_text`/`consented_at` are what the seeker agreed to and when (see
     `application_consent_resolve`); `consented_at` defaults to now.
@@ -144,10 +148,118 @@ def application_apply(
     Raises ValidationError (Chinese message, a `code`) for bad input, a job that is not open,
     an unverified organisation, a room of another organisation, or a key reused for another job.
     """
-    now = now or timezone.now()
-    idempotency_key = idempotency_key_clean(idempotency_key)
-    name = name_clean(name)
-    consent_text = (consent_text or "").strip()
+    made = _application_new(
+        ApplyArgs(
+            job=job,
+            seeker=seeker,
+            name=name,
+            room=room,
+            idempotency_key=idempotency_key,
+            consent_text=consent_text,
+            consented_at=consented_at,
+            now=now,
+        )
+    )
+    if isinstance(made, tuple):
+        return made
+    application = made
+    # Insert first, look later: the common case (a new application) costs one INSERT.
+    if connections[router.db_for_write(Application)].vendor == "postgresql":
+        if _applications_insert_unless_conflict([application]) == [True]:
+            return application, True
+        return _application_after_conflict(application)
+    try:
+        with transaction.atomic():
+            application.save(force_insert=True)
+    except IntegrityError:
+        existing = _application_existing(
+            job=application.job, seeker=seeker, idempotency_key=application.idempotency_key
+        )
+        if existing is None:
+            raise  # not a duplicate (e.g. the job was deleted meanwhile): a real error
+        return existing, False
+    return application, True
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyArgs:
+    """One apply, as `application_apply` takes it (for `applications_apply`)."""
+
+    job: Job
+    seeker: User
+    name: str
+    idempotency_key: str
+    consent_text: str
+    room: Room | None = None
+    consented_at: dt.datetime | None = None
+    now: dt.datetime | None = None
+
+
+def applications_apply(
+    *, applies: Sequence[ApplyArgs]
+) -> list[tuple[Application, bool] | Exception]:
+    """`application_apply` for many seekers at once: the same rules, one INSERT for all.
+
+    For the fast path's batches (daigang.hiring.apply_writer). Each result is what
+    application_apply returns for that apply, or the exception it raises (a ValidationError
+    for a refused apply). The applies must be of DIFFERENT seekers: a seeker's second apply
+    depends on the first's row (replay, consent given before, name used before), so it goes in
+    a later call.
+
+    The new applications are inserted by one `INSERT ... ON CONFLICT DO NOTHING` (SQLite:
+    `INSERT OR IGNORE`) in a savepoint, in seeker order; a row held back by a conflict is a
+    replay or a lost race, answered as application_apply answers it. If the statement fails
+    for any other reason its savepoint is rolled back and each apply runs alone through
+    application_apply.
+    """
+    if len({args.seeker.pk for args in applies}) != len(applies):
+        raise ValueError("applications_apply takes one apply per seeker")
+    results: list[tuple[Application, bool] | Exception | None] = [None] * len(applies)
+    new: list[tuple[int, Application]] = []
+    for index, args in enumerate(applies):
+        try:
+            made = _application_new(args)
+        except Exception as exc:  # noqa: BLE001 - a ValidationError, or this apply's own error
+            results[index] = exc
+            continue
+        if isinstance(made, tuple):
+            results[index] = made
+        else:
+            new.append((index, made))
+    # One lock order for every batch: each unique constraint on Application has the seeker.
+    new.sort(key=lambda pair: (pair[1].seeker_id, pair[1].job_id, pair[1].idempotency_key))
+    inserted: list[bool] | None = []
+    if new:
+        try:
+            with transaction.atomic():
+                inserted = _applications_insert_unless_conflict([app for _, app in new])
+        except DatabaseError:
+            inserted = None
+    for position, (index, application) in enumerate(new):
+        try:
+            if inserted is None:
+                results[index] = application_apply(**_args_of(applies[index]))
+            elif inserted[position]:
+                results[index] = application, True
+            else:
+                results[index] = _application_after_conflict(application)
+        except Exception as exc:  # noqa: BLE001 - the caller answers each apply on its own
+            results[index] = exc
+    return results  # type: ignore[return-value]  (every entry is set above)
+
+
+def _args_of(args: ApplyArgs) -> dict:
+    return {name: getattr(args, name) for name in ApplyArgs.__slots__}
+
+
+def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
+    """The checked, unsaved application for `args` — or (existing, False) when the job no
+    longer takes applications but this is a replay of one it took. Raises ValidationError."""
+    now = args.now or timezone.now()
+    job, seeker, room = args.job, args.seeker, args.room
+    idempotency_key = idempotency_key_clean(args.idempotency_key)
+    name = name_clean(args.name)
+    consent_text = (args.consent_text or "").strip()
     if not consent_text:
         raise ValidationError(
             _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
@@ -161,8 +273,7 @@ def application_apply(
         if existing is not None:
             return existing, False
         raise
-
-    application = Application(
+    return Application(
         seeker=seeker,
         job=job,
         organisation_id=job.organisation_id,
@@ -170,17 +281,60 @@ def application_apply(
         name=name,
         phone=seeker.phone,
         consent_text=consent_text,
-        consented_at=consented_at or now,
+        consented_at=args.consented_at or now,
         idempotency_key=idempotency_key,
         created_at=now,
     )
-    try:
-        # Insert first, look later: the common case (a new application) costs one INSERT.
-        with transaction.atomic():
-            application.save(force_insert=True)
-    except IntegrityError:
-        existing = _application_existing(job=job, seeker=seeker, idempotency_key=idempotency_key)
-        if existing is None:
-            raise  # not a duplicate (e.g. the job was deleted meanwhile): a real error
-        return existing, False
-    return application, True
+
+
+def _application_after_conflict(application: Application) -> tuple[Application, bool]:
+    """`application` was not inserted because a row holds one of its unique values: that row
+    when it is this apply's replay; ValidationError for a key reused on another job."""
+    existing = _application_existing(
+        job=application.job,
+        seeker=application.seeker,
+        idempotency_key=application.idempotency_key,
+    )
+    if existing is None:
+        # Another unique constraint held the row back: not a replay, a real error.
+        raise IntegrityError("the application conflicts with a row that is not its replay")
+    return existing, False
+
+
+def _applications_insert_unless_conflict(applications: list[Application]) -> list[bool]:
+    """Insert each application unless a row holds one of its unique values; for each, whether
+    it was inserted (then its id is set, as save() sets it).
+
+    One `INSERT ... ON CONFLICT DO NOTHING RETURNING ...` for all — Django's own insert, as
+    save() and bulk_create() run it (QuerySet._insert), with OnConflict.IGNORE and the
+    returned rows matched back by seeker (so at most one application per seeker). It replaces
+    a savepoint around each insert: on PostgreSQL those are two more round trips per apply,
+    and per-row ORM inserts were the largest cost of a batch (bench/apply_burst.py). A
+    conflict leaves the transaction usable. Fields' pre_save() run as in save(); no save
+    signals are sent (the project uses none).
+    """
+    if not applications:
+        return []
+    meta = Application._meta
+    seeker_field = meta.get_field("seeker")
+    returning = [*meta.db_returning_fields, seeker_field]
+    using = router.db_for_write(Application)
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    rows = Application._base_manager._insert(  # what Model.save() calls, plus on_conflict
+        applications,
+        fields=fields,
+        returning_fields=returning,
+        using=using,
+        on_conflict=OnConflict.IGNORE,
+    )
+    by_seeker = {row[-1]: row for row in rows if row is not None}
+    inserted = []
+    for application in applications:
+        row = by_seeker.get(application.seeker_id)
+        if row is not None:
+            for value, field in zip(row, meta.db_returning_fields, strict=False):
+                setattr(application, field.attname, value)
+            application._state.adding = False
+            application._state.db = using
+        inserted.append(row is not None)
+    return inserted
