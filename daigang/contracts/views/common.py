@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 
+from daigang.contracts.forms import SignForm, form_errors_add
 from daigang.contracts.models import Contract, Signature
+from daigang.contracts.services import contract_sign
 
 
 def request_ip(request: HttpRequest) -> str:
@@ -35,3 +38,30 @@ def pdf_response(contract: Contract) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def sign_from_form(
+    request: HttpRequest, *, contract: Contract, party: str, form: SignForm
+) -> bool | None:
+    """Sign `contract` for `party` from a posted SignForm, as the requesting user.
+
+    Returns whether this request signed (False: that party had already signed), or None when
+    the form or the service refused — the errors are then on `form`.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        _signature, created = contract_sign(
+            contract=contract,
+            party=party,
+            user=request.user,
+            typed_name=form.cleaned_data["typed_name"],
+            method=form.cleaned_data["method"],
+            image_data_url=form.cleaned_data["signature"],
+            ip=request_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as exc:
+        form_errors_add(form, exc)
+        return None
+    return created

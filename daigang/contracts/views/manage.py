@@ -32,14 +32,17 @@ from daigang.contracts.models import Contract, ContractKind, Offer, Signature, c
 from daigang.contracts.placeholders import PLACEHOLDERS
 from daigang.contracts.services import (
     OfferTerms,
-    contract_sign,
     contract_template_reset,
     contract_template_save,
     offer_send,
     onboarding_mark,
 )
 from daigang.contracts.services.contracts import contract_template_text
-from daigang.contracts.views.common import pdf_response, request_ip, sign_form_initial
+from daigang.contracts.views.common import (
+    pdf_response,
+    sign_form_initial,
+    sign_from_form,
+)
 from daigang.hiring.models import Application, Stage
 
 
@@ -198,25 +201,14 @@ def manage_contract(request: HttpRequest, org_id: int, contract_id: int) -> Http
     if request.method == "GET":
         return _contract_page(request, organisation, contract)
     form = SignForm(request.POST)
-    if form.is_valid():
-        try:
-            _signature, created = contract_sign(
-                contract=contract,
-                party=Signature.Party.ORGANISATION,
-                user=request.user,
-                typed_name=form.cleaned_data["typed_name"],
-                method=form.cleaned_data["method"],
-                image_data_url=form.cleaned_data["signature"],
-                ip=request_ip(request),
-                user_agent=request.headers.get("User-Agent", ""),
-            )
-        except ValidationError as exc:
-            form_errors_add(form, exc)
-        else:
-            messages.success(request, _("已签署") if created else _("单位已经签署过了"))
-            return redirect(
-                "contracts:manage_contract", org_id=organisation.pk, contract_id=contract.pk
-            )
+    created = sign_from_form(
+        request, contract=contract, party=Signature.Party.ORGANISATION, form=form
+    )
+    if created is not None:
+        messages.success(request, _("已签署") if created else _("单位已经签署过了"))
+        return redirect(
+            "contracts:manage_contract", org_id=organisation.pk, contract_id=contract.pk
+        )
     return _contract_page(request, organisation, contract, form=form, status=400)
 
 

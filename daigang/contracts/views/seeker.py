@@ -20,11 +20,14 @@ from daigang.contracts.forms import CheckInForm, DeclineForm, SignForm, form_err
 from daigang.contracts.models import CheckIn, Contract, Offer, Signature
 from daigang.contracts.services import (
     checkin_answer,
-    contract_sign,
     offer_accept,
     offer_decline,
 )
-from daigang.contracts.views.common import pdf_response, request_ip, sign_form_initial
+from daigang.contracts.views.common import (
+    pdf_response,
+    sign_form_initial,
+    sign_from_form,
+)
 
 
 def _offer_page(
@@ -109,23 +112,10 @@ def seeker_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
     if request.method == "GET":
         return _contract_page(request, contract)
     form = SignForm(request.POST)
-    if form.is_valid():
-        try:
-            _signature, created = contract_sign(
-                contract=contract,
-                party=Signature.Party.SEEKER,
-                user=request.user,
-                typed_name=form.cleaned_data["typed_name"],
-                method=form.cleaned_data["method"],
-                image_data_url=form.cleaned_data["signature"],
-                ip=request_ip(request),
-                user_agent=request.headers.get("User-Agent", ""),
-            )
-        except ValidationError as exc:
-            form_errors_add(form, exc)
-        else:
-            messages.success(request, _("签署成功") if created else _("您已经签署过了"))
-            return redirect("contracts:seeker_contract", contract_id=contract.pk)
+    created = sign_from_form(request, contract=contract, party=Signature.Party.SEEKER, form=form)
+    if created is not None:
+        messages.success(request, _("签署成功") if created else _("您已经签署过了"))
+        return redirect("contracts:seeker_contract", contract_id=contract.pk)
     return _contract_page(request, contract, form=form, status=400)
 
 
