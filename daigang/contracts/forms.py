@@ -149,28 +149,26 @@ class OnboardForm(forms.Form):
 _ANSWER_WIDGET = forms.RadioSelect
 
 
+def _answer_field(question: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=question,
+        choices=CheckIn.Answer.choices,
+        widget=_ANSWER_WIDGET,
+        error_messages={"required": _("请选择一个回答")},
+    )
+
+
+def _comment_field() -> forms.CharField:
+    return forms.CharField(label=_("补充说明（可不填）"), required=False, max_length=500)
+
+
 class CheckInForm(forms.Form):
-    wage = forms.ChoiceField(
-        label=_("工资和招聘时说的一样吗？"),
-        choices=CheckIn.Answer.choices,
-        widget=_ANSWER_WIDGET,
-        error_messages={"required": _("请选择一个回答")},
-    )
-    wage_comment = forms.CharField(label=_("补充说明（可不填）"), required=False, max_length=500)
-    board = forms.ChoiceField(
-        label=_("吃住和招聘时说的一样吗？"),
-        choices=CheckIn.Answer.choices,
-        widget=_ANSWER_WIDGET,
-        error_messages={"required": _("请选择一个回答")},
-    )
-    board_comment = forms.CharField(label=_("补充说明（可不填）"), required=False, max_length=500)
-    work = forms.ChoiceField(
-        label=_("工作内容和招聘时说的一样吗？"),
-        choices=CheckIn.Answer.choices,
-        widget=_ANSWER_WIDGET,
-        error_messages={"required": _("请选择一个回答")},
-    )
-    work_comment = forms.CharField(label=_("补充说明（可不填）"), required=False, max_length=500)
+    wage = _answer_field(_("工资和招聘时说的一样吗？"))
+    wage_comment = _comment_field()
+    board = _answer_field(_("吃住和招聘时说的一样吗？"))
+    board_comment = _comment_field()
+    work = _answer_field(_("工作内容和招聘时说的一样吗？"))
+    work_comment = _comment_field()
 
     def answers(self) -> CheckInAnswers:
         data = self.cleaned_data

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -67,17 +68,24 @@ async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
     return _created(request, answer, location)
 
 
-@csrf_exempt
-async def whip_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
+async def _session_delete(
+    request: HttpRequest, end: Any, room_id: int, session_id: str
+) -> HttpResponse:
+    """A WHIP or WHEP session resource: `DELETE` ends it (the URL is the capability)."""
     if request.method == "OPTIONS":
         return _options(SESSION_METHODS)
     if request.method != "DELETE":
         return _method_not_allowed(SESSION_METHODS)
     try:
-        await services.whip_session_end(room_id=room_id, session_id=session_id)
+        await end(room_id=room_id, session_id=session_id)
     except errors.StreamError as exc:
         return _error(exc, SESSION_METHODS)
     return _cors(HttpResponse(status=200), SESSION_METHODS)
+
+
+@csrf_exempt
+async def whip_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
+    return await _session_delete(request, services.whip_session_end, room_id, session_id)
 
 
 @csrf_exempt
@@ -101,15 +109,7 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
 
 @csrf_exempt
 async def whep_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
-    if request.method == "OPTIONS":
-        return _options(SESSION_METHODS)
-    if request.method != "DELETE":
-        return _method_not_allowed(SESSION_METHODS)
-    try:
-        await services.whep_session_end(room_id=room_id, session_id=session_id)
-    except errors.StreamError as exc:
-        return _error(exc, SESSION_METHODS)
-    return _cors(HttpResponse(status=200), SESSION_METHODS)
+    return await _session_delete(request, services.whep_session_end, room_id, session_id)
 
 
 @csrf_exempt
