@@ -7,7 +7,9 @@ For each viewer count it runs three servers, one after another, each in its own 
 (bench/chat_fanout_servers.py):
 
 - daigang  uvicorn serving config.asgi: the real RoomConsumer, chat services (validation, rate
-           limit, database write), room_event_publish and the per-process hub (100 ms ticks);
+           limit, database write), room_event_publish and the per-process hub (rounds of at
+           most one frame per socket per 100 ms, each chunk's frame encoded once and written
+           straight to uvicorn's transports; daigang.live.wire);
 - naive    Channels `group_send` per consumer: every socket joins the group, one frame per
            message (the usual first Channels chat);
 - bare     a bare `websockets` server, 100 ms tick, one frame per tick, websockets.broadcast.

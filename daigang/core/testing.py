@@ -24,8 +24,13 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @contextmanager
-def asgi_server_running(app: str = "config.asgi:application") -> Iterator[str]:
-    """Serve `app` on 127.0.0.1:<free port> in a daemon thread until the block ends."""
+def asgi_server_running(
+    app: str = "config.asgi:application", *, ws_per_message_deflate: bool = False
+) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1:<free port> in a daemon thread until the block ends.
+
+    Like `make run`, without permessage-deflate unless asked (see the Makefile's UVICORN).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -36,6 +41,7 @@ def asgi_server_running(app: str = "config.asgi:application") -> Iterator[str]:
         lifespan="off",
         log_level="warning",
         ws="websockets-sansio",
+        ws_per_message_deflate=ws_per_message_deflate,
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)

@@ -1,12 +1,18 @@
-"""The per-process room hub: one subscription per room, one frame per socket per tick.
+"""The per-process room hub: one subscription per room, one frame per socket per round.
 
 Each ASGI process (each event loop) has one RoomHub. It listens on ONE channel-layer channel,
 added to the group `room.<id>` of every room that has at least one socket in this process, and
 leaves a group when the last local socket of that room goes. Room events published anywhere
 (`room_event_publish`: chat, pin, state, …) arrive here once per process, not once per viewer.
 
-Every TICK_SECONDS the hub turns each room's events since the last tick into ONE JSON text,
-`{"events": [...]}`, and sends that same text to each of the room's local sockets.
+Events are appended to the room's log. A round, started every TICK_SECONDS (or at once when the
+last one took longer), walks the room's sockets in chunks of FLUSH_CHUNK and sends each one, in
+ONE JSON text `{"events": [...]}`, everything logged since its last frame; between chunks the
+event loop runs, so a message that arrives mid-round already reaches the later chunks. A chunk's
+sockets are equally far along, so they share one text, encoded once (daigang.live.wire): where
+the server allows, the same bytes are written to every socket's transport, elsewhere the text
+goes through each socket's ASGI `send`. A message therefore waits at most about one round, not
+for the next tick and then a whole round of ten thousand sends.
 
 Sending never waits on a slow socket. The ASGI server's send coroutine finishes at once when
 the socket's buffer has room (uvicorn writes to the transport and returns); it is driven
@@ -14,6 +20,8 @@ inline, without a task. Only when it would block (the peer is not reading) does 
 a task of its own that finishes that send and then its queue of later frames; a socket whose
 queue passes SOCKET_QUEUE_MAX frames is closed (code 4008) and its client catches up from the
 database when it reconnects.
+
+Big audiences are kept out of Python's full garbage collections (daigang.live.heap).
 
 The hub also counts: every VIEWERS_PERIOD seconds it reports its sockets per room (see
 daigang.live.audience), publishes the summed `viewers` to its sockets through the same batches,
@@ -36,9 +44,10 @@ from typing import Any
 from channels.layers import get_channel_layer
 
 from daigang.core.realtime import ROOM_EVENT, room_group
-from daigang.live import audience
+from daigang.live import audience, heap
 from daigang.live.chat import HISTORY_SIZE
 from daigang.live.dbthread import live_db, live_db_close
+from daigang.live.wire import DirectWriter, direct_writer, frame_wire
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +55,9 @@ TICK_SECONDS = 0.1
 VIEWERS_PERIOD = audience.VIEWERS_PERIOD
 # ~10 s of frames at one per tick; a socket further behind is closed and catches up later.
 SOCKET_QUEUE_MAX = 100
-# Sockets sent to between two yields to the event loop within one tick.
+# Events kept for a socket that has not had its join frame yet; one further behind is let go.
+JOINING_EVENTS_MAX = 2000
+# Sockets sent to between two yields to the event loop within one round.
 FLUSH_CHUNK = 250
 # The in-memory layer forgets group members after a day; rejoin long before that.
 GROUP_REFRESH_SECONDS = 3600
@@ -96,19 +107,24 @@ class HubSocket:
         "__weakref__",
         "busy",
         "closed",
+        "direct",
         "dropped",
         "held",
         "queue",
         "ready",
         "room_id",
         "send",
+        "upto",
     )
 
-    def __init__(self, *, room_id: int, send: Send) -> None:
+    def __init__(self, *, room_id: int, send: Send, upto: int) -> None:
         self.room_id = room_id
         self.send = send
-        # Until the consumer has sent the join frame (history), tick frames are held back so
-        # the client sees history first.
+        self.direct: DirectWriter | None = direct_writer(send)
+        # The position in the room's log of the first event this socket has not been sent.
+        self.upto = upto
+        # Until the consumer has sent the join frame (history), room events wait in the log and
+        # frames for this socket alone in `held`, so the client sees history first.
         self.ready = False
         self.held: list[dict[str, Any]] = []
         self.busy = False
@@ -121,8 +137,9 @@ class _Room:
     __slots__ = (
         "history",
         "history_complete",
+        "log",
+        "log_start",
         "peak_recorded",
-        "pending",
         "recent",
         "room_id",
         "sockets",
@@ -134,7 +151,10 @@ class _Room:
     def __init__(self, room_id: int) -> None:
         self.room_id = room_id
         self.sockets: dict[HubSocket, None] = {}
-        self.pending: list[dict[str, Any]] = []
+        # Events not yet sent to every socket; log[0] is event number `log_start` of the room
+        # (as this process has seen it).
+        self.log: list[dict[str, Any]] = []
+        self.log_start = 0
         self.viewers = 0
         self.views_added = 0
         self.peak_recorded = 0
@@ -145,6 +165,25 @@ class _Room:
         self.history_complete = False
         # Chat seen since subscribing, to merge into the first load (which may race it).
         self.recent: deque[dict[str, Any]] = deque(maxlen=HISTORY_SIZE)
+
+    @property
+    def log_end(self) -> int:
+        return self.log_start + len(self.log)
+
+    def publish(self, events: list[dict[str, Any]]) -> None:
+        """Log events for the room's sockets and keep the join cache current."""
+        self.log.extend(events)
+        for event in events:
+            self.observe(event)
+
+    def events_since(self, upto: int, end: int) -> list[dict[str, Any]]:
+        return self.log[upto - self.log_start : end - self.log_start]
+
+    def log_trim(self) -> None:
+        """Forget the events every socket has been sent."""
+        low = min((socket.upto for socket in self.sockets), default=self.log_end)
+        del self.log[: low - self.log_start]
+        self.log_start = low
 
     def observe(self, event: dict[str, Any]) -> None:
         """Keep the join cache current with an event on its way to the sockets."""
@@ -191,8 +230,9 @@ class RoomHub:
         room = self.rooms.get(room_id)
         if room is None:
             room = self.rooms[room_id] = _Room(room_id)
-        socket = HubSocket(room_id=room_id, send=send)
+        socket = HubSocket(room_id=room_id, send=send, upto=room.log_end)
         room.sockets[socket] = None
+        heap.socket_joined()
         if new_view:
             room.views_added += 1
         await self._subscription_sync(room_id)
@@ -200,7 +240,7 @@ class RoomHub:
         return socket
 
     def start(self, socket: HubSocket, first: dict[str, Any]) -> bool:
-        """Send the socket its join frame, then whatever the ticks held back for it.
+        """Send the socket its join frame, then the room's events logged since it joined.
 
         False when the hub already let the socket go (it fell too far behind while joining):
         the consumer should then close it.
@@ -212,6 +252,12 @@ class RoomHub:
         held, socket.held = socket.held, []
         for message in held:
             self._deliver(socket, message)
+        room = self.rooms.get(socket.room_id)
+        if room is not None and socket.upto < room.log_end:
+            end = room.log_end
+            text = frame_text(room.events_since(socket.upto, end))
+            self._deliver(socket, {"type": "websocket.send", "text": text})
+            socket.upto = end
         return not socket.closed
 
     def send_to(self, socket: HubSocket, events: list[dict[str, Any]]) -> None:
@@ -274,27 +320,47 @@ class RoomHub:
     # --- delivery -----------------------------------------------------------------------------
 
     async def flush(self) -> None:
-        """One tick: each room's pending events become one text sent to each of its sockets.
+        """One round: each ready socket is sent, in one frame, the events logged since its last.
 
         Every FLUSH_CHUNK sockets it lets the event loop run, so a chat message on its way in
         (which crosses the loop several times: receive, database thread, publish) waits for a
-        chunk, not for a whole room of ten thousand sends.
+        chunk, not for a whole room of ten thousand sends, and the chunks after it carry it.
         """
+        deliver = self._deliver
         for room in list(self.rooms.values()):
-            if not room.pending:
-                continue
-            message = {"type": "websocket.send", "text": frame_text(room.pending)}
-            room.pending = []
-            deliver = self._deliver
+            if not room.log:
+                continue  # every socket has been sent everything
             sockets = tuple(room.sockets)
             for start in range(0, len(sockets), FLUSH_CHUNK):
                 if start:
                     await asyncio.sleep(0)
+                end = room.log_end
+                # Within a chunk the log does not grow, and sockets sent to in the same chunk of
+                # the last round are equally far along: one text (and wire frame) each.
+                frames: dict[int, tuple[dict[str, Any], bytes]] = {}
                 for socket in sockets[start : start + FLUSH_CHUNK]:
-                    if socket.ready:
-                        deliver(socket, message)
-                    elif not socket.closed:
-                        self._post(socket, message)
+                    upto = socket.upto
+                    if upto >= end or not socket.ready:
+                        continue
+                    frame = frames.get(upto)
+                    if frame is None:
+                        text = frame_text(room.events_since(upto, end))
+                        frame = frames[upto] = (
+                            {"type": "websocket.send", "text": text},
+                            frame_wire(text),
+                        )
+                    deliver(socket, *frame)
+                    socket.upto = end
+            self._joining_check(room)
+            room.log_trim()
+
+    def _joining_check(self, room: _Room) -> None:
+        """Let go of sockets that have waited for their join frame through too many events."""
+        if len(room.log) <= JOINING_EVENTS_MAX:
+            return
+        for socket in tuple(room.sockets):
+            if not socket.ready and room.log_end - socket.upto > JOINING_EVENTS_MAX:
+                self._gone(socket)
 
     def _post(self, socket: HubSocket, message: dict[str, Any]) -> None:
         if socket.ready:
@@ -305,14 +371,21 @@ class RoomHub:
                 socket.held.clear()
                 self._gone(socket)
 
-    def _deliver(self, socket: HubSocket, message: dict[str, Any]) -> None:
-        """Send now if the socket can take it; never wait here for a slow one."""
+    def _deliver(
+        self, socket: HubSocket, message: dict[str, Any], wire: bytes | None = None
+    ) -> None:
+        """Send now if the socket can take it; never wait here for a slow one.
+
+        `wire` is `message` as frame bytes, shared by the room's sockets (see module doc).
+        """
         if socket.closed:
             return
         if socket.busy:
             socket.queue.append(message)
             if len(socket.queue) > SOCKET_QUEUE_MAX:
                 self._drop(socket)
+            return
+        if wire is not None and socket.direct is not None and socket.direct.write(wire):
             return
         awaitable: Any = socket.send(message)
         step = getattr(awaitable, "send", None)
@@ -366,6 +439,7 @@ class RoomHub:
         if room is None or socket not in room.sockets:
             return None
         del room.sockets[socket]
+        heap.socket_left()
         if room.sockets:
             return None
         del self.rooms[socket.room_id]
@@ -448,22 +522,23 @@ class RoomHub:
             room = self.rooms.get(message.get("room_id"))  # type: ignore[arg-type]
             if room is None:
                 continue
-            events = message["events"] if "events" in message else [message["event"]]
-            room.pending.extend(events)
-            for event in events:
-                room.observe(event)
+            room.publish(message["events"] if "events" in message else [message["event"]])
 
     async def _tick_loop(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            # The pause comes after the sends: a process that falls behind sends bigger frames
-            # less often instead of more frames, so an overload does not feed itself.
-            await asyncio.sleep(TICK_SECONDS)
+            # A round starts at most every TICK_SECONDS: each socket gets at most one frame per
+            # tick. A round that takes longer is followed at once by the next, whose frames
+            # are bigger, not more: a socket never gets more than one frame per round, so an
+            # overload does not feed itself.
+            started = loop.time()
             try:
                 await self.flush()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("room hub: a tick failed")
+                logger.exception("room hub: a round failed")
+            await asyncio.sleep(max(0.0, TICK_SECONDS - (loop.time() - started)))
 
     async def _audience_loop(self) -> None:
         last_period = None
@@ -494,7 +569,7 @@ class RoomHub:
             viewers = max(totals.get(room.room_id, 0), len(room.sockets))
             if viewers != room.viewers:
                 room.viewers = viewers
-                room.pending.append({"kind": "viewers", "data": {"count": viewers}})
+                room.publish([{"kind": "viewers", "data": {"count": viewers}}])
             views_added, room.views_added = room.views_added, 0
             if views_added or viewers > room.peak_recorded:
                 room.peak_recorded = max(room.peak_recorded, viewers)

@@ -48,7 +48,7 @@ def test_the_hub_publishes_the_viewer_count_and_records_views_and_peak():
         hub = hub_get()
         # when the periodic count runs
         await hub._audience_once()
-        pending = list(hub.rooms[room.pk].pending)
+        pending = list(hub.rooms[room.pk].log)
         for comm in viewers:
             await comm.disconnect()
         return pending

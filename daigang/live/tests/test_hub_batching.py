@@ -45,7 +45,7 @@ def test_events_published_within_one_tick_reach_each_socket_in_one_frame(monkeyp
                 room_group(room.pk),
                 room_event_message(room_id=room.pk, kind="chat", data={"id": n, "text": f"{n}"}),
             )
-        await _until(lambda: len(hub.rooms[room.pk].pending) == 3)
+        await _until(lambda: len(hub.rooms[room.pk].log) == 3)
         await hub.flush()
         frames = [await comm.receive_json_from(timeout=2) for comm in viewers]
         quiet = [await comm.receive_nothing(timeout=0.2) for comm in viewers]
@@ -77,8 +77,8 @@ def test_a_tick_serialises_once_and_sends_the_same_text_to_every_socket():
             socket = await hub.join(room_id=7, send=send)
             hub.start(socket, {"type": "websocket.send", "text": "{}"})
             sockets.append(socket)
-        # when a tick flushes two pending events
-        hub.rooms[7].pending.extend([{"kind": "chat", "data": {"id": 1}}, {"kind": "pin"}])
+        # when a round flushes two logged events
+        hub.rooms[7].publish([{"kind": "chat", "data": {"id": 1}}, {"kind": "pin"}])
         await hub.flush()
         for socket in sockets:
             await hub.leave(socket)
@@ -120,3 +120,82 @@ def test_a_chat_message_reaches_every_viewer_within_a_quarter_second():
 
     # then every viewer has it within the tick (≤ 250 ms) of the sender seeing it
     assert max(arrivals) < 0.25
+
+
+def test_an_event_logged_mid_round_reaches_the_later_chunks_in_the_same_round(monkeypatch):
+    # given three sockets, sent to one per chunk
+    monkeypatch.setattr(hub_module, "FLUSH_CHUNK", 1)
+    boxes: list[list[str]] = [[], [], []]
+
+    async def scenario():
+        hub = hub_module.RoomHub()
+        hub.layer = None
+        sockets = []
+        for box in boxes:
+
+            async def send(message, box=box):
+                box.append(message["text"])
+
+            socket = await hub.join(room_id=5, send=send)
+            hub.start(socket, {"type": "websocket.send", "text": "join"})
+            sockets.append(socket)
+        room = hub.rooms[5]
+        # when event 1 is logged, a round starts, and event 2 arrives after its first chunk
+        room.publish([{"kind": "chat", "data": {"id": 1}}])
+        round_one = asyncio.ensure_future(hub.flush())
+        await asyncio.sleep(0)
+        room.publish([{"kind": "chat", "data": {"id": 2}}])
+        await round_one
+        after_one = [list(box) for box in boxes]
+        await hub.flush()
+        log_left = len(room.log)
+        for socket in sockets:
+            await hub.leave(socket)
+        return after_one, log_left
+
+    after_one, log_left = run(scenario)
+
+    # then the first socket had event 1 alone, the later two had both in one frame
+    one, both = (
+        '{"events":[{"kind":"chat","data":{"id":1}}]}',
+        ('{"events":[{"kind":"chat","data":{"id":1}},{"kind":"chat","data":{"id":2}}]}'),
+    )
+    assert after_one == [["join", one], ["join", both], ["join", both]]
+    # and the next round brought the first socket event 2; then the log was empty
+    assert boxes[0] == ["join", one, '{"events":[{"kind":"chat","data":{"id":2}}]}']
+    assert boxes[1:] == [["join", both], ["join", both]]
+    assert log_left == 0
+
+
+def test_a_joining_socket_gets_the_events_logged_since_it_joined_after_its_join_frame():
+    box: list[str] = []
+
+    async def scenario():
+        hub = hub_module.RoomHub()
+        hub.layer = None
+        keep = await hub.join(room_id=6, send=_no_send)
+        hub.start(keep, {"type": "websocket.send", "text": "join"})
+
+        async def send(message):
+            box.append(message["text"])
+
+        # given a socket that joined but has not had its join frame yet
+        joining = await hub.join(room_id=6, send=send)
+        # when an event is logged and a round goes by
+        hub.rooms[6].publish([{"kind": "pin"}])
+        await hub.flush()
+        before_start = list(box)
+        hub.start(joining, {"type": "websocket.send", "text": "join"})
+        for socket in (keep, joining):
+            await hub.leave(socket)
+        return before_start
+
+    before_start = run(scenario)
+
+    # then it got nothing before its join frame, and the event right after it
+    assert before_start == []
+    assert box == ["join", '{"events":[{"kind":"pin"}]}']
+
+
+async def _no_send(message):
+    pass

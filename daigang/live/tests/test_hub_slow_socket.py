@@ -40,7 +40,7 @@ def test_a_socket_that_is_not_reading_does_not_hold_up_the_others():
         hub.start(slow, {"type": "websocket.send", "text": "join"})
         # when three ticks go by
         for n in range(3):
-            hub.rooms[1].pending.append(_event(n))
+            hub.rooms[1].publish([_event(n)])
             await hub.flush()
         fast_count_at_once = len(fast_box)
         # and the stalled one starts reading again
@@ -73,7 +73,7 @@ def test_a_socket_too_far_behind_is_dropped_and_closed(monkeypatch):
         hub.start(slow, {"type": "websocket.send", "text": "join"})
         # when more frames pile up than a socket may hold
         for n in range(6):
-            hub.rooms[1].pending.append(_event(n))
+            hub.rooms[1].publish([_event(n)])
             await hub.flush()
         still_in_room = slow in hub.rooms[1].sockets
         gate.set()
@@ -89,3 +89,28 @@ def test_a_socket_too_far_behind_is_dropped_and_closed(monkeypatch):
     assert still_in_room is False
     assert slow_box[-1] == {"type": "websocket.close", "code": hub_module.CLOSE_TOO_SLOW}
     assert len(slow_box) == 2  # the join frame, then the close
+
+
+def test_a_socket_that_waits_too_long_for_its_join_frame_is_let_go(monkeypatch):
+    monkeypatch.setattr(hub_module, "JOINING_EVENTS_MAX", 2)
+
+    async def scenario():
+        # given a viewer in the room and a socket whose join frame has not gone out
+        hub = hub_module.RoomHub()
+        hub.layer = None
+        keep = await hub.join(room_id=1, send=_fast([]))
+        hub.start(keep, {"type": "websocket.send", "text": "join"})
+        joining = await hub.join(room_id=1, send=_fast([]))
+        # when more events are logged meanwhile than it may wait through
+        hub.rooms[1].publish([_event(n) for n in range(3)])
+        await hub.flush()
+        in_room = joining in hub.rooms[1].sockets
+        started = hub.start(joining, {"type": "websocket.send", "text": "join"})
+        await hub.leave(keep)
+        await hub.leave(joining)
+        return in_room, started
+
+    in_room, started = run(scenario)
+
+    # then the hub let it go, and tells the consumer to close it
+    assert (in_room, started) == (False, False)
