@@ -3,11 +3,15 @@
 One exception: `POST /api/v1/applications` (one-tap apply, which comes in bursts when a live
 room pins a job) is served by daigang.hiring.fastpath in front of Django, with the same
 checks and business rules as its django-ninja view; every other request reaches Django.
+
+Loading it also sets how often Python hands the GIL between threads (settings
+GIL_SWITCH_INTERVAL_US): the event loop and the live database thread share it.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,9 +22,12 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from daigang.hiring.fastpath import apply_fastpath  # noqa: E402
+
+sys.setswitchinterval(settings.GIL_SWITCH_INTERVAL_US / 1_000_000)
 
 application = ProtocolTypeRouter(
     {
