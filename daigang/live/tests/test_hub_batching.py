@@ -66,17 +66,7 @@ def test_a_tick_serialises_once_and_sends_the_same_text_to_every_socket():
     sent: list[list[dict]] = [[], [], []]
 
     async def scenario():
-        hub = hub_module.RoomHub()
-        hub.layer = None
-        sockets = []
-        for box in sent:
-
-            async def send(message, box=box):
-                box.append(message)
-
-            socket = await hub.join(room_id=7, send=send)
-            hub.start(socket, {"type": "websocket.send", "text": "{}"})
-            sockets.append(socket)
+        hub, sockets = await _hub_with_started_sockets(7, sent, join_text="{}")
         # when a round flushes two logged events
         hub.rooms[7].publish([{"kind": "chat", "data": {"id": 1}}, {"kind": "pin"}])
         await hub.flush()
@@ -125,20 +115,10 @@ def test_a_chat_message_reaches_every_viewer_within_a_quarter_second():
 def test_an_event_logged_mid_round_reaches_the_later_chunks_in_the_same_round(monkeypatch):
     # given three sockets, sent to one per chunk
     monkeypatch.setattr(hub_module, "FLUSH_CHUNK", 1)
-    boxes: list[list[str]] = [[], [], []]
+    sent: list[list[dict]] = [[], [], []]
 
     async def scenario():
-        hub = hub_module.RoomHub()
-        hub.layer = None
-        sockets = []
-        for box in boxes:
-
-            async def send(message, box=box):
-                box.append(message["text"])
-
-            socket = await hub.join(room_id=5, send=send)
-            hub.start(socket, {"type": "websocket.send", "text": "join"})
-            sockets.append(socket)
+        hub, sockets = await _hub_with_started_sockets(5, sent, join_text="join")
         room = hub.rooms[5]
         # when event 1 is logged, a round starts, and event 2 arrives after its first chunk
         room.publish([{"kind": "chat", "data": {"id": 1}}])
@@ -146,7 +126,7 @@ def test_an_event_logged_mid_round_reaches_the_later_chunks_in_the_same_round(mo
         await asyncio.sleep(0)
         room.publish([{"kind": "chat", "data": {"id": 2}}])
         await round_one
-        after_one = [list(box) for box in boxes]
+        after_one = [[m["text"] for m in box] for box in sent]
         await hub.flush()
         log_left = len(room.log)
         for socket in sockets:
@@ -162,8 +142,9 @@ def test_an_event_logged_mid_round_reaches_the_later_chunks_in_the_same_round(mo
     )
     assert after_one == [["join", one], ["join", both], ["join", both]]
     # and the next round brought the first socket event 2; then the log was empty
-    assert boxes[0] == ["join", one, '{"events":[{"kind":"chat","data":{"id":2}}]}']
-    assert boxes[1:] == [["join", both], ["join", both]]
+    texts = [[m["text"] for m in box] for box in sent]
+    assert texts[0] == ["join", one, '{"events":[{"kind":"chat","data":{"id":2}}]}']
+    assert texts[1:] == [["join", both], ["join", both]]
     assert log_left == 0
 
 
@@ -199,3 +180,21 @@ def test_a_joining_socket_gets_the_events_logged_since_it_joined_after_its_join_
 
 async def _no_send(message):
     pass
+
+
+async def _hub_with_started_sockets(
+    room_id: int, boxes: list[list[dict]], *, join_text: str
+) -> tuple[hub_module.RoomHub, list[hub_module.HubSocket]]:
+    """A hub without a channel layer, one started socket per box, each recording what it is sent."""
+    hub = hub_module.RoomHub()
+    hub.layer = None
+    sockets = []
+    for box in boxes:
+
+        async def send(message, box=box):
+            box.append(message)
+
+        socket = await hub.join(room_id=room_id, send=send)
+        hub.start(socket, {"type": "websocket.send", "text": join_text})
+        sockets.append(socket)
+    return hub, sockets
