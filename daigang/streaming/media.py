@@ -1,9 +1,10 @@
-"""Encode once, packetize per viewer.
+"""Encode once, for every viewer.
 
 A room's publisher arrives as decoded frames (aiortc decodes VP8 or H.264 video and Opus
-audio). The room encodes each frame ONCE — VP8 for video, Opus for audio — and hands the same
-`av.Packet` objects to every viewer's `PacketTrack`. aiortc's RTCRtpSender, given a track that
-yields packets, only packetizes them (`Encoder.pack`); it never encodes per viewer.
+audio). The room encodes each frame ONCE — VP8 for video, Opus for audio — packetizes each
+packet once (daigang.streaming.rtp_send) and hands the same RTP payloads to every viewer's
+`PacketTrack`. A viewer's sender only puts its own RTP header on them; it never encodes or
+packetizes per viewer.
 
 Timestamps: video packets carry a 90 kHz pts that follows the publisher's own timestamps
 (rebased so they keep increasing across publisher reconnects and encoder restarts), audio
@@ -19,6 +20,8 @@ from dataclasses import asdict, dataclass
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from daigang.streaming.rtp_send import RtpFrame
 
 VIDEO_TIME_BASE = fractions.Fraction(1, 90_000)
 AUDIO_TIME_BASE = fractions.Fraction(1, 48_000)
@@ -195,7 +198,7 @@ class AudioEncoder:
 
 
 class PacketTrack(MediaStreamTrack):
-    """One viewer's track: yields the room's shared encoded packets, never frames.
+    """One viewer's track: yields the room's shared packets (RtpFrames), never frames.
 
     The queue is bounded so that a viewer whose sender falls behind cannot hold up the room or
     grow memory: on overflow its queue is emptied and (for video) it waits for the next
@@ -216,11 +219,11 @@ class PacketTrack(MediaStreamTrack):
         self.counters = counters
         self.keyframe_request = keyframe_request
         self.packets_out = 0
-        self._queue: asyncio.Queue[av.Packet | None] = asyncio.Queue(queue_size)
+        self._queue: asyncio.Queue[RtpFrame | None] = asyncio.Queue(queue_size)
         self._pulling = False
         self._awaiting_keyframe = kind == "video"
 
-    def push(self, packet: av.Packet) -> None:
+    def push(self, packet: RtpFrame) -> None:
         """Offer one shared packet; never blocks."""
         if not self._pulling or self.readyState != "live":
             return
@@ -238,7 +241,7 @@ class PacketTrack(MediaStreamTrack):
                 self._awaiting_keyframe = True
                 self.keyframe_request()
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> RtpFrame:
         if self.readyState != "live":
             raise MediaStreamError
         if not self._pulling:

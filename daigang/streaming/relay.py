@@ -8,7 +8,8 @@ Per room:
 - the publisher's peer connection (WHIP) delivers decoded frames (aiortc decodes VP8 or H.264);
 - one video pump and one audio pump task read them and encode each frame once (media.py), in
   the room's own encoding thread;
-- each packet is pushed to every viewer's PacketTrack; aiortc's sender then only packetizes it.
+- each packet is packetized once (rtp_send.py) and the same RTP payloads are pushed to every
+  viewer's PacketTrack; each viewer's sender only adds its own RTP header, encrypts and sends.
 
 A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
 STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends.
@@ -34,6 +35,7 @@ from daigang.streaming import ice
 from daigang.streaming.errors import OfferInvalid, PublisherBusy, RelayFull
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
+from daigang.streaming.rtp_send import Vp8Packetizer, opus_frame, shared_sending_install
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ class RoomRelay:
             keyframe_interval=config.keyframe_interval,
         )
         self._audio = AudioEncoder(counters=self.counters, bitrate=config.audio_bitrate)
+        self._vp8 = Vp8Packetizer()
         # One thread per room: frames are encoded in order, off the relay loop.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"relay-encode-{room_id}")
         self._pumps: set[asyncio.Task[None]] = set()
@@ -137,8 +140,9 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode a frame", self.room_id)
                 continue
             for packet in packets:
+                rtp_frame = self._vp8.frame(packet)
                 for viewer_track in self.video_tracks:
-                    viewer_track.push(packet)
+                    viewer_track.push(rtp_frame)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         loop = asyncio.get_running_loop()
@@ -154,8 +158,9 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode audio", self.room_id)
                 continue
             for packet in packets:
+                rtp_frame = opus_frame(packet)
                 for viewer_track in self.audio_tracks:
-                    viewer_track.push(packet)
+                    viewer_track.push(rtp_frame)
 
     def keyframe_request(self) -> None:
         self._keyframe_wanted = True
@@ -279,6 +284,7 @@ class Relay:
             # aiortc honours a viewer's PLI/FIR only when it encodes; route it to the room's
             # one encoder instead (rate-limited there).
             transceiver.sender._send_keyframe = room.keyframe_request  # type: ignore[method-assign]
+            shared_sending_install(transceiver.sender, track)
         try:
             sdp = await _answer(pc, offer_sdp)
         except BaseException:
