@@ -45,6 +45,14 @@ PARAMETERS = RTCRtpSendParameters(
     muxId="0",
     rtcp=RTCRtcpParameters(cname="viewer"),
 )
+AUDIO_PARAMETERS = RTCRtpSendParameters(
+    codecs=[
+        RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48_000, channels=2, payloadType=111)
+    ],
+    headerExtensions=PARAMETERS.headerExtensions,
+    muxId="1",
+    rtcp=RTCRtcpParameters(cname="viewer"),
+)
 KEYFRAME = RtpFrame((b"k1" * 500, b"k2" * 500, b"k3" * 10), 3_000, True)
 DELTA = RtpFrame((b"d1" * 200,), 6_000, False)
 
@@ -81,12 +89,15 @@ async def _settle() -> None:
         await asyncio.sleep(0)
 
 
-async def _viewer() -> tuple[RTCRtpSender, PacketTrack, RecordingTransport]:
+async def _viewer(
+    parameters: RTCRtpSendParameters = PARAMETERS,
+) -> tuple[RTCRtpSender, PacketTrack, RecordingTransport]:
     transport = RecordingTransport()
-    track = PacketTrack(kind="video", counters=RelayCounters(), keyframe_request=lambda: None)
+    kind = parameters.codecs[0].mimeType.split("/")[0]
+    track = PacketTrack(kind=kind, counters=RelayCounters(), keyframe_request=lambda: None)
     sender = RTCRtpSender(track, transport)  # type: ignore[arg-type]
     shared_sending_install(sender, track)
-    await sender.send(PARAMETERS)
+    await sender.send(parameters)
     await _settle()  # the sender is now waiting in track.recv()
     return sender, track, transport
 
@@ -161,6 +172,35 @@ def test_a_packet_reported_lost_is_resent_over_rtx():
     assert rtx.payload == lost.sequence_number.to_bytes(2, "big") + lost.payload
     assert (rtx.timestamp, rtx.marker) == (lost.timestamp, lost.marker)
     assert rtx.extensions.mid == "0"
+
+
+def test_without_rtx_a_lost_packet_is_resent_as_it_was():
+    async def scenario():
+        sender, track, transport = await _viewer(AUDIO_PARAMETERS)
+        for timestamp in (960, 1920):
+            track.push(RtpFrame((b"opus" * 30,), timestamp, True))
+        await _settle()
+        lost = transport.rtp()[0]
+        nack = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=1, media_ssrc=sender._ssrc)
+        nack.lost = [lost.sequence_number]
+        await sender._handle_rtcp_packet(nack)
+        resent = transport.rtp()[2:]
+        await sender.stop()
+        return lost, resent
+
+    lost, resent = asyncio.run(scenario())
+
+    (again,) = resent
+    assert (again.payload_type, again.ssrc, again.sequence_number) == (
+        111,
+        lost.ssrc,
+        lost.sequence_number,
+    )
+    assert (again.payload, again.timestamp, again.extensions.mid) == (
+        lost.payload,
+        lost.timestamp,
+        "1",
+    )
 
 
 def test_the_room_packetizes_vp8_once_with_a_picture_id_per_frame():
