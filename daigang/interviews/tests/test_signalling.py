@@ -79,7 +79,12 @@ async def _refused(comm: WebsocketCommunicator) -> tuple[dict[str, Any], int]:
 
 
 def run(scenario):
-    return async_to_sync(scenario)()
+    """Run `scenario()` (a coroutine function, or a lambda returning a coroutine) to the end."""
+
+    async def main():
+        return await scenario()
+
+    return async_to_sync(main)()
 
 
 def test_two_participants_find_each_other_and_exchange_an_offer_and_answer():
