@@ -12,7 +12,7 @@ UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
           --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
 
-.PHONY: run test install chromium lock bench serve messages
+.PHONY: run test lint install chromium lock bench serve messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,7 +39,12 @@ chromium:
 
 # Everything but WebRTC first; then the WebRTC tests (aiortc and Chromium with a fake camera)
 # inside a loopback-only network namespace so no test can ever offer a LAN address.
-test: install chromium
+# Lint and format first: they take a second and fail loudly (rules in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install chromium lint
 	$(BIN)/python -m pytest -m "not webrtc" $(PYTEST_ARGS)
 	scripts/in-loopback-netns $(BIN)/python -m pytest -m webrtc $(PYTEST_ARGS) \
 	  || { rc=$$?; test $$rc = 5 && echo "(no WebRTC tests collected)" || exit $$rc; }

@@ -15,7 +15,7 @@ What it does:
      table (the baseline), and a view that only returns "ok" (the floor of Django's stack);
   4. measures the floor, then runs M concurrent keep-alive clients for N seconds against
      POST /api/v1/applications (X-CSRFToken + Idempotency-Key) — under ASGI the fast path,
-     daigang.hiring.fastpath — each apply by a seeker not used before; 10% of applies are sent
+     daigang.hiring.apply.fastpath — each apply by a seeker not used before; 10% of applies are sent
      again with the same key (a retry after a lost response), which must come back 200 with
      the same application id;
   5. runs the same burst against the baseline view, then prints per run applies/s, p50/p99,
@@ -241,7 +241,7 @@ def _seed(pool: int) -> Seed:
     from django.utils import timezone
 
     from daigang.accounts.models import User
-    from daigang.hiring.services import application_consent_text
+    from daigang.hiring.apply.services import application_consent_text
     from daigang.hiring.tests.builders import job_make, organisation_make
 
     call_command("migrate", verbosity=0)

@@ -9,7 +9,7 @@ For each viewer count it runs three servers, one after another, each in its own 
 - daigang  uvicorn serving config.asgi: the real RoomConsumer, chat services (validation, rate
            limit, database write), room_event_publish and the per-process hub (rounds of at
            most one frame per socket per 100 ms, each chunk's frame encoded once and written
-           straight to uvicorn's transports; daigang.live.wire);
+           straight to uvicorn's transports; daigang.live.uvicorn_write);
 - naive    Channels `group_send` per consumer: every socket joins the group, one frame per
            message (the usual first Channels chat);
 - bare     a bare `websockets` server, 100 ms tick, one frame per tick, websockets.broadcast.
@@ -452,7 +452,7 @@ async def run_one(
 ) -> Result:
     result = Result(impl=impl, viewers=viewers)
     port = _free_port()
-    server = subprocess.Popen(  # noqa: ASYNC220 - started before anything else runs
+    server = subprocess.Popen(
         [sys.executable, "-m", "bench.chat_fanout_servers", impl, str(port), ws, "16384"],
         cwd=ROOT,
         env=env,
@@ -505,7 +505,7 @@ async def run_one(
 
         if profile:
             # Sample the server while it works (py-spy must be on PATH); collapsed stacks.
-            subprocess.Popen(  # noqa: ASYNC220 - returns at once
+            subprocess.Popen(
                 [
                     "py-spy",
                     "record",

@@ -75,7 +75,7 @@ async def _serve(mode: str, conn: Connection, profile: str) -> None:
         try:
             # On the relay's own loop (daigang.streaming.loop), as in production, for both.
             conn.send(await relay_await(getattr(server, op)(*args)))
-        except Exception as exc:  # noqa: BLE001  (reported to the parent, which raises it)
+        except Exception as exc:
             conn.send(exc)
 
 
@@ -278,7 +278,7 @@ async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = 
             cpu_before, wall_before = cpu_seconds(process.pid), time.monotonic()
             await asyncio.sleep(seconds)
             cpu_after, wall_after = cpu_seconds(process.pid), time.monotonic()
-            received = [d.frames - b for d, b in zip(viewers_video, frames_before)]
+            received = [d.frames - b for d, b in zip(viewers_video, frames_before, strict=True)]
             wall = wall_after - wall_before
             samples.append(
                 Sample(
@@ -334,7 +334,7 @@ def report(ours: list[Sample], stock: list[Sample]) -> None:
         "--------|------------|-----------------|----------------"
         "|-------------|------------------|-----------------|------"
     )
-    for index, (a, b) in enumerate(zip(ours, stock)):
+    for index, (a, b) in enumerate(zip(ours, stock, strict=True)):
         if index == 0:
             ours_m = stock_m = ratio = "-"
         else:

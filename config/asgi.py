@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 One exception: `POST /api/v1/applications` (one-tap apply, which comes in bursts when a live
-room pins a job) is served by daigang.hiring.fastpath in front of Django, with the same
+room pins a job) is served by daigang.hiring.apply.fastpath in front of Django, with the same
 checks and business rules as its django-ninja view; every other request reaches Django.
 
 Loading it also sets how often Python hands the GIL between threads (settings
@@ -15,7 +15,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
 
@@ -25,7 +25,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
-from daigang.hiring.fastpath import apply_fastpath  # noqa: E402
+from daigang.hiring.apply.fastpath import apply_fastpath  # noqa: E402
 
 sys.setswitchinterval(settings.GIL_SWITCH_INTERVAL_US / 1_000_000)
 

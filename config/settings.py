@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "daigang.hiring",
     "daigang.interviews",
     "daigang.contracts",
+    "daigang.demo",
 ]
 
 MIDDLEWARE = [
@@ -99,9 +100,7 @@ else:
                 # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write
                 # lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=5000;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

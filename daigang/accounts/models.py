@@ -82,6 +82,9 @@ class PhoneCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["phone", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{phone_mask(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"
+
     def is_expired(self, now: dt.datetime) -> bool:
         return now >= self.expires_at
 
@@ -98,6 +101,9 @@ class PhoneCodeLock(models.Model):
     """
 
     phone = models.CharField(max_length=11, unique=True)
+
+    def __str__(self) -> str:
+        return phone_mask(self.phone)
 
 
 class Organisation(models.Model):
@@ -263,3 +269,6 @@ class OrganisationDocument(models.Model):
         verbose_name = _("证件")
         verbose_name_plural = _("证件")
         ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.get_kind_display()}"

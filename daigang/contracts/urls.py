@@ -8,28 +8,30 @@ app_name = "contracts"
 urlpatterns = [
     # organisation (owners and HR)
     path(
-        "manage/<int:org_id>/applications/<int:application_id>/offer/",
+        "manage/<int:organisation_id>/applications/<int:application_id>/offer/",
         manage.manage_offer,
         name="manage_offer",
     ),
     path(
-        "manage/<int:org_id>/applications/<int:application_id>/onboard/",
+        "manage/<int:organisation_id>/applications/<int:application_id>/onboard/",
         manage.manage_onboard,
         name="manage_onboard",
     ),
-    path("manage/<int:org_id>/contracts/", manage.manage_contracts, name="manage_contracts"),
     path(
-        "manage/<int:org_id>/contracts/<int:contract_id>/",
+        "manage/<int:organisation_id>/contracts/", manage.manage_contracts, name="manage_contracts"
+    ),
+    path(
+        "manage/<int:organisation_id>/contracts/<int:contract_id>/",
         manage.manage_contract,
         name="manage_contract",
     ),
     path(
-        "manage/<int:org_id>/contracts/<int:contract_id>/pdf/",
+        "manage/<int:organisation_id>/contracts/<int:contract_id>/pdf/",
         manage.manage_contract_pdf,
         name="manage_contract_pdf",
     ),
     path(
-        "manage/<int:org_id>/contract-templates/",
+        "manage/<int:organisation_id>/contract-templates/",
         manage.manage_templates,
         name="manage_templates",
     ),

@@ -14,7 +14,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 64
 
 
 class Stage(models.TextChoices):
-    """Where an application stands (the pipeline, daigang.hiring.pipeline, moves it).
+    """Where an application stands (the pipeline, daigang.hiring.pipeline.services, moves it).
 
     The first seven are the road to a hire, in order; "rejected" and "withdrawn" end it.
     An organisation's own stages (OrganisationStage) sit between these: an application in one
@@ -285,6 +285,9 @@ class Note(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.text[:30]}"
+
 
 class Tag(models.Model):
     """A label an organisation puts on applications (e.g. 有经验, 夫妻工)."""
@@ -316,3 +319,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_newest")]
+
+    def __str__(self) -> str:
+        return self.text[:50]

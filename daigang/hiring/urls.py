@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from daigang.hiring import views
-from daigang.hiring.urls_pipeline import urlpatterns as pipeline_urlpatterns
+from daigang.hiring.apply import views
+from daigang.hiring.pipeline.urls import urlpatterns as pipeline_urlpatterns
 
 app_name = "hiring"
 urlpatterns = [
     path("jobs/<int:job_id>/apply/", views.apply_page, name="apply"),
     path("me/applications/", views.my_applications, name="my_applications"),
-    path("manage/<int:org_id>/applications/", views.back_office, name="back_office"),
+    path("manage/<int:organisation_id>/applications/", views.back_office, name="back_office"),
     path(
-        "manage/<int:org_id>/applications/new/",
+        "manage/<int:organisation_id>/applications/new/",
         views.back_office_rows,
         name="back_office_rows",
     ),

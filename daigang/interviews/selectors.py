@@ -37,9 +37,9 @@ def offer_path(application: Application) -> str:
     return f"/manage/{application.organisation_id}/applications/{application.pk}/offer/"
 
 
-def interview_for_member(*, user: User, org_id: int, interview_id: int) -> Interview:
+def interview_for_member(*, user: User, organisation_id: int, interview_id: int) -> Interview:
     """The organisation's interview, for its members; 404 for everyone else."""
-    organisation = organisation_for_member(user=user, organisation_id=org_id)
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id)
     interview = (
         Interview.objects.filter(pk=interview_id, organisation=organisation)
         .select_related("organisation", "focus", "created_by")

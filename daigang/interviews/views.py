@@ -56,10 +56,10 @@ def _default_start(now: dt.datetime) -> dt.datetime:
 
 
 @require_GET
-def interview_list(request: HttpRequest, org_id: int) -> HttpResponse:
+def interview_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
     if (response := _login_first(request)) is not None:
         return response
-    organisation = organisation_for_member(user=request.user, organisation_id=org_id)
+    organisation = organisation_for_member(user=request.user, organisation_id=organisation_id)
     lists = selectors.interviews_of_organisation(organisation=organisation)
     return render(
         request,
@@ -69,11 +69,11 @@ def interview_list(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def interview_new(request: HttpRequest, org_id: int) -> HttpResponse:
+def interview_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Schedule an interview; ?applications=1,2,3 preselects candidates (bulk invite)."""
     if (response := _login_first(request)) is not None:
         return response
-    organisation = organisation_for_member(user=request.user, organisation_id=org_id)
+    organisation = organisation_for_member(user=request.user, organisation_id=organisation_id)
     if request.method == "POST":
         form = ScheduleForm(request.POST)
         if form.is_valid():
@@ -146,11 +146,11 @@ def _detail_context(request: HttpRequest, interview: Interview) -> dict[str, Any
 
 
 @require_GET
-def interview_detail(request: HttpRequest, org_id: int, interview_id: int) -> HttpResponse:
+def interview_detail(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     if (response := _login_first(request)) is not None:
         return response
     interview = selectors.interview_for_member(
-        user=request.user, org_id=org_id, interview_id=interview_id
+        user=request.user, organisation_id=organisation_id, interview_id=interview_id
     )
     return render(request, "interviews/detail.html", _detail_context(request, interview))
 
@@ -189,10 +189,10 @@ def _with_forms(
 
 
 @require_POST
-def verdict_save(request: HttpRequest, org_id: int, interview_id: int) -> HttpResponse:
+def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     """An interviewer's verdict on one candidate. htmx gets the candidate's panel back."""
     interview = selectors.interview_for_member(
-        user=request.user, org_id=org_id, interview_id=interview_id
+        user=request.user, organisation_id=organisation_id, interview_id=interview_id
     )
     application_id = next(iter(ids_parse(request.POST.get("application"))), None)
     form = VerdictForm(request.POST, auto_id=_verdict_auto_id(application_id))
@@ -241,9 +241,9 @@ def verdict_save(request: HttpRequest, org_id: int, interview_id: int) -> HttpRe
 
 
 @require_POST
-def interview_cancel(request: HttpRequest, org_id: int, interview_id: int) -> HttpResponse:
+def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, org_id=org_id, interview_id=interview_id
+        user=request.user, organisation_id=organisation_id, interview_id=interview_id
     )
     try:
         services.interview_cancel(interview=interview, by=request.user)
@@ -255,9 +255,9 @@ def interview_cancel(request: HttpRequest, org_id: int, interview_id: int) -> Ht
 
 
 @require_POST
-def interview_finish(request: HttpRequest, org_id: int, interview_id: int) -> HttpResponse:
+def interview_finish(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, org_id=org_id, interview_id=interview_id
+        user=request.user, organisation_id=organisation_id, interview_id=interview_id
     )
     try:
         services.interview_finish(interview=interview, by=request.user)
@@ -268,10 +268,10 @@ def interview_finish(request: HttpRequest, org_id: int, interview_id: int) -> Ht
 
 @require_POST
 def participant_remove(
-    request: HttpRequest, org_id: int, interview_id: int, participant_id: int
+    request: HttpRequest, organisation_id: int, interview_id: int, participant_id: int
 ) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, org_id=org_id, interview_id=interview_id
+        user=request.user, organisation_id=organisation_id, interview_id=interview_id
     )
     try:
         services.participant_remove(

@@ -1,7 +1,7 @@
 """Group commit for chat: a process's chat sends are stored in batches, not one by one.
 
 Consumers hand each message to this process's ChatWriter. While one batch is in the database
-thread (daigang.live.dbthread) the next ones queue up, and go together in the next call of
+thread (daigang.live.chat_db) the next ones queue up, and go together in the next call of
 `chat_messages_send`: one transaction, one publish per room. A quiet room therefore waits for
 nothing (a lone message is a batch of one), and a busy one costs a few statements per batch
 instead of per message, which also keeps the database thread from fighting the event loop
@@ -16,7 +16,7 @@ import weakref
 from typing import Any
 
 from daigang.live import chat
-from daigang.live.dbthread import live_db
+from daigang.live.chat_db import live_db
 from daigang.live.models import ChatMessage
 
 logger = logging.getLogger(__name__)

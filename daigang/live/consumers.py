@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from daigang.core.languages import language_from_scope
 from daigang.live import chat
+from daigang.live.chat_db import live_db
 from daigang.live.chat_writer import chat_writer_get
-from daigang.live.dbthread import live_db
 from daigang.live.hub import CLOSE_TOO_SLOW, HubSocket, frame_text, hub_get
 
 CLOSE_ROOM_NOT_FOUND = 4404
@@ -72,7 +72,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale connections of its shared database thread before every
         # handler: a thread hop per frame. This consumer does its database work in the live
-        # database thread (daigang.live.dbthread), which looks after its own connection.
+        # database thread (daigang.live.chat_db), which looks after its own connection.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -147,7 +147,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         except chat.ChatRefused as refused:
             self._reply(refused.as_event())
-        except Exception:  # noqa: BLE001 - logged by the writer; tell the sender, keep the socket
+        except Exception:
             self._reply(chat.ChatRefused("unavailable", _("发送失败，请稍后再试")).as_event())
 
     def _reply(self, event: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ Events are appended to the room's log. A round, started every TICK_SECONDS (or a
 last one took longer), walks the room's sockets in chunks of FLUSH_CHUNK and sends each one, in
 ONE JSON text `{"events": [...]}`, everything logged since its last frame; between chunks the
 event loop runs, so a message that arrives mid-round already reaches the later chunks. A chunk's
-sockets are equally far along, so they share one text, encoded once (daigang.live.wire): where
+sockets are equally far along, so they share one text, encoded once (daigang.live.uvicorn_write): where
 the server allows, the same bytes are written to every socket's transport, elsewhere the text
 goes through each socket's ASGI `send`. A message therefore waits at most about one round, not
 for the next tick and then a whole round of ten thousand sends.
@@ -21,7 +21,7 @@ a task of its own that finishes that send and then its queue of later frames; a 
 queue passes SOCKET_QUEUE_MAX frames is closed (code 4008) and its client catches up from the
 database when it reconnects.
 
-Big audiences are kept out of Python's full garbage collections (daigang.live.heap).
+Big audiences are kept out of Python's full garbage collections (daigang.live.gc_freeze).
 
 The hub also counts: every VIEWERS_PERIOD seconds it reports its sockets per room (see
 daigang.live.audience), publishes the summed `viewers` to its sockets through the same batches,
@@ -44,10 +44,10 @@ from typing import Any
 from channels.layers import get_channel_layer
 
 from daigang.core.realtime import ROOM_EVENT, room_group
-from daigang.live import audience, heap
+from daigang.live import audience, gc_freeze
 from daigang.live.chat import HISTORY_SIZE
-from daigang.live.dbthread import live_db, live_db_close
-from daigang.live.wire import DirectWriter, direct_writer, frame_wire
+from daigang.live.chat_db import live_db, live_db_close
+from daigang.live.uvicorn_write import DirectWriter, direct_writer, frame_wire
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class _Resume:
             except GeneratorExit:
                 coro.close()
                 raise
-            except BaseException as exc:  # noqa: BLE001 - forwarded into the coroutine
+            except BaseException as exc:
                 try:
                     value = coro.throw(exc)
                 except StopIteration as stop:
@@ -232,7 +232,7 @@ class RoomHub:
             room = self.rooms[room_id] = _Room(room_id)
         socket = HubSocket(room_id=room_id, send=send, upto=room.log_end)
         room.sockets[socket] = None
-        heap.socket_joined()
+        gc_freeze.socket_joined()
         if new_view:
             room.views_added += 1
         await self._subscription_sync(room_id)
@@ -396,7 +396,7 @@ class RoomHub:
                 waiting_on = step(None)
             except StopIteration:
                 return
-            except Exception:  # noqa: BLE001 - the peer is gone; its consumer will leave
+            except Exception:
                 self._gone(socket)
                 return
             awaitable = _Resume(awaitable, waiting_on)
@@ -409,7 +409,7 @@ class RoomHub:
             await pending
             while socket.queue:
                 await socket.send(socket.queue.popleft())
-        except Exception:  # noqa: BLE001 - the peer is gone; its consumer will leave
+        except Exception:
             self._gone(socket)
             return
         finally:
@@ -439,7 +439,7 @@ class RoomHub:
         if room is None or socket not in room.sockets:
             return None
         del room.sockets[socket]
-        heap.socket_left()
+        gc_freeze.socket_left()
         if room.sockets:
             return None
         del self.rooms[socket.room_id]

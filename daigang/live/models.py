@@ -100,6 +100,9 @@ class ChatSender(models.Model):
             models.UniqueConstraint(fields=["room", "user"], name="live_chat_sender_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.room_id}/{self.user_id}"
+
 
 class RoomAudience(models.Model):
     """How many came (场观, entries into the room) and the most watching at once."""
@@ -114,3 +117,6 @@ class RoomAudience(models.Model):
     class Meta:
         verbose_name = _("观看数据")
         verbose_name_plural = _("观看数据")
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.views}"

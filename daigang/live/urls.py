@@ -6,8 +6,8 @@ from daigang.live import views
 
 app_name = "live"
 urlpatterns = [
-    path("manage/<int:org_id>/rooms/", views.manage_rooms, name="manage_rooms"),
-    path("manage/<int:org_id>/rooms/new/", views.room_new, name="room_new"),
+    path("manage/<int:organisation_id>/rooms/", views.manage_rooms, name="manage_rooms"),
+    path("manage/<int:organisation_id>/rooms/new/", views.room_new, name="room_new"),
     path("<int:room_id>/", views.room_page, name="room"),
     path("<int:room_id>/console/", views.room_console, name="console"),
     path("<int:room_id>/pin/", views.room_pin_view, name="pin"),

@@ -28,9 +28,9 @@ SCHEDULING_ROLES = (Membership.Role.OWNER, Membership.Role.HR, Membership.Role.A
 
 
 @login_required
-def manage_rooms(request: HttpRequest, org_id: int) -> HttpResponse:
+def manage_rooms(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=org_id, roles=SCHEDULING_ROLES
+        user=request.user, organisation_id=organisation_id, roles=SCHEDULING_ROLES
     )
     rooms = selectors.rooms_of_organisation(organisation=organisation)
     return render(
@@ -41,9 +41,9 @@ def manage_rooms(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def room_new(request: HttpRequest, org_id: int) -> HttpResponse:
+def room_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=org_id, roles=SCHEDULING_ROLES
+        user=request.user, organisation_id=organisation_id, roles=SCHEDULING_ROLES
     )
     context: dict[str, Any] = {"organisation": organisation}
     if not organisation.is_verified():
@@ -66,7 +66,7 @@ def room_new(request: HttpRequest, org_id: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("直播已安排，可以把直播间链接分享出去了"))
-            return redirect("live:manage_rooms", org_id=organisation.pk)
+            return redirect("live:manage_rooms", organisation_id=organisation.pk)
     context["form"] = form
     return render(request, "live/room_form.html", context, status=400 if form.errors else 200)
 

@@ -426,11 +426,17 @@ def relay_get() -> Relay:
     return _relay
 
 
+_closing: set[asyncio.Future[None]] = set()
+
+
 def relay_room_close_soon(*, room_id: int) -> None:
     """Drop a room's publisher and viewers (from any thread); no-op if not relayed here."""
 
     def close() -> None:
         if _relay is not None and room_id in _relay.rooms:
-            asyncio.ensure_future(_relay.room_close(room_id))
+            # Keep a reference until it is done: the loop holds tasks only weakly.
+            task = asyncio.ensure_future(_relay.room_close(room_id))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
 
     relay_call_soon(close)

@@ -52,7 +52,9 @@ class PatternVideoTrack(VideoStreamTrack):
     async def recv(self) -> av.VideoFrame:
         pts, time_base = await self.next_timestamp()
         frame = av.VideoFrame(self.width, self.height, "yuv420p")
-        for plane, data in zip(frame.planes, self._planes[self.frames_sent % PATTERN_FRAMES]):
+        for plane, data in zip(
+            frame.planes, self._planes[self.frames_sent % PATTERN_FRAMES], strict=True
+        ):
             plane.update(data)
         frame.pts, frame.time_base = pts, time_base
         self.frames_sent += 1

@@ -40,7 +40,7 @@ def test_a_file_over_the_limit_is_refused_with_its_size(settings):
     organisation = organisation_make()
     owner = organisation.memberships.get().user
     big = upload("big.pdf", pdf_bytes(padding=10 * 1024 * 1024))
-    with pytest.raises(OrganisationError, match="不能超过 10.0 MB") as error:
+    with pytest.raises(OrganisationError, match=r"不能超过 10\.0 MB") as error:
         organisation_document_add(organisation=organisation, kind=LICENCE, file=big, by=owner)
     assert "文件太大（10.0 MB）" in error.value.message
 

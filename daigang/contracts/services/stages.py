@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from daigang.accounts.models import User
 from daigang.hiring.models import Application
-from daigang.hiring.pipeline import PipelineError, application_advance
+from daigang.hiring.pipeline.services import PipelineError, application_advance
 
 
 def application_move(

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 @dataclass
 class World:
     users: dict
-    org_id: int
+    organisation_id: int
     other_org_id: int
     new_application_id: int
     offer_id: int
@@ -74,7 +74,7 @@ def _world() -> World:
     }
     return World(
         users=users,
-        org_id=organisation.pk,
+        organisation_id=organisation.pk,
         other_org_id=other_organisation.pk,
         new_application_id=new.application.pk,
         offer_id=offer.pk,
@@ -124,59 +124,63 @@ ENDPOINTS = [
         "offer page",
         "organisation",
         "get",
-        lambda w: reverse("contracts:manage_offer", args=[w.org_id, w.new_application_id]),
+        lambda w: reverse("contracts:manage_offer", args=[w.organisation_id, w.new_application_id]),
     ),
     Endpoint(
         "send offer",
         "organisation",
         "post",
-        lambda w: reverse("contracts:manage_offer", args=[w.org_id, w.new_application_id]),
+        lambda w: reverse("contracts:manage_offer", args=[w.organisation_id, w.new_application_id]),
         lambda w: {**OFFER_FORM, "start_date": timezone.localdate().isoformat()},
     ),
     Endpoint(
         "mark onboarded",
         "organisation",
         "post",
-        lambda w: reverse("contracts:manage_onboard", args=[w.org_id, w.new_application_id]),
+        lambda w: reverse(
+            "contracts:manage_onboard", args=[w.organisation_id, w.new_application_id]
+        ),
         lambda w: {"started_on": timezone.localdate().isoformat()},
     ),
     Endpoint(
         "contract list",
         "organisation",
         "get",
-        lambda w: reverse("contracts:manage_contracts", args=[w.org_id]),
+        lambda w: reverse("contracts:manage_contracts", args=[w.organisation_id]),
     ),
     Endpoint(
         "contract page",
         "organisation",
         "get",
-        lambda w: reverse("contracts:manage_contract", args=[w.org_id, w.contract_id]),
+        lambda w: reverse("contracts:manage_contract", args=[w.organisation_id, w.contract_id]),
     ),
     Endpoint(
         "organisation signs",
         "organisation",
         "post",
-        lambda w: reverse("contracts:manage_contract", args=[w.org_id, w.contract_id]),
+        lambda w: reverse("contracts:manage_contract", args=[w.organisation_id, w.contract_id]),
         lambda w: {"typed_name": "王经理", "method": "tapped", "agree": "on"},
     ),
     Endpoint(
         "organisation downloads",
         "organisation",
         "get",
-        lambda w: reverse("contracts:manage_contract_pdf", args=[w.org_id, w.signed_contract_id]),
+        lambda w: reverse(
+            "contracts:manage_contract_pdf", args=[w.organisation_id, w.signed_contract_id]
+        ),
         is_file=True,
     ),
     Endpoint(
         "template page",
         "organisation",
         "get",
-        lambda w: reverse("contracts:manage_templates", args=[w.org_id]),
+        lambda w: reverse("contracts:manage_templates", args=[w.organisation_id]),
     ),
     Endpoint(
         "save template",
         "organisation",
         "post",
-        lambda w: reverse("contracts:manage_templates", args=[w.org_id]),
+        lambda w: reverse("contracts:manage_templates", args=[w.organisation_id]),
         lambda w: {"kind": "employment", "title": "合同", "body": "{{ 单位名称 }}"},
     ),
     Endpoint(

@@ -114,7 +114,7 @@ def test_decline_in_the_browser(client):
 
 
 def test_a_withdrawn_application_cannot_accept_its_offer():
-    from daigang.hiring.pipeline import application_withdraw
+    from daigang.hiring.pipeline.services import application_withdraw
 
     hire = hire_make()
     offer = offer_make(hire)

@@ -89,11 +89,13 @@ def _offer_page(
 
 
 @require_http_methods(["GET", "POST"])
-def manage_offer(request: HttpRequest, org_id: int, application_id: int) -> HttpResponse:
+def manage_offer(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
     """/manage/<org>/applications/<id>/offer/ — 录用与签约: send the offer, follow it through."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     application = selectors.application_for_member(
         organisation=organisation, application_id=application_id
     )
@@ -115,17 +117,21 @@ def manage_offer(request: HttpRequest, org_id: int, application_id: int) -> Http
             else:
                 messages.info(request, _("录用通知已经发送过了，下面是它的状态"))
             return redirect(
-                "contracts:manage_offer", org_id=organisation.pk, application_id=application.pk
+                "contracts:manage_offer",
+                organisation_id=organisation.pk,
+                application_id=application.pk,
             )
     return _offer_page(request, organisation, application, form=form, status=400)
 
 
 @require_POST
-def manage_onboard(request: HttpRequest, org_id: int, application_id: int) -> HttpResponse:
+def manage_onboard(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
     """Mark the seeker as started (入职) on a date: 已入职 and the check-ins are scheduled."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     application = selectors.application_for_member(
         organisation=organisation, application_id=application_id
     )
@@ -143,17 +149,21 @@ def manage_onboard(request: HttpRequest, org_id: int, application_id: int) -> Ht
             else:
                 messages.info(request, _("已经标记过入职了"))
             return redirect(
-                "contracts:manage_offer", org_id=organisation.pk, application_id=application.pk
+                "contracts:manage_offer",
+                organisation_id=organisation.pk,
+                application_id=application.pk,
             )
     return _offer_page(request, organisation, application, onboard_form=form, status=400)
 
 
 @require_GET
-def manage_contracts(request: HttpRequest, org_id: int) -> HttpResponse:
+def manage_contracts(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contracts/ — every contract of the organisation and where it stands."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     contracts = selectors.contracts_of_organisation(organisation=organisation)
     return render(
         request,
@@ -192,11 +202,13 @@ def _contract_page(
 
 
 @require_http_methods(["GET", "POST"])
-def manage_contract(request: HttpRequest, org_id: int, contract_id: int) -> HttpResponse:
+def manage_contract(request: HttpRequest, organisation_id: int, contract_id: int) -> HttpResponse:
     """/manage/<org>/contracts/<id>/ — read and sign for the organisation."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     contract = selectors.contract_for_member(organisation=organisation, contract_id=contract_id)
     if request.method == "GET":
         return _contract_page(request, organisation, contract)
@@ -207,16 +219,20 @@ def manage_contract(request: HttpRequest, org_id: int, contract_id: int) -> Http
     if created is not None:
         messages.success(request, _("已签署") if created else _("单位已经签署过了"))
         return redirect(
-            "contracts:manage_contract", org_id=organisation.pk, contract_id=contract.pk
+            "contracts:manage_contract", organisation_id=organisation.pk, contract_id=contract.pk
         )
     return _contract_page(request, organisation, contract, form=form, status=400)
 
 
 @require_GET
-def manage_contract_pdf(request: HttpRequest, org_id: int, contract_id: int) -> FileResponse:
+def manage_contract_pdf(
+    request: HttpRequest, organisation_id: int, contract_id: int
+) -> FileResponse:
     if not request.user.is_authenticated:
         raise Http404
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     contract = selectors.contract_for_member(organisation=organisation, contract_id=contract_id)
     return pdf_response(contract)
 
@@ -260,18 +276,20 @@ def _templates_page(
 
 
 @require_http_methods(["GET", "POST"])
-def manage_templates(request: HttpRequest, org_id: int) -> HttpResponse:
+def manage_templates(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contract-templates/ — edit the contract texts (or go back to default)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = selectors.organisation_for_contracts(user=request.user, organisation_id=org_id)
+    organisation = selectors.organisation_for_contracts(
+        user=request.user, organisation_id=organisation_id
+    )
     if request.method == "GET":
         return _templates_page(request, organisation)
     kind = request.POST.get("kind", "")
     if request.POST.get("action") == "reset" and kind in ContractKind.values:
         contract_template_reset(organisation=organisation, kind=kind)
         messages.success(request, _("已恢复为默认模板"))
-        return redirect("contracts:manage_templates", org_id=organisation.pk)
+        return redirect("contracts:manage_templates", organisation_id=organisation.pk)
     form = TemplateForm(request.POST)
     if form.is_valid():
         try:
@@ -286,5 +304,5 @@ def manage_templates(request: HttpRequest, org_id: int) -> HttpResponse:
             form_errors_add(form, exc)
         else:
             messages.success(request, _("合同模板已保存，之后生成的合同将使用新模板"))
-            return redirect("contracts:manage_templates", org_id=organisation.pk)
+            return redirect("contracts:manage_templates", organisation_id=organisation.pk)
     return _templates_page(request, organisation, bound=form, status=400)

@@ -7,39 +7,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('jobs', '0001_initial'),
-        ('live', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("jobs", "0001_initial"),
+        ("live", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(max_length=11, verbose_name='手机号')),
-                ('consent_text', models.TextField(verbose_name='同意条款')),
-                ('consented_at', models.DateTimeField(verbose_name='同意时间')),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('stage', models.CharField(choices=[('applied', '已报名')], default='applied', max_length=20, verbose_name='阶段')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='报名时间')),
-                ('job', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='jobs.job', verbose_name='岗位')),
-                ('organisation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='accounts.organisation', verbose_name='用人单位')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='live.room', verbose_name='来源直播间')),
-                ('seeker', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='applications', to=settings.AUTH_USER_MODEL, verbose_name='求职者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(max_length=11, verbose_name="手机号")),
+                ("consent_text", models.TextField(verbose_name="同意条款")),
+                ("consented_at", models.DateTimeField(verbose_name="同意时间")),
+                ("idempotency_key", models.CharField(max_length=64)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("applied", "已报名")],
+                        default="applied",
+                        max_length=20,
+                        verbose_name="阶段",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="报名时间"
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to="jobs.job",
+                        verbose_name="岗位",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to="accounts.organisation",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="applications",
+                        to="live.room",
+                        verbose_name="来源直播间",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="求职者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报名',
-                'verbose_name_plural': '报名',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['organisation', '-id'], name='application_org_newest')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'seeker'), name='application_once_per_job'), models.UniqueConstraint(fields=('seeker', 'idempotency_key'), name='application_once_per_key')],
+                "verbose_name": "报名",
+                "verbose_name_plural": "报名",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["organisation", "-id"], name="application_org_newest")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "seeker"), name="application_once_per_job"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("seeker", "idempotency_key"), name="application_once_per_key"
+                    ),
+                ],
             },
         ),
     ]

@@ -7,150 +7,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_phonecodelock_organisation_reviewed_at_and_more'),
-        ('hiring', '0001_initial'),
-        ('jobs', '0001_initial'),
-        ('live', '0002_chat'),
+        ("accounts", "0002_phonecodelock_organisation_reviewed_at_and_more"),
+        ("hiring", "0001_initial"),
+        ("jobs", "0001_initial"),
+        ("live", "0002_chat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='stage_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='阶段变更时间'),
+            model_name="application",
+            name="stage_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="阶段变更时间"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='stage_reached',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='到达过的最远阶段'),
+            model_name="application",
+            name="stage_reached",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="到达过的最远阶段"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='stage',
-            field=models.CharField(choices=[('applied', '已报名'), ('contacted', '已联系'), ('intention', '达成意向'), ('interview', '面试'), ('offer', '录用'), ('signed', '已签约'), ('onboarded', '已入职'), ('rejected', '不合适'), ('withdrawn', '已撤回')], default='applied', max_length=20, verbose_name='阶段'),
+            model_name="application",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("applied", "已报名"),
+                    ("contacted", "已联系"),
+                    ("intention", "达成意向"),
+                    ("interview", "面试"),
+                    ("offer", "录用"),
+                    ("signed", "已签约"),
+                    ("onboarded", "已入职"),
+                    ("rejected", "不合适"),
+                    ("withdrawn", "已撤回"),
+                ],
+                default="applied",
+                max_length=20,
+                verbose_name="阶段",
+            ),
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='hiring.application')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="备注")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="hiring.application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationStage',
+            name="OrganisationStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, verbose_name='阶段名称')),
-                ('after_stage', models.CharField(choices=[('applied', '已报名'), ('contacted', '已联系'), ('intention', '达成意向'), ('interview', '面试'), ('offer', '录用'), ('signed', '已签约')], max_length=20, verbose_name='位于哪个阶段之后')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pipeline_stages', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=20, verbose_name="阶段名称")),
+                (
+                    "after_stage",
+                    models.CharField(
+                        choices=[
+                            ("applied", "已报名"),
+                            ("contacted", "已联系"),
+                            ("intention", "达成意向"),
+                            ("interview", "面试"),
+                            ("offer", "录用"),
+                            ("signed", "已签约"),
+                        ],
+                        max_length=20,
+                        verbose_name="位于哪个阶段之后",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pipeline_stages",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自定义阶段',
-                'verbose_name_plural': '自定义阶段',
-                'ordering': ['organisation', 'order', 'id'],
+                "verbose_name": "自定义阶段",
+                "verbose_name_plural": "自定义阶段",
+                "ordering": ["organisation", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='custom_stage',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='hiring.organisationstage', verbose_name='自定义阶段'),
+            model_name="application",
+            name="custom_stage",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="hiring.organisationstage",
+                verbose_name="自定义阶段",
+            ),
         ),
         migrations.CreateModel(
-            name='RejectionReason',
+            name="RejectionReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='原因')),
-                ('message_template', models.TextField(verbose_name='发给求职者的消息')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejection_reasons', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="原因")),
+                ("message_template", models.TextField(verbose_name="发给求职者的消息")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejection_reasons",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '不合适原因',
-                'verbose_name_plural': '不合适原因',
-                'ordering': ['organisation', 'order', 'id'],
+                "verbose_name": "不合适原因",
+                "verbose_name_plural": "不合适原因",
+                "ordering": ["organisation", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('applied', '已报名'), ('contacted', '已联系'), ('intention', '达成意向'), ('interview', '面试'), ('offer', '录用'), ('signed', '已签约'), ('onboarded', '已入职'), ('rejected', '不合适'), ('withdrawn', '已撤回')], max_length=20)),
-                ('to_stage', models.CharField(choices=[('applied', '已报名'), ('contacted', '已联系'), ('intention', '达成意向'), ('interview', '面试'), ('offer', '录用'), ('signed', '已签约'), ('onboarded', '已入职'), ('rejected', '不合适'), ('withdrawn', '已撤回')], max_length=20)),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='hiring.application')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('from_custom', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hiring.organisationstage')),
-                ('rejection_reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hiring.rejectionreason')),
-                ('to_custom', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hiring.organisationstage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("applied", "已报名"),
+                            ("contacted", "已联系"),
+                            ("intention", "达成意向"),
+                            ("interview", "面试"),
+                            ("offer", "录用"),
+                            ("signed", "已签约"),
+                            ("onboarded", "已入职"),
+                            ("rejected", "不合适"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("applied", "已报名"),
+                            ("contacted", "已联系"),
+                            ("intention", "达成意向"),
+                            ("interview", "面试"),
+                            ("offer", "录用"),
+                            ("signed", "已签约"),
+                            ("onboarded", "已入职"),
+                            ("rejected", "不合适"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="hiring.application",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "from_custom",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hiring.organisationstage",
+                    ),
+                ),
+                (
+                    "rejection_reason",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hiring.rejectionreason",
+                    ),
+                ),
+                (
+                    "to_custom",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hiring.organisationstage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '阶段变更',
-                'verbose_name_plural': '阶段变更',
-                'ordering': ['at', 'id'],
+                "verbose_name": "阶段变更",
+                "verbose_name_plural": "阶段变更",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, verbose_name='标签')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=20, verbose_name="标签")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='applications', to='hiring.tag'),
+            model_name="application",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="applications", to="hiring.tag"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'stage'], name='application_org_stage'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "stage"], name="application_org_stage"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'phone'], name='application_org_phone'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "phone"], name="application_org_phone"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-created_at'], name='notification_user_newest'),
+            model_name="notification",
+            index=models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
         ),
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['application', 'at'], name='stagechange_app_at'),
+            model_name="stagechange",
+            index=models.Index(fields=["application", "at"], name="stagechange_app_at"),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='tag_unique_per_org'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="tag_unique_per_org"
+            ),
         ),
     ]

@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from daigang.hiring.models import Application
-from daigang.hiring.pipeline_selectors import StageOption, stage_options_forward
+from daigang.hiring.pipeline.selectors import StageOption, stage_options_forward
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from daigang.hiring.apply.services import application_apply, application_consent_text
 from daigang.hiring.models import Application
-from daigang.hiring.services import application_apply, application_consent_text
 
 
 def applied(*, job, seeker, room=None, name: str = "张三", key: str | None = None) -> Application:

@@ -10,107 +10,263 @@ import daigang.interviews.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('hiring', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("hiring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=60, verbose_name='面试名称')),
-                ('notes', models.TextField(blank=True, verbose_name='面试说明')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('length_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(240)], verbose_name='时长（分钟）')),
-                ('state', models.CharField(choices=[('scheduled', '已安排'), ('done', '已结束'), ('cancelled', '已取消')], default='scheduled', max_length=10, verbose_name='状态')),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='安排人')),
-                ('organisation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='interviews', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="面试名称")),
+                ("notes", models.TextField(blank=True, verbose_name="面试说明")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                (
+                    "length_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(240),
+                        ],
+                        verbose_name="时长（分钟）",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "已安排"),
+                            ("done", "已结束"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="安排人",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interviews",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '面试',
-                'verbose_name_plural': '面试',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "面试",
+                "verbose_name_plural": "面试",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewParticipant',
+            name="InterviewParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('interviewer', '面试官'), ('candidate', '面试者')], max_length=12, verbose_name='角色')),
-                ('token', models.CharField(default=daigang.interviews.models.participant_token_new, max_length=64, unique=True)),
-                ('joined_at', models.DateTimeField(blank=True, null=True, verbose_name='首次进入时间')),
-                ('muted', models.BooleanField(default=False, verbose_name='已被静音')),
-                ('removed', models.BooleanField(default=False, verbose_name='已移出')),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='interview_seats', to='hiring.application', verbose_name='报名')),
-                ('interview', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='interviews.interview')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interview_seats', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("interviewer", "面试官"), ("candidate", "面试者")],
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=daigang.interviews.models.participant_token_new,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "joined_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次进入时间"),
+                ),
+                ("muted", models.BooleanField(default=False, verbose_name="已被静音")),
+                ("removed", models.BooleanField(default=False, verbose_name="已移出")),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview_seats",
+                        to="hiring.application",
+                        verbose_name="报名",
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="interviews.interview",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview_seats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '面试参与人',
-                'verbose_name_plural': '面试参与人',
-                'ordering': ['interview', 'role', 'id'],
+                "verbose_name": "面试参与人",
+                "verbose_name_plural": "面试参与人",
+                "ordering": ["interview", "role", "id"],
             },
         ),
         migrations.AddField(
-            model_name='interview',
-            name='focus',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interviews.interviewparticipant', verbose_name='当前面试者'),
+            model_name="interview",
+            name="focus",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="interviews.interviewparticipant",
+                verbose_name="当前面试者",
+            ),
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('pass', '通过'), ('fail', '不通过'), ('hold', '待定')], max_length=4, verbose_name='结论')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='评分（1–5）')),
-                ('comment', models.TextField(blank=True, verbose_name='评语')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interview_verdicts', to='hiring.application')),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdicts', to='interviews.interview')),
-                ('interviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("pass", "通过"), ("fail", "不通过"), ("hold", "待定")],
+                        max_length=4,
+                        verbose_name="结论",
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="评分（1–5）",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="评语")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview_verdicts",
+                        to="hiring.application",
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verdicts",
+                        to="interviews.interview",
+                    ),
+                ),
+                (
+                    "interviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '面试评定',
-                'verbose_name_plural': '面试评定',
-                'ordering': ['interview', 'application', 'id'],
+                "verbose_name": "面试评定",
+                "verbose_name_plural": "面试评定",
+                "ordering": ["interview", "application", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='interviewparticipant',
-            constraint=models.UniqueConstraint(fields=('interview', 'user'), name='participant_once'),
+            model_name="interviewparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("interview", "user"), name="participant_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewparticipant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'candidate'), ('application__isnull', False)), models.Q(('role', 'interviewer'), ('application__isnull', True)), _connector='OR'), name='participant_candidate_has_application'),
+            model_name="interviewparticipant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "candidate"), ("application__isnull", False)),
+                    models.Q(("role", "interviewer"), ("application__isnull", True)),
+                    _connector="OR",
+                ),
+                name="participant_candidate_has_application",
+            ),
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['organisation', '-starts_at'], name='interview_org_start'),
+            model_name="interview",
+            index=models.Index(fields=["organisation", "-starts_at"], name="interview_org_start"),
         ),
         migrations.AddConstraint(
-            model_name='interview',
-            constraint=models.UniqueConstraint(fields=('organisation', 'idempotency_key'), name='interview_once_per_key'),
+            model_name="interview",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "idempotency_key"), name="interview_once_per_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interview',
-            constraint=models.CheckConstraint(condition=models.Q(('length_minutes__gte', 5), ('length_minutes__lte', 240)), name='interview_length_range'),
+            model_name="interview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("length_minutes__gte", 5), ("length_minutes__lte", 240)),
+                name="interview_length_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.UniqueConstraint(fields=('interview', 'application', 'interviewer'), name='verdict_once'),
+            model_name="verdict",
+            constraint=models.UniqueConstraint(
+                fields=("interview", "application", "interviewer"), name="verdict_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='verdict_score_range'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="verdict_score_range"
+            ),
         ),
     ]

@@ -1,6 +1,6 @@
 """Scheduling an interview (one candidate or a group), cancelling it, ending it.
 
-Stage moves go through daigang.hiring.pipeline.application_advance (never Application.stage
+Stage moves go through daigang.hiring.pipeline.services.application_advance (never Application.stage
 directly); candidates are told through daigang.hiring.notifications.notification_send; open
 video rooms hear about changes through signalling.interview_event_publish, on commit.
 """
@@ -20,7 +20,7 @@ from daigang.accounts.models import Membership, Organisation, User
 from daigang.core.languages import site_language
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
-from daigang.hiring.pipeline import PipelineError, application_advance
+from daigang.hiring.pipeline.services import PipelineError, application_advance
 from daigang.interviews.models import (
     LENGTH_MAX_MINUTES,
     LENGTH_MIN_MINUTES,

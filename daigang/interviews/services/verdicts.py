@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
 from daigang.hiring.models import Application, Stage
-from daigang.hiring.pipeline import PipelineError, application_advance
+from daigang.hiring.pipeline.services import PipelineError, application_advance
 from daigang.interviews.models import (
     SCORE_MAX,
     SCORE_MIN,

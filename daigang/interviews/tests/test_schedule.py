@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from daigang.hiring.models import Notification, Stage, StageChange
-from daigang.hiring.pipeline import application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
 from daigang.interviews.tests.builders import interview_make, world_make
@@ -113,16 +113,16 @@ def test_each_candidate_is_texted_their_own_link_after_commit(
 
 def test_sending_the_same_form_twice_schedules_one_interview(sms_outbox):
     world = world_make()
-    kwargs = dict(
-        organisation=world.organisation,
-        by=world.owner,
-        title="普工面试",
-        starts_at=timezone.now() + dt.timedelta(hours=2),
-        length_minutes=30,
-        interviewer_ids=[world.owner.pk],
-        application_ids=[world.application.pk],
-        idempotency_key="same-form",
-    )
+    kwargs = {
+        "organisation": world.organisation,
+        "by": world.owner,
+        "title": "普工面试",
+        "starts_at": timezone.now() + dt.timedelta(hours=2),
+        "length_minutes": 30,
+        "interviewer_ids": [world.owner.pk],
+        "application_ids": [world.application.pk],
+        "idempotency_key": "same-form",
+    }
 
     first = interview_schedule(**kwargs)
     second = interview_schedule(**kwargs)

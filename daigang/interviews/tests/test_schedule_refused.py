@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from daigang.hiring.models import Notification, Stage, StageChange
-from daigang.hiring.pipeline import application_withdraw
+from daigang.hiring.pipeline.services import application_withdraw
 from daigang.hiring.tests.builders import seeker_make
 from daigang.hiring.tests.helpers import applied
 from daigang.interviews.models import Interview
@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _schedule(world, **overrides):
-    kwargs = dict(
-        organisation=world.organisation,
-        by=world.owner,
-        title="普工面试",
-        starts_at=timezone.now() + dt.timedelta(hours=2),
-        length_minutes=30,
-        interviewer_ids=[world.owner.pk],
-        application_ids=[world.application.pk],
-        idempotency_key="k",
-    )
+    kwargs = {
+        "organisation": world.organisation,
+        "by": world.owner,
+        "title": "普工面试",
+        "starts_at": timezone.now() + dt.timedelta(hours=2),
+        "length_minutes": 30,
+        "interviewer_ids": [world.owner.pk],
+        "application_ids": [world.application.pk],
+        "idempotency_key": "k",
+    }
     kwargs.update(overrides)
     return interview_schedule(**kwargs)
 

@@ -7,54 +7,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=60, verbose_name='岗位名称')),
-                ('kind_of_work', models.CharField(max_length=30, verbose_name='工种')),
-                ('headcount', models.PositiveIntegerField(verbose_name='招聘人数')),
-                ('wage_min_fen', models.PositiveIntegerField(verbose_name='最低工价（分）')),
-                ('wage_max_fen', models.PositiveIntegerField(verbose_name='最高工价（分）')),
-                ('wage_unit', models.CharField(choices=[('hour', '元/小时'), ('day', '元/天'), ('month', '元/月'), ('piece', '元/件')], max_length=10, verbose_name='工价单位')),
-                ('pay_schedule', models.CharField(choices=[('monthly', '月结'), ('half_monthly', '半月结'), ('weekly', '周结'), ('daily', '日结'), ('on_completion', '完工结')], max_length=20, verbose_name='结算方式')),
-                ('shift', models.CharField(choices=[('day_only', '长白班'), ('two_shifts', '两班倒'), ('three_shifts', '三班倒'), ('night', '长夜班'), ('flexible', '弹性排班')], max_length=20, verbose_name='班次')),
-                ('board', models.CharField(choices=[('room_and_board', '包吃住'), ('lodging', '包住'), ('meals', '包吃'), ('meal_allowance', '餐补'), ('none', '不提供')], max_length=20, verbose_name='食宿')),
-                ('couple_rooms', models.BooleanField(default=False, verbose_name='夫妻间')),
-                ('assembly_line', models.BooleanField(default=False, verbose_name='流水线')),
-                ('age_min', models.PositiveSmallIntegerField(default=18, verbose_name='最低年龄')),
-                ('age_max', models.PositiveSmallIntegerField(default=50, verbose_name='最高年龄')),
-                ('province', models.CharField(max_length=20, verbose_name='省')),
-                ('city', models.CharField(db_index=True, max_length=20, verbose_name='市')),
-                ('district', models.CharField(blank=True, max_length=20, verbose_name='区县')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='详细地址')),
-                ('benefits', models.JSONField(blank=True, default=list, verbose_name='福利')),
-                ('description', models.TextField(verbose_name='岗位描述')),
-                ('valid_until', models.DateField(verbose_name='有效期至')),
-                ('is_flexible', models.BooleanField(default=False, verbose_name='零工/灵活用工')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '招聘中'), ('closed', '已关闭')], default='draft', max_length=10, verbose_name='状态')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="岗位名称")),
+                ("kind_of_work", models.CharField(max_length=30, verbose_name="工种")),
+                ("headcount", models.PositiveIntegerField(verbose_name="招聘人数")),
+                ("wage_min_fen", models.PositiveIntegerField(verbose_name="最低工价（分）")),
+                ("wage_max_fen", models.PositiveIntegerField(verbose_name="最高工价（分）")),
+                (
+                    "wage_unit",
+                    models.CharField(
+                        choices=[
+                            ("hour", "元/小时"),
+                            ("day", "元/天"),
+                            ("month", "元/月"),
+                            ("piece", "元/件"),
+                        ],
+                        max_length=10,
+                        verbose_name="工价单位",
+                    ),
+                ),
+                (
+                    "pay_schedule",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "月结"),
+                            ("half_monthly", "半月结"),
+                            ("weekly", "周结"),
+                            ("daily", "日结"),
+                            ("on_completion", "完工结"),
+                        ],
+                        max_length=20,
+                        verbose_name="结算方式",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.CharField(
+                        choices=[
+                            ("day_only", "长白班"),
+                            ("two_shifts", "两班倒"),
+                            ("three_shifts", "三班倒"),
+                            ("night", "长夜班"),
+                            ("flexible", "弹性排班"),
+                        ],
+                        max_length=20,
+                        verbose_name="班次",
+                    ),
+                ),
+                (
+                    "board",
+                    models.CharField(
+                        choices=[
+                            ("room_and_board", "包吃住"),
+                            ("lodging", "包住"),
+                            ("meals", "包吃"),
+                            ("meal_allowance", "餐补"),
+                            ("none", "不提供"),
+                        ],
+                        max_length=20,
+                        verbose_name="食宿",
+                    ),
+                ),
+                ("couple_rooms", models.BooleanField(default=False, verbose_name="夫妻间")),
+                ("assembly_line", models.BooleanField(default=False, verbose_name="流水线")),
+                ("age_min", models.PositiveSmallIntegerField(default=18, verbose_name="最低年龄")),
+                ("age_max", models.PositiveSmallIntegerField(default=50, verbose_name="最高年龄")),
+                ("province", models.CharField(max_length=20, verbose_name="省")),
+                ("city", models.CharField(db_index=True, max_length=20, verbose_name="市")),
+                ("district", models.CharField(blank=True, max_length=20, verbose_name="区县")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="详细地址")),
+                ("benefits", models.JSONField(blank=True, default=list, verbose_name="福利")),
+                ("description", models.TextField(verbose_name="岗位描述")),
+                ("valid_until", models.DateField(verbose_name="有效期至")),
+                ("is_flexible", models.BooleanField(default=False, verbose_name="零工/灵活用工")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "招聘中"), ("closed", "已关闭")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '岗位',
-                'verbose_name_plural': '岗位',
-                'ordering': ['-published_at', '-created_at'],
-                'indexes': [models.Index(fields=['status', 'valid_until'], name='jobs_job_status_76866f_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('wage_min_fen__lte', models.F('wage_max_fen'))), name='job_wage_min_le_max'), models.CheckConstraint(condition=models.Q(('age_min__lte', models.F('age_max'))), name='job_age_min_le_max')],
+                "verbose_name": "岗位",
+                "verbose_name_plural": "岗位",
+                "ordering": ["-published_at", "-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "valid_until"], name="jobs_job_status_76866f_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("wage_min_fen__lte", models.F("wage_max_fen"))),
+                        name="job_wage_min_le_max",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("age_min__lte", models.F("age_max"))),
+                        name="job_age_min_le_max",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,4 +1,4 @@
-"""Small builders for job tests (also used by daigang/core/tests)."""
+"""Small builders for job tests (also used by the project-level tests in tests/)."""
 
 from __future__ import annotations
 

@@ -7,54 +7,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0001_initial'),
+        ("live", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoomAudience',
+            name="RoomAudience",
             fields=[
-                ('room', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='audience', serialize=False, to='live.room')),
-                ('views', models.PositiveIntegerField(default=0, verbose_name='观看人次')),
-                ('viewers_peak', models.PositiveIntegerField(default=0, verbose_name='最高在线人数')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "room",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="audience",
+                        serialize=False,
+                        to="live.room",
+                    ),
+                ),
+                ("views", models.PositiveIntegerField(default=0, verbose_name="观看人次")),
+                (
+                    "viewers_peak",
+                    models.PositiveIntegerField(default=0, verbose_name="最高在线人数"),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '观看数据',
-                'verbose_name_plural': '观看数据',
+                "verbose_name": "观看数据",
+                "verbose_name_plural": "观看数据",
             },
         ),
         migrations.CreateModel(
-            name='ChatMessage',
+            name="ChatMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200, verbose_name='内容')),
-                ('role', models.CharField(choices=[('viewer', '观众'), ('anchor', '主播'), ('moderator', '审核员')], default='viewer', max_length=10, verbose_name='身份')),
-                ('client_token', models.CharField(blank=True, default='', max_length=32)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发送时间')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chat_messages', to='live.room')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chat_messages', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="内容")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("viewer", "观众"), ("anchor", "主播"), ("moderator", "审核员")],
+                        default="viewer",
+                        max_length=10,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("client_token", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发送时间"
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chat_messages",
+                        to="live.room",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chat_messages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '聊天消息',
-                'verbose_name_plural': '聊天消息',
-                'indexes': [models.Index(fields=['room', 'id'], name='live_chat_room_id')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('client_token', ''), _negated=True), fields=('room', 'user', 'client_token'), name='live_chat_unique_client_token')],
+                "verbose_name": "聊天消息",
+                "verbose_name_plural": "聊天消息",
+                "indexes": [models.Index(fields=["room", "id"], name="live_chat_room_id")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("client_token", ""), _negated=True),
+                        fields=("room", "user", "client_token"),
+                        name="live_chat_unique_client_token",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChatSender',
+            name="ChatSender",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_sent_at', models.DateTimeField()),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='live.room')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_sent_at", models.DateTimeField()),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="live.room",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('room', 'user'), name='live_chat_sender_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("room", "user"), name="live_chat_sender_unique")
+                ],
             },
         ),
     ]

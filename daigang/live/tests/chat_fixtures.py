@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation, User
-from daigang.live.dbthread import live_db_close
+from daigang.live.chat_db import live_db_close
 from daigang.live.models import ChatMessage, Room
 
 _serial = itertools.count(1)

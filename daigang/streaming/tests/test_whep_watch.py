@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_a_viewer_decodes_video_frames_with_advancing_timestamps_and_audio(asgi_
     assert "H264" not in response.body  # one codec for all: the shared encode
     assert received, (len(viewer.video_pts), viewer.audio_frames)
     assert viewer.video_sizes == {(640, 480)}
-    steps = [b - a for a, b in zip(viewer.video_pts, viewer.video_pts[1:])]
+    steps = [b - a for a, b in itertools.pairwise(viewer.video_pts)]
     assert all(step > 0 for step in steps)
     assert left.status == 200
 

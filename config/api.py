@@ -1,0 +1,24 @@
+"""The JSON API at /api/v1/ with its OpenAPI document at /api/v1/openapi.json.
+
+Each domain app contributes a router; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from daigang.accounts.api import router as organisations_router
+from daigang.jobs.api import router as jobs_router
+from daigang.live.api import router as rooms_router
+
+api = NinjaAPI(
+    title="daigang API",
+    version="1",
+    description="直播带岗 — jobs, organisations, live rooms and applications.",
+    urls_namespace="api",
+)
+api.add_router("/jobs", jobs_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/rooms", rooms_router)
+api.add_router("/applications", "daigang.hiring.apply.api.router")
+api.add_router("", "daigang.hiring.pipeline.api.router")  # the pipeline: /applications/{id}/…

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from daigang.accounts.models import Membership, Organisation, OrganisationDocument, User
+from daigang.accounts.uscc import uscc_is_valid
+from daigang.demo.load import MODERATOR_PHONE, SEEKER_PHONE, demo_load
+from daigang.jobs.models import Job
+from daigang.jobs.rules import job_fee_terms
+from daigang.jobs.selectors import jobs_open
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Organisation, Membership, OrganisationDocument, Job)
+    }
+
+
+@pytest.mark.django_db
+def test_demo_load_twice_creates_nothing_new():
+    # given
+    demo_load()
+    first = counts()
+    jobs_before = list(Job.objects.values_list("id", "status", "published_at"))
+    # when
+    demo_load()
+    # then
+    assert counts() == first
+    assert list(Job.objects.values_list("id", "status", "published_at")) == jobs_before
+
+
+@pytest.mark.django_db
+def test_demo_has_three_verified_organisations_with_valid_codes_and_one_pending():
+    demo_load()
+    verified = [org for org in Organisation.objects.all() if org.is_verified()]
+    pending = Organisation.objects.filter(status=Organisation.Status.PENDING)
+    assert len(verified) == 3
+    assert pending.count() == 1
+    assert {org.kind for org in verified} == {"company", "agency"}
+    moderator = User.objects.get(phone=MODERATOR_PHONE)
+    for org in Organisation.objects.all():
+        assert uscc_is_valid(org.uscc), org.uscc
+        assert org.memberships.filter(role=Membership.Role.OWNER).count() == 1
+    for org in verified:
+        assert org.reviewed_by == moderator
+    assert pending.get().documents.filter(content_type="image/png").exists()
+    agency = Organisation.objects.get(kind="agency")
+    assert agency.documents.filter(kind="hr_service_licence").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_dozen_open_jobs_in_several_cities_and_units():
+    demo_load()
+    jobs = list(jobs_open())
+    assert len(jobs) >= 12
+    assert len({job.city for job in jobs}) >= 4
+    assert {job.wage_unit for job in jobs} == {"hour", "day", "month", "piece"}
+    assert any(job.is_flexible for job in jobs)
+    assert any(job.couple_rooms for job in jobs)
+    for job in jobs:
+        assert job.search_text
+        assert (
+            job_fee_terms(title=job.title, description=job.description, benefits=job.benefits) == []
+        )
+
+
+@pytest.mark.django_db
+def test_demo_keeps_the_moderator_and_adds_a_seeker():
+    demo_load()
+    moderator = User.objects.get(phone=MODERATOR_PHONE)
+    assert moderator.is_staff and moderator.is_superuser
+    seeker = User.objects.get(phone=SEEKER_PHONE)
+    assert not seeker.memberships.exists() and not seeker.is_staff
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_the_logins():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "Demo logins (phone + the SMS code printed on this console):" in text
+    for phone in (MODERATOR_PHONE, SEEKER_PHONE, "13900000001", "13900000002", "13900000003"):
+        assert phone in text
+
+
+@pytest.mark.django_db
+def test_demo_load_on_an_old_database_reopens_the_demo_without_adding_rows():
+    # given: the demo loaded seven months ago; verifications lapsed, jobs past their date
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        demo_load()
+    before = counts()
+    with time_machine.travel(dt.datetime(2026, 8, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert list(jobs_open()) == []
+        # when
+        demo_load()
+        # then
+        assert len(list(jobs_open())) >= 12
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_each_verified_demo_organisation_has_one_upcoming_room_even_after_a_second_run():
+    from daigang.live.models import Room
+
+    # given / when
+    demo_load()
+    demo_load()
+    # then
+    rooms = Room.objects.filter(state=Room.State.SCHEDULED)
+    assert rooms.count() == 3
+    assert all(room.jobs.exists() and room.anchors.exists() for room in rooms)

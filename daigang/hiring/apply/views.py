@@ -1,0 +1,286 @@
+"""Pages: the apply form (一键报名), 我的报名, and the organisation's live 报名 list.
+
+Views parse input, call services/selectors and render; every page works without JS and, when
+htmx asks (request.htmx), answers with the named partial instead of the whole page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from daigang.accounts.errors import AccountsError
+from daigang.accounts.selectors import organisation_for_member
+from daigang.accounts.services import phone_code_send, phone_code_verify
+from daigang.core.phones import phone_mask
+from daigang.hiring.apply import selectors
+from daigang.hiring.apply.forms import AnonymousApplyForm, ApplyForm, SendCodeForm
+from daigang.hiring.apply.services import (
+    application_apply,
+    application_check_open,
+    application_consent_resolve,
+    application_consent_text,
+    name_clean,
+)
+from daigang.hiring.models import Application
+from daigang.hiring.notifications import notifications_of_user
+from daigang.hiring.pipeline.selectors import seeker_applications
+from daigang.jobs.models import Job
+from daigang.live.models import Room
+
+# The live list asks for new rows this often (seconds); also the no-JS page's refresh hint.
+POLL_SECONDS = 2
+# Service error codes that belong to one field of the form (others go on top of the form).
+_FIELD_OF_ERROR = {
+    "name_required": "name",
+    "name_too_long": "name",
+    "consent_required": "consent",
+}
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _job_for_apply(job_id: int) -> Job:
+    # Drafts are nobody's business; closed jobs still render, with a message saying so.
+    return get_object_or_404(
+        Job.objects.select_related("organisation").exclude(status=Job.Status.DRAFT), pk=job_id
+    )
+
+
+def _room_for(job: Job, room_id: int | None) -> Room | None:
+    """The room the seeker came from; an id of another organisation's room is ignored."""
+    if room_id is None:
+        return None
+    return Room.objects.filter(pk=room_id, organisation_id=job.organisation_id).first()
+
+
+def _render_apply(request: HttpRequest, job: Job, **context: Any) -> HttpResponse:
+    context.setdefault("form", None)
+    context.setdefault("application", None)
+    context["job"] = job
+    context["organisation"] = job.organisation
+    context["consent_text"] = application_consent_text(organisation=job.organisation)
+    template = "hiring/_apply_panel.html" if request.htmx else "hiring/apply.html"
+    return render(request, template, context)
+
+
+def _render_success(
+    request: HttpRequest, job: Job, application: Application, *, created: bool
+) -> HttpResponse:
+    return _render_apply(request, job, application=application, created=created)
+
+
+def _apply_for(
+    request: HttpRequest, job: Job, form: ApplyForm, *, seeker: Any, room: Room | None
+) -> HttpResponse:
+    """Apply a known seeker with a valid form; re-render the form on a refused apply."""
+    data = form.cleaned_data
+    now = timezone.now()
+    try:
+        consent_text, consented_at = application_consent_resolve(
+            seeker=seeker,
+            organisation=job.organisation,
+            consent_given=data["consent"],
+            now=now,
+        )
+        application, created = application_apply(
+            job=job,
+            seeker=seeker,
+            name=data["name"],
+            room=room,
+            idempotency_key=data["idempotency_key"],
+            consent_text=consent_text,
+            consented_at=consented_at,
+            now=now,
+        )
+    except ValidationError as exc:
+        form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
+        return _render_form(request, job, form)
+    return _render_success(request, job, application, created=created)
+
+
+def _render_form(request: HttpRequest, job: Job, form: ApplyForm, **context: Any) -> HttpResponse:
+    consent_needed = True
+    if request.user.is_authenticated:
+        consent_needed = not selectors.consent_given_before(
+            seeker=request.user, organisation=job.organisation
+        )
+    return _render_apply(request, job, form=form, consent_needed=consent_needed, **context)
+
+
+@require_http_methods(["GET", "POST"])
+def apply_page(request: HttpRequest, job_id: int) -> HttpResponse:
+    """/jobs/<id>/apply/ — one-tap apply; anonymous viewers verify their phone here."""
+    job = _job_for_apply(job_id)
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            return _apply_logged_in(request, job)
+        if request.POST.get("action") == "send_code":
+            return _send_code(request, job)
+        return _apply_anonymous(request, job)
+
+    if request.user.is_authenticated:
+        earlier = selectors.application_of_seeker_for_job(seeker=request.user, job=job)
+        if earlier is not None:
+            return _render_success(request, job, earlier, created=False)
+    try:
+        application_check_open(job=job)
+    except ValidationError as exc:
+        return _render_apply(request, job, closed_message=exc.messages[0])
+    initial: dict[str, Any] = {
+        "idempotency_key": str(uuid.uuid4()),
+        "room": _int_or_none(request.GET.get("room")),
+    }
+    if request.user.is_authenticated:
+        initial["name"] = selectors.seeker_name_default(seeker=request.user)
+        return _render_form(request, job, ApplyForm(initial=initial))
+    return _render_form(request, job, AnonymousApplyForm(initial=initial))
+
+
+def _apply_logged_in(request: HttpRequest, job: Job) -> HttpResponse:
+    form = ApplyForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, job, form)
+    room = _room_for(job, form.cleaned_data["room"])
+    return _apply_for(request, job, form, seeker=request.user, room=room)
+
+
+def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
+    """ "获取验证码": send the SMS, then show the same form again with what was typed."""
+    # Unbound, so fields not filled in yet do not shout "required" at the seeker.
+    typed = {key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields}
+    typed["consent"] = request.POST.get("consent") == "on"
+    typed["code"] = ""
+    form = AnonymousApplyForm(initial=typed)
+    sender = SendCodeForm(request.POST)
+    if not sender.is_valid():
+        return _render_form(request, job, form, phone_error=sender.errors["phone"][0])
+    phone = sender.cleaned_data["phone"]
+    try:
+        phone_code_send(phone=phone)
+    except AccountsError as exc:
+        return _render_form(request, job, form, phone_error=exc.message)
+    return _render_form(request, job, form, code_sent_to=phone_mask(phone))
+
+
+def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
+    """Verify the SMS code, log in and apply, all in this one request."""
+    form = AnonymousApplyForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, job, form)
+    data = form.cleaned_data
+    # Everything that can be refused is refused before the code is spent.
+    try:
+        name_clean(data["name"])
+        if not data["consent"]:
+            raise ValidationError(
+                _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
+            )
+        application_check_open(job=job)
+    except ValidationError as exc:
+        form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
+        return _render_form(request, job, form)
+    try:
+        seeker = phone_code_verify(phone=data["phone"], code=data["code"])
+    except AccountsError as exc:
+        # A double-submitted form: the first submission used the code and applied.
+        replay = selectors.application_for_replay(
+            phone=data["phone"], job=job, idempotency_key=data["idempotency_key"]
+        )
+        if replay is not None:
+            return _render_success(request, job, replay, created=False)
+        form.add_error("code", exc.message)
+        return _render_form(request, job, form)
+    login(request, seeker, backend="django.contrib.auth.backends.ModelBackend")
+    room = _room_for(job, data["room"])
+    return _apply_for(request, job, form, seeker=seeker, room=room)
+
+
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """/me/applications/ — 我的报名."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        # Stage in plain words, what happens next, the steps, withdraw (daigang.hiring.pipeline.services).
+        "applications": seeker_applications(seeker=request.user),
+        "notifications": notifications_of_user(user=request.user),
+    }
+    return render(request, "hiring/my_applications.html", context)
+
+
+def _member_organisation(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]
+    return organisation_for_member(user=request.user, organisation_id=organisation_id)
+
+
+@require_GET
+def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/applications/ — the organisation's 报名 list; new rows arrive live."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation = _member_organisation(request, organisation_id)
+    job_id = _int_or_none(request.GET.get("job"))
+    room_id = _int_or_none(request.GET.get("room"))
+    before_id = _int_or_none(request.GET.get("before"))
+    applications = selectors.applications_of_organisation(
+        organisation=organisation, job_id=job_id, room_id=room_id, before_id=before_id
+    )
+    jobs, rooms = selectors.filter_choices(organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "applications": applications,
+        "jobs": jobs,
+        "rooms": rooms,
+        "job_id": job_id,
+        "room_id": room_id,
+        # Only the first page follows new rows; an older page stays still.
+        "live": before_id is None,
+        "after": applications[0].id if applications else before_id or 0,
+        "older": (
+            applications[-1].id if len(applications) == selectors.BACK_OFFICE_PAGE_SIZE else None
+        ),
+        "poll_seconds": POLL_SECONDS,
+    }
+    if request.htmx and request.htmx.target == "application-board":
+        return render(request, "hiring/_back_office_board.html", context)
+    return render(request, "hiring/back_office.html", context)
+
+
+@require_GET
+def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The polling partial: only rows newer than ?after=, oldest batch first; 204 if none."""
+    if not request.user.is_authenticated:
+        raise Http404
+    organisation = _member_organisation(request, organisation_id)
+    after = _int_or_none(request.GET.get("after")) or 0
+    job_id = _int_or_none(request.GET.get("job"))
+    room_id = _int_or_none(request.GET.get("room"))
+    applications = selectors.applications_new(
+        organisation=organisation, after_id=after, job_id=job_id, room_id=room_id
+    )
+    if not applications:
+        return HttpResponse(status=204)
+    context = {
+        "organisation": organisation,
+        "applications": applications,
+        "job_id": job_id,
+        "room_id": room_id,
+        "after": applications[0].id,
+        "poll_seconds": POLL_SECONDS,
+        "is_new": True,
+    }
+    return render(request, "hiring/_back_office_new_rows.html", context)

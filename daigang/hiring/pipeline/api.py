@@ -1,0 +1,291 @@
+"""The pipeline in the JSON API (session cookie + CSRF, like the rest of /api/v1/).
+
+Seeker:        GET  /api/v1/applications/{id}            their own application, stage + history
+               POST /api/v1/applications/{id}/withdraw   withdraw it (idempotent)
+Organisation:  GET  /api/v1/organisations/{organisation_id}/applications?stage=…   its pipeline
+               POST /api/v1/applications/{id}/advance    {to_stage, reason}
+
+Anyone who may not see an application or organisation gets 404, never 403: outsiders cannot
+learn what exists. Anonymous requests get 401.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import SessionAuth
+
+from daigang.accounts.selectors import organisation_for_member
+from daigang.hiring.models import Application, RejectionReason, StageChange
+from daigang.hiring.pipeline import selectors as pipeline_selectors
+from daigang.hiring.pipeline.selectors import TableFilters
+from daigang.hiring.pipeline.services import (
+    PipelineError,
+    application_advance,
+    application_withdraw,
+    stage_next_sentence,
+)
+
+router = Router(tags=["pipeline"])
+session_auth = SessionAuth(csrf=True)
+LIST_LIMIT = 500
+
+
+class StepOut(Schema):
+    from_stage: str
+    to_stage: str
+    from_label: str
+    to_label: str
+    at: dt.datetime
+    reason: str
+    # Only members see who made the move.
+    by_name: str | None = None
+
+
+class PipelineApplicationOut(Schema):
+    id: int
+    job_id: int
+    job_title: str
+    organisation_id: int
+    organisation_name: str
+    room_id: int | None
+    name: str
+    # Full only for members of the organisation applied to; the seeker knows their own.
+    phone: str
+    stage: str
+    stage_key: str
+    stage_display: str
+    next_step: str
+    created_at: dt.datetime
+    stage_changed_at: dt.datetime | None
+    history: list[StepOut]
+    tags: list[str] = Field(default_factory=list)
+    other_applications: int | None = None
+
+
+class OrganisationApplicationOut(Schema):
+    id: int
+    job_id: int
+    job_title: str
+    room_id: int | None
+    name: str
+    phone: str
+    stage: str
+    stage_key: str
+    stage_display: str
+    created_at: dt.datetime
+    stage_changed_at: dt.datetime | None
+    tags: list[str]
+    other_applications: int
+
+
+class AdvanceIn(Schema):
+    to_stage: str
+    reason: str = ""
+    # Optional: one of the organisation's rejection reasons (its message goes to the seeker).
+    rejection_reason_id: int | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+
+
+class StageFilter(Schema):
+    stage: str | None = None
+    job_id: int | None = None
+    room_id: int | None = None
+    tag_id: int | None = None
+
+
+def _step_out(change: StageChange, *, for_member: bool) -> dict:
+    step = {
+        "from_stage": change.from_stage,
+        "to_stage": change.to_stage,
+        "at": change.at,
+    }
+    if for_member:
+        step.update(
+            from_label=change.from_label,
+            to_label=change.to_label,
+            reason=change.reason,
+            by_name=(change.by.name or change.by.masked_phone) if change.by else None,
+        )
+    else:
+        # The seeker sees built-in stages only, and a rejection's reason name only.
+        step.update(
+            from_label=str(change.get_from_stage_display()),
+            to_label=str(change.get_to_stage_display()),
+            reason=change.rejection_reason.name if change.rejection_reason_id else "",
+        )
+    return step
+
+
+def _application_out(application: Application, *, for_member: bool) -> dict:
+    history = pipeline_selectors.application_history(application=application)
+    if not for_member:
+        history = [change for change in history if change.from_stage != change.to_stage]
+    out = {
+        "id": application.pk,
+        "job_id": application.job_id,
+        "job_title": application.job.title,
+        "organisation_id": application.organisation_id,
+        "organisation_name": application.organisation.name,
+        "room_id": application.room_id,
+        "name": application.name,
+        "phone": application.phone,
+        "stage": application.stage,
+        "stage_key": application.stage_key if for_member else application.stage,
+        "stage_display": (
+            application.stage_label if for_member else str(application.get_stage_display())
+        ),
+        "next_step": stage_next_sentence(application.stage),
+        "created_at": application.created_at,
+        "stage_changed_at": application.stage_changed_at,
+        "history": [_step_out(change, for_member=for_member) for change in history],
+    }
+    if for_member:
+        out["tags"] = [tag.name for tag in application.tags.order_by("name")]
+        out["other_applications"] = len(
+            pipeline_selectors.application_others(application=application)
+        )
+    return out
+
+
+def _not_found() -> Status:
+    return Status(404, {"code": "not_found", "detail": _("没有这个报名")})
+
+
+@router.get(
+    "/applications/{int:application_id}",
+    response={200: PipelineApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    auth=session_auth,
+    summary="One application with its stage and history (its seeker, or the organisation)",
+    url_name="application_detail",
+)
+def application_detail(request: HttpRequest, application_id: int):
+    try:
+        application, is_member = pipeline_selectors.application_for_viewer(
+            user=request.auth, application_id=application_id
+        )
+    except Http404:
+        return _not_found()
+    return _application_out(application, for_member=is_member)
+
+
+@router.post(
+    "/applications/{int:application_id}/advance",
+    response={200: PipelineApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=session_auth,
+    summary="Move an application to another stage (members of its organisation)",
+    url_name="application_advance",
+)
+def application_advance_endpoint(request: HttpRequest, application_id: int, payload: AdvanceIn):
+    """`to_stage`: applied, contacted, intention, interview, offer, signed, onboarded,
+    rejected, or "custom:<id>" for one of the organisation's own stages. Moving to the
+    current stage again answers 200 and changes nothing (safe to retry). "rejected" needs a
+    `reason` or a `rejection_reason_id`."""
+    try:
+        application = pipeline_selectors.application_for_member(
+            user=request.auth, application_id=application_id
+        )
+    except Http404:
+        return _not_found()
+    rejection_reason = None
+    if payload.rejection_reason_id is not None:
+        rejection_reason = RejectionReason.objects.filter(
+            pk=payload.rejection_reason_id,
+            organisation_id=application.organisation_id,
+            is_active=True,
+        ).first()
+        if rejection_reason is None:
+            return Status(400, {"code": "unknown_reason", "detail": _("没有这个原因")})
+    try:
+        moved = application_advance(
+            application=application,
+            to_stage=payload.to_stage,
+            by=request.auth,
+            reason=payload.reason,
+            rejection_reason=rejection_reason,
+        )
+    except PipelineError as error:
+        return Status(400, {"code": error.code, "detail": error.message})
+    return _application_out(moved, for_member=True)
+
+
+@router.post(
+    "/applications/{int:application_id}/withdraw",
+    response={200: PipelineApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=session_auth,
+    summary="Withdraw my application (its seeker only; idempotent)",
+    url_name="application_withdraw",
+)
+def application_withdraw_endpoint(
+    request: HttpRequest, application_id: int, payload: WithdrawIn | None = None
+):
+    try:
+        application = pipeline_selectors.application_for_seeker(
+            user=request.auth, application_id=application_id
+        )
+    except Http404:
+        return _not_found()
+    try:
+        withdrawn = application_withdraw(
+            application=application,
+            seeker=request.auth,
+            reason=payload.reason if payload else "",
+        )
+    except PipelineError as error:
+        return Status(400, {"code": error.code, "detail": error.message})
+    return _application_out(withdrawn, for_member=False)
+
+
+@router.get(
+    "/organisations/{int:organisation_id}/applications",
+    response={200: list[OrganisationApplicationOut], 401: ErrorOut, 404: ErrorOut},
+    auth=session_auth,
+    summary="The organisation's pipeline: its applications, newest first (members only)",
+    url_name="organisation_applications",
+)
+def organisation_applications(
+    request: HttpRequest, organisation_id: int, filters: Query[StageFilter]
+):
+    """At most 500, newest first. `stage` is a stage key (see advance)."""
+    try:
+        organisation = organisation_for_member(user=request.auth, organisation_id=organisation_id)
+    except Http404:
+        return Status(404, {"code": "not_found", "detail": _("没有这个单位")})
+    applications = pipeline_selectors.applications_for_pipeline(
+        organisation=organisation,
+        filters=TableFilters(
+            stage_key=filters.stage,
+            job_id=filters.job_id,
+            room_id=filters.room_id,
+            tag_id=filters.tag_id,
+        ),
+    )[:LIST_LIMIT]
+    return [
+        {
+            "id": application.pk,
+            "job_id": application.job_id,
+            "job_title": application.job.title,
+            "room_id": application.room_id,
+            "name": application.name,
+            "phone": application.phone,
+            "stage": application.stage,
+            "stage_key": application.stage_key,
+            "stage_display": application.stage_label,
+            "created_at": application.created_at,
+            "stage_changed_at": application.stage_changed_at,
+            "tags": [tag.name for tag in application.tags.all()],
+            "other_applications": application.other_count,
+        }
+        for application in applications
+    ]

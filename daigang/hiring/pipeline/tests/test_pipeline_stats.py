@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from daigang.hiring.pipeline.services import application_advance, application_withdraw
+from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.stats import pipeline_stats
+from daigang.hiring.tests.builders import (
+    job_make,
+    member_make,
+    organisation_make,
+    room_make,
+    seeker_make,
+)
+from daigang.hiring.tests.helpers import applied
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def organisation_with_history():
+    """Seven applications to jobs A (4) and B (3), three of them from room R.
+
+    a1 A/R  applied → … → onboarded on day 6 (each stage one day)
+    a2 A/R  contacted, intention, then rejected 已招满
+    a3 B    contacted, then onboarded on day 10
+    a4 B    rejected 年龄不符 straight away
+    a5 B/R  contacted, then withdrawn by the seeker
+    a6 A    applied only
+    a7 A    straight to interview, then rejected 已招满
+    """
+    with time_machine.travel(START, tick=False) as clock:
+        organisation = organisation_make()
+        hr = member_make(organisation=organisation)
+        job_a = job_make(organisation=organisation, title="A岗")
+        job_b = job_make(organisation=organisation, title="B岗")
+        room = room_make(organisation=organisation, title="R直播间")
+        reasons = {r.name: r for r in rejection_reasons_ensure(organisation=organisation)}
+        seekers = [seeker_make(phone=f"1360000000{i}") for i in range(1, 8)]
+        a1, a2, a3, a4, a5, _a6, a7 = [
+            applied(job=job, seeker=seeker, room=r)
+            for job, seeker, r in zip(
+                [job_a, job_a, job_b, job_b, job_b, job_a, job_a],
+                seekers,
+                [room, room, None, None, room, None, None],
+                strict=True,
+            )
+        ]
+
+        def move(application, stage, **kwargs):
+            application_advance(application=application, to_stage=stage, by=hr, **kwargs)
+
+        for stage in ["contacted", "intention", "interview", "offer", "signed", "onboarded"]:
+            clock.shift(DAY)
+            move(a1, stage)
+        move(a2, "contacted")
+        move(a2, "intention")
+        move(a2, "rejected", rejection_reason=reasons["已招满"])
+        move(a3, "contacted")
+        move(a4, "rejected", rejection_reason=reasons["年龄不符"])
+        move(a5, "contacted")
+        application_withdraw(application=a5, seeker=seekers[4])
+        move(a7, "interview")
+        move(a7, "rejected", rejection_reason=reasons["已招满"])
+        clock.shift(4 * DAY)  # day 10
+        move(a3, "onboarded")
+    return organisation, job_a, job_b, room
+
+
+def test_the_numbers_are_exact(organisation_with_history, django_assert_num_queries):
+    organisation, job_a, job_b, room = organisation_with_history
+
+    with django_assert_num_queries(5):
+        stats = pipeline_stats(organisation=organisation)
+
+    assert stats.total == 7
+    assert [(r.id, r.label, r.count) for r in stats.per_job] == [
+        (job_a.pk, "A岗", 4),
+        (job_b.pk, "B岗", 3),
+    ]
+    assert [(r.id, r.count) for r in stats.per_room] == [(None, 4), (room.pk, 3)]
+    assert [(r.stage, r.reached) for r in stats.conversion] == [
+        ("applied", 7),
+        ("contacted", 5),
+        ("intention", 4),
+        ("interview", 3),
+        ("offer", 2),
+        ("signed", 2),
+        ("onboarded", 2),
+    ]
+    assert stats.conversion[1].percent_of_all == "71.4%"
+    assert stats.conversion[2].percent_of_previous == "80.0%"
+    assert stats.conversion[0].share_of_previous is None
+    assert stats.hires == 2
+    assert stats.median_time_to_hire == 8 * DAY  # median of 6 and 10 days
+    assert [(r.label, r.count) for r in stats.rejection_reasons] == [("已招满", 2), ("年龄不符", 1)]
+    assert stats.now_in_stage["rejected"] == 3
+    assert stats.now_in_stage["withdrawn"] == 1
+    assert stats.now_in_stage["applied"] == 1
+
+
+def test_an_organisation_without_applications_has_zeroes_and_no_median():
+    stats = pipeline_stats(organisation=organisation_make())
+
+    assert stats.total == 0
+    assert stats.median_time_to_hire is None
+    assert all(row.share_of_all == 0.0 for row in stats.conversion)
+
+
+def test_the_stats_page_shows_the_figures(client, organisation_with_history):
+    organisation, *_ = organisation_with_history
+    member = organisation.members.first()
+    client.force_login(member)
+
+    html = client.get(f"/manage/{organisation.pk}/pipeline/stats/").content.decode()
+
+    assert "<dd data-total>7</dd>" in html
+    assert "<dd data-median>8天0小时</dd>" in html
+    assert "71.4%" in html and "已招满" in html and "R直播间" in html

@@ -1,0 +1,455 @@
+"""Pipeline pages: the board and table, one application's page, bulk actions, the
+organisation's pipeline settings and numbers, and the seeker's withdraw button.
+
+Views parse input and call services/selectors. Every form posts normally and redirects
+back (POST/redirect/GET), so the pages work without JavaScript; htmx boosts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from daigang.accounts.models import Organisation
+from daigang.accounts.selectors import organisation_for_member
+from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
+from daigang.hiring.notifications import notifications_mark_read
+from daigang.hiring.pipeline import notes
+from daigang.hiring.pipeline import selectors as pipeline_selectors
+from daigang.hiring.pipeline.selectors import TableFilters
+from daigang.hiring.pipeline.services import (
+    PipelineError,
+    application_advance,
+    application_reject,
+    application_withdraw,
+    applications_bulk_advance,
+)
+from daigang.hiring.pipeline.settings import (
+    organisation_stage_add,
+    organisation_stage_archive,
+    rejection_reason_archive,
+    rejection_reason_save,
+    rejection_reasons_ensure,
+)
+from daigang.hiring.pipeline.stats import pipeline_stats
+
+# The interviews app's "schedule an interview for these applications" page (agreed URL).
+INTERVIEW_NEW_PATH = "/manage/{organisation_id}/interviews/new/"
+BULK_MAX = 200
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_or_none(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    return organisation_for_member(user=request.user, organisation_id=organisation_id)
+
+
+def _login_or_404(request: HttpRequest) -> HttpResponse | None:
+    """Anonymous GETs go to the login page; anonymous POSTs are simply not found."""
+    if request.user.is_authenticated:
+        return None
+    if request.method == "GET":
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+def _filters(request: HttpRequest) -> TableFilters:
+    return TableFilters(
+        job_id=_int_or_none(request.GET.get("job")),
+        room_id=_int_or_none(request.GET.get("room")),
+        stage_key=(request.GET.get("stage") or "").strip() or None,
+        tag_id=_int_or_none(request.GET.get("tag")),
+        date_from=_date_or_none(request.GET.get("from")),
+        date_to=_date_or_none(request.GET.get("to")),
+    )
+
+
+def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    filters = _filters(request)
+    choices = pipeline_selectors.pipeline_filter_choices(organisation=organisation)
+    return {
+        "organisation": organisation,
+        "filters": filters,
+        "query": urlencode(filters.query_items()),
+        "reasons": rejection_reasons_ensure(organisation=organisation),
+        "here": request.get_full_path(),
+        **choices,
+    }
+
+
+@require_GET
+def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
+    if (response := _login_or_404(request)) is not None:
+        return response
+    organisation = _organisation(request, organisation_id)
+    context = _list_context(request, organisation)
+    context["columns"] = pipeline_selectors.pipeline_board(
+        organisation=organisation, filters=context["filters"], options=context["stages"]
+    )
+    return render(request, "hiring/pipeline_board.html", context)
+
+
+@require_GET
+def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/pipeline/table/ — filterable table with bulk actions."""
+    if (response := _login_or_404(request)) is not None:
+        return response
+    organisation = _organisation(request, organisation_id)
+    context = _list_context(request, organisation)
+    applications = list(
+        pipeline_selectors.applications_for_pipeline(
+            organisation=organisation, filters=context["filters"]
+        )[: pipeline_selectors.TABLE_PAGE_SIZE]
+    )
+    context["applications"] = applications
+    context["truncated"] = len(applications) == pipeline_selectors.TABLE_PAGE_SIZE
+    return render(request, "hiring/pipeline_table.html", context)
+
+
+@require_GET
+def application_detail(
+    request: HttpRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
+    """/manage/<org>/applications/<id>/ — stage, moves, history, notes, tags, duplicates."""
+    if (response := _login_or_404(request)) is not None:
+        return response
+    organisation = _organisation(request, organisation_id)
+    application = pipeline_selectors.application_of_organisation(
+        organisation=organisation, application_id=application_id
+    )
+    history = pipeline_selectors.application_history(application=application)
+    options = pipeline_selectors.pipeline_stage_options(organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "application": application,
+        "history": list(reversed(history)),
+        "spells": pipeline_selectors.application_stage_spells(
+            application=application, history=history
+        ),
+        "moves": [
+            option
+            for option in pipeline_selectors.stage_options_forward(
+                options=options, application=application
+            )
+            if not option.is_end
+        ],
+        "reasons": rejection_reasons_ensure(organisation=organisation),
+        "others": pipeline_selectors.application_others(application=application),
+        "notes": pipeline_selectors.application_notes(application=application),
+        "tags": list(application.tags.order_by("name")),
+        "interview_url": _interview_url(organisation, [application.pk]),
+    }
+    return render(request, "hiring/application_detail.html", context)
+
+
+def _detail_url(organisation: Organisation, application_id: int) -> str:
+    return reverse("hiring:application_detail", args=[organisation.pk, application_id])
+
+
+def _interview_url(organisation: Organisation, ids: list[int]) -> str:
+    path = INTERVIEW_NEW_PATH.format(organisation_id=organisation.pk)
+    return f"{path}?{urlencode({'applications': ','.join(str(i) for i in ids)})}"
+
+
+@require_POST
+def application_move(
+    request: HttpRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
+    """Move one application to the posted `to_stage` (a member's "移到…" button)."""
+    _login_or_404(request)
+    organisation = _organisation(request, organisation_id)
+    application = pipeline_selectors.application_of_organisation(
+        organisation=organisation, application_id=application_id
+    )
+    try:
+        moved = application_advance(
+            application=application,
+            to_stage=request.POST.get("to_stage", ""),
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except PipelineError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("“%(name)s”已移到“%(stage)s”") % {"name": moved.name, "stage": moved.stage_label},
+        )
+    return _back(request, _detail_url(organisation, application.pk))
+
+
+@require_POST
+def application_reject_view(
+    request: HttpRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
+    """不合适: with a reason from the organisation's list (its message goes to the seeker)."""
+    _login_or_404(request)
+    organisation = _organisation(request, organisation_id)
+    application = pipeline_selectors.application_of_organisation(
+        organisation=organisation, application_id=application_id
+    )
+    reason = RejectionReason.objects.filter(
+        organisation=organisation, is_active=True, pk=_int_or_none(request.POST.get("reason_id"))
+    ).first()
+    if reason is None:
+        messages.error(request, _("请选择不合适的原因"))
+        return _back(request, _detail_url(organisation, application.pk))
+    try:
+        application_reject(
+            application=application,
+            rejection_reason=reason,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+        )
+    except PipelineError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已标记为不合适，并已通知求职者"))
+    return _back(request, _detail_url(organisation, application.pk))
+
+
+@require_POST
+def application_note_add(
+    request: HttpRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
+    _login_or_404(request)
+    organisation = _organisation(request, organisation_id)
+    application = pipeline_selectors.application_of_organisation(
+        organisation=organisation, application_id=application_id
+    )
+    try:
+        notes.note_add(application=application, author=request.user, text=request.POST.get("text"))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _back(request, _detail_url(organisation, application.pk))
+
+
+@require_POST
+def application_tags(
+    request: HttpRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
+    """Add a tag (`name`) or take one off (`remove` = tag id)."""
+    _login_or_404(request)
+    organisation = _organisation(request, organisation_id)
+    application = pipeline_selectors.application_of_organisation(
+        organisation=organisation, application_id=application_id
+    )
+    remove = _int_or_none(request.POST.get("remove"))
+    try:
+        if remove is not None:
+            notes.application_tag_remove(application=application, tag_id=remove)
+        else:
+            notes.application_tag_add(application=application, name=request.POST.get("name", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _back(request, _detail_url(organisation, application.pk))
+
+
+def _selected_ids(request: HttpRequest) -> list[int]:
+    ids = []
+    for raw in request.POST.getlist("ids"):
+        value = _int_or_none(raw)
+        if value is not None:
+            ids.append(value)
+    return sorted(set(ids))[:BULK_MAX]
+
+
+@require_POST
+def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Bulk move / reject / invite / tag for the ticked applications."""
+    _login_or_404(request)
+    organisation = _organisation(request, organisation_id)
+    default = reverse("hiring:pipeline_table", args=[organisation.pk])
+    ids = _selected_ids(request)
+    if not ids:
+        messages.error(request, _("请先勾选报名"))
+        return _back(request, default)
+    action = request.POST.get("action", "")
+    if action == "invite":
+        # Keep only this organisation's applications, then hand over to the interviews app.
+        own = list(
+            organisation.applications.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+        )
+        if not own:
+            messages.error(request, _("请先勾选报名"))
+            return _back(request, default)
+        return HttpResponseRedirect(_interview_url(organisation, own))
+    if action == "tag":
+        try:
+            count = notes.applications_bulk_tag(
+                organisation=organisation, application_ids=ids, name=request.POST.get("tag", "")
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("已给%(n)d个报名加上标签") % {"n": count})
+        return _back(request, default)
+    if action == "reject":
+        reason = RejectionReason.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            pk=_int_or_none(request.POST.get("reason_id")),
+        ).first()
+        if reason is None:
+            messages.error(request, _("请选择不合适的原因"))
+            return _back(request, default)
+        result = applications_bulk_advance(
+            organisation=organisation,
+            application_ids=ids,
+            to_stage=Stage.REJECTED,
+            by=request.user,
+            rejection_reason=reason,
+        )
+    elif action == "move":
+        result = applications_bulk_advance(
+            organisation=organisation,
+            application_ids=ids,
+            to_stage=request.POST.get("to_stage", ""),
+            by=request.user,
+        )
+    else:
+        messages.error(request, _("请选择要做的操作"))
+        return _back(request, default)
+    if result.moved:
+        messages.success(request, _("已处理%(n)d个报名") % {"n": len(result.moved)})
+    for application_id, why in result.skipped.items():
+        messages.warning(
+            request, _("报名 #%(id)d 未处理：%(why)s") % {"id": application_id, "why": why}
+        )
+    return _back(request, default)
+
+
+@require_http_methods(["GET", "POST"])
+def pipeline_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/pipeline/settings/ — the organisation's own stages and rejection reasons."""
+    if (response := _login_or_404(request)) is not None:
+        return response
+    organisation = _organisation(request, organisation_id)
+    here = reverse("hiring:pipeline_settings", args=[organisation.pk])
+    if request.method == "POST":
+        try:
+            _settings_apply(request, organisation)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("已保存"))
+        return HttpResponseRedirect(here)
+    context = {
+        "organisation": organisation,
+        "stages": list(OrganisationStage.objects.filter(organisation=organisation, is_active=True)),
+        "after_choices": [(s, Stage(s).label) for s in STAGE_ROAD[:-1]],
+        "reasons": rejection_reasons_ensure(organisation=organisation),
+    }
+    return render(request, "hiring/pipeline_settings.html", context)
+
+
+def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
+    action = request.POST.get("action", "")
+    if action == "stage_add":
+        organisation_stage_add(
+            organisation=organisation,
+            name=request.POST.get("name", ""),
+            after_stage=request.POST.get("after_stage", ""),
+        )
+    elif action == "stage_archive":
+        stage = get_object_or_404(
+            OrganisationStage,
+            organisation=organisation,
+            pk=_int_or_none(request.POST.get("stage_id")),
+        )
+        organisation_stage_archive(stage=stage)
+    elif action in ("reason_add", "reason_edit"):
+        reason = None
+        if action == "reason_edit":
+            reason = get_object_or_404(
+                RejectionReason,
+                organisation=organisation,
+                pk=_int_or_none(request.POST.get("reason_id")),
+            )
+        rejection_reason_save(
+            organisation=organisation,
+            name=request.POST.get("name", ""),
+            message_template=request.POST.get("message_template", ""),
+            reason=reason,
+        )
+    elif action == "reason_archive":
+        reason = get_object_or_404(
+            RejectionReason,
+            organisation=organisation,
+            pk=_int_or_none(request.POST.get("reason_id")),
+        )
+        rejection_reason_archive(reason=reason)
+    else:
+        raise ValidationError(_("请选择要做的操作"))
+
+
+@require_GET
+def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/pipeline/stats/ — applications per job/room, conversion, time to hire,
+    reasons for rejection."""
+    if (response := _login_or_404(request)) is not None:
+        return response
+    organisation = _organisation(request, organisation_id)
+    stats = pipeline_stats(organisation=organisation)
+    return render(
+        request, "hiring/pipeline_stats.html", {"organisation": organisation, "stats": stats}
+    )
+
+
+@require_POST
+def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The seeker withdraws their own application (twice is fine; others' are not found)."""
+    _login_or_404(request)
+    application = pipeline_selectors.application_for_seeker(
+        user=request.user, application_id=application_id
+    )
+    try:
+        application_withdraw(
+            application=application, seeker=request.user, reason=request.POST.get("reason", "")
+        )
+    except PipelineError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已撤回报名"))
+    return HttpResponseRedirect(reverse("hiring:my_applications"))
+
+
+@require_POST
+def my_notifications_read(request: HttpRequest) -> HttpResponse:
+    _login_or_404(request)
+    notifications_mark_read(user=request.user, now=timezone.now())
+    return HttpResponseRedirect(reverse("hiring:my_applications"))
