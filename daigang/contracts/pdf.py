@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -33,13 +34,20 @@ FONT_NAME = "WQYMicroHei"
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 VERIFY_PATH = "/contracts/verify/"
 _SIGNATURE_BOX = (50 * mm, 20 * mm)
+# reportlab keeps a registered TrueType font's subset tables on the one shared TTFont object,
+# so two documents built at once (two contracts completing together in two request threads)
+# corrupt each other's subsets: KeyError/IndexError deep in ttfonts. A render takes tens of
+# milliseconds and contracts complete rarely, so one render at a time per process is enough.
+_render_lock = threading.Lock()
 
 
 def font_register() -> str:
     """Register the CJK font with reportlab once per process; return its name."""
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        # Face 0 of the collection is "WenQuanYi Micro Hei" (1 is the Mono face).
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
+        with _render_lock:
+            if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+                # Face 0 of the collection is "WenQuanYi Micro Hei" (1 is the Mono face).
+                pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
     return FONT_NAME
 
 
@@ -206,5 +214,6 @@ def contract_pdf_render(
             styles["hash"],
         ),
     ]
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    with _render_lock:
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
