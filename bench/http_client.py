@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 
 HOST = "127.0.0.1"
+# No answer within this long is an error, never a wait forever (a fault run stops the server).
+RESPONSE_TIMEOUT_S = 60.0
 
 
 class _ResponseReader(asyncio.Protocol):
@@ -20,6 +22,7 @@ class _ResponseReader(asyncio.Protocol):
         self.buffer = bytearray()
         self.waiter: asyncio.Future | None = None
         self.transport: asyncio.Transport | None = None
+        self.lost = False
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -32,6 +35,9 @@ class _ResponseReader(asyncio.Protocol):
                 self.waiter.set_result(response)
 
     def connection_lost(self, exc) -> None:
+        # Also while idle: a server may close a keep-alive connection between requests, and
+        # the next request must open a new one instead of writing into a closed transport.
+        self.lost = True
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(ConnectionError("the server closed the connection"))
 
@@ -79,6 +85,8 @@ class Conn:
         self.protocol: _ResponseReader | None = None
 
     async def request(self, method: str, path: str, headers: dict[str, str], body: bytes):
+        if self.protocol is not None and self.protocol.lost:
+            self.protocol = None
         if self.protocol is None:
             loop = asyncio.get_running_loop()
             _, self.protocol = await loop.create_connection(_ResponseReader, HOST, self.port)
@@ -92,7 +100,11 @@ class Conn:
         protocol.waiter = asyncio.get_running_loop().create_future()
         assert protocol.transport is not None
         protocol.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + body)
-        status, payload, close = await protocol.waiter
+        try:
+            status, payload, close = await asyncio.wait_for(protocol.waiter, RESPONSE_TIMEOUT_S)
+        except (TimeoutError, ConnectionError):
+            self.close()
+            raise
         if close:
             self.close()
         return status, payload
