@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from daigang.live import selectors
 from daigang.live.models import Room
@@ -44,7 +44,9 @@ class RoomOut(Schema):
 
 class RoomDetailOut(RoomOut):
     ended_at: dt.datetime | None
-    viewers: int
+    viewers: int | None = Field(
+        description="Viewers now; null when the count cannot be read just now (cache down)."
+    )
     pinned_job: JobCardOut | None
     jobs: list[JobCardOut]
     whep_url: str

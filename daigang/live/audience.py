@@ -13,13 +13,18 @@ delta every period, so an entry costs no query.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.db import IntegrityError
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from daigang.live.models import RoomAudience
+
+logger = logging.getLogger(__name__)
 
 VIEWERS_PERIOD = 5  # seconds
 # Counters outlive the period that reads them, and no longer.
@@ -56,11 +61,19 @@ def room_viewers_report(*, counts: dict[int, int], now: float) -> dict[int, int]
     return {room_id: int(found.get(key, 0)) for room_id, key in keys.items()}
 
 
-def room_viewers_get(*, room_id: int, now: float | None = None) -> int:
-    """Viewers now: the last complete period's total (0 when nobody was counted)."""
+def room_viewers_get(*, room_id: int, now: float | None = None) -> int | None:
+    """Viewers now: the last complete period's total (0 when nobody was counted).
+
+    None when the cache cannot be read (Redis down or stalled): pages still answer and show
+    the count as unknown, rather than a 500 for a number nobody needs to act on.
+    """
     if now is None:
         now = timezone.now().timestamp()
-    return int(cache.get(_counter_key(room_id, _period(now) - 1), 0))
+    try:
+        return int(cache.get(_counter_key(room_id, _period(now) - 1), 0))
+    except (RedisError, OSError):
+        logger.warning("viewers of room %s unknown: the cache did not answer", room_id)
+        return None
 
 
 def room_audience_record(*, room_id: int, views_added: int, viewers_now: int) -> None:
@@ -79,7 +92,7 @@ def room_audience_record(*, room_id: int, views_added: int, viewers_now: int) ->
     )
 
 
-def room_audience_get(*, room_id: int) -> dict[str, int]:
+def room_audience_get(*, room_id: int) -> dict[str, int | None]:
     """Views (场观), peak and viewers now of a room, for pages and statistics."""
     row = RoomAudience.objects.filter(room_id=room_id).values("views", "viewers_peak").first()
     return {

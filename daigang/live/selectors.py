@@ -155,8 +155,9 @@ def room_pinned_card(*, room: Room) -> dict[str, Any] | None:
     return job_card(job=room.pinned_job, room=room)
 
 
-def room_viewer_count(*, room: Room) -> int:
-    """Viewers now, as last aggregated by the realtime hub (0 when it has not counted yet)."""
+def room_viewer_count(*, room: Room) -> int | None:
+    """Viewers now, as last aggregated by the realtime hub (0 when it has not counted yet;
+    None when the count cannot be read just now)."""
     return room_viewers_get(room_id=room.pk)
 
 
