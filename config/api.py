@@ -5,9 +5,11 @@ Each domain app contributes a router; this module only assembles them.
 
 from __future__ import annotations
 
+from django.db import DatabaseError
 from ninja import NinjaAPI
 
 from daigang.accounts.api import router as organisations_router
+from daigang.core.unavailable import api_database_error
 from daigang.jobs.api import router as jobs_router
 from daigang.live.api import router as rooms_router
 
@@ -22,3 +24,5 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/rooms", rooms_router)
 api.add_router("/applications", "daigang.hiring.apply.api.router")
 api.add_router("", "daigang.hiring.pipeline.api.router")  # the pipeline: /applications/{id}/…
+# A database that cannot serve (busy, down, disk full, read-only) is a 503, not a 500.
+api.add_exception_handler(DatabaseError, api_database_error)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees a view's exception first: a database that cannot serve is a 503.
+    "daigang.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +85,10 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
+# How long a request waits for a busy database before it answers 503 with Retry-After.
+DB_BUSY_TIMEOUT_S = env_int("DB_BUSY_TIMEOUT_S", 5)
+if DB_BUSY_TIMEOUT_S <= 0:
+    raise ImproperlyConfigured("DB_BUSY_TIMEOUT_S must be a positive number of seconds")
 if DATABASE_URL:
     # conn_max_age=0: under ASGI every request runs in a fresh thread, so a "persistent"
     # connection is never reused and piles up until garbage-collected; a burst of applies
@@ -94,16 +100,17 @@ else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's backend plus one writer at a time per process, a single busy timeout
+            # and WAL set once (see daigang/core/sqlite/base.py).
+            "ENGINE": "daigang.core.sqlite",
             "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write
                 # lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
-                ),
+                "init_command": "PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # The one busy timeout: how long a write waits for the lock before 503.
+                "timeout": DB_BUSY_TIMEOUT_S,
             },
             # Tests use a file like production, not ":memory:": an in-memory shared-cache
             # database fails concurrent writers at once ("database table is locked")

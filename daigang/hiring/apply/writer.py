@@ -55,6 +55,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from daigang.core.unavailable import database_unavailable
 from daigang.hiring.apply.http import (
     ApplyLookups,
     ApplyRefused,
@@ -183,8 +184,13 @@ def _server_error() -> tuple[int, dict]:
     return 500, ApplyRefused(500, "server_error", _("服务器出错了，请稍后重试")).payload()
 
 
-def _busy_payload() -> dict:
-    return ApplyRefused(503, "busy", _("报名人数太多，请稍后再试")).payload()
+def _unsaved_payload(exc: BaseException) -> dict:
+    """Why a batch was not saved, truthfully: a busy database is a crowd applying; anything
+    else (database down, disk full, read-only storage) is the system's fault, and logged."""
+    unavailable = database_unavailable(exc)
+    if unavailable is not None and unavailable.code == "busy":
+        return ApplyRefused(503, "busy", _("报名人数太多，请稍后再试")).payload()
+    return ApplyRefused(503, "unavailable", _("系统暂时无法保存，请稍后重试")).payload()
 
 
 def batch_apply(batch: list[PendingApply]) -> list[Result]:
@@ -205,12 +211,12 @@ def batch_apply(batch: list[PendingApply]) -> list[Result]:
             for group in _groups(batch, seekers, results):
                 _group_apply(group, seekers, lookups, results)
             _transaction_check()
-    except Exception:
+    except Exception as exc:
         logger.exception("a batch of %d one-tap applies failed to commit", len(batch))
         for i, pending in enumerate(batch):
             if results[i] is not DELEGATE:
                 translation.activate(pending.language)
-                results[i] = 503, _busy_payload()
+                results[i] = 503, _unsaved_payload(exc)
     finally:
         translation.deactivate()
     return results
@@ -335,10 +341,10 @@ class ApplyWriter:
                     self._drain(batch)
                 try:
                     results = self._process(batch)
-                except BaseException:
+                except BaseException as exc:
                     # Nothing may leave a request waiting forever; the batch did not commit.
                     logger.exception("the one-tap apply writer failed")
-                    results = [(503, _busy_payload()) for _pending in batch]
+                    results = [(503, _unsaved_payload(exc)) for _pending in batch]
                     self._answer(batch, results)
                     raise
                 self._answer(batch, results)

@@ -59,7 +59,9 @@ def test_when_the_commit_fails_every_apply_is_answered_503_and_none_is_kept(monk
     monkeypatch.undo()
 
     assert [status for status, _ in results] == [503, 503, 503]
-    assert results[0][1]["code"] == "busy"
+    # a failed disk write is not "too many people applying": the answer says what is true
+    assert results[0][1]["code"] == "unavailable"
+    assert results[0][1]["detail"] == "系统暂时无法保存，请稍后重试"
     assert Application.objects.count() == 0
 
 
