@@ -633,7 +633,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         _serve(args.port, args.workers)
         return 0
+    run(
+        clients=args.clients,
+        seconds=args.seconds,
+        workers=args.workers,
+        middleware=args.middleware,
+        pool=args.pool,
+        database_url=args.database_url,
+        profile=args.profile,
+        json_path=args.json,
+    )
+    return 0
 
+
+def run(
+    *,
+    clients: int = 32,
+    seconds: float = 10.0,
+    workers: int = 1,
+    middleware: str = "project",
+    pool: int = 40000,
+    database_url: str = "",
+    profile: str = "",
+    json_path: str = "",
+) -> dict:
+    """Seed, serve, run the floor and both bursts; print the figures and return them.
+
+    Returns {"fast": {...}, "plain": {...}, "vendor": ..., "ratio": ...} (see `_report`).
+    Django is set up in this process for the bench's own database: call it from a process of
+    its own, not one whose Django is already configured.
+    """
     try:  # the client's own event loop: uvloop's is cheaper per request than asyncio's
         import uvloop
 
@@ -641,14 +670,14 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
     var_dir = Path(tempfile.mkdtemp(prefix="daigang-bench-"))
-    env = _server_env(var_dir=var_dir, database_url=args.database_url)
-    env["BENCH_MIDDLEWARE"] = args.middleware
+    env = _server_env(var_dir=var_dir, database_url=database_url)
+    env["BENCH_MIDDLEWARE"] = middleware
     os.environ.update(env)
     created_pg = False
     proc: subprocess.Popen | None = None
     try:
-        if args.database_url:
-            _pg_create(args.database_url)
+        if database_url:
+            _pg_create(database_url)
             created_pg = True
         import django
 
@@ -656,12 +685,12 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connection
 
         print(
-            f"daigang apply burst — {connection.vendor}, {args.clients} clients, "
-            f"{args.seconds:g} s per run, {args.workers} uvicorn worker(s), "
+            f"daigang apply burst — {connection.vendor}, {clients} clients, "
+            f"{seconds:g} s per run, {workers} uvicorn worker(s), "
             f"{os.cpu_count()} CPUs"
         )
         started = time.perf_counter()
-        seed = _seed(args.pool)
+        seed = _seed(pool)
         connection.close()
         print(
             f"  seeded {len(seed.seekers)} seekers with sessions "
@@ -678,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--port",
                 str(port),
                 "--workers",
-                str(args.workers),
+                str(workers),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -686,16 +715,16 @@ def main(argv: list[str] | None = None) -> int:
         _wait_for(port, proc)
         warm = range(len(seed.seekers) - 40, len(seed.seekers))
         asyncio.run(_warm_up(port, seed, warm))
-        pool = range(len(seed.seekers) - 40)
+        seekers = range(len(seed.seekers) - 40)
 
-        asyncio.run(_floor(port, args.clients, min(args.seconds, 5.0), proc.pid))
-        results = {}
+        asyncio.run(_floor(port, clients, min(seconds, 5.0), proc.pid))
+        results: dict = {}
         for mode, job_id in (("fast", seed.fast_job_id), ("plain", seed.plain_job_id)):
-            spy = _profile_start(args.profile, mode, proc.pid, args.seconds)
+            spy = _profile_start(profile, mode, proc.pid, seconds)
             cpu_before = _cpu_seconds(proc.pid)
             system_before = _cpu_seconds(proc.pid, system_only=True)
             client_before = time.process_time()
-            run = asyncio.run(_burst(mode, port, seed, args.clients, args.seconds, pool))
+            run = asyncio.run(_burst(mode, port, seed, clients, seconds, seekers))
             run.server_cpu = (_cpu_seconds(proc.pid) - cpu_before) / run.elapsed
             run.server_system_cpu = (
                 _cpu_seconds(proc.pid, system_only=True) - system_before
@@ -708,9 +737,9 @@ def main(argv: list[str] | None = None) -> int:
 
         results["vendor"] = connection.vendor
         results["ratio"] = _summary(results["fast"], results["plain"])
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2))
-        return 0
+        if json_path:
+            Path(json_path).write_text(json.dumps(results, indent=2))
+        return results
     finally:
         if proc is not None:
             proc.terminate()
@@ -723,7 +752,7 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
         if created_pg:
-            _pg_drop(args.database_url)
+            _pg_drop(database_url)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

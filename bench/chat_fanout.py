@@ -647,8 +647,36 @@ def main(argv: list[str] | None = None) -> None:
         help="use REDIS_URL from the environment (pub/sub layer + cache)",
     )
     args = parser.parse_args(argv)
-    counts = [int(v) for v in args.viewers.split(",") if v.strip()]
-    impls = [s.strip() for s in args.servers.split(",") if s.strip()]
+    run(
+        counts=[int(v) for v in args.viewers.split(",") if v.strip()],
+        seconds=args.seconds,
+        drain=args.drain,
+        impls=[s.strip() for s in args.servers.split(",") if s.strip()],
+        ws=args.ws,
+        clients=args.clients,
+        profile=args.profile,
+        deflate=args.deflate,
+        redis=args.redis,
+    )
+
+
+def run(
+    *,
+    counts: list[int],
+    seconds: float = 10,
+    drain: float = 3,
+    impls: list[str] | tuple[str, ...] = IMPLEMENTATIONS,
+    ws: str = "websockets-sansio",
+    clients: int = 0,
+    profile: str = "",
+    deflate: bool = False,
+    redis: bool = False,
+) -> list[Result]:
+    """Run each server at each viewer count; print the table and return one Result per run.
+
+    Django is set up in this process (for the bench's own database): call it from a process
+    of its own, not one whose Django is already configured.
+    """
     limit = nofile_raise()
     if max(counts) + 1000 > limit:
         print(f"warning: open-files limit {limit} is low for {max(counts)} viewers")
@@ -666,16 +694,16 @@ def main(argv: list[str] | None = None) -> None:
         PYTHONPATH=str(ROOT),
     )
     env.pop("DATABASE_URL", None)
-    env["BENCH_DEFLATE"] = "1" if args.deflate else "0"
-    if not args.redis:
+    env["BENCH_DEFLATE"] = "1" if deflate else "0"
+    if not redis:
         env.pop("REDIS_URL", None)
     elif not env.get("REDIS_URL"):
         raise SystemExit("--redis needs REDIS_URL")
 
     print(
-        f"chat fan-out: {RATE} msgs/s for {args.seconds:g} s, drain {args.drain:g} s, "
-        f"{SENDERS} senders, uvicorn --ws {args.ws}, deflate {'on' if args.deflate else 'off'}, "
-        f"layer {'redis pub/sub' if args.redis else 'in-memory'}, {os.cpu_count()} CPUs"
+        f"chat fan-out: {RATE} msgs/s for {seconds:g} s, drain {drain:g} s, "
+        f"{SENDERS} senders, uvicorn --ws {ws}, deflate {'on' if deflate else 'off'}, "
+        f"layer {'redis pub/sub' if redis else 'in-memory'}, {os.cpu_count()} CPUs"
     )
     results: list[Result] = []
     try:
@@ -684,21 +712,21 @@ def main(argv: list[str] | None = None) -> None:
         started = time.monotonic()
         rooms = iter(room_ids)
         for viewers in counts:
-            processes = args.clients or max(1, math.ceil(viewers / 5000))
+            processes = clients or max(1, math.ceil(viewers / 5000))
             for impl in impls:
                 result = asyncio.run(
                     run_one(
                         impl=impl,
                         viewers=viewers,
-                        seconds=args.seconds,
-                        drain=args.drain,
+                        seconds=seconds,
+                        drain=drain,
                         env=env,
                         room_id=next(rooms),
                         cookies=cookies,
-                        ws=args.ws,
+                        ws=ws,
                         client_processes=processes,
                         tag=f"b{len(results)}",
-                        profile=args.profile,
+                        profile=profile,
                     )
                 )
                 results.append(result)
@@ -713,6 +741,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"total {time.monotonic() - started:.0f} s")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return results
 
 
 if __name__ == "__main__":

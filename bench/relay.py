@@ -371,7 +371,9 @@ def report(ours: list[Sample], stock: list[Sample]) -> None:
     )
 
 
-async def main_async(counts: list[int], seconds: float, profile: str, modes: list[str]) -> None:
+async def main_async(
+    counts: list[int], seconds: float, profile: str, modes: list[str]
+) -> dict[str, list[Sample]]:
     import aiortc.rtcrtpreceiver
     import django
 
@@ -392,6 +394,7 @@ async def main_async(counts: list[int], seconds: float, profile: str, modes: lis
         results[mode] = await run_mode(mode, counts, seconds, profile)
     if len(results) == 2:
         report(results["ours"], results["stock"])
+    return results
 
 
 def main() -> None:
@@ -401,16 +404,34 @@ def main() -> None:
     parser.add_argument("--modes", default="ours,stock", help="ours, stock or both")
     parser.add_argument("--profile", default="", help="write the relay's cProfile to PREFIX.*")
     args = parser.parse_args()
-    counts = sorted({int(n) for n in args.viewers.split(",")})
+    run(
+        counts=sorted({int(n) for n in args.viewers.split(",")}),
+        seconds=args.seconds,
+        modes=[mode for mode in ("ours", "stock") if mode in args.modes.split(",")],
+        profile=args.profile,
+    )
+
+
+def run(
+    *,
+    counts: list[int],
+    seconds: float = 5.0,
+    modes: list[str] | tuple[str, ...] = ("ours", "stock"),
+    profile: str = "",
+) -> dict[str, list[Sample]]:
+    """Measure each mode at each viewer count (ascending); print and return the samples by mode.
+
+    Sets Django up and replaces aiortc's decoder in this process: call it from a process of its
+    own (in a loopback-only network namespace, see the module doc).
+    """
     started = time.monotonic()
     print(f"load average before: {_loadavg()}", file=sys.stderr)
-    modes = [mode for mode in ("ours", "stock") if mode in args.modes.split(",")]
-    main = main_async(counts, args.seconds, args.profile, modes)
-    asyncio.run(asyncio.wait_for(main, timeout=600))
+    results = asyncio.run(asyncio.wait_for(main_async(counts, seconds, profile, list(modes)), 600))
     print(
         f"(took {time.monotonic() - started:.0f} s; load average after: {_loadavg()})",
         file=sys.stderr,
     )
+    return results
 
 
 def _loadavg() -> str:

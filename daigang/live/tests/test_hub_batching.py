@@ -7,6 +7,7 @@ from channels.layers import get_channel_layer
 
 from daigang.core.realtime import room_event_message, room_group
 from daigang.live import hub as hub_module
+from daigang.live.hub import delivery, loops
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
@@ -30,7 +31,7 @@ async def _until(predicate, timeout=3.0):
 @pytest.mark.django_db(transaction=True)
 def test_events_published_within_one_tick_reach_each_socket_in_one_frame(monkeypatch):
     # given two viewers, and a tick that only the test triggers
-    monkeypatch.setattr(hub_module, "TICK_SECONDS", 3600)
+    monkeypatch.setattr(loops, "TICK_SECONDS", 3600)
     room = room_make()
 
     async def scenario():
@@ -114,7 +115,7 @@ def test_a_chat_message_reaches_every_viewer_within_a_quarter_second():
 
 def test_an_event_logged_mid_round_reaches_the_later_chunks_in_the_same_round(monkeypatch):
     # given three sockets, sent to one per chunk
-    monkeypatch.setattr(hub_module, "FLUSH_CHUNK", 1)
+    monkeypatch.setattr(delivery, "FLUSH_CHUNK", 1)
     sent: list[list[dict]] = [[], [], []]
 
     async def scenario():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 
 from daigang.live import hub as hub_module
+from daigang.live.hub import delivery
 from daigang.live.tests.chat_fixtures import run
 
 
@@ -59,7 +60,7 @@ def test_a_socket_that_is_not_reading_does_not_hold_up_the_others():
 
 
 def test_a_socket_too_far_behind_is_dropped_and_closed(monkeypatch):
-    monkeypatch.setattr(hub_module, "SOCKET_QUEUE_MAX", 3)
+    monkeypatch.setattr(delivery, "SOCKET_QUEUE_MAX", 3)
     slow_box: list = []
 
     async def scenario():
@@ -92,7 +93,7 @@ def test_a_socket_too_far_behind_is_dropped_and_closed(monkeypatch):
 
 
 def test_a_socket_that_waits_too_long_for_its_join_frame_is_let_go(monkeypatch):
-    monkeypatch.setattr(hub_module, "JOINING_EVENTS_MAX", 2)
+    monkeypatch.setattr(delivery, "JOINING_EVENTS_MAX", 2)
 
     async def scenario():
         # given a viewer in the room and a socket whose join frame has not gone out

@@ -1,0 +1,126 @@
+"""A room as the hub holds it: its log of events not yet sent to every socket, and its join cache.
+
+The log is the room's events numbered as this process has seen them; each socket remembers the
+number of the first one it has not been sent (`HubSocket.upto`), so a round sends it the slice
+since, and a socket that has just had its join frame catches up from the same slice. Events
+every socket has had are trimmed away.
+
+The join cache is the room's state and its last HISTORY_SIZE chat messages, kept current by the
+events passing through, so a join (or a reconnect whose last seen id the cache still covers)
+needs no database read.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from daigang.live.chat import HISTORY_SIZE
+
+if TYPE_CHECKING:
+    from daigang.live.hub.delivery import HubSocket
+
+
+class Room:
+    """One room in this process: its local sockets, its log, its join cache and its counts."""
+
+    __slots__ = (
+        "history",
+        "history_complete",
+        "log",
+        "log_start",
+        "peak_recorded",
+        "recent",
+        "room_id",
+        "sockets",
+        "state",
+        "viewers",
+        "views_added",
+    )
+
+    def __init__(self, room_id: int) -> None:
+        self.room_id = room_id
+        self.sockets: dict[HubSocket, None] = {}
+        # Events not yet sent to every socket; log[0] is event number `log_start` of the room
+        # (as this process has seen it).
+        self.log: list[dict[str, Any]] = []
+        self.log_start = 0
+        self.viewers = 0
+        self.views_added = 0
+        self.peak_recorded = 0
+        # The join cache: the room's state and its last HISTORY_SIZE chat messages (ids
+        # ascending), kept current by the events passing through; None until loaded once.
+        self.state: str | None = None
+        self.history: list[dict[str, Any]] | None = None
+        self.history_complete = False
+        # Chat seen since subscribing, to merge into the first load (which may race it).
+        self.recent: deque[dict[str, Any]] = deque(maxlen=HISTORY_SIZE)
+
+    @property
+    def log_end(self) -> int:
+        return self.log_start + len(self.log)
+
+    def publish(self, events: list[dict[str, Any]]) -> None:
+        """Log events for the room's sockets and keep the join cache current."""
+        self.log.extend(events)
+        for event in events:
+            self.observe(event)
+
+    def events_since(self, upto: int, end: int) -> list[dict[str, Any]]:
+        return self.log[upto - self.log_start : end - self.log_start]
+
+    def log_trim(self) -> None:
+        """Forget the events every socket has been sent."""
+        low = min((socket.upto for socket in self.sockets), default=self.log_end)
+        del self.log[: low - self.log_start]
+        self.log_start = low
+
+    def observe(self, event: dict[str, Any]) -> None:
+        """Keep the join cache current with an event on its way to the sockets."""
+        kind, data = event.get("kind"), event.get("data") or {}
+        if kind == "state" and self.state is not None and data.get("state"):
+            self.state = data["state"]
+        elif kind == "chat" and isinstance(data.get("id"), int):
+            self.recent.append(data)
+            if self.history is not None:
+                self._history_add([data])
+
+    def join_cached(self, after: int | None) -> tuple[str, dict[str, Any]] | None:
+        """(state, history) for a joining socket from the cache, or None if it cannot say."""
+        if self.state is None or self.history is None:
+            return None
+        if after is None:
+            messages = list(self.history)
+            complete = self.history_complete
+        elif self.history_complete or (self.history and after >= self.history[0]["id"]):
+            messages = [m for m in self.history if m["id"] > after]
+            complete = True
+        else:
+            return None
+        return self.state, {"messages": messages, "after": after, "complete": complete}
+
+    def join_loaded(self, state: str, history: dict[str, Any]) -> None:
+        """Fill the join cache from a database read (a full one: `after` None)."""
+        self.state = state
+        if history["after"] is not None or self.history is not None:
+            return
+        self.history = []
+        self.history_complete = True
+        self._history_add(list(history["messages"]) + list(self.recent))
+        self.history_complete = bool(history["complete"]) and self.history_complete
+
+    def _history_add(self, messages: list[dict[str, Any]]) -> None:
+        assert self.history is not None
+        known = {m["id"] for m in self.history}
+        for message in messages:
+            if message["id"] in known:
+                continue
+            known.add(message["id"])
+            if self.history and message["id"] < self.history[-1]["id"]:
+                bisect.insort(self.history, message, key=lambda m: m["id"])
+            else:
+                self.history.append(message)
+        if len(self.history) > HISTORY_SIZE:
+            del self.history[: len(self.history) - HISTORY_SIZE]
+            self.history_complete = False

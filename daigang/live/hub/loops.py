@@ -1,0 +1,185 @@
+"""The hub's subscription and its loops: the channel layer, the rounds' clock, the viewer count.
+
+The hub listens on ONE channel-layer channel, in the group `room.<id>` of every room with a
+local socket, and leaves a group with the room's last local socket; with no rooms left it stops
+its loops and lets the channel (and the live database connection) go. Its loops:
+
+- receive: room events from the layer, logged to their room (daigang.live.hub.log);
+- tick: a round (daigang.live.hub.delivery) at most every TICK_SECONDS, at once after a long one;
+- audience: every VIEWERS_PERIOD seconds, reports its sockets per room (daigang.live.audience),
+  publishes the summed `viewers` through the rounds, and adds each room's new entries (views,
+  场观) and peak to the database; now and then it renews its group memberships.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from daigang.core.realtime import ROOM_EVENT, room_group
+from daigang.live import audience
+from daigang.live.chat_db import live_db, live_db_close
+from daigang.live.hub.log import Room
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.1
+VIEWERS_PERIOD = audience.VIEWERS_PERIOD
+# The in-memory layer forgets group members after a day; rejoin long before that.
+GROUP_REFRESH_SECONDS = 3600
+
+
+class Loops:
+    """The hub's listening half (a base of RoomHub): subscription, receive, tick and audience."""
+
+    rooms: dict[int, Room]
+    layer: Any
+    channel_name: str | None
+    subscribed: set[int]
+    _lock: asyncio.Lock
+    _tasks: list[asyncio.Task[None]]
+    # daigang.live.hub.delivery: one round.
+    flush: Callable[[], Awaitable[None]]
+
+    async def _room_close(self, room: Room) -> None:
+        if room.views_added:
+            await self._audience_record(room.room_id, room.views_added, 0)
+        await self._subscription_sync(room.room_id)
+
+    async def _subscription_sync(self, room_id: int) -> None:
+        """Make the layer match `rooms`: in the group iff there are local sockets."""
+        async with self._lock:
+            want = room_id in self.rooms
+            have = room_id in self.subscribed
+            if self.layer is not None and want and not have:
+                if self.channel_name is None:
+                    self.channel_name = await self.layer.new_channel()
+                await self.layer.group_add(room_group(room_id), self.channel_name)
+                self.subscribed.add(room_id)
+            elif self.layer is not None and have and not want:
+                await self.layer.group_discard(room_group(room_id), self.channel_name)
+                self.subscribed.discard(room_id)
+            if not self.rooms and not self.subscribed:
+                await self._stop()
+
+    async def _groups_refresh(self) -> None:
+        async with self._lock:
+            if self.layer is None or self.channel_name is None:
+                return
+            for room_id in self.subscribed:
+                await self.layer.group_add(room_group(room_id), self.channel_name)
+
+    def _tasks_ensure(self) -> None:
+        if self._tasks or not self.rooms:
+            return
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._tick_loop(), name="room-hub-tick"),
+            loop.create_task(self._audience_loop(), name="room-hub-audience"),
+        ]
+        if self.layer is not None:
+            self._tasks.append(loop.create_task(self._receive_loop(), name="room-hub-receive"))
+
+    async def _stop(self) -> None:
+        """Idle: no rooms here. Stop the loops and let the channel go (called under _lock)."""
+        tasks, self._tasks = self._tasks, []
+        current = asyncio.current_task()
+        for task in tasks:
+            if task is not current:
+                task.cancel()
+        for task in tasks:
+            if task is not current:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self.channel_name = None
+        # No viewers left in this process: let the live database connection go too (a server
+        # stopped in a test must not leave the test database in use).
+        await live_db_close()
+
+    async def _receive_loop(self) -> None:
+        assert self.layer is not None
+        while True:
+            channel = self.channel_name
+            if channel is None:
+                await asyncio.sleep(TICK_SECONDS)
+                continue
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: receiving from the channel layer failed")
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") != ROOM_EVENT:
+                continue
+            room = self.rooms.get(message.get("room_id"))  # type: ignore[arg-type]
+            if room is None:
+                continue
+            room.publish(message["events"] if "events" in message else [message["event"]])
+
+    async def _tick_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            # A round starts at most every TICK_SECONDS: each socket gets at most one frame per
+            # tick. A round that takes longer is followed at once by the next, whose frames
+            # are bigger, not more: a socket never gets more than one frame per round, so an
+            # overload does not feed itself.
+            started = loop.time()
+            try:
+                await self.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: a round failed")
+            await asyncio.sleep(max(0.0, TICK_SECONDS - (loop.time() - started)))
+
+    async def _audience_loop(self) -> None:
+        last_period = None
+        last_refresh = time.monotonic()
+        while True:
+            now = time.time()
+            # Half a second into each period, so every process has written the previous one.
+            await asyncio.sleep(VIEWERS_PERIOD - now % VIEWERS_PERIOD + 0.5)
+            period = int(time.time() // VIEWERS_PERIOD)
+            if period == last_period:
+                continue
+            last_period = period
+            try:
+                await self._audience_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub: counting viewers failed")
+            if time.monotonic() - last_refresh > GROUP_REFRESH_SECONDS:
+                last_refresh = time.monotonic()
+                await self._groups_refresh()
+
+    async def _audience_once(self) -> None:
+        rooms = [room for room in self.rooms.values() if room.sockets]
+        counts = {room.room_id: len(room.sockets) for room in rooms}
+        totals = await live_db(audience.room_viewers_report, counts=counts, now=time.time())
+        for room in rooms:
+            viewers = max(totals.get(room.room_id, 0), len(room.sockets))
+            if viewers != room.viewers:
+                room.viewers = viewers
+                room.publish([{"kind": "viewers", "data": {"count": viewers}}])
+            views_added, room.views_added = room.views_added, 0
+            if views_added or viewers > room.peak_recorded:
+                room.peak_recorded = max(room.peak_recorded, viewers)
+                await self._audience_record(room.room_id, views_added, viewers)
+
+    async def _audience_record(self, room_id: int, views_added: int, viewers: int) -> None:
+        try:
+            await live_db(
+                audience.room_audience_record,
+                room_id=room_id,
+                views_added=views_added,
+                viewers_now=viewers,
+            )
+        except Exception:
+            logger.exception("room hub: recording views of room %s failed", room_id)
