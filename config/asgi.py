@@ -2,7 +2,8 @@
 
 One exception: `POST /api/v1/applications` (one-tap apply, which comes in bursts when a live
 room pins a job) is served by daigang.hiring.apply.fastpath in front of Django, with the same
-checks and business rules as its django-ninja view; every other request reaches Django.
+checks and business rules as its django-ninja view; every other request reaches Django. With
+APPLY_FASTPATH=0 (settings) it is not mounted and Django serves that request too.
 
 Loading it also sets how often Python hands the GIL between threads (settings
 GIL_SWITCH_INTERVAL_US): the event loop and the live database thread share it.
@@ -31,7 +32,7 @@ sys.setswitchinterval(settings.GIL_SWITCH_INTERVAL_US / 1_000_000)
 
 application = ProtocolTypeRouter(
     {
-        "http": apply_fastpath(django_asgi_app),
+        "http": apply_fastpath(django_asgi_app) if settings.APPLY_FASTPATH else django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -150,6 +150,12 @@ GIL_SWITCH_INTERVAL_US = env_int("GIL_SWITCH_INTERVAL_US", 1000)
 if GIL_SWITCH_INTERVAL_US <= 0:
     raise ImproperlyConfigured("GIL_SWITCH_INTERVAL_US must be a positive number of microseconds")
 
+# One-tap apply (POST /api/v1/applications) is served by a fast path in front of Django
+# (daigang.hiring.apply.fastpath, mounted by config.asgi). 0 leaves every request to Django and
+# the django-ninja view, which answer the same (test_fastpath_switch.py), only slower under a
+# burst: a way to rule the fast path out.
+APPLY_FASTPATH = env_bool("APPLY_FASTPATH", True)
+
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -198,7 +198,10 @@ class AudioEncoder:
 
 
 class PacketTrack(MediaStreamTrack):
-    """One viewer's track: yields the room's shared packets (RtpFrames), never frames.
+    """One viewer's track: yields the room's shared packets, never frames.
+
+    RtpFrames for the relay's own sender (rtp_send.py); encoded av.Packets where the relay fell
+    back to aiortc's sender, which packetizes them itself.
 
     The queue is bounded so that a viewer whose sender falls behind cannot hold up the room or
     grow memory: on overflow its queue is emptied and (for video) it waits for the next
@@ -219,11 +222,11 @@ class PacketTrack(MediaStreamTrack):
         self.counters = counters
         self.keyframe_request = keyframe_request
         self.packets_out = 0
-        self._queue: asyncio.Queue[RtpFrame | None] = asyncio.Queue(queue_size)
+        self._queue: asyncio.Queue[RtpFrame | av.Packet | None] = asyncio.Queue(queue_size)
         self._pulling = False
         self._awaiting_keyframe = kind == "video"
 
-    def push(self, packet: RtpFrame) -> None:
+    def push(self, packet: RtpFrame | av.Packet) -> None:
         """Offer one shared packet; never blocks."""
         if not self._pulling or self.readyState != "live":
             return
@@ -241,7 +244,7 @@ class PacketTrack(MediaStreamTrack):
                 self._awaiting_keyframe = True
                 self.keyframe_request()
 
-    async def recv(self) -> RtpFrame:
+    async def recv(self) -> RtpFrame | av.Packet:
         if self.readyState != "live":
             raise MediaStreamError
         if not self._pulling:

@@ -10,6 +10,9 @@ Per room:
   the room's own encoding thread;
 - each packet is packetized once (rtp_send.py) and the same RTP payloads are pushed to every
   viewer's PacketTrack; each viewer's sender only adds its own RTP header, encrypts and sends.
+  Should the installed aiortc's internals not be what rtp_send.py relies on (checked once per
+  process, one warning), the same encoded packets go to aiortc's own senders instead, which
+  packetize them per viewer.
 
 A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
 STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends.
@@ -35,7 +38,12 @@ from daigang.streaming import ice
 from daigang.streaming.errors import OfferInvalid, PublisherBusy, RelayFull
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
-from daigang.streaming.rtp_send import Vp8Packetizer, opus_frame, shared_sending_install
+from daigang.streaming.rtp_send import (
+    Vp8Packetizer,
+    opus_frame,
+    shared_sending_available,
+    shared_sending_install,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +112,8 @@ class RoomRelay:
         )
         self._audio = AudioEncoder(counters=self.counters, bitrate=config.audio_bitrate)
         self._vp8 = Vp8Packetizer()
+        # False: viewers get aiortc's own sender, and the tracks carry the encoded packets.
+        self.shared_sending = shared_sending_available()
         # One thread per room: frames are encoded in order, off the relay loop.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"relay-encode-{room_id}")
         self._pumps: set[asyncio.Task[None]] = set()
@@ -140,9 +150,9 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode a frame", self.room_id)
                 continue
             for packet in packets:
-                rtp_frame = self._vp8.frame(packet)
+                item = self._vp8.frame(packet) if self.shared_sending else packet
                 for viewer_track in self.video_tracks:
-                    viewer_track.push(rtp_frame)
+                    viewer_track.push(item)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         loop = asyncio.get_running_loop()
@@ -158,9 +168,9 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode audio", self.room_id)
                 continue
             for packet in packets:
-                rtp_frame = opus_frame(packet)
+                item = opus_frame(packet) if self.shared_sending else packet
                 for viewer_track in self.audio_tracks:
-                    viewer_track.push(rtp_frame)
+                    viewer_track.push(item)
 
     def keyframe_request(self) -> None:
         self._keyframe_wanted = True
@@ -284,7 +294,8 @@ class Relay:
             # aiortc honours a viewer's PLI/FIR only when it encodes; route it to the room's
             # one encoder instead (rate-limited there).
             transceiver.sender._send_keyframe = room.keyframe_request  # type: ignore[method-assign]
-            shared_sending_install(transceiver.sender, track)
+            if room.shared_sending:
+                shared_sending_install(transceiver.sender, track)
         try:
             sdp = await _answer(pc, offer_sdp)
         except BaseException:

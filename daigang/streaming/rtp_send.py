@@ -21,11 +21,19 @@ from a history of RTP_HISTORY_SIZE, over RTX when it was negotiated, as aiortc d
 and writes four of its private counters. test_rtp_send.py checks the bytes against aiortc's
 parser, and the WHEP tests check that real receivers decode them. Recheck both when aiortc is
 upgraded.
+
+Those internals are checked once per process (`shared_sending_available`): if one is missing or
+of another shape, one warning is logged and the relay gives its viewers aiortc's own sender,
+fed the room's encoded packets (it packetizes them per viewer: slower, but video still goes
+out). tests/test_private_names.py fails on such an upgrade, and test_shared_sending_fallback.py
+fails if the fallback is taken with the aiortc the project pins.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import logging
 import struct
 from dataclasses import dataclass
@@ -35,6 +43,7 @@ import av
 from aiortc import RTCRtpSender, clock
 from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpsender import random_sequence_number
 from aiortc.rtp import RTP_HISTORY_SIZE, HeaderExtensions
@@ -188,7 +197,114 @@ class _SharedSending:
 
 
 def shared_sending_install(sender: RTCRtpSender, track: MediaStreamTrack) -> None:
-    """Make `sender` send `track`'s RtpFrames as they are (call before negotiation starts it)."""
+    """Make `sender` send `track`'s RtpFrames as they are (call before negotiation starts it).
+
+    Only where `shared_sending_available()`.
+    """
     sending = _SharedSending(sender, track)
     sender._run_rtp = sending.run  # type: ignore[method-assign]
     sender._retransmit = sending.retransmit  # type: ignore[method-assign]
+
+
+# The private attributes of RTCRtpSender that _SharedSending reads or writes, and what they hold.
+_SENDER_ATTRIBUTES: tuple[tuple[str, Any], ...] = (
+    ("_ssrc", int),
+    ("_rtx_ssrc", int),
+    ("_enabled", bool),
+    ("_RTCRtpSender__mid", (str, type(None))),
+    ("_RTCRtpSender__rtp_header_extensions_map", object),
+    ("_RTCRtpSender__rtp_started", asyncio.Event),
+    ("_RTCRtpSender__rtp_exited", asyncio.Event),
+    ("_RTCRtpSender__rtx_payload_type", (int, type(None))),
+    ("_RTCRtpSender__rtx_sequence_number", int),
+    ("_RTCRtpSender__ntp_timestamp", int),
+    ("_RTCRtpSender__rtp_timestamp", int),
+    ("_RTCRtpSender__octet_count", int),
+    ("_RTCRtpSender__packet_count", int),
+)
+
+
+class _ProbeTransport:
+    """Enough of a DTLS transport for RTCRtpSender's constructor (it reads `state`)."""
+
+    state = "new"
+
+
+def _coroutine_method(owner: type, name: str, parameters: tuple[str, ...]) -> str | None:
+    method = inspect.getattr_static(owner, name, None)
+    if not inspect.iscoroutinefunction(method):
+        return f"{owner.__name__}.{name} is not a coroutine method"
+    names = tuple(inspect.signature(method).parameters)[1:]
+    if names[: len(parameters)] != parameters:
+        return f"{owner.__name__}.{name} takes {names}, not {parameters}"
+    return None
+
+
+def _calls(function: Any, name: str) -> bool:
+    code = getattr(function, "__code__", None)
+    return code is not None and name in code.co_names
+
+
+async def _sender_probe() -> RTCRtpSender:
+    return RTCRtpSender("video", _ProbeTransport())  # type: ignore[arg-type]
+
+
+def _shared_sending_problem() -> str | None:
+    """What about the installed aiortc shared sending cannot rely on, or None."""
+    for owner, name, parameters in (
+        (RTCRtpSender, "_run_rtp", ("codec",)),
+        (RTCRtpSender, "_retransmit", ("sequence_number",)),
+        (RTCDtlsTransport, "_send_rtp", ("data",)),
+    ):
+        problem = _coroutine_method(owner, name, parameters)
+        if problem:
+            return problem
+    # Replacing a method helps only while aiortc still calls it by that name.
+    if not _calls(RTCRtpSender.send, "_run_rtp"):
+        return "RTCRtpSender.send no longer starts _run_rtp"
+    if not _calls(RTCRtpSender._handle_rtcp_packet, "_retransmit"):
+        return "RTCRtpSender._handle_rtcp_packet no longer calls _retransmit"
+    try:
+        payloads = Vp8Encoder._packetize(b"\x10\x02\x00\x9d\x01\x2a" + bytes(2000), 0)
+    except Exception as exc:
+        return f"Vp8Encoder._packetize failed: {exc!r}"
+    if not payloads or not all(isinstance(payload, bytes) for payload in payloads):
+        return "Vp8Encoder._packetize returned no list of bytes"
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        sender = asyncio.run(_sender_probe())
+    else:
+        sender = RTCRtpSender("video", _ProbeTransport())  # type: ignore[arg-type]
+    for name, kind in _SENDER_ATTRIBUTES:
+        if not hasattr(sender, name):
+            return f"RTCRtpSender has no {name}"
+        if not isinstance(getattr(sender, name), kind):
+            return f"RTCRtpSender.{name} is a {type(getattr(sender, name)).__name__}"
+    try:
+        profile, block = _private(sender, "rtp_header_extensions_map").set(HeaderExtensions())
+    except Exception as exc:
+        return f"RTCRtpSender's header extensions map cannot set(): {exc!r}"
+    if not isinstance(profile, int) or not isinstance(block, bytes):
+        return "RTCRtpSender's header extensions map set() returned another shape"
+    return None
+
+
+@functools.cache
+def shared_sending_available() -> bool:
+    """Whether aiortc's internals are as shared sending needs (checked once per process).
+
+    If not, logs one warning: the relay then leaves each viewer aiortc's own sender.
+    """
+    try:
+        problem = _shared_sending_problem()
+    except Exception as exc:  # a check that breaks means the internals changed too
+        problem = repr(exc)
+    if problem is None:
+        return True
+    logger.warning(
+        "relay: aiortc's internals changed (%s); viewers get aiortc's own sender, which "
+        "packetizes per viewer (slower). Update daigang/streaming/rtp_send.py.",
+        problem,
+    )
+    return False

@@ -38,6 +38,8 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    # every header as sent, in order, repeated names kept (names lower-cased)
+    header_list: list[tuple[str, str]] = field(default_factory=list)
 
     def json(self) -> dict:
         return json.loads(self.body)
@@ -84,6 +86,7 @@ class Browser:
                 status=answer.status,
                 headers={name.lower(): value for name, value in answer.getheaders()},
                 body=answer.read(),
+                header_list=[(name.lower(), value) for name, value in answer.getheaders()],
             )
         finally:
             connection.close()
