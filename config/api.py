@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from daigang.accounts.api import router as organisations_router
+from daigang.jobs.api import organisations_router
 from daigang.jobs.api import router as jobs_router
 from daigang.live.api import router as rooms_router
 
