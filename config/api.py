@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db import DatabaseError
 from ninja import NinjaAPI
 
-from daigang.accounts.api import router as organisations_router
 from daigang.core.unavailable import api_database_error
+from daigang.jobs.api import organisations_router
 from daigang.jobs.api import router as jobs_router
 from daigang.live.api import router as rooms_router
 

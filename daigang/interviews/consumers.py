@@ -1,4 +1,4 @@
-"""The interview room's WebSocket, /ws/interviews/<token>/: WebRTC signalling and controls.
+"""The video call's WebSocket, /ws/interviews/<token>/: WebRTC signalling and controls.
 
 Each browser holds one RTCPeerConnection per other participant (a mesh); this consumer only
 relays what they need to find each other: presence, SDP descriptions and ICE candidates,
@@ -7,7 +7,7 @@ between the sockets of ONE interview. Media never passes through the server. Ann
 the answer to a join ("present") and every signal go to the one peer's own channel, learned
 from its join or present.
 
-Only the token's own user may connect, and not once removed, nor outside the room's hours
+Only the token's own user may connect, and not once removed, nor outside the call's hours
 (selectors.participant_for_socket). Refused sockets get an `error` event, then close 4403.
 
 Frames to the browser, one event each: `{"kind", "data"}`
@@ -15,7 +15,7 @@ Frames to the browser, one event each: `{"kind", "data"}`
 - `peer-joined` {id, conn, role, name, muted} — for each peer already here and each newcomer;
 - `peer-left` {id, conn}; `signal` {from, from_conn, description | candidate};
 - `muted` {participant, muted}; `focus` {participant}; `removed` {participant};
-- `ended` {state}; `replaced` (the same person opened the room elsewhere); `error`.
+- `ended` {state}; `replaced` (the same person opened the call elsewhere); `error`.
 Frames from the browser:
 - `{"kind": "signal", "to": <id>, "to_conn": "...", "data": {"description"|"candidate"}}`;
 - interviewers only (the services check): `{"kind": "mute", "participant": id, "muted": bool}`,
@@ -71,7 +71,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             participant = await database_sync_to_async(selectors.participant_for_socket)(
                 user=user, token=token
             )
-        except selectors.RoomRefused as refused:
+        except selectors.CallRefused as refused:
             await self._refuse(refused)
             return
         self.participant = participant
@@ -90,13 +90,13 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             participant = await database_sync_to_async(selectors.participant_for_socket)(
                 user=user, token=token
             )
-        except selectors.RoomRefused as refused:
+        except selectors.CallRefused as refused:
             await self._leave_group()
             await self._refuse(refused)
             return
         await database_sync_to_async(services.participant_join)(participant=participant)
         interview = participant.interview
-        roster = await database_sync_to_async(selectors.room_roster)(interview=interview)
+        roster = await database_sync_to_async(selectors.call_roster)(interview=interview)
         self.me["muted"] = participant.muted
         await self._send(
             "hello",
@@ -211,7 +211,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         if kind == "join":
             if data.get("from") == me:
                 if data.get("conn") != self.conn:
-                    # The same person opened the room again (a reload, another device): the
+                    # The same person opened the call again (a reload, another device): the
                     # newest connection wins, this one steps aside.
                     await self._send("replaced", {})
                     await self.close(code=CLOSE_REPLACED)
@@ -276,7 +276,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
     async def _error(self, code: str, message: str) -> None:
         await self._send("error", {"code": code, "message": message})
 
-    async def _refuse(self, refused: selectors.RoomRefused) -> None:
+    async def _refuse(self, refused: selectors.CallRefused) -> None:
         await self._error(refused.code, refused.message)
         await self.close(code=CLOSE_REFUSED)
 

@@ -31,7 +31,7 @@ def invite_filename(interview: Interview) -> str:
 def invite_ics(
     *, participant: InterviewParticipant, link: str, now: dt.datetime | None = None
 ) -> bytes:
-    """The participant's calendar invite; `link` is the absolute URL of their video room."""
+    """The participant's calendar invite; `link` is the absolute URL of their video call."""
     interview = participant.interview
     now = now or timezone.now()
     utc = dt.UTC

@@ -2,7 +2,7 @@
 
 An Interview belongs to one organisation. Its participants are interviewers (members of the
 organisation) and candidates (one application each). Every participant has a personal,
-unguessable token: /interviews/<token>/ is their video room and /interviews/<token>/invite.ics
+unguessable token: /interviews/<token>/ is their video call and /interviews/<token>/invite.ics
 their calendar invite. A Verdict is one interviewer's pass / fail / hold on one candidate.
 """
 
@@ -113,7 +113,7 @@ class Interview(models.Model):
         return self.ends_at + JOIN_LATE
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
-        """May participants be in the video room now?"""
+        """May participants be in the video call now?"""
         now = now or timezone.now()
         return self.state == self.State.SCHEDULED and self.opens_at <= now < self.closes_at
 

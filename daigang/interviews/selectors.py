@@ -68,10 +68,10 @@ class InterviewLists:
 def interviews_of_organisation(
     *, organisation: Organisation, now: dt.datetime | None = None, past_limit: int = 50
 ) -> InterviewLists:
-    """Scheduled interviews whose room has not closed (soonest first), then the others
+    """Scheduled interviews whose call has not closed (soonest first), then the others
     (newest first, at most `past_limit`). Four queries however many interviews."""
     now = now or timezone.now()
-    # Any interview whose room may still be open started after this.
+    # Any interview whose call may still be open started after this.
     horizon = now - dt.timedelta(minutes=LENGTH_MAX_MINUTES) - JOIN_LATE
     base = Interview.objects.filter(organisation=organisation).prefetch_related(
         _participants_prefetch()
@@ -135,8 +135,8 @@ def participant_for_user(*, user: User, token: str) -> InterviewParticipant:
     return participant
 
 
-class RoomRefused(Exception):
-    """The socket may not join the room; `message` is shown to the person."""
+class CallRefused(Exception):
+    """The socket may not join the call; `message` is shown to the person."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -144,7 +144,7 @@ class RoomRefused(Exception):
         self.message = message
 
 
-def room_state(*, participant: InterviewParticipant, now: dt.datetime) -> str:
+def call_state(*, participant: InterviewParticipant, now: dt.datetime) -> str:
     """ "open", or why not: "removed", "cancelled", "ended", "early"."""
     interview = participant.interview
     if participant.removed:
@@ -169,7 +169,7 @@ _REFUSALS = {
 def participant_for_socket(
     *, user: User | None, token: str, now: dt.datetime | None = None
 ) -> InterviewParticipant:
-    """The participant a room socket speaks for, or RoomRefused (not theirs, removed, closed)."""
+    """The participant a call socket speaks for, or CallRefused (not theirs, removed, closed)."""
     participant = None
     if user is not None and user.is_authenticated:
         participant = (
@@ -178,10 +178,10 @@ def participant_for_socket(
             .first()
         )
     if participant is None:
-        raise RoomRefused("not_found", _("没有这场面试，或这不是您的面试链接"))
-    state = room_state(participant=participant, now=now or timezone.now())
+        raise CallRefused("not_found", _("没有这场面试，或这不是您的面试链接"))
+    state = call_state(participant=participant, now=now or timezone.now())
     if state != "open":
-        raise RoomRefused(state, _(_REFUSALS[state]))
+        raise CallRefused(state, _(_REFUSALS[state]))
     return participant
 
 
@@ -195,8 +195,8 @@ def participant_public(participant: InterviewParticipant) -> dict:
     }
 
 
-def room_roster(*, interview: Interview) -> list[dict]:
-    """Everyone still invited to the room, interviewers first."""
+def call_roster(*, interview: Interview) -> list[dict]:
+    """Everyone still invited to the call, interviewers first."""
     participants = (
         interview.participants.filter(removed=False)
         .select_related("user", "application")

@@ -34,6 +34,6 @@ urlpatterns = [
         name="remove",
     ),
     path("me/interviews/", views.my_interviews, name="mine"),
-    path("interviews/<str:token>/", views.room, name="room"),
+    path("interviews/<str:token>/", views.interview_call, name="call"),
     path("interviews/<str:token>/invite.ics", views.invite, name="invite"),
 ]

@@ -7,7 +7,7 @@ Organisation side (members of the owning organisation; 404 for anyone else):
   /manage/<org>/interviews/<id>/verdicts/   POST a verdict (htmx: the candidate's panel)
   /manage/<org>/interviews/<id>/cancel/ · finish/ · participants/<pid>/remove/   POST
 Participant side (the link's own user only; 404 for anyone else):
-  /interviews/<token>/                      the video room
+  /interviews/<token>/                      the video call
   /interviews/<token>/invite.ics            the calendar invite
   /me/interviews/                           a seeker's own interviews
 """
@@ -226,7 +226,7 @@ def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) 
                 "interview": interview,
                 "is_interviewer": True,
                 "saved": saved,
-                "in_room": request.POST.get("in_room") == "1",
+                "in_call": request.POST.get("in_call") == "1",
                 "next_url": _next_or(request, _detail_url(interview)),
             },
             # htmx swaps 2xx only by default: errors come back as 200 too, shown in the form.
@@ -300,7 +300,7 @@ def _ice_servers() -> list[dict[str, str]]:
     return servers
 
 
-def _room_labels() -> dict[str, str]:
+def _call_labels() -> dict[str, str]:
     """What interview.js shows, translated here so the script holds no UI text."""
     return {
         "interviewer": _("面试官"),
@@ -310,7 +310,7 @@ def _room_labels() -> dict[str, str]:
         "removed": _("您已被面试官移出本场面试"),
         "ended": _("面试已结束，谢谢参加"),
         "replaced": _("您已在其他页面或设备进入面试，本页已断开"),
-        "left": _("您已离开面试间"),
+        "left": _("您已离开视频面试"),
         "no_media": _("无法打开摄像头或麦克风：请在浏览器设置中允许使用，其他人暂时看不到您的画面"),
         "no_webrtc": _("当前浏览器不支持视频通话，请换用手机自带浏览器或最新版 Chrome"),
         "connecting": _("正在连接…"),
@@ -324,21 +324,21 @@ def _room_labels() -> dict[str, str]:
 
 
 @require_GET
-def room(request: HttpRequest, token: str) -> HttpResponse:
-    """/interviews/<token>/ — the video room (or why it is not open)."""
+def interview_call(request: HttpRequest, token: str) -> HttpResponse:
+    """/interviews/<token>/ — the video call (or why it is not open)."""
     if (response := _login_first(request)) is not None:
         return response
     participant = selectors.participant_for_user(user=request.user, token=token)
     interview = participant.interview
     now = timezone.now()
-    state = selectors.room_state(participant=participant, now=now)
+    state = selectors.call_state(participant=participant, now=now)
     context: dict[str, Any] = {
         "participant": participant,
         "interview": interview,
         "organisation": interview.organisation,
         "state": state,
         "is_interviewer": participant.is_interviewer,
-        "in_room": state == "open",
+        "in_call": state == "open",
         "seconds_to_open": max(0, int((interview.opens_at - now).total_seconds())),
     }
     if participant.is_interviewer:
@@ -347,16 +347,16 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
         )
         context["detail_url"] = _detail_url(interview)
     if state == "open":
-        context["room_config"] = {
+        context["call_config"] = {
             "ws_path": f"/ws/interviews/{token}/",
             "ice_servers": _ice_servers(),
             "me": participant.pk,
             "role": participant.role,
             "focus": interview.focus_id,
-            "labels": _room_labels(),
+            "labels": _call_labels(),
         }
     return render(
-        request, "interviews/room.html", context, status=403 if state == "removed" else 200
+        request, "interviews/call.html", context, status=403 if state == "removed" else 200
     )
 
 
@@ -368,7 +368,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_for_user(user=request.user, token=token)
     if participant.removed:
         raise Http404
-    link = request.build_absolute_uri(reverse("interviews:room", args=[token]))
+    link = request.build_absolute_uri(reverse("interviews:call", args=[token]))
     response = HttpResponse(
         invite_ics(participant=participant, link=link),
         content_type="text/calendar; charset=utf-8",
@@ -387,6 +387,6 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
     seats = list(selectors.interviews_of_seeker(user=request.user))
     now = timezone.now()
     rows = [
-        {"seat": seat, "state": selectors.room_state(participant=seat, now=now)} for seat in seats
+        {"seat": seat, "state": selectors.call_state(participant=seat, now=now)} for seat in seats
     ]
     return render(request, "interviews/mine.html", {"rows": rows})

@@ -1,4 +1,5 @@
-"""JSON API for jobs: list/search (same filters as the home page) and read one job.
+"""JSON API for jobs: list/search (same filters as the home page) and read one job; and an
+organisation's public facts with its open jobs (mounted at /organisations in config/api.py).
 
 Wages are integer fen plus a unit plus the display string a person would read; never floats.
 """
@@ -21,10 +22,17 @@ from daigang.jobs.selectors import (
     job_is_open,
     jobs_page,
     jobs_search,
+    organisation_open_jobs,
+    organisation_public,
 )
 from daigang.jobs.wages import wage_display
 
 router = Router(tags=["jobs"])
+# An organisation's public page is read for its open jobs, so it lives with the jobs (accounts
+# sits below jobs and must not import them); config/api.py mounts it at /organisations.
+organisations_router = Router(tags=["organisations"])
+
+OPEN_JOBS_LIMIT = 100
 
 
 class WageOut(Schema):
@@ -199,3 +207,44 @@ def jobs_list(request: HttpRequest, filters: Query[JobFiltersIn]) -> object:
 def jobs_read(request: HttpRequest, job_id: int) -> object:
     """Published jobs, open or ended (see is_open); drafts are not public (404)."""
     return job_out(job_for_public(job_id=job_id, user=None), request)
+
+
+class OrganisationOut(Schema):
+    id: int
+    url: str
+    name: str
+    kind: str = Field(description="company | agency")
+    kind_label: str
+    uscc: str = Field(description="统一社会信用代码")
+    address: str
+    description: str
+    is_verified: bool = Field(description="已认证且未过期")
+    verified_until: dt.datetime | None
+    open_jobs: list[JobOut]
+
+
+@organisations_router.get(
+    "/{organisation_id}",
+    response=OrganisationOut,
+    summary="Read an organisation and its open jobs",
+    url_name="organisations_read",
+    # The id it had when it lived in accounts/api.py, so generated clients keep their method.
+    operation_id="daigang_accounts_api_organisations_read",
+)
+def organisations_read(request: HttpRequest, organisation_id: int) -> object:
+    """Verified organisations only; pending and rejected ones are not public (404)."""
+    org = organisation_public(organisation_id=organisation_id)
+    jobs = organisation_open_jobs(organisation=org)[:OPEN_JOBS_LIMIT]
+    return {
+        "id": org.pk,
+        "url": request.build_absolute_uri(reverse("jobs:organisation", args=[org.pk])),
+        "name": org.name,
+        "kind": org.kind,
+        "kind_label": org.get_kind_display(),
+        "uscc": org.uscc,
+        "address": org.address,
+        "description": org.description,
+        "is_verified": org.is_verified(),
+        "verified_until": org.verified_until,
+        "open_jobs": [job_out(job, request) for job in jobs],
+    }

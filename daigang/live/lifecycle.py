@@ -8,7 +8,7 @@ commits, so a retried WHIP request or a double click never announces a room twic
 from __future__ import annotations
 
 import datetime as dt
-import sys
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,11 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import Organisation
 from daigang.core.realtime import room_event_publish
 from daigang.live.models import Room
+
+# Called with the room's id once a room_end commits. Apps built on live add to it from their
+# AppConfig.ready() (streaming: drop the relay's publisher and viewers), so live ends a room
+# without importing them.
+room_end_hooks: list[Callable[[int], None]] = []
 
 
 def room_go_live(*, room: Room, now: dt.datetime | None = None) -> Room:
@@ -55,8 +60,9 @@ def room_go_live(*, room: Room, now: dt.datetime | None = None) -> Room:
 def room_end(*, room: Room, now: dt.datetime | None = None) -> Room:
     """End the room (from live, or cancel it while scheduled) and tell its viewers.
 
-    The built-in relay, if it serves this room in this process, drops the publisher and the
-    viewers once the write commits, whoever ended the room (WHIP DELETE, the console, …).
+    Once the write commits, each of room_end_hooks is called, whoever ended the room (WHIP
+    DELETE, the console, …): the built-in relay, if it serves this room in this process, drops
+    the publisher and the viewers.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -68,7 +74,7 @@ def room_end(*, room: Room, now: dt.datetime | None = None) -> Room:
         locked.ended_at = now
         locked.save(update_fields=["state", "ended_at"])
         room_event_publish(room_id=locked.pk, kind="state", data={"state": locked.state})
-        transaction.on_commit(lambda: _relay_room_close(locked.pk))
+        transaction.on_commit(lambda: _room_end_hooks_call(locked.pk))
     _copy_state(locked, room)
     return room
 
@@ -80,8 +86,6 @@ def _copy_state(source: Room, target: Room) -> None:
     target.ended_at = source.ended_at
 
 
-def _relay_room_close(room_id: int) -> None:
-    # A process that never loaded the relay module relays no rooms; don't load aiortc for it.
-    relay = sys.modules.get("daigang.streaming.relay")
-    if relay is not None:
-        relay.relay_room_close_soon(room_id=room_id)
+def _room_end_hooks_call(room_id: int) -> None:
+    for hook in room_end_hooks:
+        hook(room_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
@@ -161,19 +162,30 @@ def room_viewer_count(*, room: Room) -> int | None:
     return room_viewers_get(room_id=room.pk)
 
 
-def room_whep_url(*, room: Room, request: Any | None = None) -> str:
-    from daigang.streaming.selectors import room_whep_url as whep_url
+def room_stream_path(*, room: Room) -> str:
+    """The room's path on an external media server. Never the stream key: viewers see it.
 
-    url = whep_url(room)
-    if request is not None and url.startswith("/"):
-        url = request.build_absolute_uri(url)
-    return url
+    daigang.streaming.selectors.room_for_stream_path reads it back.
+    """
+    return f"room-{room.pk}"
+
+
+def room_whep_url(*, room: Room, request: Any | None = None) -> str:
+    """Where viewers play the room from: relative for the built-in relay unless `request`."""
+    return _room_stream_url(room=room, kind="whep", request=request)
 
 
 def room_whip_url(*, room: Room, request: Any | None = None) -> str:
-    from daigang.streaming.selectors import room_whip_url as whip_url
+    """Where the anchor publishes (OBS "Server"): relative for the built-in relay unless
+    `request`."""
+    return _room_stream_url(room=room, kind="whip", request=request)
 
-    url = whip_url(room)
-    if request is not None and url.startswith("/"):
+
+def _room_stream_url(*, room: Room, kind: str, request: Any | None) -> str:
+    if settings.STREAM_SERVER_URL:
+        return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room=room)}/{kind}"
+    # The built-in relay's endpoints, by URL name: live does not import streaming.
+    url = reverse(f"streaming:{kind}", args=[room.pk])
+    if request is not None:
         url = request.build_absolute_uri(url)
     return url

@@ -15,7 +15,7 @@ from daigang.core.languages import site_language
 from daigang.core.realtime import room_event_publish
 from daigang.jobs.models import Job
 from daigang.live import selectors
-from daigang.live.models import Room
+from daigang.live.models import Room, new_stream_key
 
 # A room may be scheduled to start a little in the past: the anchor who fills the form in
 # at 14:00 for a 14:00 start should not be turned away because the form took a minute.
@@ -112,3 +112,14 @@ def room_unpin(*, room: Room, by: User) -> Room:
         locked.save(update_fields=["pinned_job"])
         room_event_publish(room_id=room.pk, kind="pin", data={"job": None})
     return room
+
+
+def room_stream_key_rotate(*, room: Room) -> str:
+    """Give the room a new stream key and return it; the old key no longer starts a session.
+
+    A publisher already live keeps its session: rotating the key in the console while on air
+    must not cut the anchor off. To stop a publisher, end the room.
+    """
+    room.stream_key = new_stream_key()
+    room.save(update_fields=["stream_key"])
+    return room.stream_key

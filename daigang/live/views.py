@@ -159,9 +159,7 @@ def room_unpin_view(request: HttpRequest, room_id: int) -> HttpResponse:
 @login_required
 def room_stream_key_rotate_view(request: HttpRequest, room_id: int) -> HttpResponse:
     """A new stream key: the old one stops working (OBS must be given the new one)."""
-    from daigang.streaming.services import room_stream_key_rotate
-
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
-    room_stream_key_rotate(room=room)
+    services.room_stream_key_rotate(room=room)
     messages.success(request, _("推流密钥已更换，旧密钥立即失效"))
     return redirect(reverse("live:console", args=[room.pk]) + "#obs")

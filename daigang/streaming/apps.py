@@ -1,6 +1,21 @@
+import sys
+
 from django.apps import AppConfig
 
 
 class StreamingConfig(AppConfig):
     name = "daigang.streaming"
     label = "streaming"
+
+    def ready(self) -> None:
+        from daigang.live.lifecycle import room_end_hooks
+
+        if _relay_room_close not in room_end_hooks:
+            room_end_hooks.append(_relay_room_close)
+
+
+def _relay_room_close(room_id: int) -> None:
+    # A process that never loaded the relay module relays no rooms; don't load aiortc for it.
+    relay = sys.modules.get("daigang.streaming.relay")
+    if relay is not None:
+        relay.relay_room_close_soon(room_id=room_id)

@@ -1,34 +1,16 @@
-"""Reads for live video: a room's WHIP/WHEP URLs and who may publish or watch it."""
+"""Reads for live video: who may publish or watch a room.
+
+A room's WHIP/WHEP URLs are daigang.live.selectors.room_whip_url / room_whep_url.
+"""
 
 from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from daigang.live.models import Room
 from daigang.streaming.errors import RoomEnded, RoomNotFound, RoomNotLive, StreamKeyInvalid
-
-
-def room_stream_path(room: Room) -> str:
-    """The room's path on an external media server. Never the stream key: viewers see it."""
-    return f"room-{room.pk}"
-
-
-def room_whip_url(room: Room) -> str:
-    """Where the anchor publishes (OBS "Server"): relative for the built-in relay."""
-    if settings.STREAM_SERVER_URL:
-        return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room)}/whip"
-    return reverse("streaming:whip", args=[room.pk])
-
-
-def room_whep_url(room: Room) -> str:
-    """Where viewers play the room from: relative for the built-in relay."""
-    if settings.STREAM_SERVER_URL:
-        return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room)}/whep"
-    return reverse("streaming:whep", args=[room.pk])
 
 
 def stream_key_matches(*, room: Room, token: str | None) -> bool:
@@ -62,7 +44,8 @@ def room_watch_access(*, room_id: int) -> Room:
 
 
 def room_for_stream_path(*, path: str) -> Room | None:
-    """The room behind an external media server path (`room-<id>`), if any."""
+    """The room behind an external media server path (`room-<id>`, see
+    daigang.live.selectors.room_stream_path), if any."""
     prefix, _, number = path.strip("/").partition("-")
     if prefix != "room" or not number.isdigit():
         return None

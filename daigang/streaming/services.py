@@ -1,4 +1,6 @@
-"""Writes for live video: WHIP/WHEP sessions on the built-in relay, and the stream key.
+"""Writes for live video: WHIP/WHEP sessions on the built-in relay.
+
+Rotating a room's stream key is daigang.live.services.room_stream_key_rotate.
 
 The session services are async: they check the room in the database (in a thread) and drive
 the relay on its own loop (daigang.streaming.loop). They raise daigang.streaming.errors.
@@ -12,7 +14,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from daigang.live.lifecycle import room_end, room_go_live
-from daigang.live.models import Room, new_stream_key
+from daigang.live.models import Room
 from daigang.streaming import selectors
 from daigang.streaming.errors import (
     OrganisationUnverified,
@@ -22,17 +24,6 @@ from daigang.streaming.errors import (
 )
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
-
-
-def room_stream_key_rotate(*, room: Room) -> str:
-    """Give the room a new stream key and return it; the old key no longer starts a session.
-
-    A publisher already live keeps its session: rotating the key in the console while on air
-    must not cut the anchor off. To stop a publisher, end the room.
-    """
-    room.stream_key = new_stream_key()
-    room.save(update_fields=["stream_key"])
-    return room.stream_key
 
 
 async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str) -> Answer:

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from daigang.live import selectors as live_selectors
 from daigang.live.models import Room
 from daigang.streaming import errors, ice, selectors, services
 from daigang.streaming.relay import Answer
@@ -55,7 +56,7 @@ async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
     if request.method != "POST":
         return _method_not_allowed(ENDPOINT_METHODS)
     if settings.STREAM_SERVER_URL:
-        return await _external_redirect(room_id, selectors.room_whip_url)
+        return await _external_redirect(room_id, live_selectors.room_whip_url)
     offer = _offer(request)
     if isinstance(offer, HttpResponse):
         return offer
@@ -95,7 +96,7 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
     if request.method != "POST":
         return _method_not_allowed(ENDPOINT_METHODS)
     if settings.STREAM_SERVER_URL:
-        return await _external_redirect(room_id, selectors.room_whep_url)
+        return await _external_redirect(room_id, live_selectors.room_whep_url)
     offer = _offer(request)
     if isinstance(offer, HttpResponse):
         return offer
@@ -177,11 +178,11 @@ def _error(exc: errors.StreamError, methods: str, token: str | None = None) -> H
     return _cors(response, methods)
 
 
-async def _external_redirect(room_id: int, url_of: Callable[[Room], str]) -> HttpResponse:
+async def _external_redirect(room_id: int, url_of: Callable[..., str]) -> HttpResponse:
     room = await Room.objects.filter(pk=room_id).afirst()
     if room is None:
         return _cors(_text(_("直播间不存在。"), 404), ENDPOINT_METHODS)
-    response = HttpResponseRedirect(url_of(room))
+    response = HttpResponseRedirect(url_of(room=room))
     response.status_code = 307  # keeps the method and the body, unlike 302
     return _cors(response, ENDPOINT_METHODS)
 

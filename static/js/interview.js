@@ -1,4 +1,4 @@
-/* The video interview room: every participant sees and hears every other (a WebRTC mesh).
+/* The video interview (视频面试): every participant sees and hears every other (a WebRTC mesh).
  *
  * Each browser keeps one RTCPeerConnection per other participant. daigang only signals, over
  * the WebSocket /ws/interviews/<token>/ (daigang/interviews/consumers.py): who is here
@@ -17,7 +17,7 @@
  */
 (() => {
   "use strict";
-  const root = document.getElementById("interview-room");
+  const root = document.getElementById("interview-call");
   const configNode = document.getElementById("interview-config");
   if (!root || !configNode) return;
   const config = JSON.parse(configNode.textContent);
@@ -48,7 +48,7 @@
   }
 
   function notice(text) {
-    const node = $("room-notice");
+    const node = $("call-notice");
     node.textContent = text || "";
     show(node, Boolean(text));
   }

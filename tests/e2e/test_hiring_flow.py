@@ -3,7 +3,7 @@
 a two-candidate group interview where three browser contexts of Debian's chromium (one
 interviewer, two candidates, fake cameras and microphones) each see and hear both others, frames
 advancing; the interviewer makes candidate A 当前面试者, mutes candidate B and passes A; from the
-可发放录用 link the room then shows, the offer goes to A, who accepts; both sides sign, download
+可发放录用 link the call then shows, the offer goes to A, who accepts; both sides sign, download
 the same PDF, which verifies on the public page (a copy with one changed byte does not); A starts
 work and, a week later, answers the day-7 "as described?" check-in.
 
@@ -145,19 +145,19 @@ def _sees_and_hears_moving(page: Page, label: str, peers: list[int]) -> None:
 def test_interview_pass_offer_contract_pdf_and_check_in_in_the_browser(
     asgi_server, chromium, screenshot_on_failure, tmp_path
 ):
-    room = orm(_build)
-    pids = room.participants
+    call = orm(_build)
+    pids = call.participants
     pages: dict[str, Page] = {}
     # given the interviewer and both candidates open their own links and go in
     for key in ("boss", "a", "b"):
         page = page_open(
             chromium,
             asgi_server,
-            session=room.sessions[key],
+            session=call.sessions[key],
             pages=screenshot_on_failure,
             name=key,
         )
-        page.goto(f"/interviews/{room.tokens[key]}/")
+        page.goto(f"/interviews/{call.tokens[key]}/")
         page.wait_for_function("() => document.getElementById('self-preview').videoWidth > 0")
         page.click("#join")
         pages[key] = page
@@ -185,7 +185,7 @@ def test_interview_pass_offer_contract_pdf_and_check_in_in_the_browser(
         pages[key].wait_for_selector(f".tile[data-participant='{pids['b']}'][data-muted='1']")
     boss.wait_for_selector(f"#candidate-{pids['b']} [data-action=mute]:text-is('取消静音')")
 
-    # when the interviewer passes candidate A from the room
+    # when the interviewer passes candidate A from the call
     panel = f"#candidate-{pids['a']}"
     boss.check(f"{panel} input[name=decision][value=pass]")
     boss.check(f"{panel} input[name=score][value='5']")
@@ -193,7 +193,7 @@ def test_interview_pass_offer_contract_pdf_and_check_in_in_the_browser(
     boss.click(f"{panel} .verdict-form button[type=submit]")
     # then A's panel offers 可发放录用, A stays 面试 until the offer, B is untouched
     boss.wait_for_selector(f"{panel} .offer-link:text-is('可发放录用')")
-    assert orm(_outcome, room.interview_id, room.applications) == {
+    assert orm(_outcome, call.interview_id, call.applications) == {
         "a": ([("pass", 5)], "interview", 0),
         "b": ([], "interview", 0),
     }
@@ -204,12 +204,12 @@ def test_interview_pass_offer_contract_pdf_and_check_in_in_the_browser(
         screenshot(page, f"interview-{key}.png")
 
     # when the interviewer follows 可发放录用 (B leaves; A goes on to 我的报名)
-    offer_url = f"/manage/{room.organisation_id}/applications/{room.applications['a']}/offer/"
+    offer_url = f"/manage/{call.organisation_id}/applications/{call.applications['a']}/offer/"
     assert boss.get_attribute(f"{panel} .offer-link", "href") == offer_url
     boss.click(f"{panel} .offer-link")
     boss.wait_for_selector("#offer-form")
     assert boss.get_attribute("#application-summary", "data-application-id") == str(
-        room.applications["a"]
+        call.applications["a"]
     )
     pages["b"].context.close()
     visitor = page_open(
@@ -222,10 +222,10 @@ def test_interview_pass_offer_contract_pdf_and_check_in_in_the_browser(
             owner=boss,
             seeker=pages["a"],
             visitor=visitor,
-            application_id=room.applications["a"],
+            application_id=call.applications["a"],
             offer_url=offer_url,
-            organisation_name=room.organisation_name,
+            organisation_name=call.organisation_name,
         ),
         tmp_path,
     )
-    assert orm(_outcome, room.interview_id, room.applications)["b"] == ([], "interview", 0)
+    assert orm(_outcome, call.interview_id, call.applications)["b"] == ([], "interview", 0)

@@ -1,4 +1,4 @@
-"""Pages: the apply form (一键报名), 我的报名, and the organisation's live 报名 list.
+"""Pages: the apply form (一键报名) and the organisation's live 报名 list.
 
 Views parse input, call services/selectors and render; every page works without JS and, when
 htmx asks (request.htmx), answers with the named partial instead of the whole page.
@@ -32,8 +32,6 @@ from daigang.hiring.apply.services import (
     name_clean,
 )
 from daigang.hiring.models import Application
-from daigang.hiring.notifications import notifications_of_user
-from daigang.hiring.pipeline.selectors import seeker_applications
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 
@@ -208,19 +206,6 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
     login(request, seeker, backend="django.contrib.auth.backends.ModelBackend")
     room = _room_for(job, data["room"])
     return _apply_for(request, job, form, seeker=seeker, room=room)
-
-
-@require_GET
-def my_applications(request: HttpRequest) -> HttpResponse:
-    """/me/applications/ — 我的报名."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    context = {
-        # Stage in plain words, what happens next, the steps, withdraw (daigang.hiring.pipeline.services).
-        "applications": seeker_applications(seeker=request.user),
-        "notifications": notifications_of_user(user=request.user),
-    }
-    return render(request, "hiring/my_applications.html", context)
 
 
 def _member_organisation(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]

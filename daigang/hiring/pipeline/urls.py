@@ -47,6 +47,7 @@ urlpatterns = [
         views.application_tags,
         name="application_tags",
     ),
+    path("me/applications/", views.my_applications, name="my_applications"),
     path(
         "me/applications/<int:application_id>/withdraw/",
         views.my_application_withdraw,

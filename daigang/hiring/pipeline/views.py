@@ -1,5 +1,5 @@
 """Pipeline pages: the board and table, one application's page, bulk actions, the
-organisation's pipeline settings and numbers, and the seeker's withdraw button.
+organisation's pipeline settings and numbers, and the seeker's 我的报名 with its withdraw button.
 
 Views parse input and call services/selectors. Every form posts normally and redirects
 back (POST/redirect/GET), so the pages work without JavaScript; htmx boosts them.
@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daigang.accounts.models import Organisation
 from daigang.accounts.selectors import organisation_for_member
 from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
-from daigang.hiring.notifications import notifications_mark_read
+from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
 from daigang.hiring.pipeline import notes
 from daigang.hiring.pipeline import selectors as pipeline_selectors
-from daigang.hiring.pipeline.selectors import TableFilters
+from daigang.hiring.pipeline.selectors import TableFilters, seeker_applications
 from daigang.hiring.pipeline.services import (
     PipelineError,
     application_advance,
@@ -428,6 +428,19 @@ def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpRespo
     return render(
         request, "hiring/pipeline_stats.html", {"organisation": organisation, "stats": stats}
     )
+
+
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """/me/applications/ — 我的报名."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        # Stage in plain words, what happens next, the steps, withdraw (services in this package).
+        "applications": seeker_applications(seeker=request.user),
+        "notifications": notifications_of_user(user=request.user),
+    }
+    return render(request, "hiring/my_applications.html", context)
 
 
 @require_POST

@@ -1,15 +1,15 @@
 """Writes for interviews. Import from here; the modules are split by job:
-scheduling (schedule, cancel, finish), room (join, mute, remove, focus), verdicts."""
+scheduling (schedule, cancel, finish), call (join, mute, remove, focus), verdicts."""
 
 from __future__ import annotations
 
-from daigang.interviews.services.common import InterviewError, interview_link_path
-from daigang.interviews.services.room import (
+from daigang.interviews.services.call import (
     interview_focus_set,
     participant_join,
     participant_mute_set,
     participant_remove,
 )
+from daigang.interviews.services.common import InterviewError, interview_link_path
 from daigang.interviews.services.scheduling import (
     Scheduled,
     interview_cancel,

@@ -19,8 +19,8 @@ class InterviewError(ValueError):
 
 
 def interview_link_path(participant: InterviewParticipant) -> str:
-    """The participant's personal link: their video room."""
-    return reverse("interviews:room", args=[participant.token])
+    """The participant's personal link: their video call."""
+    return reverse("interviews:call", args=[participant.token])
 
 
 def clean_text(value: str, *, limit: int, field: str, label: str) -> str:

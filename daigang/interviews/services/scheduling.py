@@ -2,7 +2,7 @@
 
 Stage moves go through daigang.hiring.pipeline.services.application_advance (never Application.stage
 directly); candidates are told through daigang.hiring.notifications.notification_send; open
-video rooms hear about changes through signalling.interview_event_publish, on commit.
+video calls hear about changes through signalling.interview_event_publish, on commit.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def _member_check(*, interview: Interview, by: User) -> None:
 def interview_cancel(
     *, interview: Interview, by: User, now: dt.datetime | None = None
 ) -> Interview:
-    """Cancel a scheduled interview: candidates are told, open rooms close. Idempotent.
+    """Cancel a scheduled interview: candidates are told, open calls close. Idempotent.
 
     The applications stay at 面试: the organisation may schedule another interview.
     """
@@ -314,7 +314,7 @@ def interview_cancel(
 def interview_finish(
     *, interview: Interview, by: User, now: dt.datetime | None = None
 ) -> Interview:
-    """结束面试: the room closes for everyone; verdicts can still be recorded. Idempotent."""
+    """结束面试: the call closes for everyone; verdicts can still be recorded. Idempotent."""
     now = now or timezone.now()
     _member_check(interview=interview, by=by)
     with transaction.atomic():

@@ -24,8 +24,8 @@ from daigang.interviews.models import (
     Verdict,
 )
 from daigang.interviews.outcomes import Outcome, verdict_outcome
+from daigang.interviews.services.call import interviewer_check
 from daigang.interviews.services.common import InterviewError, clean_text, interview_locked
-from daigang.interviews.services.room import interviewer_check
 
 REJECT_REASON = "面试未通过"
 COMMENT_MAX = 1000

@@ -123,7 +123,7 @@ def test_only_members_can_cancel_finish_or_remove(setup, role, action):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", ["room", "invite"])
+@pytest.mark.parametrize("page", ["call", "invite"])
 def test_a_personal_link_opens_only_for_its_own_candidate(setup, role, page):
     world, interview = setup
     token = seat(interview, world.seeker).token

@@ -1,4 +1,4 @@
-"""The room's signalling socket: presence, relayed offers, and who is let in."""
+"""The video call's signalling socket: presence, relayed offers, and who is let in."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _cookie(user) -> bytes | None:
 
 
 def _socket(token: str, cookie: bytes | None) -> WebsocketCommunicator:
-    """A room socket; `cookie` from `_cookie(user)`, made outside the event loop."""
+    """A call socket; `cookie` from `_cookie(user)`, made outside the event loop."""
     from config.asgi import application
 
     headers = [ORIGIN]
@@ -267,7 +267,7 @@ def test_removing_a_connected_candidate_closes_their_socket_and_keeps_them_out()
     assert event["data"]["code"] == "removed" and code == 4403
 
 
-def test_opening_the_room_again_replaces_the_first_connection():
+def test_opening_the_call_again_replaces_the_first_connection():
     world = world_make()
     interview = interview_make(world)
     candidate = seat(interview, world.seeker)

@@ -1,4 +1,4 @@
-"""Recording a verdict from the room or the interview page (htmx and plain form posts)."""
+"""Recording a verdict from the call or the interview page (htmx and plain form posts)."""
 
 from __future__ import annotations
 

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.streaming.selectors import room_whep_url, room_whip_url
-from daigang.streaming.services import room_stream_key_rotate
+from daigang.live.selectors import room_whep_url, room_whip_url
+from daigang.live.services import room_stream_key_rotate
 
 
 @pytest.mark.django_db
 def test_the_built_in_relay_hands_out_its_own_relative_urls(room):
-    assert room_whip_url(room) == f"/stream/rooms/{room.pk}/whip"
-    assert room_whep_url(room) == f"/stream/rooms/{room.pk}/whep"
+    assert room_whip_url(room=room) == f"/stream/rooms/{room.pk}/whip"
+    assert room_whep_url(room=room) == f"/stream/rooms/{room.pk}/whep"
 
 
 @pytest.mark.django_db
 def test_an_external_server_gets_room_paths_never_the_stream_key(room, settings):
     settings.STREAM_SERVER_URL = "https://media.example.cn:8889/"
 
-    assert room_whip_url(room) == f"https://media.example.cn:8889/room-{room.pk}/whip"
-    assert room_whep_url(room) == f"https://media.example.cn:8889/room-{room.pk}/whep"
-    assert room.stream_key not in room_whep_url(room)
+    assert room_whip_url(room=room) == f"https://media.example.cn:8889/room-{room.pk}/whip"
+    assert room_whep_url(room=room) == f"https://media.example.cn:8889/room-{room.pk}/whep"
+    assert room.stream_key not in room_whep_url(room=room)
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The room page at a personal link: open in the join window, otherwise says why."""
+"""The video call page at a personal link: open in the join window, otherwise says why."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ START = dt.datetime(2030, 3, 2, 14, 0, tzinfo=dt.UTC)
 
 def _config(html: str) -> dict:
     match = re.search(r'<script id="interview-config" type="application/json">(.*?)</script>', html)
-    assert match, "no room config on the page"
+    assert match, "no call config on the page"
     return json.loads(match.group(1))
 
 
@@ -47,7 +47,7 @@ def test_before_the_window_the_page_says_when_and_refreshes_itself(setup):
     assert "interview-config" not in html
 
 
-def test_fifteen_minutes_before_the_start_the_room_opens_with_its_signalling_config(
+def test_fifteen_minutes_before_the_start_the_call_opens_with_its_signalling_config(
     setup, settings
 ):
     world, interview = setup
@@ -115,7 +115,7 @@ def test_a_cancelled_interview_says_so(setup):
     assert "本场面试已取消" in html
 
 
-def test_an_hour_after_the_planned_end_the_room_is_closed(setup):
+def test_an_hour_after_the_planned_end_the_call_is_closed(setup):
     world, interview = setup
     end = START + dt.timedelta(minutes=interview.length_minutes)
 

@@ -1,5 +1,5 @@
-"""The video room's controls: joining, and what an interviewer does to a candidate there
-(mute, remove, make them 当前面试者). Each write publishes its event to the room on commit;
+"""The video call's controls: joining, and what an interviewer does to a candidate there
+(mute, remove, make them 当前面试者). Each write publishes its event to the call on commit;
 the consumers only pass the request in and the event out.
 """
 
@@ -20,7 +20,7 @@ from daigang.interviews.signalling import interview_event_publish
 def participant_join(
     *, participant: InterviewParticipant, now: dt.datetime | None = None
 ) -> InterviewParticipant:
-    """Record the first time a participant came into the room (shown on the interview page)."""
+    """Record the first time a participant came into the call (shown on the interview page)."""
     if participant.joined_at is None:
         participant.joined_at = now or timezone.now()
         InterviewParticipant.objects.filter(pk=participant.pk, joined_at__isnull=True).update(
