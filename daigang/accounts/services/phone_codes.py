@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import secrets
+import unicodedata
 
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ PHONE_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 PHONE_CODE_DAILY_LIMIT = 10
 # Old codes of a number are deleted when it asks for a new one; the daily limit needs one day.
 PHONE_CODE_KEEP_FOR = dt.timedelta(days=2)
-_CODE_RE = re.compile(r"^\d{6}$")
+_CODE_RE = re.compile(r"^[0-9]{6}$")
 
 
 def phone_code_hash(*, phone: str, code: str) -> str:
@@ -141,7 +142,7 @@ def phone_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) 
     committed here, and an outer rollback would give the guesser their try back.
     """
     phone = _phone_or_error(phone)
-    code = (code or "").strip()
+    code = unicodedata.normalize("NFKC", code or "").strip()
     now = now or timezone.now()
     if not _CODE_RE.match(code):
         raise PhoneCodeError(_("请输入短信中的6位数字验证码"), code="malformed")
