@@ -25,6 +25,7 @@ from daigang.accounts.models import (
     PhoneCodeLock,
     User,
 )
+from daigang.accounts.services.sms_budgets import sms_budget_spend
 from daigang.accounts.sms import SmsSendError, sms_send
 from daigang.core.phones import phone_normalize
 
@@ -97,7 +98,8 @@ def phone_code_send(
     session asked for replaces its earlier ones.
 
     Raises PhoneCodeError for a number that is not a mainland mobile, PhoneCodeThrottled
-    past one code per 60 s per session or 10 per day per number, SmsNotSent if the provider
+    past one code per 60 s per session, 10 per day per number, or the session's and the
+    address's hourly budgets of numbers (sms_budgets), SmsNotSent if the provider
     refused (that attempt is not counted).
     """
     phone = _phone_or_error(phone)
@@ -107,6 +109,8 @@ def phone_code_send(
         PhoneCodeLock.objects.get_or_create(phone=phone)
         PhoneCodeLock.objects.select_for_update().get(phone=phone)
         _throttle_check(phone=phone, session_hash=client.session_hash, now=now)
+        # After the number's own limits, so a number refused by those costs no budget.
+        sms_budget_spend(client=client, phone=phone, now=now.timestamp())
         PhoneCode.objects.filter(phone=phone, created_at__lt=now - PHONE_CODE_KEEP_FOR).delete()
         phone_code = PhoneCode.objects.create(
             phone=phone,

@@ -51,7 +51,7 @@ def _send(request: HttpRequest, next_url: str) -> HttpResponse:
     try:
         phone_code_send(phone=phone, client=phone_client_of(request))
     except PhoneCodeThrottled as exc:
-        if exc.code == "daily_limit":
+        if exc.code in ("daily_limit", "client_limit"):
             form.add_error(None, exc.message)
             context = {"step": "phone", "form": form, "next": next_url}
         else:

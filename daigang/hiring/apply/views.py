@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
-from daigang.accounts.errors import AccountsError
+from daigang.accounts.errors import AccountsError, PhoneCodeThrottled
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
 from daigang.core.phones import phone_mask
@@ -173,6 +173,11 @@ def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
     phone = sender.cleaned_data["phone"]
     try:
         phone_code_send(phone=phone, client=phone_client_of(request))
+    except PhoneCodeThrottled as exc:
+        response = _render_form(request, job, form, phone_error=exc.message)
+        response.status_code = 429
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except AccountsError as exc:
         return _render_form(request, job, form, phone_error=exc.message)
     return _render_form(request, job, form, code_sent_to=phone_mask(phone))
