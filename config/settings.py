@@ -166,6 +166,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # SMS: like Django's e-mail backends. The console backend prints codes to stdout.
 SMS_BACKEND = env_str("SMS_BACKEND", "daigang.accounts.sms.ConsoleBackend")
+# How many distinct numbers one client address / one session may ask codes for in an hour
+# (counted in the cache, so shared by all processes when REDIS_URL is set). Mainland
+# carriers put many people behind one address: the address budget must let a busy live room
+# through while stopping a script; a person needs one or two numbers.
+SMS_NUMBERS_PER_ADDRESS_HOUR = env_int("SMS_NUMBERS_PER_ADDRESS_HOUR", 200)
+SMS_NUMBERS_PER_SESSION_HOUR = env_int("SMS_NUMBERS_PER_SESSION_HOUR", 5)
+for _name in ("SMS_NUMBERS_PER_ADDRESS_HOUR", "SMS_NUMBERS_PER_SESSION_HOUR"):
+    if globals()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be a positive number of phone numbers")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -3,6 +3,7 @@ pages, so the rules (documents required, a reason for every rejection) hold here
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -23,10 +24,23 @@ from daigang.accounts.models import (
     User,
 )
 from daigang.accounts.services import organisation_approve, organisation_reject
+from daigang.core.phones import phone_normalize
+
+
+class UserAdminForm(forms.ModelForm):
+    """A moderator typing a number goes through the same normalisation as a login."""
+
+    class Meta:
+        model = User
+        fields = ("phone",)  # the admin adds the fields of UserAdmin.fields
+
+    def clean_phone(self) -> str:
+        return phone_normalize(self.cleaned_data["phone"])
 
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
     list_display = ("masked_phone", "name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_active")
     search_fields = ("phone", "name")

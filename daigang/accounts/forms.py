@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -73,8 +74,9 @@ class CodeForm(_Form):
         return phone_normalize(self.cleaned_data["phone"])
 
     def clean_code(self) -> str:
-        code = re.sub(r"\s", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", code):
+        # NFKC: a Chinese IME may type full-width digits.
+        code = re.sub(r"\s", "", unicodedata.normalize("NFKC", self.cleaned_data["code"]))
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise ValidationError(_("请输入短信中的6位数字验证码"))
         return code
 

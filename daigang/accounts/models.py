@@ -78,9 +78,15 @@ class PhoneCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the session that asked (daigang.accounts.clients): only that session may
+    # use the code, so a stranger's guesses cannot spend its tries.
+    session_hash = models.CharField(max_length=64, default="", blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["phone", "created_at"])]
+        indexes = [
+            models.Index(fields=["phone", "created_at"]),
+            models.Index(fields=["phone", "session_hash", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{phone_mask(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import secrets
+import unicodedata
 
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from daigang.accounts.clients import PhoneClient
 from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
 from daigang.accounts.models import (
     PHONE_CODE_MAX_ATTEMPTS,
@@ -23,6 +25,7 @@ from daigang.accounts.models import (
     PhoneCodeLock,
     User,
 )
+from daigang.accounts.services.sms_budgets import sms_budget_spend
 from daigang.accounts.sms import SmsSendError, sms_send
 from daigang.core.phones import phone_normalize
 
@@ -30,7 +33,7 @@ PHONE_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 PHONE_CODE_DAILY_LIMIT = 10
 # Old codes of a number are deleted when it asks for a new one; the daily limit needs one day.
 PHONE_CODE_KEEP_FOR = dt.timedelta(days=2)
-_CODE_RE = re.compile(r"^\d{6}$")
+_CODE_RE = re.compile(r"^[0-9]{6}$")
 
 
 def phone_code_hash(*, phone: str, code: str) -> str:
@@ -59,8 +62,15 @@ def _wait_text(seconds: int) -> str:
     return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
 
 
-def _throttle_check(*, phone: str, now: dt.datetime) -> None:
-    latest = PhoneCode.objects.filter(phone=phone).order_by("-created_at").first()
+def _throttle_check(*, phone: str, session_hash: str, now: dt.datetime) -> None:
+    # The minute between codes is per session: a stranger asking for the number must not make
+    # its owner wait. The day's limit is per number: it is what keeps the number from being
+    # flooded with SMS by many sessions.
+    latest = (
+        PhoneCode.objects.filter(phone=phone, session_hash=session_hash)
+        .order_by("-created_at")
+        .first()
+    )
     if latest is not None and now - latest.created_at < PHONE_CODE_RESEND_AFTER:
         wait = math.ceil((latest.created_at + PHONE_CODE_RESEND_AFTER - now).total_seconds())
         raise PhoneCodeThrottled(
@@ -81,12 +91,16 @@ def _throttle_check(*, phone: str, now: dt.datetime) -> None:
         )
 
 
-def phone_code_send(*, phone: str, now: dt.datetime | None = None) -> PhoneCode:
-    """Send a new 6-digit code to `phone`; the newest code replaces any earlier one.
+def phone_code_send(
+    *, phone: str, client: PhoneClient, now: dt.datetime | None = None
+) -> PhoneCode:
+    """Send a new 6-digit code to `phone` for `client`'s session; the newest code that
+    session asked for replaces its earlier ones.
 
     Raises PhoneCodeError for a number that is not a mainland mobile, PhoneCodeThrottled
-    past one code per 60 s or 10 per day, SmsNotSent if the provider refused (that attempt
-    is not counted).
+    past one code per 60 s per session, 10 per day per number, or the session's and the
+    address's hourly budgets of numbers (sms_budgets), SmsNotSent if the provider
+    refused (that attempt is not counted).
     """
     phone = _phone_or_error(phone)
     now = now or timezone.now()
@@ -94,11 +108,14 @@ def phone_code_send(*, phone: str, now: dt.datetime | None = None) -> PhoneCode:
     with transaction.atomic():
         PhoneCodeLock.objects.get_or_create(phone=phone)
         PhoneCodeLock.objects.select_for_update().get(phone=phone)
-        _throttle_check(phone=phone, now=now)
+        _throttle_check(phone=phone, session_hash=client.session_hash, now=now)
+        # After the number's own limits, so a number refused by those costs no budget.
+        sms_budget_spend(client=client, phone=phone, now=now.timestamp())
         PhoneCode.objects.filter(phone=phone, created_at__lt=now - PHONE_CODE_KEEP_FOR).delete()
         phone_code = PhoneCode.objects.create(
             phone=phone,
             code_hash=phone_code_hash(phone=phone, code=code),
+            session_hash=client.session_hash,
             created_at=now,
             expires_at=now + PHONE_CODE_VALID_FOR,
         )
@@ -133,15 +150,19 @@ def user_get_or_create(*, phone: str) -> User:
         return User.objects.get(phone=phone)
 
 
-def phone_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) -> User:
-    """Check `code` against the newest code sent to `phone`; return the user (created if new).
+def phone_code_verify(
+    *, phone: str, code: str, client: PhoneClient, now: dt.datetime | None = None
+) -> User:
+    """Check `code` against the newest code `client`'s session asked for `phone`; return the
+    user (created if new). Another session's guesses never reach that code, so they cannot
+    spend its tries; a session that asked for a code has only that code's own five tries.
 
     Raises PhoneCodeError saying what is wrong: no code, wrong code (with tries left),
     expired, too many tries, already used. Call it outside a transaction: a wrong guess is
     committed here, and an outer rollback would give the guesser their try back.
     """
     phone = _phone_or_error(phone)
-    code = (code or "").strip()
+    code = unicodedata.normalize("NFKC", code or "").strip()
     now = now or timezone.now()
     if not _CODE_RE.match(code):
         raise PhoneCodeError(_("请输入短信中的6位数字验证码"), code="malformed")
@@ -150,7 +171,7 @@ def phone_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) 
     with transaction.atomic():
         phone_code = (
             PhoneCode.objects.select_for_update()
-            .filter(phone=phone)
+            .filter(phone=phone, session_hash=client.session_hash)
             .order_by("-created_at", "-id")
             .first()
         )
@@ -191,11 +212,17 @@ def phone_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) 
 
 
 def user_login_by_phone(
-    *, request: HttpRequest, phone: str, code: str, name: str = "", now: dt.datetime | None = None
+    *,
+    request: HttpRequest,
+    phone: str,
+    code: str,
+    client: PhoneClient,
+    name: str = "",
+    now: dt.datetime | None = None,
 ) -> User:
     """Verify the code and log the user in on `request` (for the login page and for flows
     such as applying without an account). A non-empty `name` is saved on the user."""
-    user = phone_code_verify(phone=phone, code=code, now=now)
+    user = phone_code_verify(phone=phone, code=code, client=client, now=now)
     name = (name or "").strip()[:50]
     if name and name != user.name:
         user.name = name

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from daigang.accounts.clients import phone_client_of
 from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
 from daigang.accounts.forms import CodeForm, PhoneForm
 from daigang.accounts.services import phone_code_send, user_login_by_phone
@@ -48,9 +49,9 @@ def _send(request: HttpRequest, next_url: str) -> HttpResponse:
         return _render(request, {"step": "phone", "form": form, "next": next_url})
     phone = form.cleaned_data["phone"]
     try:
-        phone_code_send(phone=phone)
+        phone_code_send(phone=phone, client=phone_client_of(request))
     except PhoneCodeThrottled as exc:
-        if exc.code == "daily_limit":
+        if exc.code in ("daily_limit", "client_limit"):
             form.add_error(None, exc.message)
             context = {"step": "phone", "form": form, "next": next_url}
         else:
@@ -76,6 +77,7 @@ def _verify(request: HttpRequest, next_url: str) -> HttpResponse:
                 request=request,
                 phone=form.cleaned_data["phone"],
                 code=form.cleaned_data["code"],
+                client=phone_client_of(request),
                 name=form.cleaned_data["name"],
             )
         except PhoneCodeError as exc:

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daigang.accounts.errors import AccountsError
+from daigang.accounts.clients import phone_client_of
+from daigang.accounts.errors import AccountsError, PhoneCodeThrottled
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
 from daigang.core.phones import phone_mask
@@ -169,7 +170,12 @@ def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
         return _render_form(request, job, form, phone_error=sender.errors["phone"][0])
     phone = sender.cleaned_data["phone"]
     try:
-        phone_code_send(phone=phone)
+        phone_code_send(phone=phone, client=phone_client_of(request))
+    except PhoneCodeThrottled as exc:
+        response = _render_form(request, job, form, phone_error=exc.message)
+        response.status_code = 429
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except AccountsError as exc:
         return _render_form(request, job, form, phone_error=exc.message)
     return _render_form(request, job, form, code_sent_to=phone_mask(phone))
@@ -193,7 +199,9 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
         form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
         return _render_form(request, job, form)
     try:
-        seeker = phone_code_verify(phone=data["phone"], code=data["code"])
+        seeker = phone_code_verify(
+            phone=data["phone"], code=data["code"], client=phone_client_of(request)
+        )
     except AccountsError as exc:
         # A double-submitted form: the first submission used the code and applied.
         replay = selectors.application_for_replay(
