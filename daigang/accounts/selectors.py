@@ -10,24 +10,69 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument, User
+from daigang.accounts.roles import MODERATOR_POWERS, Power, roles_with
+
+
+def membership_get(*, user: User | None, organisation_id: int, power: Power) -> Membership | None:
+    """`user`'s membership of the organisation if their role has `power` (roles.ROLES_WITH);
+    None for anonymous users, outsiders and members whose role lacks it.
+
+    The one membership check: every view, API endpoint, consumer and service asks this (or
+    membership_has / organisation_for_member, built on it). It reads the row on every call,
+    so a removed member or a changed role counts from the next request on.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(
+            user=user, organisation_id=organisation_id, role__in=roles_with(power)
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def _moderator_may(*, user: User | None, power: Power) -> bool:
+    return (
+        power in MODERATOR_POWERS
+        and user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+    )
+
+
+def membership_has(*, user: User | None, organisation_id: int, power: Power) -> bool:
+    """Whether `user` may use `power` for the organisation now (a moderator too, where
+    roles.MODERATOR_POWERS says so). For services and consumers, which refuse rather than 404."""
+    if _moderator_may(user=user, power=power):
+        return True
+    return membership_get(user=user, organisation_id=organisation_id, power=power) is not None
+
+
+def members_with(*, organisation_id: int, user_ids: Iterable[int], power: Power) -> set[int]:
+    """Which of `user_ids` are members of the organisation whose role has `power`: the same
+    check as membership_get for several users at once (chat roles, interview panels)."""
+    return set(
+        Membership.objects.filter(
+            organisation_id=organisation_id, user_id__in=list(user_ids), role__in=roles_with(power)
+        ).values_list("user_id", flat=True)
+    )
 
 
 def organisation_for_member(
-    *, user: User, organisation_id: int, roles: Iterable[str] | None = None
+    *, user: User | None, organisation_id: int, power: Power
 ) -> Organisation:
-    """The organisation if `user` is a member (with one of `roles`, if given); else 404.
+    """The organisation if `user` may use `power` for it (membership_has); else 404.
 
     404 rather than 403 so outsiders cannot learn which organisations exist.
     """
-    if not user.is_authenticated:
-        raise Http404
-    memberships = Membership.objects.filter(user=user, organisation_id=organisation_id)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    membership = memberships.select_related("organisation").first()
-    if membership is None:
-        raise Http404
-    return membership.organisation
+    membership = membership_get(user=user, organisation_id=organisation_id, power=power)
+    if membership is not None:
+        return membership.organisation
+    if _moderator_may(user=user, power=power):
+        return get_object_or_404(Organisation, pk=organisation_id)
+    raise Http404
 
 
 def organisations_of_member(*, user: User) -> list[Organisation]:
@@ -45,12 +90,6 @@ def memberships_of_user(*, user: User) -> list[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-
-
-def membership_of(*, user: User, organisation: Organisation) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, organisation=organisation).first()
 
 
 _ROLE_ORDER = {Membership.Role.OWNER: 0, Membership.Role.HR: 1, Membership.Role.ANCHOR: 2}
@@ -118,6 +157,8 @@ def document_for_viewer(*, user: User, document_id: int) -> OrganisationDocument
     document = get_object_or_404(
         OrganisationDocument.objects.select_related("organisation"), pk=document_id
     )
-    if not (user.is_active and user.is_staff):
-        organisation_for_member(user=user, organisation_id=document.organisation_id)
+    if not membership_has(
+        user=user, organisation_id=document.organisation_id, power=Power.DOCUMENTS_SEE
+    ):
+        raise Http404
     return document

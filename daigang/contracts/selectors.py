@@ -1,6 +1,6 @@
 """Reads of daigang.contracts that check permission: 404 for anyone who may not see a row.
 
-Organisation side: owners and HR members of the owning organisation (CONTRACT_ROLES).
+Organisation side: owners and HR members of the owning organisation (roles.Power.CONTRACTS).
 Seeker side: the seeker the offer / contract / check-in belongs to. Everyone else gets 404,
 so an outsider cannot even learn that an id exists.
 """
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.contracts.models import CheckIn, Contract, Offer, Onboarding
-from daigang.contracts.services.contracts import CONTRACT_ROLES
 from daigang.contracts.services.offers import OfferTerms
 from daigang.hiring.models import Application
 
@@ -35,7 +35,9 @@ DEFAULT_TERM_MONTHS = 12
 
 def organisation_for_contracts(*, user: User, organisation_id: int) -> Organisation:
     """The organisation if `user` is its owner or HR member; else 404."""
-    return organisation_for_member(user=user, organisation_id=organisation_id, roles=CONTRACT_ROLES)
+    return organisation_for_member(
+        user=user, organisation_id=organisation_id, power=Power.CONTRACTS
+    )
 
 
 def application_for_member(*, organisation: Organisation, application_id: int) -> Application:

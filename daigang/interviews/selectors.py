@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member, organisation_members
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.interviews.models import (
@@ -37,9 +38,11 @@ def offer_path(application: Application) -> str:
     return f"/manage/{application.organisation_id}/applications/{application.pk}/offer/"
 
 
-def interview_for_member(*, user: User, organisation_id: int, interview_id: int) -> Interview:
-    """The organisation's interview, for its members; 404 for everyone else."""
-    organisation = organisation_for_member(user=user, organisation_id=organisation_id)
+def interview_for_member(
+    *, user: User, organisation_id: int, interview_id: int, power: Power
+) -> Interview:
+    """The organisation's interview, for its members whose role has `power`; else 404."""
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id, power=power)
     interview = (
         Interview.objects.filter(pk=interview_id, organisation=organisation)
         .select_related("organisation", "focus", "created_by")

@@ -1,6 +1,7 @@
 """Interview pages. Views parse input, call services/selectors and render.
 
-Organisation side (members of the owning organisation; 404 for anyone else):
+Organisation side (its owners and HR, roles.Power.INTERVIEWS; a verdict: any member on the
+panel; 404 for anyone else):
   /manage/<org>/interviews/                 list
   /manage/<org>/interviews/new/?applications=1,2,3   schedule (single or group)
   /manage/<org>/interviews/<id>/            detail: participants, links, verdicts
@@ -20,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,17 +30,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.interviews import selectors, services
 from daigang.interviews.forms import ScheduleForm, VerdictForm, ids_parse
 from daigang.interviews.invites import invite_filename, invite_ics
 from daigang.interviews.models import Interview
-
-
-def _login_first(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return redirect_to_login(request.get_full_path())
 
 
 def _detail_url(interview: Interview) -> str:
@@ -55,11 +51,12 @@ def _default_start(now: dt.datetime) -> dt.datetime:
 # --- organisation side -------------------------------------------------------------------------
 
 
+@login_required
 @require_GET
 def interview_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    if (response := _login_first(request)) is not None:
-        return response
-    organisation = organisation_for_member(user=request.user, organisation_id=organisation_id)
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.INTERVIEWS
+    )
     lists = selectors.interviews_of_organisation(organisation=organisation)
     return render(
         request,
@@ -68,12 +65,13 @@ def interview_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Schedule an interview; ?applications=1,2,3 preselects candidates (bulk invite)."""
-    if (response := _login_first(request)) is not None:
-        return response
-    organisation = organisation_for_member(user=request.user, organisation_id=organisation_id)
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.INTERVIEWS
+    )
     if request.method == "POST":
         form = ScheduleForm(request.POST)
         if form.is_valid():
@@ -145,12 +143,14 @@ def _detail_context(request: HttpRequest, interview: Interview) -> dict[str, Any
     }
 
 
+@login_required
 @require_GET
 def interview_detail(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
-    if (response := _login_first(request)) is not None:
-        return response
     interview = selectors.interview_for_member(
-        user=request.user, organisation_id=organisation_id, interview_id=interview_id
+        user=request.user,
+        organisation_id=organisation_id,
+        interview_id=interview_id,
+        power=Power.INTERVIEWS,
     )
     return render(request, "interviews/detail.html", _detail_context(request, interview))
 
@@ -188,11 +188,16 @@ def _with_forms(
     return panels
 
 
+@login_required
 @require_POST
 def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
-    """An interviewer's verdict on one candidate. htmx gets the candidate's panel back."""
+    """An interviewer's verdict on one candidate. htmx gets the candidate's panel back.
+    Any member may sit on a panel (anchors too); the service checks they are on this one."""
     interview = selectors.interview_for_member(
-        user=request.user, organisation_id=organisation_id, interview_id=interview_id
+        user=request.user,
+        organisation_id=organisation_id,
+        interview_id=interview_id,
+        power=Power.ORGANISATION_SEE,
     )
     application_id = next(iter(ids_parse(request.POST.get("application"))), None)
     form = VerdictForm(request.POST, auto_id=_verdict_auto_id(application_id))
@@ -240,10 +245,14 @@ def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) 
     return HttpResponseRedirect(_next_or(request, _detail_url(interview)))
 
 
+@login_required
 @require_POST
 def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, organisation_id=organisation_id, interview_id=interview_id
+        user=request.user,
+        organisation_id=organisation_id,
+        interview_id=interview_id,
+        power=Power.INTERVIEWS,
     )
     try:
         services.interview_cancel(interview=interview, by=request.user)
@@ -254,10 +263,14 @@ def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: i
     return redirect(_detail_url(interview))
 
 
+@login_required
 @require_POST
 def interview_finish(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, organisation_id=organisation_id, interview_id=interview_id
+        user=request.user,
+        organisation_id=organisation_id,
+        interview_id=interview_id,
+        power=Power.INTERVIEWS,
     )
     try:
         services.interview_finish(interview=interview, by=request.user)
@@ -266,12 +279,16 @@ def interview_finish(request: HttpRequest, organisation_id: int, interview_id: i
     return redirect(_detail_url(interview))
 
 
+@login_required
 @require_POST
 def participant_remove(
     request: HttpRequest, organisation_id: int, interview_id: int, participant_id: int
 ) -> HttpResponse:
     interview = selectors.interview_for_member(
-        user=request.user, organisation_id=organisation_id, interview_id=interview_id
+        user=request.user,
+        organisation_id=organisation_id,
+        interview_id=interview_id,
+        power=Power.INTERVIEWS,
     )
     try:
         services.participant_remove(
@@ -323,11 +340,10 @@ def _call_labels() -> dict[str, str]:
     }
 
 
+@login_required
 @require_GET
 def interview_call(request: HttpRequest, token: str) -> HttpResponse:
     """/interviews/<token>/ — the video call (or why it is not open)."""
-    if (response := _login_first(request)) is not None:
-        return response
     participant = selectors.participant_for_user(user=request.user, token=token)
     interview = participant.interview
     now = timezone.now()
@@ -360,11 +376,10 @@ def interview_call(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def invite(request: HttpRequest, token: str) -> HttpResponse:
     """/interviews/<token>/invite.ics — the participant's calendar invite."""
-    if (response := _login_first(request)) is not None:
-        return response
     participant = selectors.participant_for_user(user=request.user, token=token)
     if participant.removed:
         raise Http404
@@ -379,11 +394,10 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@login_required
 @require_GET
 def my_interviews(request: HttpRequest) -> HttpResponse:
     """/me/interviews/ — 我的面试: the seeker's own links."""
-    if (response := _login_first(request)) is not None:
-        return response
     seats = list(selectors.interviews_of_seeker(user=request.user))
     now = timezone.now()
     rows = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -18,7 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation, User
-from daigang.accounts.selectors import organisation_for_member
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.jobs.models import Board, Job, WageUnit
 from daigang.jobs.search import search_query_tokens
 
@@ -97,9 +97,9 @@ def job_for_public(*, job_id: int, user: User | None = None) -> Job:
     if job is None:
         raise Http404
     if job.status == Job.Status.DRAFT:
-        if user is None or not user.is_authenticated:
-            raise Http404
-        if not job.organisation.memberships.filter(user=user).exists():
+        if not membership_has(
+            user=user, organisation_id=job.organisation_id, power=Power.ORGANISATION_SEE
+        ):
             raise Http404
     return job
 
@@ -114,14 +114,12 @@ def job_open_get(*, job_id: int, today: dt.date | None = None) -> Job:
     return jobs_open(today=today).get(pk=job_id)
 
 
-def job_for_member(
-    *, user: User, organisation_id: int, job_id: int, roles: Iterable[str] | None = None
-) -> Job:
-    """A job of an organisation `user` belongs to (with one of `roles`, if given).
+def job_for_member(*, user: User, organisation_id: int, job_id: int, power: Power) -> Job:
+    """A job of an organisation where `user`'s role has `power` (roles.ROLES_WITH).
 
     404 for outsiders and for a job of another organisation.
     """
-    organisation = organisation_for_member(user=user, organisation_id=organisation_id, roles=roles)
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id, power=power)
     job = Job.objects.filter(organisation=organisation, pk=job_id).first()
     if job is None:
         raise Http404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daigang.accounts.models import Membership, Organisation
+from daigang.accounts.models import Organisation
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
@@ -31,8 +33,6 @@ from daigang.jobs.selectors import (
 )
 from daigang.jobs.services import JobPublishError, job_close, job_create, job_publish, job_update
 
-# Who may post and edit jobs; anchors present them but do not write them.
-JOB_EDITOR_ROLES = (Membership.Role.OWNER, Membership.Role.HR)
 NEW_JOB_VALID_FOR = dt.timedelta(days=30)
 
 
@@ -85,9 +85,10 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
+@login_required
 def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=JOB_EDITOR_ROLES
+        user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
     jobs = list(jobs_of_organisation(organisation=org))
     today = timezone.localdate()
@@ -130,9 +131,10 @@ def _save_and_maybe_publish(
     return redirect("jobs:manage", organisation.pk)
 
 
+@login_required
 def create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=JOB_EDITOR_ROLES
+        user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
     if request.method == "POST":
         form = JobForm(request.POST)
@@ -149,9 +151,10 @@ def create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
+@login_required
 def edit(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
-        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+        user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
     org = job.organisation
     if request.method == "POST":
@@ -169,10 +172,11 @@ def edit(request: HttpRequest, organisation_id: int, job_id: int) -> HttpRespons
     )
 
 
+@login_required
 @require_POST
 def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
-        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+        user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
     try:
         job_publish(job=job, by=request.user)
@@ -183,10 +187,11 @@ def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResp
     return redirect("jobs:manage", organisation_id)
 
 
+@login_required
 @require_POST
 def close(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
-        user=request.user, organisation_id=organisation_id, job_id=job_id, roles=JOB_EDITOR_ROLES
+        user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
     try:
         job_close(job=job, by=request.user)

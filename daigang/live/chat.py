@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Membership
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import members_with
 from daigang.core.realtime import room_events_publish
 from daigang.live.models import ChatMessage, ChatSender, Room
 
@@ -64,10 +65,8 @@ def _roles(*, room: Room, users: list[Any]) -> dict[int, str]:
     """Each user's role in the room: anchors and organisation members, staff, the rest."""
     ids = [user.pk for user in users]
     anchors = set(room.anchors.filter(pk__in=ids).values_list("pk", flat=True))
-    anchors |= set(
-        Membership.objects.filter(
-            organisation_id=room.organisation_id, user_id__in=ids
-        ).values_list("user_id", flat=True)
+    anchors |= members_with(
+        organisation_id=room.organisation_id, user_ids=ids, power=Power.ORGANISATION_SEE
     )
     roles = {}
     for user in users:

@@ -11,7 +11,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.jobs.models import Board, Job
 from daigang.jobs.wages import wage_display
 from daigang.live.audience import room_viewers_get
@@ -99,9 +101,7 @@ def room_can_run(*, user: User, room: Room) -> bool:
         return False
     if room.anchors.filter(pk=user.pk).exists():
         return True
-    return Membership.objects.filter(
-        user=user, organisation_id=room.organisation_id, role=Membership.Role.OWNER
-    ).exists()
+    return membership_has(user=user, organisation_id=room.organisation_id, power=Power.ROOMS_RUN)
 
 
 def room_for_runner(*, user: User, room_id: int) -> Room:

@@ -17,20 +17,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daigang.accounts.models import Membership
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.jobs.models import Job
 from daigang.live import selectors, services
 from daigang.live.forms import RoomScheduleForm
 from daigang.live.models import Room
 
-SCHEDULING_ROLES = (Membership.Role.OWNER, Membership.Role.HR, Membership.Role.ANCHOR)
-
 
 @login_required
 def manage_rooms(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=SCHEDULING_ROLES
+        user=request.user, organisation_id=organisation_id, power=Power.ROOMS_SCHEDULE
     )
     rooms = selectors.rooms_of_organisation(organisation=organisation)
     return render(
@@ -43,7 +41,7 @@ def manage_rooms(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 def room_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=SCHEDULING_ROLES
+        user=request.user, organisation_id=organisation_id, power=Power.ROOMS_SCHEDULE
     )
     context: dict[str, Any] = {"organisation": organisation}
     if not organisation.is_verified():

@@ -20,6 +20,8 @@ from daigang.accounts.models import (
     OrganisationDocument,
     User,
 )
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
 
@@ -33,9 +35,9 @@ EDITABLE_FIELDS = (*LEGAL_FIELDS, "contact_name", "contact_phone", "address", "d
 
 
 def organisation_owner_check(*, organisation: Organisation, by: User) -> None:
-    if not Membership.objects.filter(
-        organisation=organisation, user=by, role=Membership.Role.OWNER
-    ).exists():
+    if not membership_has(
+        user=by, organisation_id=organisation.pk, power=Power.ORGANISATION_MANAGE
+    ):
         raise NotAllowed(_("只有单位管理员可以这样做"), code="not_owner")
 
 
@@ -193,9 +195,7 @@ def organisation_register(
     except IntegrityError:
         # Registered by a concurrent request between our check and our insert.
         existing = Organisation.objects.get(uscc=uscc)
-    if Membership.objects.filter(
-        organisation=existing, user=by, role=Membership.Role.OWNER
-    ).exists():
+    if membership_has(user=by, organisation_id=existing.pk, power=Power.ORGANISATION_MANAGE):
         return existing
     raise OrganisationError(
         _(

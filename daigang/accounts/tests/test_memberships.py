@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import Membership, User
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import membership_add, membership_remove
 from daigang.accounts.tests.builders import organisation_make, user_make
@@ -21,7 +22,9 @@ def test_owner_adds_an_hr_member_by_phone_creating_the_account():
     )
     assert membership.user.phone == "13900001111"
     assert membership.role == Role.HR
-    assert organisation_for_member(user=membership.user, organisation_id=organisation.id)
+    assert organisation_for_member(
+        user=membership.user, organisation_id=organisation.id, power=Power.ORGANISATION_SEE
+    )
 
 
 def test_adding_the_same_person_twice_keeps_one_membership():

@@ -23,9 +23,11 @@ from daigang.accounts.forms import (
     OrganisationRegisterForm,
 )
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import (
     document_for_viewer,
-    membership_of,
+    membership_get,
+    membership_has,
     memberships_of_user,
     organisation_documents_current,
     organisation_for_member,
@@ -43,7 +45,6 @@ from daigang.accounts.services import (
 from daigang.accounts.uploads import DOCUMENT_TYPES
 from daigang.core.phones import phone_mask
 
-OWNER = [Membership.Role.OWNER.value]
 # Which form field a service error belongs to, so it shows next to what must be fixed.
 _ERROR_FIELDS = {
     "uscc": "uscc",
@@ -117,8 +118,12 @@ def _detail_context(
     request: HttpRequest, organisation: Organisation, **forms: Form
 ) -> dict[str, Any]:
     now = timezone.now()
-    membership = membership_of(user=request.user, organisation=organisation)
-    is_owner = membership is not None and membership.role == Membership.Role.OWNER
+    membership = membership_get(
+        user=request.user, organisation_id=organisation.pk, power=Power.ORGANISATION_SEE
+    )
+    is_owner = membership_has(
+        user=request.user, organisation_id=organisation.pk, power=Power.ORGANISATION_MANAGE
+    )
     documents = organisation_documents_current(organisation=organisation)
     present = {document.kind for document in documents}
     missing = [
@@ -149,7 +154,9 @@ def _detail_context(
 
 @login_required
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = organisation_for_member(user=request.user, organisation_id=organisation_id)
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_SEE
+    )
     return render(
         request, "accounts/organisation_detail.html", _detail_context(request, organisation)
     )
@@ -159,7 +166,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=OWNER
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
     legal_locked = organisation.status == Organisation.Status.VERIFIED
     initial = {field: getattr(organisation, field) for field in OrganisationEditForm.base_fields}
@@ -189,7 +196,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 @require_POST
 def document_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=OWNER
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -213,7 +220,7 @@ def document_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @require_POST
 def organisation_renew(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=OWNER
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
     try:
         organisation_renew_request(organisation=organisation, by=request.user)
@@ -228,7 +235,7 @@ def organisation_renew(request: HttpRequest, organisation_id: int) -> HttpRespon
 @require_POST
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=OWNER
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
     form = MemberAddForm(request.POST)
     if form.is_valid():
@@ -259,7 +266,7 @@ def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     organisation = organisation_for_member(
-        user=request.user, organisation_id=organisation_id, roles=OWNER
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:

@@ -9,7 +9,6 @@ from daigang.contracts.services.checkins import (
     onboarding_mark,
 )
 from daigang.contracts.services.contracts import (
-    CONTRACT_ROLES,
     contract_sign,
     contract_template_reset,
     contract_template_save,
@@ -22,7 +21,6 @@ from daigang.contracts.services.offers import (
 )
 
 __all__ = [
-    "CONTRACT_ROLES",
     "CheckInAnswers",
     "OfferTerms",
     "checkin_answer",

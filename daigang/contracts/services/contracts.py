@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.contracts.fingerprint import contract_fingerprint
 from daigang.contracts.models import (
     Contract,
@@ -41,7 +43,6 @@ from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Board, PaySchedule, Shift
 
 # Who may sign for an organisation, edit its templates and send offers.
-CONTRACT_ROLES = (Membership.Role.OWNER, Membership.Role.HR)
 TYPED_NAME_MAX = 50
 USER_AGENT_MAX = 300
 TITLE_MAX = 60
@@ -247,9 +248,9 @@ def contract_sign(
                         ]
                     }
                 )
-        elif not Membership.objects.filter(
-            user=user, organisation_id=locked.organisation_id, role__in=CONTRACT_ROLES
-        ).exists():
+        elif not membership_has(
+            user=user, organisation_id=locked.organisation_id, power=Power.CONTRACTS
+        ):
             raise ValidationError(_("只有该单位的管理员或招聘专员可以签署"), code="not_allowed")
         if locked.application.stage in (Stage.REJECTED, Stage.WITHDRAWN):
             raise ValidationError(

@@ -10,9 +10,9 @@ from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,11 +88,10 @@ def _offer_page(
     return render(request, "contracts/manage_offer.html", context, status=status)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def manage_offer(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
     """/manage/<org>/applications/<id>/offer/ — 录用与签约: send the offer, follow it through."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )
@@ -124,11 +123,10 @@ def manage_offer(request: HttpRequest, organisation_id: int, application_id: int
     return _offer_page(request, organisation, application, form=form, status=400)
 
 
+@login_required
 @require_POST
 def manage_onboard(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
     """Mark the seeker as started (入职) on a date: 已入职 and the check-ins are scheduled."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )
@@ -156,11 +154,10 @@ def manage_onboard(request: HttpRequest, organisation_id: int, application_id: i
     return _offer_page(request, organisation, application, onboard_form=form, status=400)
 
 
+@login_required
 @require_GET
 def manage_contracts(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contracts/ — every contract of the organisation and where it stands."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )
@@ -201,11 +198,10 @@ def _contract_page(
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def manage_contract(request: HttpRequest, organisation_id: int, contract_id: int) -> HttpResponse:
     """/manage/<org>/contracts/<id>/ — read and sign for the organisation."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )
@@ -228,8 +224,6 @@ def manage_contract(request: HttpRequest, organisation_id: int, contract_id: int
 def manage_contract_pdf(
     request: HttpRequest, organisation_id: int, contract_id: int
 ) -> FileResponse:
-    if not request.user.is_authenticated:
-        raise Http404
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )
@@ -275,11 +269,10 @@ def _templates_page(
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def manage_templates(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contract-templates/ — edit the contract texts (or go back to default)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
     )

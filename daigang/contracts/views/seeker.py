@@ -7,9 +7,9 @@ sent to log in (file downloads: 404).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,11 +51,10 @@ def _offer_page(
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def seeker_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     """/me/offers/<id>/ — read the offer; accept (→ the contract) or decline."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     offer = selectors.offer_for_seeker(user=request.user, offer_id=offer_id)
     if request.method == "GET":
         return _offer_page(request, offer)
@@ -103,11 +102,10 @@ def _contract_page(
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def seeker_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
     """/me/contracts/<id>/ — read and sign the contract; download it once both have signed."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     contract = selectors.contract_for_seeker(user=request.user, contract_id=contract_id)
     if request.method == "GET":
         return _contract_page(request, contract)
@@ -121,8 +119,6 @@ def seeker_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @require_GET
 def seeker_contract_pdf(request: HttpRequest, contract_id: int) -> FileResponse:
-    if not request.user.is_authenticated:
-        raise Http404
     contract = selectors.contract_for_seeker(user=request.user, contract_id=contract_id)
     return pdf_response(contract)
 
@@ -141,11 +137,10 @@ def _checkin_page(
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def seeker_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """/me/checkins/<id>/ — the three questions, once due."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     checkin = selectors.checkin_for_seeker(user=request.user, checkin_id=checkin_id)
     if request.method == "GET":
         return _checkin_page(request, checkin)
@@ -163,10 +158,9 @@ def seeker_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     return _checkin_page(request, checkin, form=form, status=400)
 
 
+@login_required
 @require_GET
 def seeker_todo(request: HttpRequest) -> HttpResponse:
     """/me/contracts/ — offers to answer, contracts to sign or download, check-ins due."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     todo = selectors.seeker_todo(user=request.user)
     return render(request, "contracts/seeker_todo.html", {"todo": todo})

@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Schema
-from ninja.security import APIKeyCookie, SessionAuth
+from ninja.security import APIKeyCookie
 
+from daigang.accounts.api_auth import session_auth
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.http import (
     ApplyRefused,
@@ -33,9 +34,6 @@ from daigang.hiring.apply.http import (
 from daigang.hiring.apply.http import application_out as _application_out
 
 router = Router(tags=["applications"])
-
-# Session cookie + CSRF check (ninja runs Django's CsrfViewMiddleware logic for cookie auth).
-session_auth = SessionAuth(csrf=True)
 
 
 class SessionCookieAuth(APIKeyCookie):

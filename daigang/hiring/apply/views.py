@@ -10,9 +10,9 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
 from daigang.accounts.errors import AccountsError, PhoneCodeThrottled
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
 from daigang.core.phones import phone_mask
@@ -217,14 +218,15 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
 
 
 def _member_organisation(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]
-    return organisation_for_member(user=request.user, organisation_id=organisation_id)
+    return organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
+    )
 
 
+@login_required
 @require_GET
 def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/applications/ — the organisation's 报名 list; new rows arrive live."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     organisation = _member_organisation(request, organisation_id)
     job_id = _int_or_none(request.GET.get("job"))
     room_id = _int_or_none(request.GET.get("room"))
@@ -255,9 +257,9 @@ def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @require_GET
 def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """The polling partial: only rows newer than ?after=, oldest batch first; 204 if none."""
-    if not request.user.is_authenticated:
-        raise Http404
+    """The polling partial: only rows newer than ?after=, oldest batch first; 204 if none.
+
+    A fragment, not a page: no login redirect; an anonymous poll is an outsider's (404)."""
     organisation = _member_organisation(request, organisation_id)
     after = _int_or_none(request.GET.get("after")) or 0
     job_id = _int_or_none(request.GET.get("job"))

@@ -16,8 +16,9 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import SessionAuth
 
+from daigang.accounts.api_auth import session_auth
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.hiring.models import Application, RejectionReason, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
@@ -30,7 +31,6 @@ from daigang.hiring.pipeline.services import (
 )
 
 router = Router(tags=["pipeline"])
-session_auth = SessionAuth(csrf=True)
 LIST_LIMIT = 500
 
 
@@ -259,7 +259,9 @@ def organisation_applications(
 ):
     """At most 500, newest first. `stage` is a stage key (see advance)."""
     try:
-        organisation = organisation_for_member(user=request.auth, organisation_id=organisation_id)
+        organisation = organisation_for_member(
+            user=request.auth, organisation_id=organisation_id, power=Power.APPLICATIONS
+        )
     except Http404:
         return Status(404, {"code": "not_found", "detail": _("没有这个单位")})
     applications = pipeline_selectors.applications_for_pipeline(

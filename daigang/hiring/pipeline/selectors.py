@@ -2,7 +2,8 @@
 time in each stage, the same phone's other applications, and what the seeker sees.
 
 Functions that take a `user` check permission themselves (404 for anyone who may not see);
-the others expect the caller to have found the organisation with organisation_for_member.
+the others expect the caller to have found the organisation with organisation_for_member
+(power=Power.APPLICATIONS).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.hiring.apply.selectors import filter_choices
 from daigang.hiring.models import (
     STAGE_ENDS,
@@ -213,18 +216,18 @@ def pipeline_filter_choices(*, organisation: Organisation) -> dict[str, list]:
 
 
 def application_for_member(*, user: User, application_id: int) -> Application:
-    """An application for a member of its organisation; 404 for everyone else."""
+    """An application for a member of its organisation who may see applications (owner, HR:
+    roles.Power.APPLICATIONS); 404 for everyone else, anchors included."""
     if not user.is_authenticated:
         raise Http404
     application = (
-        Application.objects.filter(
-            pk=application_id,
-            organisation__memberships__user=user,
-        )
+        Application.objects.filter(pk=application_id)
         .select_related("job", "room", "organisation", "custom_stage")
         .first()
     )
-    if application is None:
+    if application is None or not membership_has(
+        user=user, organisation_id=application.organisation_id, power=Power.APPLICATIONS
+    ):
         raise Http404
     return application
 
@@ -256,7 +259,8 @@ def application_for_seeker(*, user: User, application_id: int) -> Application:
 
 
 def application_for_viewer(*, user: User, application_id: int) -> tuple[Application, bool]:
-    """(application, is_member) for its seeker or a member of its organisation; else 404."""
+    """(application, is_member) for its seeker or a member of its organisation who may see
+    applications (Power.APPLICATIONS: an anchor is not one); else 404."""
     if not user.is_authenticated:
         raise Http404
     application = (
@@ -266,9 +270,9 @@ def application_for_viewer(*, user: User, application_id: int) -> tuple[Applicat
     )
     if application is None:
         raise Http404
-    is_member = Membership.objects.filter(
-        user=user, organisation_id=application.organisation_id
-    ).exists()
+    is_member = membership_has(
+        user=user, organisation_id=application.organisation_id, power=Power.APPLICATIONS
+    )
     if not is_member and application.seeker_id != user.pk:
         raise Http404
     return application, is_member

@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.core.languages import site_language
 from daigang.hiring.models import (
     STAGE_ROAD,
@@ -99,10 +101,6 @@ def stage_target_resolve(
     return to_stage, None
 
 
-def _is_member(*, user: User, organisation_id: int) -> bool:
-    return Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
-
-
 def _move_check(
     *,
     application: Application,
@@ -128,7 +126,12 @@ def _move_check(
     if (
         by is not None
         and not seeker_signs
-        and not _is_member(user=by, organisation_id=application.organisation_id)
+        # Any member here: owners and HR move applications (the pages and the API let only
+        # them in, Power.APPLICATIONS), and an interview panel's verdict moves one too,
+        # whoever sits on the panel (anchors may).
+        and not membership_has(
+            user=by, organisation_id=application.organisation_id, power=Power.ORGANISATION_SEE
+        )
     ):
         raise PipelineError(_("只有该单位的成员可以变更报名阶段"), code="not_allowed")
     if stage == Stage.REJECTED:

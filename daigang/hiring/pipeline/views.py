@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daigang.accounts.models import Organisation
+from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
 from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
@@ -65,16 +66,9 @@ def _date_or_none(raw: str | None) -> dt.date | None:
 
 
 def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
-    return organisation_for_member(user=request.user, organisation_id=organisation_id)
-
-
-def _login_or_404(request: HttpRequest) -> HttpResponse | None:
-    """Anonymous GETs go to the login page; anonymous POSTs are simply not found."""
-    if request.user.is_authenticated:
-        return None
-    if request.method == "GET":
-        return redirect_to_login(request.get_full_path())
-    raise Http404
+    return organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
+    )
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -110,11 +104,10 @@ def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str,
     }
 
 
+@login_required
 @require_GET
 def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
-    if (response := _login_or_404(request)) is not None:
-        return response
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
     context["columns"] = pipeline_selectors.pipeline_board(
@@ -123,11 +116,10 @@ def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return render(request, "hiring/pipeline_board.html", context)
 
 
+@login_required
 @require_GET
 def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/table/ — filterable table with bulk actions."""
-    if (response := _login_or_404(request)) is not None:
-        return response
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
     applications = list(
@@ -140,13 +132,12 @@ def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return render(request, "hiring/pipeline_table.html", context)
 
 
+@login_required
 @require_GET
 def application_detail(
     request: HttpRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """/manage/<org>/applications/<id>/ — stage, moves, history, notes, tags, duplicates."""
-    if (response := _login_or_404(request)) is not None:
-        return response
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
@@ -185,12 +176,12 @@ def _interview_url(organisation: Organisation, ids: list[int]) -> str:
     return f"{path}?{urlencode({'applications': ','.join(str(i) for i in ids)})}"
 
 
+@login_required
 @require_POST
 def application_move(
     request: HttpRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Move one application to the posted `to_stage` (a member's "移到…" button)."""
-    _login_or_404(request)
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
@@ -212,12 +203,12 @@ def application_move(
     return _back(request, _detail_url(organisation, application.pk))
 
 
+@login_required
 @require_POST
 def application_reject_view(
     request: HttpRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """不合适: with a reason from the organisation's list (its message goes to the seeker)."""
-    _login_or_404(request)
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
@@ -242,11 +233,11 @@ def application_reject_view(
     return _back(request, _detail_url(organisation, application.pk))
 
 
+@login_required
 @require_POST
 def application_note_add(
     request: HttpRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
-    _login_or_404(request)
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
@@ -258,12 +249,12 @@ def application_note_add(
     return _back(request, _detail_url(organisation, application.pk))
 
 
+@login_required
 @require_POST
 def application_tags(
     request: HttpRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Add a tag (`name`) or take one off (`remove` = tag id)."""
-    _login_or_404(request)
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
@@ -288,10 +279,10 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return sorted(set(ids))[:BULK_MAX]
 
 
+@login_required
 @require_POST
 def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Bulk move / reject / invite / tag for the ticked applications."""
-    _login_or_404(request)
     organisation = _organisation(request, organisation_id)
     default = reverse("hiring:pipeline_table", args=[organisation.pk])
     ids = _selected_ids(request)
@@ -353,11 +344,10 @@ def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return _back(request, default)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def pipeline_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/settings/ — the organisation's own stages and rejection reasons."""
-    if (response := _login_or_404(request)) is not None:
-        return response
     organisation = _organisation(request, organisation_id)
     here = reverse("hiring:pipeline_settings", args=[organisation.pk])
     if request.method == "POST":
@@ -417,12 +407,11 @@ def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
         raise ValidationError(_("请选择要做的操作"))
 
 
+@login_required
 @require_GET
 def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/stats/ — applications per job/room, conversion, time to hire,
     reasons for rejection."""
-    if (response := _login_or_404(request)) is not None:
-        return response
     organisation = _organisation(request, organisation_id)
     stats = pipeline_stats(organisation=organisation)
     return render(
@@ -430,11 +419,10 @@ def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpRespo
     )
 
 
+@login_required
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     """/me/applications/ — 我的报名."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     context = {
         # Stage in plain words, what happens next, the steps, withdraw (services in this package).
         "applications": seeker_applications(seeker=request.user),
@@ -443,10 +431,10 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "hiring/my_applications.html", context)
 
 
+@login_required
 @require_POST
 def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
     """The seeker withdraws their own application (twice is fine; others' are not found)."""
-    _login_or_404(request)
     application = pipeline_selectors.application_for_seeker(
         user=request.user, application_id=application_id
     )
@@ -461,8 +449,8 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
     return HttpResponseRedirect(reverse("hiring:my_applications"))
 
 
+@login_required
 @require_POST
 def my_notifications_read(request: HttpRequest) -> HttpResponse:
-    _login_or_404(request)
     notifications_mark_read(user=request.user, now=timezone.now())
     return HttpResponseRedirect(reverse("hiring:my_applications"))

@@ -17,6 +17,8 @@ class World:
     organisation: Organisation
     job: Job
     owner: User
+    hr: User
+    anchor: User  # a member who presents rooms: sees no applications (roles.Power.APPLICATIONS)
     seeker: User
     application: Application
     outsider: User  # a member of another organisation
@@ -25,6 +27,8 @@ class World:
     def user(self, role: str) -> User | None:
         return {
             "owner": self.owner,
+            "hr": self.hr,
+            "anchor": self.anchor,
             "other_organisation": self.outsider,
             "seeker": self.seeker,
             "other_seeker": self.other_seeker,
@@ -32,13 +36,15 @@ class World:
         }[role]
 
 
-ROLES = ["owner", "other_organisation", "seeker", "other_seeker", "anonymous"]
+ROLES = ["owner", "hr", "anchor", "other_organisation", "seeker", "other_seeker", "anonymous"]
 
 
 def world_make(*, seeker_phone: str = "13800001111", other_phone: str = "13900002222") -> World:
     organisation = organisation_make(name="昆山精密电子有限公司")
     job = job_make(organisation=organisation, title="普工（电子厂）")
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    hr = member_make(organisation=organisation, role=Membership.Role.HR)
+    anchor = member_make(organisation=organisation, role=Membership.Role.ANCHOR)
     seeker = seeker_make(phone=seeker_phone, name="张三")
     application = applied(job=job, seeker=seeker, name="张三")
     other_organisation = organisation_make(name="别家劳务公司")
@@ -49,6 +55,8 @@ def world_make(*, seeker_phone: str = "13800001111", other_phone: str = "1390000
         organisation=organisation,
         job=job,
         owner=owner,
+        hr=hr,
+        anchor=anchor,
         seeker=seeker,
         application=application,
         outsider=outsider,

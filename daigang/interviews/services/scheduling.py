@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import Organisation, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import members_with, membership_has
 from daigang.core.languages import site_language
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
@@ -66,14 +68,15 @@ def _interviewers(*, organisation: Organisation, user_ids: list[int]) -> list[Us
         raise InterviewError(
             _("请至少选择一位面试官"), code="interviewer_required", field="interviewers"
         )
-    memberships = Membership.objects.filter(
-        organisation=organisation, user_id__in=user_ids
-    ).select_related("user")
-    users = {membership.user_id: membership.user for membership in memberships}
-    if set(user_ids) - set(users):
+    # Any member may sit on a panel (anchors too).
+    allowed = members_with(
+        organisation_id=organisation.pk, user_ids=user_ids, power=Power.ORGANISATION_SEE
+    )
+    if set(user_ids) - allowed:
         raise InterviewError(
             _("面试官只能是本单位的成员"), code="interviewer_not_member", field="interviewers"
         )
+    users = User.objects.in_bulk(user_ids)
     return [users[user_id] for user_id in user_ids]
 
 
@@ -183,7 +186,7 @@ def interview_schedule(
     ).first()
     if existing is not None:
         return Scheduled(interview=existing, created=False)
-    if not Membership.objects.filter(organisation=organisation, user=by).exists():
+    if not membership_has(user=by, organisation_id=organisation.pk, power=Power.INTERVIEWS):
         raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
     title = clean_text(title, limit=TITLE_MAX, field="title", label=_("面试名称"))
     if not title:
@@ -268,7 +271,9 @@ def interview_schedule(
 
 
 def _member_check(*, interview: Interview, by: User) -> None:
-    if not Membership.objects.filter(organisation_id=interview.organisation_id, user=by).exists():
+    if not membership_has(
+        user=by, organisation_id=interview.organisation_id, power=Power.INTERVIEWS
+    ):
         raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
 
 

@@ -34,10 +34,16 @@ def test_outsiders_get_404_on_every_member_page(client, org, outsider):
 
 
 @pytest.mark.django_db
-def test_anonymous_visitors_get_404_on_every_member_page(client, org):
+def test_anonymous_visitors_are_sent_to_log_in_from_every_member_page(client, org):
+    # given
     job = job_make(org, publish=False)
+    # when / then
     for method, url in member_urls(org, job):
-        assert getattr(client, method)(url).status_code == 404, (method, url)
+        response = getattr(client, method)(url, job_post_data(title="篡改"))
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("accounts:login")), (method, url)
+    job.refresh_from_db()
+    assert (job.title, job.status) == ("电子厂普工", Job.Status.DRAFT)
 
 
 @pytest.mark.django_db

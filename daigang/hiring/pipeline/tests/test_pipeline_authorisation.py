@@ -1,6 +1,7 @@
-"""Every pipeline endpoint × every role: members of the owning organisation see and change;
-the seeker sees (and withdraws) only their own; everyone else gets 404; anonymous visitors
-are sent to log in (pages), get 404 (forms) or 401 (API)."""
+"""Every pipeline endpoint × every role: the owning organisation's owners and HR see and
+change; its anchors, like outsiders, get 404 (roles.Power.APPLICATIONS); the seeker sees (and
+withdraws) only their own; everyone else gets 404; anonymous visitors are sent to log in
+(pages and forms) or get 401 (API)."""
 
 from __future__ import annotations
 
@@ -17,71 +18,102 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # a redirect to the login page
 
 # (name, method, url template, body, expected status per role in ROLES order)
-# ROLES: owner, other_organisation, seeker, other_seeker, anonymous
+# ROLES: owner, hr, anchor, other_organisation, seeker, other_seeker, anonymous
 ENDPOINTS = [
-    ("board", "get", "/manage/{org}/pipeline/", None, [200, 404, 404, 404, LOGIN]),
-    ("table", "get", "/manage/{org}/pipeline/table/", None, [200, 404, 404, 404, LOGIN]),
-    ("stats", "get", "/manage/{org}/pipeline/stats/", None, [200, 404, 404, 404, LOGIN]),
-    ("settings", "get", "/manage/{org}/pipeline/settings/", None, [200, 404, 404, 404, LOGIN]),
-    ("detail", "get", "/manage/{org}/applications/{app}/", None, [200, 404, 404, 404, LOGIN]),
+    ("board", "get", "/manage/{org}/pipeline/", None, [200, 200, 404, 404, 404, 404, LOGIN]),
+    ("table", "get", "/manage/{org}/pipeline/table/", None, [200, 200, 404, 404, 404, 404, LOGIN]),
+    ("stats", "get", "/manage/{org}/pipeline/stats/", None, [200, 200, 404, 404, 404, 404, LOGIN]),
+    (
+        "settings",
+        "get",
+        "/manage/{org}/pipeline/settings/",
+        None,
+        [200, 200, 404, 404, 404, 404, LOGIN],
+    ),
+    (
+        "detail",
+        "get",
+        "/manage/{org}/applications/{app}/",
+        None,
+        [200, 200, 404, 404, 404, 404, LOGIN],
+    ),
     (
         "move",
         "post",
         "/manage/{org}/applications/{app}/move/",
         {"to_stage": "contacted"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
     (
         "reject",
         "post",
         "/manage/{org}/applications/{app}/reject/",
         {"reason_id": "{reason}"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
     (
         "note",
         "post",
         "/manage/{org}/applications/{app}/notes/",
         {"text": "能吃苦"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
     (
         "tag",
         "post",
         "/manage/{org}/applications/{app}/tags/",
         {"name": "有经验"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
     (
         "bulk",
         "post",
         "/manage/{org}/pipeline/bulk/",
         {"action": "move", "to_stage": "contacted", "ids": "{app}"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
     (
         "settings_post",
         "post",
         "/manage/{org}/pipeline/settings/",
         {"action": "stage_add", "name": "体检", "after_stage": "offer"},
-        [302, 404, 404, 404, 404],
+        [302, 302, 404, 404, 404, 404, LOGIN],
     ),
-    ("withdraw", "post", "/me/applications/{app}/withdraw/", {}, [404, 404, 302, 404, 404]),
-    ("api_detail", "get", "/api/v1/applications/{app}", None, [200, 404, 200, 404, 401]),
+    (
+        "withdraw",
+        "post",
+        "/me/applications/{app}/withdraw/",
+        {},
+        [404, 404, 404, 404, 302, 404, LOGIN],
+    ),
+    ("api_detail", "get", "/api/v1/applications/{app}", None, [200, 200, 404, 404, 200, 404, 401]),
     (
         "api_advance",
         "json",
         "/api/v1/applications/{app}/advance",
         {"to_stage": "contacted"},
-        [200, 404, 404, 404, 401],
+        [200, 200, 404, 404, 404, 404, 401],
     ),
-    ("api_withdraw", "json", "/api/v1/applications/{app}/withdraw", {}, [404, 404, 200, 404, 401]),
+    (
+        "api_reject",
+        "json",
+        "/api/v1/applications/{app}/advance",
+        {"to_stage": "rejected", "reason": "不合适"},
+        [200, 200, 404, 404, 404, 404, 401],
+    ),
+    (
+        "api_withdraw",
+        "json",
+        "/api/v1/applications/{app}/withdraw",
+        {},
+        [404, 404, 404, 404, 200, 404, 401],
+    ),
     (
         "api_org_list",
         "get",
         "/api/v1/organisations/{org}/applications",
         None,
-        [200, 404, 404, 404, 401],
+        [200, 200, 404, 404, 404, 404, 401],
     ),
 ]
 

@@ -1,0 +1,66 @@
+"""Who may do what: the one table of an organisation's roles and their powers.
+
+Every check of "may this user do this for this organisation" goes through
+daigang.accounts.selectors.membership_get / membership_has / organisation_for_member, which
+read this table and the user's membership row at the moment of the request (no role is
+cached in the session, so removing a member or changing a role takes effect at once).
+README.md "Who may do what" shows the same table; change both together.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from daigang.accounts.models import Membership
+
+OWNER = Membership.Role.OWNER.value
+HR = Membership.Role.HR.value
+ANCHOR = Membership.Role.ANCHOR.value
+
+
+class Power(enum.StrEnum):
+    # Any member: the organisation's own page, being put on camera, speaking as the
+    # organisation in a room's chat, sitting on an interview panel, seeing its draft jobs.
+    ORGANISATION_SEE = "organisation_see"
+    # The organisation's licence documents: any member, and moderators (who review them).
+    DOCUMENTS_SEE = "documents_see"
+    # Edit the organisation, renew its verification, add and remove members.
+    ORGANISATION_MANAGE = "organisation_manage"
+    JOBS_WRITE = "jobs_write"
+    # Schedule live rooms and see the organisation's list of them.
+    ROOMS_SCHEDULE = "rooms_schedule"
+    # Run any of the organisation's rooms (console, pin, stream key). A room's own anchors
+    # run that room whatever their role: that list is per room (live.selectors.room_can_run).
+    ROOMS_RUN = "rooms_run"
+    # See applications with the seeker's full phone, notes and tags; move them along the
+    # pipeline, reject them; the pipeline's settings and numbers.
+    APPLICATIONS = "applications"
+    # Schedule, cancel and finish interviews (a panel member records verdicts with
+    # ORGANISATION_SEE: anchors may sit on a panel).
+    INTERVIEWS = "interviews"
+    CONTRACTS = "contracts"
+
+
+ROLES_WITH: dict[Power, frozenset[str]] = {
+    Power.ORGANISATION_SEE: frozenset({OWNER, HR, ANCHOR}),
+    Power.DOCUMENTS_SEE: frozenset({OWNER, HR, ANCHOR}),
+    Power.ORGANISATION_MANAGE: frozenset({OWNER}),
+    Power.JOBS_WRITE: frozenset({OWNER, HR}),
+    Power.ROOMS_SCHEDULE: frozenset({OWNER, HR, ANCHOR}),
+    Power.ROOMS_RUN: frozenset({OWNER}),
+    Power.APPLICATIONS: frozenset({OWNER, HR}),
+    Power.INTERVIEWS: frozenset({OWNER, HR}),
+    Power.CONTRACTS: frozenset({OWNER, HR}),
+}
+
+# Platform moderators (active staff) are members of no organisation; they review every
+# organisation, so they may see any organisation's licence documents, and nothing else here
+# (their review pages check is_staff themselves: accounts.selectors.organisation_for_moderator).
+MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE})
+
+# Bureau roles (a labour bureau watching the agencies of its district) will come as another
+# Membership.Role (or their own kind of membership) with read-only powers added to this table.
+
+
+def roles_with(power: Power) -> frozenset[str]:
+    return ROLES_WITH[power]
