@@ -22,6 +22,7 @@ from daigang.accounts.models import (
 )
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 
 Kind = Organisation.Kind
 Status = Organisation.Status
@@ -298,6 +299,9 @@ def organisation_approve(
                 "rejection_reason",
             ]
         )
+        # A verified organisation can publish jobs and so reject applications: it needs its
+        # list of reasons before anyone opens the board (page views write nothing).
+        rejection_reasons_seed(organisation=organisation)
     return organisation
 
 
