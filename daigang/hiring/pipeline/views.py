@@ -43,8 +43,6 @@ from daigang.hiring.pipeline.settings import (
 )
 from daigang.hiring.pipeline.stats import pipeline_stats
 
-# The interviews app's "schedule an interview for these applications" page (agreed URL).
-INTERVIEW_NEW_PATH = "/manage/{organisation_id}/interviews/new/"
 BULK_MAX = 200
 
 
@@ -161,7 +159,8 @@ def _detail_url(organisation: Organisation, application_id: int) -> str:
 
 
 def _interview_url(organisation: Organisation, ids: list[int]) -> str:
-    path = INTERVIEW_NEW_PATH.format(organisation_id=organisation.pk)
+    # The interviews app's "schedule an interview for these applications" page.
+    path = reverse("interviews:new", args=[organisation.pk])
     return f"{path}?{urlencode({'applications': ','.join(str(i) for i in ids)})}"
 
 
