@@ -26,6 +26,7 @@ from daigang.accounts.models import (
 )
 from daigang.accounts.services.organisations import organisation_document_add
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Job
 from daigang.jobs.services import JobDraft, job_create, job_publish, job_update
 from daigang.live.models import Room
@@ -75,6 +76,7 @@ def _organisation(spec: DemoOrganisation, *, moderator: User, now: dt.datetime) 
                 "rejection_reason",
             ]
         )
+        rejection_reasons_seed(organisation=org)
     return org
 
 

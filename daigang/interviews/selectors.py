@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -34,8 +35,8 @@ SCHEDULE_CHOICES_LIMIT = 50
 
 
 def offer_path(application: Application) -> str:
-    """The contracts app's offer page for an application (agreed path; see daigang.contracts)."""
-    return f"/manage/{application.organisation_id}/applications/{application.pk}/offer/"
+    """The contracts app's offer page for an application."""
+    return reverse("contracts:manage_offer", args=[application.organisation_id, application.pk])
 
 
 def interview_for_member(

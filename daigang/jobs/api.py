@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from daigang.jobs.forms import JobFilterForm
-from daigang.jobs.jsonld import job_benefit_tags
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.presenters import job_card
 from daigang.jobs.selectors import (
     JOBS_PER_PAGE,
     job_for_public,
@@ -25,7 +25,6 @@ from daigang.jobs.selectors import (
     organisation_open_jobs,
     organisation_public,
 )
-from daigang.jobs.wages import wage_display
 
 router = Router(tags=["jobs"])
 # An organisation's public page is read for its open jobs, so it lives with the jobs (accounts
@@ -47,6 +46,7 @@ class LocationOut(Schema):
     city: str
     district: str
     address: str
+    display: str = Field(description='卡片上显示的地点，例如 "东莞市 · 长安镇"')
 
 
 class OrganisationBriefOut(Schema):
@@ -76,7 +76,7 @@ class JobOut(Schema):
     age_max: int
     location: LocationOut
     benefits: list[str]
-    tags: list[str] = Field(description="卡片上显示的标签：食宿、夫妻间、班次、福利")
+    tags: list[str] = Field(description="卡片上显示的标签：食宿、夫妻间、班次、福利、结算方式")
     valid_until: dt.date
     published_at: dt.datetime | None
     status: str
@@ -117,6 +117,7 @@ class ErrorOut(Schema):
 def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
     """The API's view of a job; `job.organisation` must be loaded (select_related)."""
     org = job.organisation
+    card = job_card(job=job)  # the texts, as the job's page and the live room show them
     return {
         "id": job.pk,
         "url": request.build_absolute_uri(reverse("jobs:detail", args=[job.pk])),
@@ -127,9 +128,7 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
             "min_fen": job.wage_min_fen,
             "max_fen": job.wage_max_fen,
             "unit": job.wage_unit,
-            "display": wage_display(
-                min_fen=job.wage_min_fen, max_fen=job.wage_max_fen, unit=job.wage_unit
-            ),
+            "display": card.wage,
         },
         "pay_schedule": job.pay_schedule,
         "pay_schedule_label": str(PaySchedule(job.pay_schedule).label),
@@ -147,9 +146,10 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
             "city": job.city,
             "district": job.district,
             "address": job.address,
+            "display": card.place,
         },
         "benefits": list(job.benefits),
-        "tags": job_benefit_tags(job),
+        "tags": card.tags,
         "valid_until": job.valid_until,
         "published_at": job.published_at,
         "status": job.status,

@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from daigang.jobs.models import Board, Job, Shift
+from daigang.jobs.models import Job
+from daigang.jobs.presenters import job_card
 from daigang.jobs.wages import SCHEMA_UNIT_TEXT, fen_to_yuan
 
 # The same escapes as django.utils.html.json_script: with "<", ">" and "&" as \u escapes, the
@@ -29,23 +30,10 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def job_benefit_tags(job: Job) -> list[str]:
-    """Tags a seeker scans for, in the order they matter: board, couple rooms, shifts, the rest."""
-    tags: list[str] = []
-    if job.board != Board.NONE:
-        tags.append(str(Board(job.board).label))
-    if job.couple_rooms:
-        tags.append(_("夫妻间"))
-    tags.append(str(Shift(job.shift).label))
-    if job.is_flexible:
-        tags.append(_("零工"))
-    # Benefits are stored in Chinese; the common ones have a translation in the catalogue.
-    tags.extend(tag for tag in map(_, job.benefits) if tag not in tags)
-    return tags
-
-
 def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict[str, Any]:
     organisation = job.organisation
+    # The texts a person reads (place, wage, benefits) are the card's, as on the job page.
+    card = job_card(job=job)
     posted = job.published_at or job.created_at
     valid_through = timezone.make_aware(dt.datetime.combine(job.valid_until, dt.time(23, 59, 59)))
     street = "".join(part for part in (job.district, job.address) if part)
@@ -78,9 +66,10 @@ def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict
                 "value": organisation.uscc,
             },
         },
-        "jobLocation": {"@type": "Place", "address": address},
+        "jobLocation": {"@type": "Place", "name": card.place, "address": address},
         "baseSalary": {
             "@type": "MonetaryAmount",
+            "description": card.wage,
             "currency": "CNY",
             "value": {
                 "@type": "QuantitativeValue",
@@ -89,7 +78,7 @@ def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict
                 "unitText": SCHEMA_UNIT_TEXT[job.wage_unit],
             },
         },
-        "jobBenefits": _("、").join(job_benefit_tags(job)),
+        "jobBenefits": _("、").join(card.benefits),
         "totalJobOpenings": job.headcount,
         "directApply": True,
     }

@@ -20,6 +20,7 @@ from daigang.accounts.selectors import organisation_for_member
 from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
 from daigang.jobs.models import Job
+from daigang.jobs.presenters import job_card
 from daigang.jobs.selectors import (
     job_cities,
     job_for_member,
@@ -67,6 +68,7 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "jobs/detail.html",
         {
             "job": job,
+            "card": job_card(job=job),
             "is_open": job_is_open(job=job),
             "ended": job.status == Job.Status.CLOSED
             or (job.status == Job.Status.PUBLISHED and not job.is_open()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Case, Q, QuerySet, When
@@ -14,8 +15,8 @@ from django.utils import timezone
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
-from daigang.jobs.models import Board, Job
-from daigang.jobs.wages import wage_display
+from daigang.jobs import presenters
+from daigang.jobs.models import Job
 from daigang.live.audience import room_viewers_get
 from daigang.live.models import Room
 
@@ -116,37 +117,19 @@ def room_jobs(*, room: Room) -> list[Job]:
     return list(room.jobs.select_related("organisation").order_by("id"))
 
 
-def _wage_display(job: Job) -> str:
-    return wage_display(min_fen=job.wage_min_fen, max_fen=job.wage_max_fen, unit=job.wage_unit)
-
-
-def job_tags(*, job: Job) -> list[str]:
-    """The facts a seeker asks first, as short tags: 包吃住, 夫妻间, shift, how it is paid."""
-    tags: list[str] = []
-    if job.board != Board.NONE:
-        tags.append(str(job.get_board_display()))
-    if job.couple_rooms:
-        tags.append(str(Job._meta.get_field("couple_rooms").verbose_name))
-    tags.append(str(job.get_shift_display()))
-    tags.append(str(job.get_pay_schedule_display()))
-    return tags
-
-
-def job_place(*, job: Job) -> str:
-    return " ".join(p for p in (job.city, job.district) if p)
-
-
 def job_card(*, job: Job, room: Room) -> dict[str, Any]:
-    """Everything a pinned-job card shows, as plain JSON-ready data (event and page alike)."""
+    """Everything a job card in the room shows, as plain JSON-ready data (event and page
+    alike). The texts are the job's own card (daigang.jobs.presenters), as on its page."""
+    card = presenters.job_card(job=job)
     return {
-        "id": job.pk,
-        "title": job.title,
-        "organisation": job.organisation.name,
-        "wage": _wage_display(job),
-        "place": job_place(job=job),
-        "tags": job_tags(job=job),
-        "url": reverse("jobs:detail", args=[job.pk]),
-        "apply_url": f"/jobs/{job.pk}/apply/?room={room.pk}",
+        "id": card.id,
+        "title": card.title,
+        "organisation": card.organisation,
+        "wage": card.wage,
+        "place": card.place,
+        "tags": card.tags,
+        "url": card.url,
+        "apply_url": f"{reverse('hiring:apply', args=[job.pk])}?{urlencode({'room': room.pk})}",
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -27,6 +28,11 @@ from daigang.accounts.uscc import uscc_normalize, uscc_problem
 
 Kind = Organisation.Kind
 Status = Organisation.Status
+
+# Called with the organisation, inside the approving transaction, when a moderator verifies
+# it: domains above accounts prepare what a verified organisation needs (hiring registers its
+# default rejection reasons in HiringConfig.ready()), so accounts imports none of them.
+organisation_verified_hooks: list[Callable[[Organisation], object]] = []
 DocKind = OrganisationDocument.Kind
 
 # Fields fixed by the licence: a verified organisation cannot change them without review.
@@ -298,6 +304,8 @@ def organisation_approve(
                 "rejection_reason",
             ]
         )
+        for hook in organisation_verified_hooks:
+            hook(organisation)
     return organisation
 
 

@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from daigang.accounts.api_auth import session_auth
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
-from daigang.hiring.models import Application, RejectionReason, StageChange
+from daigang.hiring.models import Application, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
 from daigang.hiring.pipeline.services import (
@@ -200,11 +200,9 @@ def application_advance_endpoint(request: HttpRequest, application_id: int, payl
         return _not_found()
     rejection_reason = None
     if payload.rejection_reason_id is not None:
-        rejection_reason = RejectionReason.objects.filter(
-            pk=payload.rejection_reason_id,
-            organisation_id=application.organisation_id,
-            is_active=True,
-        ).first()
+        rejection_reason = pipeline_selectors.rejection_reason_of(
+            organisation_id=application.organisation_id, reason_id=payload.rejection_reason_id
+        )
         if rejection_reason is None:
             return Status(400, {"code": "unknown_reason", "detail": _("没有这个原因")})
     try:

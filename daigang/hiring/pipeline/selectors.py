@@ -362,7 +362,19 @@ def application_notes(*, application: Application) -> list[Note]:
 
 
 def rejection_reasons_of(*, organisation: Organisation) -> list[RejectionReason]:
+    """The organisation's active rejection reasons, in its order (reads only: seeding is
+    `rejection_reasons_seed`, on verification)."""
     return list(RejectionReason.objects.filter(organisation=organisation, is_active=True))
+
+
+def rejection_reason_of(*, organisation_id: int, reason_id: int | None) -> RejectionReason | None:
+    """One of the organisation's active rejection reasons by id; None for an archived one,
+    another organisation's, or no id at all."""
+    if reason_id is None:
+        return None
+    return RejectionReason.objects.filter(
+        organisation_id=organisation_id, is_active=True, pk=reason_id
+    ).first()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from daigang.hiring.models import (
     stage_rank,
 )
 from daigang.hiring.notifications import notification_send
+from daigang.hiring.pipeline.message_templates import message_template_fill
 
 CUSTOM_PREFIX = "custom:"
 
@@ -164,26 +165,20 @@ def _seeker_message(*, application: Application, rejection_reason: RejectionReas
     }
 
 
-class _SafeFormat(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def rejection_message_render(*, template: str, application: Application) -> str:
     """Fill {name}, {job} and {organisation} into an organisation's message template.
 
-    Unknown placeholders stay as typed; a template with stray braces is sent as written
-    rather than failing the rejection.
+    Anything else in braces stays as typed (see message_templates: never str.format, so a
+    template stored before templates were checked cannot blow up the server).
     """
-    values = _SafeFormat(
-        name=application.name,
-        job=application.job.title,
-        organisation=application.organisation.name,
+    return message_template_fill(
+        template=template,
+        values={
+            "name": application.name,
+            "job": application.job.title,
+            "organisation": application.organisation.name,
+        },
     )
-    try:
-        return template.format_map(values)
-    except (ValueError, IndexError, AttributeError, KeyError):
-        return template
 
 
 def application_advance(

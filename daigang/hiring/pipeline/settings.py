@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Organisation
+from daigang.core.languages import site_language
 from daigang.hiring.models import STAGE_ROAD, Application, OrganisationStage, RejectionReason
+from daigang.hiring.pipeline.message_templates import message_template_check
+from daigang.hiring.pipeline.selectors import rejection_reasons_of
 
 STAGE_NAME_MAX = 20
 REASON_NAME_MAX = 30
 MESSAGE_MAX = 300
-PLACEHOLDERS = ("name", "job", "organisation")
 
-# Seeded the first time an organisation's list is read; each can then be edited or archived.
+# Seeded when an organisation is verified; each can then be edited or archived.
 DEFAULT_REJECTION_REASONS: tuple[tuple[str, str], ...] = (
     (
         gettext_noop("年龄不符"),
@@ -60,29 +62,32 @@ DEFAULT_REJECTION_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def rejection_reasons_ensure(*, organisation: Organisation) -> list[RejectionReason]:
-    """The organisation's active rejection reasons, seeding the defaults on first use.
+def rejection_reasons_seed(*, organisation: Organisation) -> list[RejectionReason]:
+    """Give `organisation` the default rejection reasons; return its active reasons.
+
+    Called when an organisation is verified (and by the demo loader), never from a page
+    view: a GET writes nothing. The texts are stored in the site's language whoever acts,
+    because they are sent to seekers later; an owner browsing in English must not make
+    Chinese seekers receive English messages.
 
     Seeded only when it has never had any (archived ones count), so an organisation that
     removed the defaults does not get them back. Safe to call concurrently: the seeding runs
     under a lock on the organisation row.
     """
-    reasons = list(RejectionReason.objects.filter(organisation=organisation, is_active=True))
-    if reasons:
-        return reasons
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if not RejectionReason.objects.filter(organisation=organisation).exists():
-            RejectionReason.objects.bulk_create(
-                RejectionReason(
-                    organisation=organisation,
-                    name=_(name),
-                    message_template=_(template),
-                    order=index,
+            with site_language():
+                RejectionReason.objects.bulk_create(
+                    RejectionReason(
+                        organisation=organisation,
+                        name=_(name),
+                        message_template=_(template),
+                        order=index,
+                    )
+                    for index, (name, template) in enumerate(DEFAULT_REJECTION_REASONS)
                 )
-                for index, (name, template) in enumerate(DEFAULT_REJECTION_REASONS)
-            )
-    return list(RejectionReason.objects.filter(organisation=organisation, is_active=True))
+    return rejection_reasons_of(organisation=organisation)
 
 
 def _message_template_clean(raw: str) -> str:
@@ -93,20 +98,7 @@ def _message_template_clean(raw: str) -> str:
         raise ValidationError(
             _("消息最多%(max)d个字") % {"max": MESSAGE_MAX}, code="message_too_long"
         )
-    probe = dict.fromkeys(PLACEHOLDERS, "x")
-    try:
-        template.format(**probe)
-    except KeyError as error:
-        raise ValidationError(
-            _("消息里的 {%(key)s} 不认识，只能用 {name}、{job}、{organisation}")
-            % {"key": error.args[0]},
-            code="message_placeholder",
-        ) from None
-    except (ValueError, IndexError):
-        raise ValidationError(
-            _("消息里的大括号不成对；要写 {name}、{job} 或 {organisation}"),
-            code="message_braces",
-        ) from None
+    message_template_check(template)
     return template
 
 

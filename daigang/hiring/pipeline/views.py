@@ -7,14 +7,13 @@ back (POST/redirect/GET), so the pages work without JavaScript; htmx boosts them
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +28,8 @@ from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason
 from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
 from daigang.hiring.pipeline import notes
 from daigang.hiring.pipeline import selectors as pipeline_selectors
-from daigang.hiring.pipeline.selectors import TableFilters, seeker_applications
+from daigang.hiring.pipeline.forms import PipelineFiltersForm
+from daigang.hiring.pipeline.selectors import seeker_applications
 from daigang.hiring.pipeline.services import (
     PipelineError,
     application_advance,
@@ -42,12 +42,9 @@ from daigang.hiring.pipeline.settings import (
     organisation_stage_archive,
     rejection_reason_archive,
     rejection_reason_save,
-    rejection_reasons_ensure,
 )
 from daigang.hiring.pipeline.stats import pipeline_stats
 
-# The interviews app's "schedule an interview for these applications" page (agreed URL).
-INTERVIEW_NEW_PATH = "/manage/{organisation_id}/interviews/new/"
 BULK_MAX = 200
 
 
@@ -55,13 +52,6 @@ def _int_or_none(raw: str | None) -> int | None:
     try:
         return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
-        return None
-
-
-def _date_or_none(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
         return None
 
 
@@ -80,25 +70,14 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(default)
 
 
-def _filters(request: HttpRequest) -> TableFilters:
-    return TableFilters(
-        job_id=_int_or_none(request.GET.get("job")),
-        room_id=_int_or_none(request.GET.get("room")),
-        stage_key=(request.GET.get("stage") or "").strip() or None,
-        tag_id=_int_or_none(request.GET.get("tag")),
-        date_from=_date_or_none(request.GET.get("from")),
-        date_to=_date_or_none(request.GET.get("to")),
-    )
-
-
 def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
-    filters = _filters(request)
     choices = pipeline_selectors.pipeline_filter_choices(organisation=organisation)
+    filters = PipelineFiltersForm(request.GET, stages=choices["stages"]).filters()
     return {
         "organisation": organisation,
         "filters": filters,
         "query": urlencode(filters.query_items()),
-        "reasons": rejection_reasons_ensure(organisation=organisation),
+        "reasons": pipeline_selectors.rejection_reasons_of(organisation=organisation),
         "here": request.get_full_path(),
         **choices,
     }
@@ -158,7 +137,7 @@ def application_detail(
             )
             if not option.is_end
         ],
-        "reasons": rejection_reasons_ensure(organisation=organisation),
+        "reasons": pipeline_selectors.rejection_reasons_of(organisation=organisation),
         "others": pipeline_selectors.application_others(application=application),
         "notes": pipeline_selectors.application_notes(application=application),
         "tags": list(application.tags.order_by("name")),
@@ -172,7 +151,8 @@ def _detail_url(organisation: Organisation, application_id: int) -> str:
 
 
 def _interview_url(organisation: Organisation, ids: list[int]) -> str:
-    path = INTERVIEW_NEW_PATH.format(organisation_id=organisation.pk)
+    # The interviews app's "schedule an interview for these applications" page.
+    path = reverse("interviews:new", args=[organisation.pk])
     return f"{path}?{urlencode({'applications': ','.join(str(i) for i in ids)})}"
 
 
@@ -213,9 +193,9 @@ def application_reject_view(
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
     )
-    reason = RejectionReason.objects.filter(
-        organisation=organisation, is_active=True, pk=_int_or_none(request.POST.get("reason_id"))
-    ).first()
+    reason = pipeline_selectors.rejection_reason_of(
+        organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+    )
     if reason is None:
         messages.error(request, _("请选择不合适的原因"))
         return _back(request, _detail_url(organisation, application.pk))
@@ -310,11 +290,9 @@ def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
             messages.success(request, _("已给%(n)d个报名加上标签") % {"n": count})
         return _back(request, default)
     if action == "reject":
-        reason = RejectionReason.objects.filter(
-            organisation=organisation,
-            is_active=True,
-            pk=_int_or_none(request.POST.get("reason_id")),
-        ).first()
+        reason = pipeline_selectors.rejection_reason_of(
+            organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+        )
         if reason is None:
             messages.error(request, _("请选择不合适的原因"))
             return _back(request, default)
@@ -362,7 +340,7 @@ def pipeline_settings(request: HttpRequest, organisation_id: int) -> HttpRespons
         "organisation": organisation,
         "stages": list(OrganisationStage.objects.filter(organisation=organisation, is_active=True)),
         "after_choices": [(s, Stage(s).label) for s in STAGE_ROAD[:-1]],
-        "reasons": rejection_reasons_ensure(organisation=organisation),
+        "reasons": pipeline_selectors.rejection_reasons_of(organisation=organisation),
     }
     return render(request, "hiring/pipeline_settings.html", context)
 
@@ -383,13 +361,7 @@ def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
         )
         organisation_stage_archive(stage=stage)
     elif action in ("reason_add", "reason_edit"):
-        reason = None
-        if action == "reason_edit":
-            reason = get_object_or_404(
-                RejectionReason,
-                organisation=organisation,
-                pk=_int_or_none(request.POST.get("reason_id")),
-            )
+        reason = _reason_or_404(request, organisation) if action == "reason_edit" else None
         rejection_reason_save(
             organisation=organisation,
             name=request.POST.get("name", ""),
@@ -397,14 +369,18 @@ def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
             reason=reason,
         )
     elif action == "reason_archive":
-        reason = get_object_or_404(
-            RejectionReason,
-            organisation=organisation,
-            pk=_int_or_none(request.POST.get("reason_id")),
-        )
-        rejection_reason_archive(reason=reason)
+        rejection_reason_archive(reason=_reason_or_404(request, organisation))
     else:
         raise ValidationError(_("请选择要做的操作"))
+
+
+def _reason_or_404(request: HttpRequest, organisation: Organisation) -> RejectionReason:
+    reason = pipeline_selectors.rejection_reason_of(
+        organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+    )
+    if reason is None:
+        raise Http404
+    return reason
 
 
 @login_required

@@ -12,6 +12,7 @@ import re
 from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
 from daigang.live.models import Room
 
@@ -25,7 +26,7 @@ def organisation_make(
     # Model validators do not run on create(); any unique 18 characters will do here.
     uscc = f"91320583MA{next(_serial):07d}X"
     until = now - dt.timedelta(days=1) if lapsed else now + dt.timedelta(days=180)
-    return Organisation.objects.create(
+    organisation = Organisation.objects.create(
         name=name,
         kind=Organisation.Kind.COMPANY,
         uscc=uscc,
@@ -36,6 +37,10 @@ def organisation_make(
         verified_at=now - dt.timedelta(days=200 if lapsed else 1) if verified else None,
         verified_until=until if verified else None,
     )
+    if verified:
+        # As organisation_approve does.
+        rejection_reasons_seed(organisation=organisation)
+    return organisation
 
 
 def job_make(

@@ -63,8 +63,8 @@ def test_anchor_pins_a_room_job_and_every_viewer_gets_the_card_after_commit(
     assert card["id"] == job.pk
     assert card["title"] == "电子厂普工"
     assert card["wage"] == "23-26 元/小时"
-    assert card["place"] == "苏州市 吴中区"
-    assert "包吃住" in card["tags"] and "夫妻间" in card["tags"]
+    assert card["place"] == "苏州市 · 吴中区"
+    assert "包吃住" in card["tags"] and "夫妻间" in card["tags"] and "月结" in card["tags"]
     assert card["apply_url"] == f"/jobs/{job.pk}/apply/?room={room.pk}"
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from daigang.hiring.models import StageChange
-from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_an_anchor_cannot_advance_or_reject_through_the_api(body):
     if "rejection_reason_id" in body:
         body = {
             **body,
-            "rejection_reason_id": rejection_reasons_ensure(organisation=world.organisation)[0].pk,
+            "rejection_reason_id": rejection_reasons_seed(organisation=world.organisation)[0].pk,
         }
     client = Client()
     client.force_login(world.anchor)

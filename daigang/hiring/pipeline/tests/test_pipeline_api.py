@@ -4,7 +4,7 @@ import pytest
 
 from daigang.hiring.models import Application, Stage
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.pipeline.settings import organisation_stage_add, rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import organisation_stage_add, rejection_reasons_seed
 from daigang.hiring.tests.builders import seeker_make
 from daigang.hiring.tests.helpers import applied
 from daigang.hiring.tests.pipeline_world import world_make
@@ -62,7 +62,7 @@ def test_a_retried_advance_answers_the_same_and_records_one_move(client):
 
 def test_rejecting_through_the_api_with_a_reason_id(client):
     world = world_make()
-    reason = rejection_reasons_ensure(organisation=world.organisation)[2]  # 联系不上
+    reason = rejection_reasons_seed(organisation=world.organisation)[2]  # 联系不上
     client.force_login(world.owner)
 
     response = _advance(
@@ -71,7 +71,7 @@ def test_rejecting_through_the_api_with_a_reason_id(client):
 
     assert response.status_code == 200
     assert response.json()["history"][0]["reason"] == "联系不上"
-    foreign = rejection_reasons_ensure(organisation=world.outsider.organisations.get())[0]
+    foreign = rejection_reasons_seed(organisation=world.outsider.organisations.get())[0]
     other = applied(job=world.job, seeker=seeker_make())
     bad = _advance(client, other, {"to_stage": "rejected", "rejection_reason_id": foreign.pk})
     assert bad.status_code == 400 and bad.json()["code"] == "unknown_reason"
@@ -85,7 +85,7 @@ def test_the_seeker_sees_stage_next_step_and_history_without_internal_details(cl
     )
     application_advance(application=world.application, to_stage="contacted", by=world.owner)
     application_advance(application=world.application, to_stage=screening.key, by=world.owner)
-    reason = rejection_reasons_ensure(organisation=world.organisation)[0]
+    reason = rejection_reasons_seed(organisation=world.organisation)[0]
     application_advance(
         application=world.application,
         to_stage="rejected",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from daigang.hiring.models import StageChange
-from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.tests.pipeline_world import ROLES, world_make
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,7 @@ def _fill(value, world, reason_id):
 def test_endpoint_answers_each_role(name, method, url, body, role, expected):
     # given
     world = world_make()
-    reason_id = rejection_reasons_ensure(organisation=world.organisation)[0].pk
+    reason_id = rejection_reasons_seed(organisation=world.organisation)[0].pk
     client = Client()
     user = world.user(role)
     if user is not None:

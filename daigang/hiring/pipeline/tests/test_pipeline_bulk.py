@@ -4,7 +4,7 @@ import pytest
 
 from daigang.hiring.models import Application, Stage, StageChange
 from daigang.hiring.pipeline.services import application_advance, applications_bulk_advance
-from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.tests.builders import seeker_make
 from daigang.hiring.tests.helpers import applied
 from daigang.hiring.tests.pipeline_world import world_make
@@ -63,7 +63,7 @@ def test_bulk_reject_from_the_table_rejects_all_ticked_with_the_chosen_reason(
 ):
     world = world_make()
     applications = _three(world)
-    reason = rejection_reasons_ensure(organisation=world.organisation)[1]  # 已招满
+    reason = rejection_reasons_seed(organisation=world.organisation)[1]  # 已招满
     client.force_login(world.owner)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -53,7 +53,7 @@ def test_the_board_has_a_column_per_stage_with_counts_and_move_buttons(client):
 
 
 def test_the_board_costs_the_same_queries_for_one_or_many_applications(client):
-    # given the board with one application (the first visit seeds the rejection reasons)
+    # given the board with one application (visited once, so both counts are warm)
     world = world_make()
     client.force_login(world.owner)
     url = f"/manage/{world.organisation.pk}/pipeline/"
@@ -128,6 +128,29 @@ def test_the_table_filters_by_job_room_stage_tag_and_date(client):
     assert ids(**{"from": "2025-05-02"}) == [tagged.pk, in_room.pk]
     assert ids(to="2025-05-01") == [world.application.pk]
     assert ids(job="abc", **{"from": "not-a-date"}) == [tagged.pk, in_room.pk, world.application.pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"room": "9" * 30},
+        {"job": "-1"},
+        {"tag": "1.5"},
+        {"stage": "custom:" + "9" * 30},
+        {"stage": "nonsense"},
+        {"from": "2025-13-45", "to": "0001-01-01T00:00"},
+    ],
+)
+def test_a_filter_that_does_not_parse_is_ignored_not_a_server_error(client, params):
+    # given
+    world = world_make()
+    client.force_login(world.owner)
+    url = f"/manage/{world.organisation.pk}/pipeline/table/"
+    # when
+    response = client.get(url, {**params, "job": params.get("job", world.job.pk)})
+    # then the bad filter is dropped, the good one still applies
+    assert response.status_code == 200
+    assert _ids(response.content.decode()) == [world.application.pk]
 
 
 def test_notes_and_tags_on_the_application_page(client):

@@ -8,7 +8,7 @@ from daigang.hiring.pipeline.services import PipelineError, application_advance,
 from daigang.hiring.pipeline.settings import (
     rejection_reason_archive,
     rejection_reason_save,
-    rejection_reasons_ensure,
+    rejection_reasons_seed,
 )
 from daigang.hiring.tests.pipeline_world import world_make
 
@@ -18,22 +18,22 @@ pytestmark = pytest.mark.django_db
 def test_an_organisation_starts_with_sensible_default_reasons_each_with_a_message():
     world = world_make()
 
-    reasons = rejection_reasons_ensure(organisation=world.organisation)
+    reasons = rejection_reasons_seed(organisation=world.organisation)
 
     names = [reason.name for reason in reasons]
     assert names[:4] == ["年龄不符", "已招满", "联系不上", "面试未通过"]
     assert all("{job}" in reason.message_template for reason in reasons)
     # Asking again does not seed twice.
-    rejection_reasons_ensure(organisation=world.organisation)
+    rejection_reasons_seed(organisation=world.organisation)
     assert RejectionReason.objects.filter(organisation=world.organisation).count() == len(names)
 
 
 def test_archived_defaults_do_not_come_back():
     world = world_make()
-    for reason in rejection_reasons_ensure(organisation=world.organisation):
+    for reason in rejection_reasons_seed(organisation=world.organisation):
         rejection_reason_archive(reason=reason)
 
-    assert rejection_reasons_ensure(organisation=world.organisation) == []
+    assert rejection_reasons_seed(organisation=world.organisation) == []
 
 
 def test_rejecting_with_a_reason_sends_its_message_filled_in_to_the_seeker(
@@ -42,7 +42,7 @@ def test_rejecting_with_a_reason_sends_its_message_filled_in_to_the_seeker(
     # given
     world = world_make()
     full = next(
-        r for r in rejection_reasons_ensure(organisation=world.organisation) if r.name == "已招满"
+        r for r in rejection_reasons_seed(organisation=world.organisation) if r.name == "已招满"
     )
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -80,7 +80,7 @@ def test_rejecting_by_the_name_of_a_reason_picks_that_reasons_template(
     sms_outbox, django_capture_on_commit_callbacks
 ):
     world = world_make()
-    rejection_reasons_ensure(organisation=world.organisation)
+    rejection_reasons_seed(organisation=world.organisation)
 
     with django_capture_on_commit_callbacks(execute=True):
         application_advance(
@@ -102,7 +102,7 @@ def test_rejecting_without_a_reason_is_refused():
 
 def test_a_reason_of_another_organisation_is_refused():
     world = world_make()
-    foreign = rejection_reasons_ensure(organisation=world.outsider.organisations.get())[0]
+    foreign = rejection_reasons_seed(organisation=world.outsider.organisations.get())[0]
 
     with pytest.raises(PipelineError, match="没有这个原因"):
         application_reject(application=world.application, rejection_reason=foreign, by=world.owner)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from daigang.hiring.pipeline.services import STAGE_NEXT, application_advance
-from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.tests.builders import job_make
 from daigang.hiring.tests.helpers import applied
 from daigang.hiring.tests.pipeline_world import world_make
@@ -40,7 +40,7 @@ def test_my_applications_says_where_it_stands_and_what_happens_next(client, stag
 def test_my_applications_lists_the_steps_with_a_rejections_reason_name_only(client):
     world = world_make()
     application_advance(application=world.application, to_stage="contacted", by=world.owner)
-    reason = rejection_reasons_ensure(organisation=world.organisation)[0]
+    reason = rejection_reasons_seed(organisation=world.organisation)[0]
     application_advance(
         application=world.application,
         to_stage="rejected",

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from daigang.hiring.pipeline.services import application_advance, application_withdraw
-from daigang.hiring.pipeline.settings import rejection_reasons_ensure
+from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.pipeline.stats import pipeline_stats
 from daigang.hiring.tests.builders import (
     job_make,
@@ -41,7 +41,7 @@ def organisation_with_history():
         job_a = job_make(organisation=organisation, title="A岗")
         job_b = job_make(organisation=organisation, title="B岗")
         room = room_make(organisation=organisation, title="R直播间")
-        reasons = {r.name: r for r in rejection_reasons_ensure(organisation=organisation)}
+        reasons = {r.name: r for r in rejection_reasons_seed(organisation=organisation)}
         seekers = [seeker_make(phone=f"1360000000{i}") for i in range(1, 8)]
         a1, a2, a3, a4, a5, _a6, a7 = [
             applied(job=job, seeker=seeker, room=r)

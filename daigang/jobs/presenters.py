@@ -1,0 +1,82 @@
+"""How a job reads to a seeker: its wage, place and tags as text, the same on every page.
+
+The live room's pinned card, the job list and job page, the jobs API and the JSON-LD for
+search engines all take their text from here, so a job never says "东莞市长安镇 · 月结" in the
+room and "东莞市 · 长安镇 · 包吃住" on its page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from daigang.jobs.models import Board, Job, PaySchedule, Shift
+from daigang.jobs.wages import wage_display
+
+PLACE_SEPARATOR = " · "
+
+
+def job_wage_text(job: Job) -> str:
+    """ "25-28 元/小时" """
+    return wage_display(min_fen=job.wage_min_fen, max_fen=job.wage_max_fen, unit=job.wage_unit)
+
+
+def job_place_text(job: Job) -> str:
+    """ "东莞市 · 长安镇" — city and district, what a seeker reads first on a card."""
+    return PLACE_SEPARATOR.join(part for part in (job.city, job.district) if part)
+
+
+def job_benefit_tags(job: Job) -> list[str]:
+    """Tags a seeker scans for, in the order they matter: board, couple rooms, shifts, the rest."""
+    tags: list[str] = []
+    if job.board != Board.NONE:
+        tags.append(str(Board(job.board).label))
+    if job.couple_rooms:
+        tags.append(_("夫妻间"))
+    tags.append(str(Shift(job.shift).label))
+    if job.is_flexible:
+        tags.append(_("零工"))
+    # Benefits are stored in Chinese; the common ones have a translation in the catalogue.
+    tags.extend(tag for tag in map(_, job.benefits) if tag not in tags)
+    return tags
+
+
+def job_tags(job: Job) -> list[str]:
+    """The tags on a card: the benefits with how the pay comes (月结, 日结…) right after the
+    shift, among the facts a seeker asks first (a small card may show only its first row)."""
+    benefits = job_benefit_tags(job)
+    pay_schedule = str(PaySchedule(job.pay_schedule).label)
+    if pay_schedule in benefits:
+        return benefits
+    after_shift = benefits.index(str(Shift(job.shift).label)) + 1
+    return [*benefits[:after_shift], pay_schedule, *benefits[after_shift:]]
+
+
+@dataclass(frozen=True)
+class JobCard:
+    id: int
+    title: str
+    organisation: str
+    wage: str
+    place: str
+    benefits: list[str]
+    pay_schedule: str
+    tags: list[str]  # benefits and pay schedule, as a card shows them
+    url: str
+
+
+def job_card(*, job: Job) -> JobCard:
+    """One job as every card shows it (reads `job.organisation`: select it with the job)."""
+    return JobCard(
+        id=job.pk,
+        title=job.title,
+        organisation=job.organisation.name,
+        wage=job_wage_text(job),
+        place=job_place_text(job),
+        benefits=job_benefit_tags(job),
+        pay_schedule=str(PaySchedule(job.pay_schedule).label),
+        tags=job_tags(job),
+        url=reverse("jobs:detail", args=[job.pk]),
+    )
