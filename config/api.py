@@ -8,6 +8,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from daigang.accounts.api import router as organisations_router
+from daigang.core.api import api_exception_handlers_install
 from daigang.jobs.api import router as jobs_router
 from daigang.live.api import router as rooms_router
 
@@ -17,6 +18,7 @@ api = NinjaAPI(
     description="直播带岗 — jobs, organisations, live rooms and applications.",
     urls_namespace="api",
 )
+api_exception_handlers_install(api)
 api.add_router("/jobs", jobs_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/rooms", rooms_router)

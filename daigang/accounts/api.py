@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from daigang.core.api import ObjectId, api_errors
 from daigang.jobs.api import JobOut, job_out
 from daigang.jobs.selectors import organisation_open_jobs, organisation_public
 
@@ -32,11 +33,11 @@ class OrganisationOut(Schema):
 
 @router.get(
     "/{organisation_id}",
-    response=OrganisationOut,
+    response={200: OrganisationOut, **api_errors(404, 422)},
     summary="Read an organisation and its open jobs",
     url_name="organisations_read",
 )
-def organisations_read(request: HttpRequest, organisation_id: int) -> object:
+def organisations_read(request: HttpRequest, organisation_id: ObjectId) -> object:
     """Verified organisations only; pending and rejected ones are not public (404)."""
     org = organisation_public(organisation_id=organisation_id)
     jobs = organisation_open_jobs(organisation=org)[:OPEN_JOBS_LIMIT]
