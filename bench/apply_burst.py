@@ -82,6 +82,7 @@ def _server_env(*, var_dir: Path, database_url: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "SMS_CONSOLE_ALLOWED": "1",  # no SMS is sent by the bench
         "DAIGANG_VAR_DIR": str(var_dir),
         "SQLITE_PATH": str(var_dir / "bench.sqlite3"),
         "LOG_LEVEL": "ERROR",  # the baseline's 400s would log a line each

@@ -690,6 +690,7 @@ def run(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SMS_CONSOLE_ALLOWED="1",  # no SMS is sent by the bench
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )

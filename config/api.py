@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import DatabaseError
 from ninja import NinjaAPI
 
+from daigang.core.api import api_exception_handlers_install
 from daigang.core.unavailable import api_database_error
 from daigang.jobs.api import organisations_router
 from daigang.jobs.api import router as jobs_router
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="直播带岗 — jobs, organisations, live rooms and applications.",
     urls_namespace="api",
 )
+api_exception_handlers_install(api)
 api.add_router("/jobs", jobs_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/rooms", rooms_router)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from daigang.core.env import env_bool, env_int, env_list, env_str
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "django_htmx",
+    "csp",
     "daigang.core",
     "daigang.accounts",
     "daigang.jobs",
@@ -51,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy below, plus this request's own WebSocket and stream origins.
+    "daigang.core.csp.SameHostCSPMiddleware",
+    # Under /api/v1/, every error answer as JSON {code, message}, never an HTML page.
+    "daigang.core.api.ApiErrorsAsJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,6 +181,15 @@ SMS_NUMBERS_PER_SESSION_HOUR = env_int("SMS_NUMBERS_PER_SESSION_HOUR", 5)
 for _name in ("SMS_NUMBERS_PER_ADDRESS_HOUR", "SMS_NUMBERS_PER_SESSION_HOUR"):
     if globals()[_name] <= 0:
         raise ImproperlyConfigured(f"{_name} must be a positive number of phone numbers")
+# Login codes printed to a server's console let whoever reads its logs log in as anyone, and
+# nobody receives them: in production it is a mistake unless someone chose it (a demo, a bench).
+SMS_CONSOLE_ALLOWED = env_bool("SMS_CONSOLE_ALLOWED", DEBUG)
+if SMS_BACKEND == "daigang.accounts.sms.ConsoleBackend" and not SMS_CONSOLE_ALLOWED:
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is the console backend (login codes printed, never sent) while "
+        "DJANGO_DEBUG is off: set SMS_BACKEND to a real provider's backend, or "
+        "SMS_CONSOLE_ALLOWED=1 if printing codes is really what you want"
+    )
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -230,15 +245,34 @@ STREAM_PUBLISHER_GRACE_SECONDS = env_int("STREAM_PUBLISHER_GRACE_SECONDS", 60)
 
 # --- security (production) ------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS everywhere by default in production; each can be turned off for a plain-HTTP intranet
+# deployment (then `manage.py check --deploy` says so).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# No inline script or style anywhere: templates load static files only and pass data through
+# json_script (data, not script). connect-src also gets the request's own ws:/wss: origin and
+# STREAM_SERVER_URL's origin, added per request by daigang.core.csp.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

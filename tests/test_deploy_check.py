@@ -1,3 +1,5 @@
+"""Production settings, checked the way a deployment starts: `manage.py` in a fresh process."""
+
 from __future__ import annotations
 
 import os
@@ -6,21 +8,74 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "ci-" + "x7Qm2vL9pR4tW8zK1nB6cY3hJ5dF0gS" * 2,
+    "DJANGO_ALLOWED_HOSTS": "jobs.example.gov.cn",
+    # Stands in for a real provider's backend (anything but the console).
+    "SMS_BACKEND": "daigang.accounts.sms.LocmemBackend",
+}
 
 
-def test_check_deploy_passes_with_production_settings():
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "ci-" + "x7Qm2vL9pR4tW8zK1nB6cY3hJ5dF0gS" * 2,
-        "DJANGO_ALLOWED_HOSTS": "jobs.example.gov.cn",
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SMS_", "STREAM_"))
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env={**environment, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_with_the_console_sms_backend():
+    # given: production, SMS_BACKEND left at its default (codes printed, never sent)
+    env = {**PRODUCTION}
+    del env["SMS_BACKEND"]
+
+    # when
+    result = _manage("check", **env)
+
+    # then
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SMS_CONSOLE_ALLOWED=1" in result.stderr
+
+
+def test_production_starts_with_the_console_sms_backend_when_explicitly_allowed():
+    env = {**PRODUCTION, "SMS_CONSOLE_ALLOWED": "1"}
+    del env["SMS_BACKEND"]
+
+    result = _manage("check", **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_https_settings_can_each_be_turned_off_for_a_plain_http_intranet():
+    # given: production behind no TLS
+    env = {
+        **PRODUCTION,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+    }
+
+    # when
+    result = _manage("check", "--deploy", **env)
+
+    # then: it starts, and the deploy check names each choice so nobody makes it unknowingly
+    assert result.returncode == 0, result.stdout + result.stderr
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in result.stderr, warning

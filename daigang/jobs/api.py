@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from daigang.core.api import ObjectId, api_error, api_errors
 from daigang.jobs.forms import JobFilterForm
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.presenters import job_card
@@ -109,11 +110,6 @@ class JobFiltersIn(Schema):
     page: int = Field(1, ge=1)
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
-
-
 def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
     """The API's view of a job; `job.organisation` must be loaded (select_related)."""
     org = job.organisation
@@ -166,7 +162,7 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
 
 @router.get(
     "",
-    response={200: JobPageOut, 400: ErrorOut},
+    response={200: JobPageOut, **api_errors(400, 422)},
     summary="List and search open jobs",
     url_name="jobs_list",
 )
@@ -185,10 +181,11 @@ def jobs_list(request: HttpRequest, filters: Query[JobFiltersIn]) -> object:
     if not form.is_valid():
         return Status(
             400,
-            {
-                "detail": _("筛选条件有误"),
-                "errors": {field: [str(e) for e in errs] for field, errs in form.errors.items()},
-            },
+            api_error(
+                "invalid_filters",
+                _("筛选条件有误"),
+                errors={field: [str(e) for e in errs] for field, errs in form.errors.items()},
+            ),
         )
     page = jobs_page(jobs=jobs_search(filters=form.to_filters()), page=filters.page)
     return Status(
@@ -203,8 +200,13 @@ def jobs_list(request: HttpRequest, filters: Query[JobFiltersIn]) -> object:
     )
 
 
-@router.get("/{job_id}", response=JobDetailOut, summary="Read a job", url_name="jobs_read")
-def jobs_read(request: HttpRequest, job_id: int) -> object:
+@router.get(
+    "/{job_id}",
+    response={200: JobDetailOut, **api_errors(404, 422)},
+    summary="Read a job",
+    url_name="jobs_read",
+)
+def jobs_read(request: HttpRequest, job_id: ObjectId) -> object:
     """Published jobs, open or ended (see is_open); drafts are not public (404)."""
     return job_out(job_for_public(job_id=job_id, user=None), request)
 
@@ -225,13 +227,13 @@ class OrganisationOut(Schema):
 
 @organisations_router.get(
     "/{organisation_id}",
-    response=OrganisationOut,
+    response={200: OrganisationOut, **api_errors(404, 422)},
     summary="Read an organisation and its open jobs",
     url_name="organisations_read",
     # The id it had when it lived in accounts/api.py, so generated clients keep their method.
     operation_id="daigang_accounts_api_organisations_read",
 )
-def organisations_read(request: HttpRequest, organisation_id: int) -> object:
+def organisations_read(request: HttpRequest, organisation_id: ObjectId) -> object:
     """Verified organisations only; pending and rejected ones are not public (404)."""
     org = organisation_public(organisation_id=organisation_id)
     jobs = organisation_open_jobs(organisation=org)[:OPEN_JOBS_LIMIT]

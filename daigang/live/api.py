@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from daigang.core.api import ObjectId, api_errors
 from daigang.live import selectors
 from daigang.live.models import Room
 
@@ -65,7 +66,9 @@ def _room_out(room: Room, request: HttpRequest) -> dict:
     }
 
 
-@router.get("", response=list[RoomOut], summary="直播间列表：直播中 / 即将开播")
+@router.get(
+    "", response={200: list[RoomOut], **api_errors(422)}, summary="直播间列表：直播中 / 即将开播"
+)
 def rooms_list(
     request: HttpRequest, state: Literal["live", "scheduled"] | None = None
 ) -> list[dict]:
@@ -73,8 +76,10 @@ def rooms_list(
     return [_room_out(room, request) for room in selectors.rooms_by_state(state=state)]
 
 
-@router.get("/{room_id}", response=RoomDetailOut, summary="直播间详情")
-def room_detail(request: HttpRequest, room_id: int) -> dict:
+@router.get(
+    "/{room_id}", response={200: RoomDetailOut, **api_errors(404, 422)}, summary="直播间详情"
+)
+def room_detail(request: HttpRequest, room_id: ObjectId) -> dict:
     """State, viewers now, the pinned job and the WHEP URL a player needs."""
     room = selectors.room_get_public(room_id=room_id)
     return {

@@ -86,8 +86,8 @@ def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, out
     body = response.content.decode()
     assert "今天已获取10次验证码" in body
     assert "14小时50分钟" in body
-    # htmx swaps 429 answers in, so the person sees the message.
-    assert "event.detail.shouldSwap = true" in body
+    # htmx swaps 429 answers in (static/js/forms.js), so the person sees the message.
+    assert "data-swap-429" in body
 
 
 def test_wrong_code_says_how_many_tries_are_left_and_does_not_log_in(client, outbox):

@@ -21,6 +21,7 @@ from ninja import Header, Router, Schema
 from ninja.security import APIKeyCookie
 
 from daigang.accounts.api_auth import session_auth
+from daigang.core.api import ApiError, api_errors
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.http import (
     ApplyRefused,
@@ -70,9 +71,7 @@ class ApplicationOut(Schema):
     created_at: dt.datetime
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
+class ApplyErrorOut(ApiError):
     # Where a person can finish applying when the API cannot (e.g. consent not yet given).
     apply_url: str | None = None
 
@@ -82,11 +81,7 @@ class ErrorOut(Schema):
     response={
         200: ApplicationOut,
         201: ApplicationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
+        **api_errors(400, 401, 403, 404, 409, schema=ApplyErrorOut),
     },
     auth=SessionCookieAuth(csrf=False),
     summary="One-tap apply (一键报名) to a job",
@@ -129,7 +124,7 @@ def application_create(
 
 @router.get(
     "/mine",
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut], **api_errors(401)},
     auth=session_auth,
     summary="My applications (我的报名), newest first",
     url_name="application_mine",

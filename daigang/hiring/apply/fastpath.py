@@ -64,6 +64,7 @@ _REQUEST_MIDDLEWARE = (SecurityMiddleware, CommonMiddleware)
 # Middleware that only adds response headers (or a fresh CSRF cookie): run on fast answers.
 _RESPONSE_MIDDLEWARE = (
     SecurityMiddleware,
+    "daigang.core.csp.SameHostCSPMiddleware",
     LocaleMiddleware,
     CsrfViewMiddleware,
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -56,7 +56,12 @@ class ApplyRefused(Exception):
         self.apply_url = apply_url
 
     def payload(self) -> dict:
-        return {"code": self.code, "detail": self.detail, "apply_url": self.apply_url}
+        return {
+            "code": self.code,
+            "message": self.detail,
+            "detail": self.detail,
+            "apply_url": self.apply_url,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from daigang.accounts.api_auth import session_auth
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.api import ObjectId, api_error, api_errors
 from daigang.hiring.models import Application, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
@@ -86,23 +87,18 @@ class AdvanceIn(Schema):
     to_stage: str
     reason: str = ""
     # Optional: one of the organisation's rejection reasons (its message goes to the seeker).
-    rejection_reason_id: int | None = None
+    rejection_reason_id: ObjectId | None = None
 
 
 class WithdrawIn(Schema):
     reason: str = ""
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-
-
 class StageFilter(Schema):
     stage: str | None = None
-    job_id: int | None = None
-    room_id: int | None = None
-    tag_id: int | None = None
+    job_id: ObjectId | None = None
+    room_id: ObjectId | None = None
+    tag_id: ObjectId | None = None
 
 
 def _step_out(change: StageChange, *, for_member: bool) -> dict:
@@ -160,17 +156,17 @@ def _application_out(application: Application, *, for_member: bool) -> dict:
 
 
 def _not_found() -> Status:
-    return Status(404, {"code": "not_found", "detail": _("没有这个报名")})
+    return Status(404, api_error("not_found", _("没有这个报名")))
 
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: PipelineApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: PipelineApplicationOut, **api_errors(401, 404, 422)},
     auth=session_auth,
     summary="One application with its stage and history (its seeker, or the organisation)",
     url_name="application_detail",
 )
-def application_detail(request: HttpRequest, application_id: int):
+def application_detail(request: HttpRequest, application_id: ObjectId):
     try:
         application, is_member = pipeline_selectors.application_for_viewer(
             user=request.auth, application_id=application_id
@@ -182,12 +178,14 @@ def application_detail(request: HttpRequest, application_id: int):
 
 @router.post(
     "/applications/{int:application_id}/advance",
-    response={200: PipelineApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: PipelineApplicationOut, **api_errors(400, 401, 403, 404, 422)},
     auth=session_auth,
     summary="Move an application to another stage (members of its organisation)",
     url_name="application_advance",
 )
-def application_advance_endpoint(request: HttpRequest, application_id: int, payload: AdvanceIn):
+def application_advance_endpoint(
+    request: HttpRequest, application_id: ObjectId, payload: AdvanceIn
+):
     """`to_stage`: applied, contacted, intention, interview, offer, signed, onboarded,
     rejected, or "custom:<id>" for one of the organisation's own stages. Moving to the
     current stage again answers 200 and changes nothing (safe to retry). "rejected" needs a
@@ -204,7 +202,7 @@ def application_advance_endpoint(request: HttpRequest, application_id: int, payl
             organisation_id=application.organisation_id, reason_id=payload.rejection_reason_id
         )
         if rejection_reason is None:
-            return Status(400, {"code": "unknown_reason", "detail": _("没有这个原因")})
+            return Status(400, api_error("unknown_reason", _("没有这个原因")))
     try:
         moved = application_advance(
             application=application,
@@ -214,19 +212,19 @@ def application_advance_endpoint(request: HttpRequest, application_id: int, payl
             rejection_reason=rejection_reason,
         )
     except PipelineError as error:
-        return Status(400, {"code": error.code, "detail": error.message})
+        return Status(400, api_error(error.code, error.message))
     return _application_out(moved, for_member=True)
 
 
 @router.post(
     "/applications/{int:application_id}/withdraw",
-    response={200: PipelineApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: PipelineApplicationOut, **api_errors(400, 401, 403, 404, 422)},
     auth=session_auth,
     summary="Withdraw my application (its seeker only; idempotent)",
     url_name="application_withdraw",
 )
 def application_withdraw_endpoint(
-    request: HttpRequest, application_id: int, payload: WithdrawIn | None = None
+    request: HttpRequest, application_id: ObjectId, payload: WithdrawIn | None = None
 ):
     try:
         application = pipeline_selectors.application_for_seeker(
@@ -241,19 +239,19 @@ def application_withdraw_endpoint(
             reason=payload.reason if payload else "",
         )
     except PipelineError as error:
-        return Status(400, {"code": error.code, "detail": error.message})
+        return Status(400, api_error(error.code, error.message))
     return _application_out(withdrawn, for_member=False)
 
 
 @router.get(
     "/organisations/{int:organisation_id}/applications",
-    response={200: list[OrganisationApplicationOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[OrganisationApplicationOut], **api_errors(401, 404, 422)},
     auth=session_auth,
     summary="The organisation's pipeline: its applications, newest first (members only)",
     url_name="organisation_applications",
 )
 def organisation_applications(
-    request: HttpRequest, organisation_id: int, filters: Query[StageFilter]
+    request: HttpRequest, organisation_id: ObjectId, filters: Query[StageFilter]
 ):
     """At most 500, newest first. `stage` is a stage key (see advance)."""
     try:
@@ -261,7 +259,7 @@ def organisation_applications(
             user=request.auth, organisation_id=organisation_id, power=Power.APPLICATIONS
         )
     except Http404:
-        return Status(404, {"code": "not_found", "detail": _("没有这个单位")})
+        return Status(404, api_error("not_found", _("没有这个单位")))
     applications = pipeline_selectors.applications_for_pipeline(
         organisation=organisation,
         filters=TableFilters(

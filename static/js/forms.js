@@ -1,0 +1,34 @@
+/*
+ * Behaviours any page's forms may ask for with a data- attribute, so that templates carry no
+ * inline script (the Content-Security-Policy allows scripts from static files only):
+ *
+ * - <select data-autosubmit>: submits its form on change (the language switcher).
+ * - <form data-confirm="…">: asks before submitting; cancelling keeps the page as it was.
+ * - data-swap-429 on an htmx target: a 429 (rate limited) answer carries the message to show,
+ *   so it is swapped in like a 200 instead of being dropped as an error.
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    const select = event.target;
+    if (select instanceof HTMLSelectElement && select.hasAttribute("data-autosubmit") && select.form) {
+      select.form.submit();
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm !== undefined) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target || event.target;
+    if (event.detail.xhr.status === 429 && target.closest && target.closest("[data-swap-429]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
