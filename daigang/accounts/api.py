@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from daigang.core.ids import Id
 from daigang.jobs.api import JobOut, job_out
 from daigang.jobs.selectors import organisation_open_jobs, organisation_public
 
@@ -36,7 +37,7 @@ class OrganisationOut(Schema):
     summary="Read an organisation and its open jobs",
     url_name="organisations_read",
 )
-def organisations_read(request: HttpRequest, organisation_id: int) -> object:
+def organisations_read(request: HttpRequest, organisation_id: Id) -> object:
     """Verified organisations only; pending and rejected ones are not public (404)."""
     org = organisation_public(organisation_id=organisation_id)
     jobs = organisation_open_jobs(organisation=org)[:OPEN_JOBS_LIMIT]

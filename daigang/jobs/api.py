@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from daigang.core.ids import Id
 from daigang.jobs.forms import JobFilterForm
 from daigang.jobs.jsonld import job_benefit_tags
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
@@ -196,6 +197,6 @@ def jobs_list(request: HttpRequest, filters: Query[JobFiltersIn]) -> object:
 
 
 @router.get("/{job_id}", response=JobDetailOut, summary="Read a job", url_name="jobs_read")
-def jobs_read(request: HttpRequest, job_id: int) -> object:
+def jobs_read(request: HttpRequest, job_id: Id) -> object:
     """Published jobs, open or ended (see is_open); drafts are not public (404)."""
     return job_out(job_for_public(job_id=job_id, user=None), request)

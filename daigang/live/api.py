@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 
+from daigang.core.ids import Id
 from daigang.live import selectors
 from daigang.live.models import Room
 
@@ -72,7 +73,7 @@ def rooms_list(
 
 
 @router.get("/{room_id}", response=RoomDetailOut, summary="直播间详情")
-def room_detail(request: HttpRequest, room_id: int) -> dict:
+def room_detail(request: HttpRequest, room_id: Id) -> dict:
     """State, viewers now, the pinned job and the WHEP URL a player needs."""
     room = selectors.room_get_public(room_id=room_id)
     return {

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.ids import Id
 from daigang.hiring.models import Application, RejectionReason, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
@@ -86,7 +87,7 @@ class AdvanceIn(Schema):
     to_stage: str
     reason: str = ""
     # Optional: one of the organisation's rejection reasons (its message goes to the seeker).
-    rejection_reason_id: int | None = None
+    rejection_reason_id: Id | None = None
 
 
 class WithdrawIn(Schema):
@@ -100,9 +101,9 @@ class ErrorOut(Schema):
 
 class StageFilter(Schema):
     stage: str | None = None
-    job_id: int | None = None
-    room_id: int | None = None
-    tag_id: int | None = None
+    job_id: Id | None = None
+    room_id: Id | None = None
+    tag_id: Id | None = None
 
 
 def _step_out(change: StageChange, *, for_member: bool) -> dict:
@@ -170,7 +171,7 @@ def _not_found() -> Status:
     summary="One application with its stage and history (its seeker, or the organisation)",
     url_name="application_detail",
 )
-def application_detail(request: HttpRequest, application_id: int):
+def application_detail(request: HttpRequest, application_id: Id):
     try:
         application, is_member = pipeline_selectors.application_for_viewer(
             user=request.auth, application_id=application_id
@@ -187,7 +188,7 @@ def application_detail(request: HttpRequest, application_id: int):
     summary="Move an application to another stage (members of its organisation)",
     url_name="application_advance",
 )
-def application_advance_endpoint(request: HttpRequest, application_id: int, payload: AdvanceIn):
+def application_advance_endpoint(request: HttpRequest, application_id: Id, payload: AdvanceIn):
     """`to_stage`: applied, contacted, intention, interview, offer, signed, onboarded,
     rejected, or "custom:<id>" for one of the organisation's own stages. Moving to the
     current stage again answers 200 and changes nothing (safe to retry). "rejected" needs a
@@ -228,7 +229,7 @@ def application_advance_endpoint(request: HttpRequest, application_id: int, payl
     url_name="application_withdraw",
 )
 def application_withdraw_endpoint(
-    request: HttpRequest, application_id: int, payload: WithdrawIn | None = None
+    request: HttpRequest, application_id: Id, payload: WithdrawIn | None = None
 ):
     try:
         application = pipeline_selectors.application_for_seeker(
@@ -255,7 +256,7 @@ def application_withdraw_endpoint(
     url_name="organisation_applications",
 )
 def organisation_applications(
-    request: HttpRequest, organisation_id: int, filters: Query[StageFilter]
+    request: HttpRequest, organisation_id: Id, filters: Query[StageFilter]
 ):
     """At most 500, newest first. `stage` is a stage key (see advance)."""
     try:
