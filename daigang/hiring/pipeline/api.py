@@ -24,6 +24,7 @@ from daigang.hiring.models import Application, RejectionReason, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
 from daigang.hiring.pipeline.services import (
+    STAGE_REASON_MAX,
     PipelineError,
     application_advance,
     application_withdraw,
@@ -85,13 +86,13 @@ class OrganisationApplicationOut(Schema):
 
 class AdvanceIn(Schema):
     to_stage: str
-    reason: str = ""
+    reason: str = Field("", max_length=STAGE_REASON_MAX)
     # Optional: one of the organisation's rejection reasons (its message goes to the seeker).
     rejection_reason_id: Id | None = None
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=STAGE_REASON_MAX)
 
 
 class ErrorOut(Schema):
