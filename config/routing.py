@@ -8,6 +8,6 @@ from daigang.interviews.consumers import InterviewConsumer
 from daigang.live.consumers import RoomConsumer
 
 websocket_urlpatterns: list = [
-    path("ws/rooms/<int:room_id>/", RoomConsumer.as_asgi()),
+    path("ws/rooms/<id:room_id>/", RoomConsumer.as_asgi()),
     path("ws/interviews/<str:token>/", InterviewConsumer.as_asgi()),
 ]

@@ -219,8 +219,23 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Licences and other private uploads: never under a public URL; served by a view that checks
 # who is asking.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Request bodies are capped in ASGI before Django reads them (daigang.core.body_limit):
+# REQUEST_BODY_MAX_BYTES everywhere, REQUEST_UPLOAD_MAX_BYTES on the paths that take files
+# (regular expressions matched against the path from its start).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 64 * 1024)
+REQUEST_UPLOAD_MAX_BYTES = env_int("REQUEST_UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
+REQUEST_UPLOAD_PATHS = env_list(
+    "REQUEST_UPLOAD_PATHS",
+    [
+        r"/accounts/organisations/new/$",
+        r"/accounts/organisations/\d+/documents/$",
+        r"/contracts/verify/$",
+    ],
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Django's own checks, in step with the caps above: form fields (files excluded) may not
+# exceed the plain body limit, and no upload route sees more than its cap anyway.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 # --- live video -----------------------------------------------------------------------------

@@ -117,6 +117,7 @@ class OrganisationDetailsForm(_Form):
     description = forms.CharField(
         label=gettext_lazy("单位简介（选填）"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -48,7 +48,10 @@ class OfferForm(forms.Form):
         label=_("用工单位（劳务派遣时填写）"), max_length=100, required=False
     )
     note = forms.CharField(
-        label=_("其他约定"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("其他约定"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     @classmethod

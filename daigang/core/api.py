@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -26,11 +26,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1/"
-
-# Ids are bigint primary keys: a larger number is no id at all (and SQLite cannot even take it
-# as a parameter), so it is refused as a bad value instead of reaching the database.
-ID_MAX = 2**63 - 1
-ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class ApiError(Schema):

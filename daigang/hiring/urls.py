@@ -7,10 +7,10 @@ from daigang.hiring.pipeline.urls import urlpatterns as pipeline_urlpatterns
 
 app_name = "hiring"
 urlpatterns = [
-    path("jobs/<int:job_id>/apply/", views.apply_page, name="apply"),
-    path("manage/<int:organisation_id>/applications/", views.back_office, name="back_office"),
+    path("jobs/<id:job_id>/apply/", views.apply_page, name="apply"),
+    path("manage/<id:organisation_id>/applications/", views.back_office, name="back_office"),
     path(
-        "manage/<int:organisation_id>/applications/new/",
+        "manage/<id:organisation_id>/applications/new/",
         views.back_office_rows,
         name="back_office_rows",
     ),

@@ -6,30 +6,30 @@ from daigang.interviews import views
 
 app_name = "interviews"
 urlpatterns = [
-    path("manage/<int:organisation_id>/interviews/", views.interview_list, name="list"),
-    path("manage/<int:organisation_id>/interviews/new/", views.interview_new, name="new"),
+    path("manage/<id:organisation_id>/interviews/", views.interview_list, name="list"),
+    path("manage/<id:organisation_id>/interviews/new/", views.interview_new, name="new"),
     path(
-        "manage/<int:organisation_id>/interviews/<int:interview_id>/",
+        "manage/<id:organisation_id>/interviews/<id:interview_id>/",
         views.interview_detail,
         name="detail",
     ),
     path(
-        "manage/<int:organisation_id>/interviews/<int:interview_id>/verdicts/",
+        "manage/<id:organisation_id>/interviews/<id:interview_id>/verdicts/",
         views.verdict_save,
         name="verdict",
     ),
     path(
-        "manage/<int:organisation_id>/interviews/<int:interview_id>/cancel/",
+        "manage/<id:organisation_id>/interviews/<id:interview_id>/cancel/",
         views.interview_cancel,
         name="cancel",
     ),
     path(
-        "manage/<int:organisation_id>/interviews/<int:interview_id>/finish/",
+        "manage/<id:organisation_id>/interviews/<id:interview_id>/finish/",
         views.interview_finish,
         name="finish",
     ),
     path(
-        "manage/<int:organisation_id>/interviews/<int:interview_id>/participants/<int:participant_id>/remove/",
+        "manage/<id:organisation_id>/interviews/<id:interview_id>/participants/<id:participant_id>/remove/",
         views.participant_remove,
         name="remove",
     ),

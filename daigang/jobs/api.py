@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from daigang.core.api import ObjectId, api_error, api_errors
+from daigang.core.api import api_error, api_errors
+from daigang.core.ids import ObjectId
 from daigang.jobs.forms import JobFilterForm
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.presenters import job_card

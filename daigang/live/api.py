@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
-from daigang.core.api import ObjectId, api_errors
+from daigang.core.api import api_errors
+from daigang.core.ids import ObjectId
 from daigang.live import selectors
 from daigang.live.models import Room
 

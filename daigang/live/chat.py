@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import members_with
 from daigang.core.realtime import room_events_publish
+from daigang.live.chat_text import chat_text_scrub
 from daigang.live.models import ChatMessage, ChatSender, Room
 
 CHAT_MAX_LENGTH = 200
+# Longer than this before scrubbing is refused unread: scrubbing is linear, but not free.
+CHAT_RAW_MAX_LENGTH = CHAT_MAX_LENGTH * 10
 CHAT_INTERVAL = dt.timedelta(seconds=2)
 HISTORY_SIZE = 50
 # A client that comes back after a long absence gets the newest this many, not the backlog.
@@ -99,19 +102,28 @@ def chat_message_payload(message: ChatMessage) -> dict[str, Any]:
 
 
 def chat_text_clean(text: Any) -> str:
-    """Trimmed text, or ChatRefused when it is empty or longer than CHAT_MAX_LENGTH."""
+    """The text as it will be shown (daigang.live.chat_text), or ChatRefused when nothing
+    visible is left or it is longer than CHAT_MAX_LENGTH."""
     if not isinstance(text, str):
         raise ChatRefused("invalid", _("消息格式不正确"))
-    text = text.strip()
+    if len(text) > CHAT_RAW_MAX_LENGTH:
+        raise _too_long(len(text))
+    given = text
+    text = chat_text_scrub(text)
     if not text:
+        if given.strip():
+            raise ChatRefused("empty", _("消息里没有可以显示的文字"))
         raise ChatRefused("empty", _("请输入内容"))
     if len(text) > CHAT_MAX_LENGTH:
-        raise ChatRefused(
-            "too_long",
-            _("消息最多 %(max)d 个字，当前 %(count)d 个字")
-            % {"max": CHAT_MAX_LENGTH, "count": len(text)},
-        )
+        raise _too_long(len(text))
     return text
+
+
+def _too_long(count: int) -> ChatRefused:
+    return ChatRefused(
+        "too_long",
+        _("消息最多 %(max)d 个字，当前 %(count)d 个字") % {"max": CHAT_MAX_LENGTH, "count": count},
+    )
 
 
 def _room_for_chat(room_id: int) -> Room:

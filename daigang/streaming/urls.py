@@ -6,9 +6,9 @@ from daigang.streaming import views
 
 app_name = "streaming"
 urlpatterns = [
-    path("rooms/<int:room_id>/whip", views.whip, name="whip"),
-    path("rooms/<int:room_id>/whip/<str:session_id>", views.whip_session, name="whip_session"),
-    path("rooms/<int:room_id>/whep", views.whep, name="whep"),
-    path("rooms/<int:room_id>/whep/<str:session_id>", views.whep_session, name="whep_session"),
+    path("rooms/<id:room_id>/whip", views.whip, name="whip"),
+    path("rooms/<id:room_id>/whip/<str:session_id>", views.whip_session, name="whip_session"),
+    path("rooms/<id:room_id>/whep", views.whep, name="whep"),
+    path("rooms/<id:room_id>/whep/<str:session_id>", views.whep_session, name="whep_session"),
     path("mediamtx/auth", views.mediamtx_auth, name="mediamtx_auth"),
 ]

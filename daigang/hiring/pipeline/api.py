@@ -20,11 +20,13 @@ from ninja import Field, Query, Router, Schema, Status
 from daigang.accounts.api_auth import session_auth
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
-from daigang.core.api import ObjectId, api_error, api_errors
+from daigang.core.api import api_error, api_errors
+from daigang.core.ids import ObjectId
 from daigang.hiring.models import Application, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
 from daigang.hiring.pipeline.services import (
+    STAGE_REASON_MAX,
     PipelineError,
     application_advance,
     application_withdraw,
@@ -85,13 +87,13 @@ class OrganisationApplicationOut(Schema):
 
 class AdvanceIn(Schema):
     to_stage: str
-    reason: str = ""
+    reason: str = Field("", max_length=STAGE_REASON_MAX)
     # Optional: one of the organisation's rejection reasons (its message goes to the seeker).
     rejection_reason_id: ObjectId | None = None
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=STAGE_REASON_MAX)
 
 
 class StageFilter(Schema):

@@ -59,6 +59,10 @@ STAGE_NEXT: dict[str, str] = {
     Stage.WITHDRAWN: gettext_noop("您已撤回这次报名，单位不会再联系您。"),
 }
 
+# A stage change's reason is shown to the organisation (and, on withdrawal, written by the
+# seeker): a sentence or two, not a document.
+STAGE_REASON_MAX = 500
+
 
 class PipelineError(ValueError):
     """A move the pipeline does not allow; `str(error)` is a Chinese sentence for the user."""
@@ -111,6 +115,10 @@ def _move_check(
     reason: str,
 ) -> None:
     """Raise PipelineError unless `by` may move `application` to (stage, custom) now."""
+    if len(reason) > STAGE_REASON_MAX:
+        raise PipelineError(
+            _("原因最多%(max)d个字") % {"max": STAGE_REASON_MAX}, code="reason_too_long"
+        )
     by_seeker = by is not None and by.pk == application.seeker_id
     if application.is_closed():
         raise PipelineError(

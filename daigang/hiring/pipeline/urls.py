@@ -7,49 +7,49 @@ from django.urls import path
 from daigang.hiring.pipeline import views
 
 urlpatterns = [
-    path("manage/<int:organisation_id>/pipeline/", views.pipeline_board, name="pipeline_board"),
+    path("manage/<id:organisation_id>/pipeline/", views.pipeline_board, name="pipeline_board"),
     path(
-        "manage/<int:organisation_id>/pipeline/table/", views.pipeline_table, name="pipeline_table"
+        "manage/<id:organisation_id>/pipeline/table/", views.pipeline_table, name="pipeline_table"
     ),
-    path("manage/<int:organisation_id>/pipeline/bulk/", views.pipeline_bulk, name="pipeline_bulk"),
+    path("manage/<id:organisation_id>/pipeline/bulk/", views.pipeline_bulk, name="pipeline_bulk"),
     path(
-        "manage/<int:organisation_id>/pipeline/settings/",
+        "manage/<id:organisation_id>/pipeline/settings/",
         views.pipeline_settings,
         name="pipeline_settings",
     ),
     path(
-        "manage/<int:organisation_id>/pipeline/stats/",
+        "manage/<id:organisation_id>/pipeline/stats/",
         views.pipeline_stats_page,
         name="pipeline_stats",
     ),
     path(
-        "manage/<int:organisation_id>/applications/<int:application_id>/",
+        "manage/<id:organisation_id>/applications/<id:application_id>/",
         views.application_detail,
         name="application_detail",
     ),
     path(
-        "manage/<int:organisation_id>/applications/<int:application_id>/move/",
+        "manage/<id:organisation_id>/applications/<id:application_id>/move/",
         views.application_move,
         name="application_move",
     ),
     path(
-        "manage/<int:organisation_id>/applications/<int:application_id>/reject/",
+        "manage/<id:organisation_id>/applications/<id:application_id>/reject/",
         views.application_reject_view,
         name="application_reject",
     ),
     path(
-        "manage/<int:organisation_id>/applications/<int:application_id>/notes/",
+        "manage/<id:organisation_id>/applications/<id:application_id>/notes/",
         views.application_note_add,
         name="application_note_add",
     ),
     path(
-        "manage/<int:organisation_id>/applications/<int:application_id>/tags/",
+        "manage/<id:organisation_id>/applications/<id:application_id>/tags/",
         views.application_tags,
         name="application_tags",
     ),
     path("me/applications/", views.my_applications, name="my_applications"),
     path(
-        "me/applications/<int:application_id>/withdraw/",
+        "me/applications/<id:application_id>/withdraw/",
         views.my_application_withdraw,
         name="my_application_withdraw",
     ),

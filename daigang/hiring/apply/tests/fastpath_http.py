@@ -108,6 +108,7 @@ def _fast_path_app() -> ApplyFastPath:
     from config.asgi import application
 
     app = application.application_mapping["http"]
+    app = getattr(app, "app", app)  # behind daigang.core.body_limit
     assert isinstance(app, ApplyFastPath), "config.asgi must route HTTP through the fast path"
     return app
 

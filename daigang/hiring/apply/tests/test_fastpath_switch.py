@@ -47,6 +47,8 @@ def test_apply_fastpath_from_the_environment_decides_what_serves_http(value, mou
     probe = (
         "import config.asgi as a\n"
         "app = a.application.application_mapping['http']\n"
+        "assert type(app).__name__ == 'BodyLimit'\n"  # in front of whatever serves HTTP
+        "app = app.app\n"
         "print('django_asgi_app' if app is a.django_asgi_app else type(app).__name__)\n"
     )
 
