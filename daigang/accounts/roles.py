@@ -30,7 +30,8 @@ class Power(enum.StrEnum):
     # Schedule live rooms and see the organisation's list of them.
     ROOMS_SCHEDULE = "rooms_schedule"
     # Run any of the organisation's rooms (console, pin, stream key). A room's own anchors
-    # run that room whatever their role: that list is per room (live.selectors.room_can_run).
+    # run that room whatever their role, while members: that list is per room
+    # (live.selectors.room_can_run).
     ROOMS_RUN = "rooms_run"
     # See applications with the seeker's full phone, notes and tags; move them along the
     # pipeline, reject them; the pipeline's settings and numbers.

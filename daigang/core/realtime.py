@@ -6,7 +6,8 @@ event out to its own sockets in coalesced frames. Nothing here knows about indiv
 
 The layer message is `{"type": "room.event", "room_id": <id>, "event": {"kind", "data"}}` (or
 `"events": [...]` for several at once): the room id travels with it because a process's hub
-listens on one channel for all its rooms.
+listens on one channel for all its rooms. `{"type": "room.user_close", "room_id", "user_id"}`
+(room_user_sockets_close) tells every process's hub to close that user's sockets in the room.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 ROOM_EVENT = "room.event"
+ROOM_USER_CLOSE = "room.user_close"
 
 
 def room_group(room_id: int) -> str:
@@ -53,3 +55,11 @@ def room_events_publish(*, room_id: int, events: list[tuple[str, dict[str, Any]]
     """Several events for one room as ONE layer message, in order, once the write commits."""
     checked = json.loads(json.dumps([{"kind": kind, "data": data} for kind, data in events]))
     _publish_on_commit(room_id, {"type": ROOM_EVENT, "room_id": int(room_id), "events": checked})
+
+
+def room_user_sockets_close(*, room_id: int, user_id: int) -> None:
+    """Close `user_id`'s sockets in the room, in every process, once the write commits (a
+    member removed from the organisation: their socket must not outlive their membership)."""
+    _publish_on_commit(
+        room_id, {"type": ROOM_USER_CLOSE, "room_id": int(room_id), "user_id": int(user_id)}
+    )

@@ -2,7 +2,8 @@
 
 - Organisation pages: `interview_for_member` — members of the owning organisation, 404 else.
 - Personal links: `participant_for_user` — the token's own user only, 404 for anyone else
-  (a forwarded link is useless without the phone it was sent to).
+  (a forwarded link is useless without the phone it was sent to), and for an interviewer who
+  is no longer a member of the organisation.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.roles import Power
-from daigang.accounts.selectors import organisation_for_member, organisation_members
+from daigang.accounts.selectors import (
+    membership_has,
+    organisation_for_member,
+    organisation_members,
+)
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.interviews.models import (
     JOIN_LATE,
@@ -125,8 +130,21 @@ def schedule_choices(
     return members, selected + others
 
 
+def seat_holds(participant: InterviewParticipant) -> bool:
+    """Whether the seat still speaks for its user: a candidate's always (removal aside, which
+    call_state says), an interviewer's only while they are a member of the organisation."""
+    if not participant.is_interviewer:
+        return True
+    return membership_has(
+        user=participant.user,
+        organisation_id=participant.interview.organisation_id,
+        power=Power.ORGANISATION_SEE,
+    )
+
+
 def participant_for_user(*, user: User, token: str) -> InterviewParticipant:
-    """The participant whose personal link this is, if `user` is that participant; else 404."""
+    """The participant whose personal link this is, if `user` is that participant (and, for an
+    interviewer, still a member of the organisation: seat_holds); else 404."""
     if not user.is_authenticated:
         raise Http404
     participant = (
@@ -134,7 +152,7 @@ def participant_for_user(*, user: User, token: str) -> InterviewParticipant:
         .select_related("interview__organisation", "interview__focus", "application__job", "user")
         .first()
     )
-    if participant is None:
+    if participant is None or not seat_holds(participant):
         raise Http404
     return participant
 
@@ -173,7 +191,8 @@ _REFUSALS = {
 def participant_for_socket(
     *, user: User | None, token: str, now: dt.datetime | None = None
 ) -> InterviewParticipant:
-    """The participant a call socket speaks for, or CallRefused (not theirs, removed, closed)."""
+    """The participant a call socket speaks for, or CallRefused (not theirs, an interviewer no
+    longer a member, removed, closed)."""
     participant = None
     if user is not None and user.is_authenticated:
         participant = (
@@ -181,7 +200,7 @@ def participant_for_socket(
             .select_related("interview__organisation", "application", "user")
             .first()
         )
-    if participant is None:
+    if participant is None or not seat_holds(participant):
         raise CallRefused("not_found", _("没有这场面试，或这不是您的面试链接"))
     state = call_state(participant=participant, now=now or timezone.now())
     if state != "open":

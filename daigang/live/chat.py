@@ -65,10 +65,10 @@ def _display_name(*, user: Any, role: str) -> str:
 
 
 def _roles(*, room: Room, users: list[Any]) -> dict[int, str]:
-    """Each user's role in the room: anchors and organisation members, staff, the rest."""
+    """Each user's role in the room: the organisation's members now (its anchors among them;
+    an anchor no longer a member speaks as a viewer), staff, the rest."""
     ids = [user.pk for user in users]
-    anchors = set(room.anchors.filter(pk__in=ids).values_list("pk", flat=True))
-    anchors |= members_with(
+    anchors = members_with(
         organisation_id=room.organisation_id, user_ids=ids, power=Power.ORGANISATION_SEE
     )
     roles = {}
@@ -83,7 +83,7 @@ def _roles(*, room: Room, users: list[Any]) -> dict[int, str]:
 
 
 def chat_role_of(*, room: Room, user: Any) -> str:
-    """`anchor` for the room's anchors and its organisation's members, `moderator` for staff."""
+    """`anchor` for its organisation's members (anchors included), `moderator` for staff."""
     return _roles(room=room, users=[user])[user.pk]
 
 

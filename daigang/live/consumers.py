@@ -10,6 +10,7 @@ Frames to the browser are always `{"events": [{"kind": ..., "data": ...}, ...]}`
 - then once per tick, batched: `chat` (a message), `viewers` {count}, and the room events
   other services publish (`pin`, `state`, …);
 - to the sender alone: `error` {code, message[, retry_after_ms]}.
+The hub closes a socket with 4403 when its user is removed from the room's organisation.
 Frames from the browser: `{"kind": "chat", "text": "...", "token": "<client id>"}`.
 """
 
@@ -90,8 +91,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         hub = hub_get()
         # Register before reading history, so nothing published in between is missed; the
         # hub holds tick frames back until the join frame has gone out.
+        user_id = self.user.pk if self.user and self.user.is_authenticated else None
         self.hub_socket = await hub.join(
-            room_id=self.room_id, send=_frame_send(self.base_send), new_view=after is None
+            room_id=self.room_id,
+            send=_frame_send(self.base_send),
+            new_view=after is None,
+            user_id=user_id,
         )
         cached = hub.join_cached(self.room_id, after)
         if cached is not None:
@@ -127,7 +132,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TOO_SLOW)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.hub_socket is None:
+        if self.hub_socket is None or self.hub_socket.closed:
             return
         frame: Any = None
         if len(text_data or "") <= MAX_FRAME_CHARS:

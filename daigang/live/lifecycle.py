@@ -24,6 +24,17 @@ from daigang.live.models import Room
 # without importing them.
 room_end_hooks: list[Callable[[int], None]] = []
 
+# Called with the room's id once a write that replaced its stream key for want of trust
+# commits (a member who could see the key was removed): streaming drops the relay's publisher,
+# whoever it is, since a WHIP session carries no user. The room then waits its publisher grace
+# for someone with the new key, as after a dropped connection, and ends if nobody comes.
+room_publisher_drop_hooks: list[Callable[[int], None]] = []
+
+
+def room_publisher_drop_on_commit(*, room_id: int) -> None:
+    """Have room_publisher_drop_hooks drop the room's publisher once the write commits."""
+    transaction.on_commit(lambda: _hooks_call(room_publisher_drop_hooks, room_id))
+
 
 def room_go_live(*, room: Room, now: dt.datetime | None = None) -> Room:
     """Mark the room live (publishing has started) and tell its viewers.
@@ -74,7 +85,7 @@ def room_end(*, room: Room, now: dt.datetime | None = None) -> Room:
         locked.ended_at = now
         locked.save(update_fields=["state", "ended_at"])
         room_event_publish(room_id=locked.pk, kind="state", data={"state": locked.state})
-        transaction.on_commit(lambda: _room_end_hooks_call(locked.pk))
+        transaction.on_commit(lambda: _hooks_call(room_end_hooks, locked.pk))
     _copy_state(locked, room)
     return room
 
@@ -86,6 +97,6 @@ def _copy_state(source: Room, target: Room) -> None:
     target.ended_at = source.ended_at
 
 
-def _room_end_hooks_call(room_id: int) -> None:
-    for hook in room_end_hooks:
+def _hooks_call(hooks: list[Callable[[int], None]], room_id: int) -> None:
+    for hook in hooks:
         hook(room_id)

@@ -97,12 +97,19 @@ def room_get_public(*, room_id: int) -> Room:
 
 
 def room_can_run(*, user: User, room: Room) -> bool:
-    """Anchors of the room and owners of its organisation run it: console, pin, stream key."""
+    """Owners of the room's organisation, and those of its anchors who are still members of
+    it, run the room: console, pin, stream key. Being on the room's anchors is not enough on
+    its own: a member removed from the organisation runs nothing from that moment."""
     if not user.is_authenticated:
         return False
-    if room.anchors.filter(pk=user.pk).exists():
+    if membership_has(user=user, organisation_id=room.organisation_id, power=Power.ROOMS_RUN):
         return True
-    return membership_has(user=user, organisation_id=room.organisation_id, power=Power.ROOMS_RUN)
+    return (
+        membership_has(
+            user=user, organisation_id=room.organisation_id, power=Power.ORGANISATION_SEE
+        )
+        and room.anchors.filter(pk=user.pk).exists()
+    )
 
 
 def room_for_runner(*, user: User, room_id: int) -> Room:

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Organisation, User
+from daigang.accounts.models import Membership, Organisation, User
 from daigang.core.languages import site_language
-from daigang.core.realtime import room_event_publish
+from daigang.core.realtime import room_event_publish, room_user_sockets_close
 from daigang.jobs.models import Job
 from daigang.live import selectors
+from daigang.live.lifecycle import room_publisher_drop_on_commit
 from daigang.live.models import Room, new_stream_key
 
 # A room may be scheduled to start a little in the past: the anchor who fills the form in
@@ -123,3 +124,32 @@ def room_stream_key_rotate(*, room: Room) -> str:
     room.stream_key = new_stream_key()
     room.save(update_fields=["stream_key"])
     return room.stream_key
+
+
+def rooms_member_removed(membership: Membership) -> None:
+    """A member left the organisation (accounts.services.membership_removed_hooks, inside the
+    removing transaction): take them off every room's anchors, give each room they anchored a
+    new stream key (they could read it in the console) and drop the publisher of those live
+    now, and close their sockets in the organisation's rooms still to come or on air.
+
+    Their chat role and the console already follow the membership (room_can_run, chat); this
+    takes back what outlives a request: the key they knew, a WHIP session, an open socket.
+    """
+    user_id, organisation_id = membership.user_id, membership.organisation_id
+    anchored = list(
+        Room.objects.select_for_update()
+        .filter(organisation_id=organisation_id, anchors=user_id)
+        .order_by("pk")
+    )
+    Room.anchors.through.objects.filter(
+        room__organisation_id=organisation_id, user_id=user_id
+    ).delete()
+    for room in anchored:
+        room_stream_key_rotate(room=room)
+        if room.state == Room.State.LIVE:
+            room_publisher_drop_on_commit(room_id=room.pk)
+    open_rooms = Room.objects.filter(organisation_id=organisation_id).exclude(
+        state=Room.State.ENDED
+    )
+    for room_id in open_rooms.values_list("pk", flat=True):
+        room_user_sockets_close(room_id=room_id, user_id=user_id)

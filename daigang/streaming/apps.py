@@ -8,10 +8,12 @@ class StreamingConfig(AppConfig):
     label = "streaming"
 
     def ready(self) -> None:
-        from daigang.live.lifecycle import room_end_hooks
+        from daigang.live.lifecycle import room_end_hooks, room_publisher_drop_hooks
 
         if _relay_room_close not in room_end_hooks:
             room_end_hooks.append(_relay_room_close)
+        if _relay_publisher_drop not in room_publisher_drop_hooks:
+            room_publisher_drop_hooks.append(_relay_publisher_drop)
 
 
 def _relay_room_close(room_id: int) -> None:
@@ -19,3 +21,9 @@ def _relay_room_close(room_id: int) -> None:
     relay = sys.modules.get("daigang.streaming.relay")
     if relay is not None:
         relay.relay_room_close_soon(room_id=room_id)
+
+
+def _relay_publisher_drop(room_id: int) -> None:
+    relay = sys.modules.get("daigang.streaming.relay")
+    if relay is not None:
+        relay.relay_publisher_drop_soon(room_id=room_id)

@@ -320,6 +320,13 @@ class Relay:
             await _session_close(session)
         return session
 
+    async def publisher_drop(self, room_id: int) -> None:
+        """Cut the room's publisher off as if its connection were lost: the room stays live
+        for its grace, so someone with the new stream key can take over, then ends."""
+        room = self.rooms.get(room_id)
+        if room is not None and room.publisher is not None:
+            await self._session_lost(room.publisher)
+
     async def room_close(self, room_id: int) -> None:
         room = self.rooms.pop(room_id, None)
         if room is not None:
@@ -451,3 +458,15 @@ def relay_room_close_soon(*, room_id: int) -> None:
             task.add_done_callback(_closing.discard)
 
     relay_call_soon(close)
+
+
+def relay_publisher_drop_soon(*, room_id: int) -> None:
+    """Drop a room's publisher (from any thread); no-op if not relayed here."""
+
+    def drop() -> None:
+        if _relay is not None and room_id in _relay.rooms:
+            task = asyncio.ensure_future(_relay.publisher_drop(room_id))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+    relay_call_soon(drop)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +16,13 @@ from daigang.accounts.services.phone_codes import user_get_or_create
 from daigang.core.phones import phone_normalize
 
 Role = Membership.Role
+
+# Called with the removed membership (its row already deleted) inside the removing
+# transaction. Domains above accounts take back what the member held in the organisation
+# (live: room anchors and their stream keys, sockets, the publisher on air; interviews: seats on
+# panels still to come, call sockets), so accounts imports none of them. A hook that reaches
+# beyond the database (closing sockets, dropping a publisher) does that on commit.
+membership_removed_hooks: list[Callable[[Membership], object]] = []
 
 
 def membership_add(*, organisation: Organisation, phone: str, role: str, by: User) -> Membership:
@@ -43,8 +53,18 @@ def membership_add(*, organisation: Organisation, phone: str, role: str, by: Use
 
 def membership_remove(*, membership: Membership, by: User) -> None:
     """The owner removes an HR or anchor member. Owners cannot be removed here, so an
-    organisation always keeps one."""
+    organisation always keeps one.
+
+    Every power came from the membership row, checked on each request, so it ends with the
+    row; membership_removed_hooks also take back, in the same transaction, what the member
+    held beyond it (see there). Removing someone no longer a member changes nothing.
+    """
     organisation_owner_check(organisation=membership.organisation, by=by)
     if membership.role == Role.OWNER:
         raise OrganisationError(_("不能移除单位管理员"), code="owner_role")
-    Membership.objects.filter(pk=membership.pk).delete()
+    with transaction.atomic():
+        deleted, _rows = Membership.objects.filter(pk=membership.pk).delete()
+        if not deleted:
+            return
+        for hook in membership_removed_hooks:
+            hook(membership)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_has
 from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services.common import InterviewError, interview_locked
 from daigang.interviews.signalling import interview_event_publish
@@ -30,14 +32,21 @@ def participant_join(
 
 
 def interviewer_check(*, interview_id: int, by: User) -> InterviewParticipant:
-    """`by`'s interviewer seat in the interview, or InterviewError."""
-    seat = InterviewParticipant.objects.filter(
-        interview_id=interview_id,
-        user=by,
-        role=InterviewParticipant.Role.INTERVIEWER,
-        removed=False,
-    ).first()
-    if seat is None:
+    """`by`'s interviewer seat in the interview, or InterviewError. The seat counts only while
+    `by` is a member of the interview's organisation (checked now, like every power)."""
+    seat = (
+        InterviewParticipant.objects.filter(
+            interview_id=interview_id,
+            user=by,
+            role=InterviewParticipant.Role.INTERVIEWER,
+            removed=False,
+        )
+        .select_related("interview")
+        .first()
+    )
+    if seat is None or not membership_has(
+        user=by, organisation_id=seat.interview.organisation_id, power=Power.ORGANISATION_SEE
+    ):
         raise InterviewError(_("只有本场面试的面试官可以这样做"), code="not_interviewer")
     return seat
 

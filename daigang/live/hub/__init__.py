@@ -74,12 +74,17 @@ class RoomHub(Delivery, Loops):
         self._tasks: list[asyncio.Task[None]] = []
         self._side_tasks: set[asyncio.Task[Any]] = set()
 
-    async def join(self, *, room_id: int, send: Send, new_view: bool = True) -> HubSocket:
-        """Register a socket; from now on it gets the room's frames (after `start`)."""
+    async def join(
+        self, *, room_id: int, send: Send, new_view: bool = True, user_id: int | None = None
+    ) -> HubSocket:
+        """Register a socket; from now on it gets the room's frames (after `start`).
+
+        `user_id` (None for anonymous viewers) lets the hub close a user's sockets on request.
+        """
         room = self.rooms.get(room_id)
         if room is None:
             room = self.rooms[room_id] = Room(room_id)
-        socket = HubSocket(room_id=room_id, send=send, upto=room.log_end)
+        socket = HubSocket(room_id=room_id, send=send, upto=room.log_end, user_id=user_id)
         room.sockets[socket] = None
         gc_freeze.socket_joined()
         if new_view:

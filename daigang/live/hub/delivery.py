@@ -37,6 +37,8 @@ JOINING_EVENTS_MAX = 2000
 # Sockets sent to between two yields to the event loop within one round.
 FLUSH_CHUNK = 250
 CLOSE_TOO_SLOW = 4008
+# The socket's user was removed from the room's organisation (core.realtime.ROOM_USER_CLOSE).
+CLOSE_MEMBERSHIP_ENDED = 4403
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -90,11 +92,14 @@ class HubSocket:
         "room_id",
         "send",
         "upto",
+        "user_id",
     )
 
-    def __init__(self, *, room_id: int, send: Send, upto: int) -> None:
+    def __init__(self, *, room_id: int, send: Send, upto: int, user_id: int | None = None) -> None:
         self.room_id = room_id
         self.send = send
+        # Whose socket it is (None: anonymous), so a removed member's sockets can be closed.
+        self.user_id = user_id
         self.direct: DirectWriter | None = direct_writer(send)
         # The position in the room's log of the first event this socket has not been sent.
         self.upto = upto
@@ -241,6 +246,15 @@ class Delivery:
             # Closing a peer that has meanwhile gone fails; there is nothing left to do then.
             with contextlib.suppress(Exception):
                 await socket.send({"type": "websocket.close", "code": CLOSE_TOO_SLOW})
+
+    def user_sockets_close(self, room_id: int, user_id: int) -> None:
+        """Close `user_id`'s sockets in the room (code 4403), after what was sent them."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        for socket in [s for s in room.sockets if s.user_id == user_id]:
+            self._post(socket, {"type": "websocket.close", "code": CLOSE_MEMBERSHIP_ENDED})
+            self._gone(socket)
 
     def _drop(self, socket: HubSocket) -> None:
         """Too far behind: stop feeding it and close it once its current send is through."""

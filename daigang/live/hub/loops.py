@@ -4,7 +4,8 @@ The hub listens on ONE channel-layer channel, in the group `room.<id>` of every 
 local socket, and leaves a group with the room's last local socket; with no rooms left it stops
 its loops and lets the channel (and the live database connection) go. Its loops:
 
-- receive: room events from the layer, logged to their room (daigang.live.hub.log);
+- receive: room events from the layer, logged to their room (daigang.live.hub.log), and
+  requests to close one user's sockets in a room (a member removed from its organisation);
 - tick: a round (daigang.live.hub.delivery) at most every TICK_SECONDS, at once after a long one;
 - audience: every VIEWERS_PERIOD seconds, reports its sockets per room (daigang.live.audience),
   publishes the summed `viewers` through the rounds, and adds each room's new entries (views,
@@ -20,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from daigang.core.realtime import ROOM_EVENT, room_group
+from daigang.core.realtime import ROOM_EVENT, ROOM_USER_CLOSE, room_group
 from daigang.live import audience
 from daigang.live.chat_db import live_db, live_db_close
 from daigang.live.hub.log import Room
@@ -42,8 +43,9 @@ class Loops:
     subscribed: set[int]
     _lock: asyncio.Lock
     _tasks: list[asyncio.Task[None]]
-    # daigang.live.hub.delivery: one round.
+    # daigang.live.hub.delivery: one round; closing one user's sockets in a room.
     flush: Callable[[], Awaitable[None]]
+    user_sockets_close: Callable[[int, int], None]
 
     async def _room_close(self, room: Room) -> None:
         if room.views_added:
@@ -114,6 +116,9 @@ class Loops:
             except Exception:
                 logger.exception("room hub: receiving from the channel layer failed")
                 await asyncio.sleep(1)
+                continue
+            if message.get("type") == ROOM_USER_CLOSE:
+                self.user_sockets_close(message["room_id"], message["user_id"])
                 continue
             if message.get("type") != ROOM_EVENT:
                 continue

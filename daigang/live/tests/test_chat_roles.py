@@ -19,10 +19,10 @@ from daigang.live.tests.chat_fixtures import (
 
 @pytest.mark.django_db(transaction=True)
 def test_the_rooms_anchor_is_marked_anchor_in_the_chat_event():
-    # given a room whose anchor is on it
+    # given a room whose anchor (a member of its organisation) is on it
     organisation = organisation_make()
     room = room_make(organisation=organisation)
-    anchor = user_make(name="王主播")
+    anchor = member_make(organisation=organisation, name="王主播")
     room.anchors.add(anchor)
     cookie = session_cookie(anchor)
 
