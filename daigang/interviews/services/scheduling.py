@@ -23,7 +23,7 @@ from daigang.core.languages import site_language
 from daigang.core.refused import Refused
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import (
     LENGTH_MAX_MINUTES,
     LENGTH_MIN_MINUTES,
@@ -168,7 +168,7 @@ def interview_schedule(
     One transaction: the interview, one participant per interviewer and per candidate (each
     with a personal token), each application moved to 面试 unless it is there or past it, and
     each candidate's notification (its SMS on commit). Anything refused (a Refused,
-    also for the pipeline's PipelineError) leaves nothing behind. A second call with the same
+    also for the pipeline's) leaves nothing behind. A second call with the same
     `idempotency_key` returns the interview the first one made.
 
     `link_base` ("https://host") makes the link in the SMS absolute.
@@ -235,7 +235,7 @@ def interview_schedule(
                             now=now,
                             notify=False,
                         )
-                    except PipelineError as error:
+                    except Refused as error:
                         raise Refused(
                             "pipeline", f"{application.name}：{error.message}", field="applications"
                         ) from error

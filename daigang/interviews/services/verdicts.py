@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import User
 from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -135,6 +135,6 @@ def verdict_record(
                     reason=REJECT_REASON,
                     now=now,
                 )
-            except PipelineError as error:
+            except Refused as error:
                 raise Refused("pipeline", error.message) from error
     return verdict
