@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
@@ -31,6 +30,7 @@ from daigang.hiring.apply.services import (
     application_check_open,
     application_consent_resolve,
     application_consent_text,
+    consent_required_error,
     name_clean,
 )
 from daigang.hiring.models import Application
@@ -192,9 +192,7 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
     try:
         name_clean(data["name"])
         if not data["consent"]:
-            raise ValidationError(
-                _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
-            )
+            raise consent_required_error()
         application_check_open(job=job)
     except ValidationError as exc:
         form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
