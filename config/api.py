@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.db import DatabaseError
 from ninja import NinjaAPI
 
-from daigang.core.api import api_exception_handlers_install
+from daigang.core.api import api_exception_handlers_install, refused_response
+from daigang.core.refused import Refused
 from daigang.core.unavailable import api_database_error
 from daigang.jobs.api import organisations_router
 from daigang.jobs.api import router as jobs_router
@@ -28,3 +29,5 @@ api.add_router("/applications", "daigang.hiring.apply.api.router")
 api.add_router("", "daigang.hiring.pipeline.api.router")  # the pipeline: /applications/{id}/…
 # A database that cannot serve (busy, down, disk full, read-only) is a 503, not a 500.
 api.add_exception_handler(DatabaseError, api_database_error)
+# A service that says no: its status, and {code, message, detail, field}.
+api.add_exception_handler(Refused, refused_response)

@@ -14,7 +14,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daigang.accounts.errors import AccountsError
 from daigang.accounts.forms import RejectForm
 from daigang.accounts.models import (
     Membership,
@@ -25,6 +24,7 @@ from daigang.accounts.models import (
 )
 from daigang.accounts.services import organisation_approve, organisation_reject
 from daigang.core.phones import phone_normalize
+from daigang.core.refused import Refused
 
 
 class UserAdminForm(forms.ModelForm):
@@ -114,7 +114,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         for organisation in queryset:
             try:
                 organisation_approve(organisation=organisation, by=request.user)
-            except AccountsError as exc:
+            except Refused as exc:
                 self.message_user(request, f"{organisation.name}: {exc.message}", messages.ERROR)
             else:
                 approved += 1
@@ -135,7 +135,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                         by=request.user,
                         reason=form.cleaned_data["reason"],
                     )
-                except AccountsError as exc:
+                except Refused as exc:
                     self.message_user(
                         request, f"{organisation.name}: {exc.message}", messages.ERROR
                     )

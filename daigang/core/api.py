@@ -5,6 +5,8 @@ written before `message` read). Three layers make sure no answer escapes as HTML
 traceback:
 
 - operations return `api_error(...)` bodies, documented with `api_errors(...)`;
+- a service's `Refused` (daigang.core.refused) propagates to `refused_response` (registered
+  in config/api.py): its status, and {code, message, detail, field};
 - `api_exception_handlers_install` answers what ninja raises inside an operation (bad
   parameters 422, no session 401, Http404, any other exception 500 — even with DEBUG on);
 - `ApiErrorsAsJsonMiddleware` rewrites what Django answers before or around ninja (no URL
@@ -14,6 +16,7 @@ traceback:
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +25,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from daigang.core.refused import Refused, Throttled
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +39,9 @@ class ApiError(Schema):
     )
     message: str = Field(description="For a person, in the request's language")
     detail: str | None = Field(None, description="The same as message (older clients read it)")
+    field: str | None = Field(
+        None, description="The request field the refusal is about, if it is about one"
+    )
     errors: dict[str, list[str]] | None = Field(
         None, description="Per field (or parameter), what is wrong with it"
     )
@@ -74,6 +82,21 @@ def api_error_response(status: int, *, message: str | None = None, **extra: Any)
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def refused_body(refused: Refused) -> dict[str, Any]:
+    """The JSON body answering a refusal: {code, message, detail, field, ...extra}."""
+    return api_error(refused.code, str(refused.message), field=refused.field, **refused.extra)
+
+
+def refused_response(request: HttpRequest | None, refused: Refused) -> JsonResponse:
+    """A refusal as an API answer, with its status (and Retry-After when throttled)."""
+    response = JsonResponse(
+        refused_body(refused), status=refused.status, json_dumps_params={"ensure_ascii": False}
+    )
+    if isinstance(refused, Throttled):
+        response["Retry-After"] = str(max(1, math.ceil(refused.retry_after)))
+    return response
 
 
 def _validation_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from daigang.core.refused import Refused
 from daigang.interviews import selectors, services
 from daigang.interviews.models import InterviewParticipant
 from daigang.interviews.signalling import interview_event_message, interview_group
@@ -71,7 +72,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             participant = await database_sync_to_async(selectors.participant_for_socket)(
                 user=user, token=token
             )
-        except selectors.CallRefused as refused:
+        except Refused as refused:
             await self._refuse(refused)
             return
         self.participant = participant
@@ -90,7 +91,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             participant = await database_sync_to_async(selectors.participant_for_socket)(
                 user=user, token=token
             )
-        except selectors.CallRefused as refused:
+        except Refused as refused:
             await self._leave_group()
             await self._refuse(refused)
             return
@@ -128,14 +129,14 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         if self.participant is None or self.group is None:
             return
         if not text_data or len(text_data) > FRAME_MAX:
-            await self._error("invalid", _("消息格式不正确"))
+            await self._invalid()
             return
         try:
             frame = json.loads(text_data)
         except ValueError:
             frame = None
         if not isinstance(frame, dict):
-            await self._error("invalid", _("消息格式不正确"))
+            await self._invalid()
             return
         kind = frame.get("kind")
         if kind == "signal":
@@ -143,14 +144,14 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         elif kind in ("mute", "remove", "focus", "end"):
             await self._control(kind, frame)
         else:
-            await self._error("invalid", _("消息格式不正确"))
+            await self._invalid()
 
     async def _signal(self, frame: dict[str, Any]) -> None:
         to = _int_or_none(frame.get("to"))
         to_conn = frame.get("to_conn")
         data = frame.get("data")
         if to is None or not isinstance(to_conn, str) or not isinstance(data, dict):
-            await self._error("invalid", _("消息格式不正确"))
+            await self._invalid()
             return
         target = self.peer_channels.get(to)
         if target is None or target[0] != to_conn:
@@ -167,7 +168,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         elif "candidate" in data:
             payload["candidate"] = data["candidate"]
         else:
-            await self._error("invalid", _("消息格式不正确"))
+            await self._invalid()
             return
         await self._send_to(target[1], "signal", payload)
 
@@ -186,7 +187,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
                     interview=interview, participant_id=target, by=user
                 )
             elif target is None:
-                await self._error("invalid", _("消息格式不正确"))
+                await self._invalid()
             elif kind == "mute":
                 await database_sync_to_async(services.participant_mute_set)(
                     interview=interview,
@@ -198,8 +199,8 @@ class InterviewConsumer(AsyncWebsocketConsumer):
                 await database_sync_to_async(services.participant_remove)(
                     interview=interview, participant_id=target, by=user
                 )
-        except services.InterviewError as error:
-            await self._error(error.code, error.message)
+        except Refused as refused:
+            await self._send("error", refused.as_data())
 
     # --- from the group -----------------------------------------------------------------------
 
@@ -273,11 +274,11 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             )
         )
 
-    async def _error(self, code: str, message: str) -> None:
-        await self._send("error", {"code": code, "message": message})
+    async def _invalid(self) -> None:
+        await self._send("error", Refused("invalid", _("消息格式不正确")).as_data())
 
-    async def _refuse(self, refused: selectors.CallRefused) -> None:
-        await self._error(refused.code, refused.message)
+    async def _refuse(self, refused: Refused) -> None:
+        await self._send("error", refused.as_data())
         await self.close(code=CLOSE_REFUSED)
 
     async def _publish(self, kind: str, data: dict[str, Any]) -> None:

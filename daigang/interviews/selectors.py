@@ -26,6 +26,7 @@ from daigang.accounts.selectors import (
     organisation_for_member,
     organisation_members,
 )
+from daigang.core.refused import Refused
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.interviews.models import (
     JOIN_LATE,
@@ -157,15 +158,6 @@ def participant_for_user(*, user: User, token: str) -> InterviewParticipant:
     return participant
 
 
-class CallRefused(Exception):
-    """The socket may not join the call; `message` is shown to the person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def call_state(*, participant: InterviewParticipant, now: dt.datetime) -> str:
     """ "open", or why not: "removed", "cancelled", "ended", "early"."""
     interview = participant.interview
@@ -191,7 +183,7 @@ _REFUSALS = {
 def participant_for_socket(
     *, user: User | None, token: str, now: dt.datetime | None = None
 ) -> InterviewParticipant:
-    """The participant a call socket speaks for, or CallRefused (not theirs, an interviewer no
+    """The participant a call socket speaks for, or Refused (not theirs, an interviewer no
     longer a member, removed, closed)."""
     participant = None
     if user is not None and user.is_authenticated:
@@ -201,10 +193,10 @@ def participant_for_socket(
             .first()
         )
     if participant is None or not seat_holds(participant):
-        raise CallRefused("not_found", _("没有这场面试，或这不是您的面试链接"))
+        raise Refused("not_found", _("没有这场面试，或这不是您的面试链接"), status=404)
     state = call_state(participant=participant, now=now or timezone.now())
     if state != "open":
-        raise CallRefused(state, _(_REFUSALS[state]))
+        raise Refused(state, _(_REFUSALS[state]), status=409)
     return participant
 
 

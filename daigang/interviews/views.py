@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.refused import Refused, refused_to_form
 from daigang.interviews import selectors, services
 from daigang.interviews.forms import ScheduleForm, VerdictForm, ids_parse
 from daigang.interviews.invites import invite_filename, invite_ics
@@ -89,8 +90,8 @@ def interview_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
                     idempotency_key=data["idempotency_key"],
                     link_base=request.build_absolute_uri("/"),
                 )
-            except services.InterviewError as error:
-                form.add_error(error.field, error.message)
+            except Refused as error:
+                refused_to_form(form, error)
             else:
                 if scheduled.created:
                     messages.success(request, _("面试已安排，已通知面试者"))
@@ -213,8 +214,8 @@ def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) 
                 score=data["score"],
                 comment=data["comment"],
             )
-        except services.InterviewError as error:
-            form.add_error(error.field, error.message)
+        except Refused as error:
+            refused_to_form(form, error)
         else:
             saved = True
     if request.htmx:
@@ -256,7 +257,7 @@ def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: i
     )
     try:
         services.interview_cancel(interview=interview, by=request.user)
-    except services.InterviewError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("面试已取消，已通知面试者"))
@@ -274,7 +275,7 @@ def interview_finish(request: HttpRequest, organisation_id: int, interview_id: i
     )
     try:
         services.interview_finish(interview=interview, by=request.user)
-    except services.InterviewError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return redirect(_detail_url(interview))
 
@@ -294,7 +295,7 @@ def participant_remove(
         services.participant_remove(
             interview=interview, participant_id=participant_id, by=request.user
         )
-    except services.InterviewError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已将该面试者移出本场面试"))

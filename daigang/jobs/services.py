@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation, User
+from daigang.core.refused import Refused
 from daigang.jobs.models import Board, Job, PaySchedule, Shift
 from daigang.jobs.rules import job_fee_terms
 from daigang.jobs.search import organisation_name_for_search, search_text_build
@@ -46,10 +47,6 @@ class JobDraft:
     description: str
     valid_until: dt.date
     is_flexible: bool = False
-
-
-class JobPublishError(Exception):
-    """A job that cannot be published; the message is for the employer, in Chinese."""
 
 
 def job_fee_error(terms: list[str]) -> str:
@@ -121,7 +118,7 @@ def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
 def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> Job:
     """Make a draft (or a closed job with a new date) public. Publishing twice is a no-op.
 
-    Raises JobPublishError when the organisation is not verified, the date has passed, or the
+    Raises Refused when the organisation is not verified, the date has passed, or the
     content asks seekers for money.
     """
     today = today or timezone.localdate()
@@ -130,14 +127,18 @@ def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> J
         if locked.is_open(today):
             return locked
         if not locked.organisation.is_verified():
-            raise JobPublishError(_("单位尚未通过认证，不能发布岗位"))
+            raise Refused(
+                "organisation_unverified", _("单位尚未通过认证，不能发布岗位"), status=409
+            )
         if locked.valid_until < today:
-            raise JobPublishError(_("岗位有效期已过，请先修改有效期再发布"))
+            raise Refused(
+                "valid_until_passed", _("岗位有效期已过，请先修改有效期再发布"), field="valid_until"
+            )
         terms = job_fee_terms(
             title=locked.title, description=locked.description, benefits=locked.benefits
         )
         if terms:
-            raise JobPublishError(job_fee_error(terms))
+            raise Refused("fee_terms", job_fee_error(terms))
         locked.status = Job.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.closed_at = None
@@ -152,7 +153,7 @@ def job_close(*, job: Job, by: User | None) -> Job:
         if locked.status == Job.Status.CLOSED:
             return locked
         if locked.status == Job.Status.DRAFT:
-            raise JobPublishError(_("草稿尚未发布，无需关闭"))
+            raise Refused("not_published", _("草稿尚未发布，无需关闭"), status=409)
         locked.status = Job.Status.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at"])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.refused import Refused
 from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
 from daigang.jobs.models import Job
@@ -32,7 +33,7 @@ from daigang.jobs.selectors import (
     organisation_open_jobs,
     organisation_public,
 )
-from daigang.jobs.services import JobPublishError, job_close, job_create, job_publish, job_update
+from daigang.jobs.services import job_close, job_create, job_publish, job_update
 
 NEW_JOB_VALID_FOR = dt.timedelta(days=30)
 
@@ -123,7 +124,7 @@ def _save_and_maybe_publish(
     if request.POST.get("action") == "publish":
         try:
             job_publish(job=job, by=request.user)
-        except JobPublishError as exc:
+        except Refused as exc:
             # The job is saved as it was entered; only publishing is refused.
             messages.error(request, _("已保存，但未发布：%(reason)s") % {"reason": exc})
             return redirect("jobs:edit", organisation.pk, job.pk)
@@ -182,7 +183,7 @@ def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResp
     )
     try:
         job_publish(job=job, by=request.user)
-    except JobPublishError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("岗位已发布"))
@@ -197,7 +198,7 @@ def close(request: HttpRequest, organisation_id: int, job_id: int) -> HttpRespon
     )
     try:
         job_close(job=job, by=request.user)
-    except JobPublishError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("岗位已关闭"))

@@ -14,10 +14,12 @@ from typing import Any, cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import members_with
 from daigang.core.realtime import room_events_publish
+from daigang.core.refused import Refused, Throttled
 from daigang.live.chat_text import chat_text_scrub
 from daigang.live.models import ChatMessage, ChatSender, Room
 
@@ -31,20 +33,17 @@ CATCH_UP_MAX = 200
 CLIENT_TOKEN_MAX = 32
 
 
-class ChatRefused(Exception):
-    """The message (or joining) was refused; `message` is the Chinese text the viewer sees."""
+# Said by both the service and the consumer; written once.
+MESSAGE_INVALID = gettext_noop("消息格式不正确")
+MESSAGE_LOGIN_TO_CHAT = gettext_noop("登录后才能发言")
 
-    def __init__(self, code: str, message: str, *, retry_after_ms: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.retry_after_ms = retry_after_ms
 
-    def as_event(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.retry_after_ms is not None:
-            data["retry_after_ms"] = self.retry_after_ms
-        return {"kind": "error", "data": data}
+def chat_error_event(refused: Refused) -> dict[str, Any]:
+    """The `error` event telling the sender alone why (and, if throttled, when to retry)."""
+    data = refused.as_data()
+    if isinstance(refused, Throttled):
+        data["retry_after_ms"] = max(1, int(refused.retry_after * 1000))
+    return {"kind": "error", "data": data}
 
 
 @dataclass(frozen=True)
@@ -102,25 +101,25 @@ def chat_message_payload(message: ChatMessage) -> dict[str, Any]:
 
 
 def chat_text_clean(text: Any) -> str:
-    """The text as it will be shown (daigang.live.chat_text), or ChatRefused when nothing
+    """The text as it will be shown (daigang.live.chat_text), or Refused when nothing
     visible is left or it is longer than CHAT_MAX_LENGTH."""
     if not isinstance(text, str):
-        raise ChatRefused("invalid", _("消息格式不正确"))
+        raise Refused("invalid", _(MESSAGE_INVALID))
     if len(text) > CHAT_RAW_MAX_LENGTH:
         raise _too_long(len(text))
     given = text
     text = chat_text_scrub(text)
     if not text:
         if given.strip():
-            raise ChatRefused("empty", _("消息里没有可以显示的文字"))
-        raise ChatRefused("empty", _("请输入内容"))
+            raise Refused("empty", _("消息里没有可以显示的文字"))
+        raise Refused("empty", _("请输入内容"))
     if len(text) > CHAT_MAX_LENGTH:
         raise _too_long(len(text))
     return text
 
 
-def _too_long(count: int) -> ChatRefused:
-    return ChatRefused(
+def _too_long(count: int) -> Refused:
+    return Refused(
         "too_long",
         _("消息最多 %(max)d 个字，当前 %(count)d 个字") % {"max": CHAT_MAX_LENGTH, "count": count},
     )
@@ -129,12 +128,12 @@ def _too_long(count: int) -> ChatRefused:
 def _room_for_chat(room_id: int) -> Room:
     room = Room.objects.filter(pk=room_id).only("id", "state", "organisation_id").first()
     if room is None:
-        raise ChatRefused("room_not_found", _("直播间不存在"))
+        raise Refused("room_not_found", _("直播间不存在"), status=404)
     return room
 
 
 def chat_join(*, room_id: int) -> ChatJoin:
-    """The room a socket joins (ChatRefused `room_not_found` if there is none)."""
+    """The room a socket joins (Refused `room_not_found` if there is none)."""
     room = _room_for_chat(room_id)
     return ChatJoin(room_id=room.pk, state=room.state)
 
@@ -158,18 +157,18 @@ class ChatSend:
     client_token: str = ""
 
 
-def _rate_limited(wait: dt.timedelta) -> ChatRefused:
-    return ChatRefused(
+def _rate_limited(wait: dt.timedelta) -> Throttled:
+    return Throttled(
         "rate_limited",
         _("发言太快了，请 %(seconds)d 秒后再发") % {"seconds": CHAT_INTERVAL.seconds},
-        retry_after_ms=max(1, int(wait.total_seconds() * 1000)),
+        retry_after=wait.total_seconds(),
     )
 
 
 def _clean(send: ChatSend) -> tuple[str, str]:
-    """(text, client token) of a send, or ChatRefused; no database needed."""
+    """(text, client token) of a send, or Refused; no database needed."""
     if not getattr(send.user, "is_authenticated", False):
-        raise ChatRefused("login_required", _("登录后才能发言"))
+        raise Refused("login_required", _(MESSAGE_LOGIN_TO_CHAT))
     token = send.client_token
     if not isinstance(token, str) or len(token) > CLIENT_TOKEN_MAX:
         token = ""
@@ -178,9 +177,9 @@ def _clean(send: ChatSend) -> tuple[str, str]:
 
 def _store(
     *, room: Room, sends: list[tuple[int, ChatSend, str, str]], now: dt.datetime
-) -> dict[int, ChatMessage | ChatRefused]:
+) -> dict[int, ChatMessage | Refused]:
     """One transaction: rate limit, resent tokens, the messages, and their publishing."""
-    results: dict[int, ChatMessage | ChatRefused] = {}
+    results: dict[int, ChatMessage | Refused] = {}
     users = {send.user.pk: send.user for _, send, _, _ in sends}
     roles = _roles(room=room, users=list(users.values()))
     tokens = {token for _, _, _, token in sends if token}
@@ -247,10 +246,10 @@ def _store(
 
 def chat_messages_send(
     *, room_id: int, sends: list[ChatSend], now: dt.datetime | None = None
-) -> list[ChatMessage | ChatRefused]:
+) -> list[ChatMessage | Refused]:
     """Store several messages for one room in one transaction and publish them after commit.
 
-    Each send gets back its stored message or the ChatRefused (Chinese message) saying why not:
+    Each send gets back its stored message or the Refused (Chinese message) saying why not:
     anonymous user, empty or over-long text, no such room or an ended room, or a second message
     from the same user in the same room within CHAT_INTERVAL (kept in the database, so it holds
     across processes). Idempotent per client token: a resend returns the stored message and
@@ -258,12 +257,12 @@ def chat_messages_send(
     statements per batch rather than per message (see daigang.live.chat_writer).
     """
     now = now or timezone.now()
-    results: list[ChatMessage | ChatRefused | None] = [None] * len(sends)
+    results: list[ChatMessage | Refused | None] = [None] * len(sends)
     valid = []
     for index, send in enumerate(sends):
         try:
             text, token = _clean(send)
-        except ChatRefused as refused:
+        except Refused as refused:
             results[index] = refused
             continue
         valid.append((index, send, text, token))
@@ -271,8 +270,8 @@ def chat_messages_send(
         try:
             room = _room_for_chat(room_id)
             if room.state == Room.State.ENDED:
-                raise ChatRefused("room_ended", _("直播已结束，不能再发言"))
-        except ChatRefused as refused:
+                raise Refused("room_ended", _("直播已结束，不能再发言"), status=409)
+        except Refused as refused:
             for index, _send, _text, _token in valid:
                 results[index] = refused
             valid = []
@@ -290,7 +289,7 @@ def chat_messages_send(
         for index, result in stored.items():
             results[index] = result
     # Every send was answered above: refused while cleaning, refused with its room, or stored.
-    return cast("list[ChatMessage | ChatRefused]", results)
+    return cast("list[ChatMessage | Refused]", results)
 
 
 def chat_message_send(
@@ -303,12 +302,12 @@ def chat_message_send(
 ) -> ChatMessage:
     """Store one chat message and publish it (event `chat`) once it commits.
 
-    Raises ChatRefused for the reasons `chat_messages_send` gives.
+    Raises Refused for the reasons `chat_messages_send` gives.
     """
     (result,) = chat_messages_send(
         room_id=room_id, sends=[ChatSend(user=user, text=text, client_token=client_token)], now=now
     )
-    if isinstance(result, ChatRefused):
+    if isinstance(result, Refused):
         raise result
     return result
 

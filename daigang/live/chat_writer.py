@@ -15,6 +15,7 @@ import logging
 import weakref
 from typing import Any
 
+from daigang.core.refused import Refused
 from daigang.live import chat
 from daigang.live.chat_db import live_db
 from daigang.live.models import ChatMessage
@@ -32,13 +33,13 @@ class ChatWriter:
     async def send(
         self, *, room_id: int, user: Any, text: Any, client_token: str = ""
     ) -> ChatMessage:
-        """Store and publish one message (with whatever else is waiting); ChatRefused if not."""
+        """Store and publish one message (with whatever else is waiting); Refused if not."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queue.append((room_id, chat.ChatSend(user, text, client_token), future))
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain())
         result = await future
-        if isinstance(result, chat.ChatRefused):
+        if isinstance(result, Refused):
             raise result
         return result
 

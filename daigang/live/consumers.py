@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from daigang.core.languages import language_from_scope
+from daigang.core.refused import Refused
 from daigang.live import chat
 from daigang.live.chat_db import live_db
 from daigang.live.chat_writer import chat_writer_get
@@ -106,10 +107,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 joined, history = await live_db(
                     chat.chat_join_with_history, room_id=self.room_id, after=after
                 )
-            except chat.ChatRefused as refused:
+            except Refused as refused:
                 socket, self.hub_socket = self.hub_socket, None
                 await hub.leave(socket, counted=False)
-                await self.send(text_data=json.dumps({"events": [refused.as_event()]}))
+                await self.send(text_data=json.dumps({"events": [chat.chat_error_event(refused)]}))
                 await self.close(code=CLOSE_ROOM_NOT_FOUND)
                 return
             state = joined.state
@@ -121,7 +122,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "viewers": hub.viewers(self.room_id),
         }
         if not self.user or not self.user.is_authenticated:
-            hello["notice"] = _("登录后才能发言")
+            hello["notice"] = _(chat.MESSAGE_LOGIN_TO_CHAT)
         first = {
             "type": "websocket.send",
             "text": frame_text(
@@ -141,7 +142,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             except ValueError:
                 frame = None
         if not isinstance(frame, dict) or frame.get("kind") != "chat":
-            self._reply(chat.ChatRefused("invalid", _("消息格式不正确")).as_event())
+            self._reply(chat.chat_error_event(Refused("invalid", _(chat.MESSAGE_INVALID))))
             return
         try:
             await chat_writer_get().send(
@@ -150,10 +151,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 text=frame.get("text"),
                 client_token=str(frame.get("token") or ""),
             )
-        except chat.ChatRefused as refused:
-            self._reply(refused.as_event())
+        except Refused as refused:
+            self._reply(chat.chat_error_event(refused))
         except Exception:
-            self._reply(chat.ChatRefused("unavailable", _("发送失败，请稍后再试")).as_event())
+            self._reply(
+                chat.chat_error_event(Refused("unavailable", _("发送失败，请稍后再试"), status=503))
+            )
 
     def _reply(self, event: dict[str, Any]) -> None:
         if self.hub_socket is not None:

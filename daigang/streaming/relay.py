@@ -34,8 +34,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from daigang.core.refused import Refused
 from daigang.streaming import ice
-from daigang.streaming.errors import OfferInvalid, PublisherBusy, RelayFull
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.rtp_send import (
@@ -244,11 +244,13 @@ class Relay:
         return self.rooms[room_id]
 
     async def publish(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
-        """Accept a WHIP offer. Raises PublisherBusy if the room already has a publisher."""
+        """Accept a WHIP offer. Refused publisher_busy (409) if the room already has a publisher."""
         ice.host_addresses_install()
         room = self.room(room_id, config)
         if room.publisher is not None:
-            raise PublisherBusy(_("本直播间已有推流，请先停止另一端的推流。"))
+            raise Refused(
+                "publisher_busy", _("本直播间已有推流，请先停止另一端的推流。"), status=409
+            )
         pc = RTCPeerConnection(configuration=ice.rtc_configuration())
         session = Session(id=_session_id(), room_id=room_id, role="publisher", pc=pc)
         room.publisher = session  # reserved before any await: a racing second POST gets 409
@@ -275,7 +277,7 @@ class Relay:
         ice.host_addresses_install()
         room = self.room(room_id, config)
         if len(room.viewers) >= config.max_viewers:
-            raise RelayFull(_("观看人数已满，请稍后再试。"))
+            raise Refused("relay_full", _("观看人数已满，请稍后再试。"), status=503)
         pc = RTCPeerConnection(configuration=ice.rtc_configuration())
         video, audio = room.viewer_tracks_make()
         session = Session(
@@ -393,8 +395,9 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
         )
     except Exception as exc:
         # aiortc raises ValueError for unparsable SDP and OperationError when no codec fits.
-        raise OfferInvalid(
-            _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。")
+        raise Refused(
+            "offer_invalid",
+            _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。"),
         ) from exc
     await pc.setLocalDescription(await pc.createAnswer())
     return ice.sdp_addresses_announce(pc.localDescription.sdp)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import secrets
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from daigang.core.refused import Refused
 from daigang.live.models import Room
-from daigang.streaming.errors import RoomEnded, RoomNotFound, RoomNotLive, StreamKeyInvalid
+
+# Also what the external-server redirect says (daigang.streaming.views).
+ROOM_NOT_FOUND = gettext_noop("直播间不存在。")
 
 
 def stream_key_matches(*, room: Room, token: str | None) -> bool:
@@ -20,26 +24,28 @@ def stream_key_matches(*, room: Room, token: str | None) -> bool:
 
 
 def room_publish_access(*, room_id: int, token: str | None) -> Room:
-    """The room if `token` is its stream key. Raises RoomNotFound / StreamKeyInvalid."""
+    """The room if `token` is its stream key. Refused room_not_found (404) / stream_key_invalid (401)."""
     room = Room.objects.select_related("organisation").filter(pk=room_id).first()
     if room is None:
-        raise RoomNotFound(_("直播间不存在。"))
+        raise Refused("room_not_found", _(ROOM_NOT_FOUND), status=404)
     if not stream_key_matches(room=room, token=token):
-        raise StreamKeyInvalid(
-            _("推流密钥错误或缺失：请在 OBS 的 Bearer Token 中填写直播间的推流密钥。")
+        raise Refused(
+            "stream_key_invalid",
+            _("推流密钥错误或缺失：请在 OBS 的 Bearer Token 中填写直播间的推流密钥。"),
+            status=401,
         )
     return room
 
 
 def room_watch_access(*, room_id: int) -> Room:
-    """The room if it is live; rooms are public. Raises RoomNotFound / RoomNotLive / RoomEnded."""
+    """The room if it is live; rooms are public. Refused room_not_found / room_not_live / room_ended."""
     room = Room.objects.filter(pk=room_id).first()
     if room is None:
-        raise RoomNotFound(_("直播间不存在。"))
+        raise Refused("room_not_found", _(ROOM_NOT_FOUND), status=404)
     if room.state == Room.State.ENDED:
-        raise RoomEnded(_("本场直播已结束。"))
+        raise Refused("room_ended", _("本场直播已结束。"), status=409)
     if room.state != Room.State.LIVE:
-        raise RoomNotLive(_("直播尚未开始，请稍后再来。"))
+        raise Refused("room_not_live", _("直播尚未开始，请稍后再来。"), status=409)
     return room
 
 

@@ -3,7 +3,8 @@
 Rotating a room's stream key is daigang.live.services.room_stream_key_rotate.
 
 The session services are async: they check the room in the database (in a thread) and drive
-the relay on its own loop (daigang.streaming.loop). They raise daigang.streaming.errors.
+the relay on its own loop (daigang.streaming.loop). They raise Refused (daigang.core.refused) with the HTTP status
+the WHIP/WHEP answer gets.
 """
 
 from __future__ import annotations
@@ -13,15 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from daigang.core.refused import Refused
 from daigang.live.lifecycle import room_end, room_go_live
 from daigang.live.models import Room
 from daigang.streaming import selectors
-from daigang.streaming.errors import (
-    OrganisationUnverified,
-    RoomEnded,
-    SessionNotFound,
-    StreamError,
-)
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 
@@ -29,8 +25,8 @@ from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str) -> Answer:
     """Accept a publisher's offer (WHIP POST) and put the room live.
 
-    Raises RoomNotFound, StreamKeyInvalid, RoomEnded, OrganisationUnverified, PublisherBusy,
-    OfferInvalid.
+    Refused: room_not_found, stream_key_invalid, room_ended, organisation_unverified,
+    publisher_busy, offer_invalid.
     """
     room = await sync_to_async(_room_for_publish)(room_id=room_id, token=token)
     answer = await relay_await(
@@ -38,7 +34,7 @@ async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str)
     )
     try:
         await sync_to_async(_room_go_live)(room=room)
-    except StreamError:
+    except Refused:
         await relay_await(_relay().session_end(room_id=room.pk, session_id=answer.session_id))
         raise
     return answer
@@ -48,12 +44,12 @@ async def whip_session_end(*, room_id: int, session_id: str) -> None:
     """Stop publishing (WHIP DELETE): the room ends and its viewers are let go."""
     session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
     if session is None or session.role != "publisher":
-        raise SessionNotFound(_("推流会话不存在或已结束。"))
+        raise Refused("session_not_found", _("推流会话不存在或已结束。"), status=404)
     await sync_to_async(_room_end_by_id)(room_id)
 
 
 async def whep_session_start(*, room_id: int, offer_sdp: str) -> Answer:
-    """Accept a viewer's offer (WHEP POST). Raises RoomNotFound, RoomNotLive, RoomEnded, …"""
+    """Accept a viewer's offer (WHEP POST). Refused: room_not_found, room_not_live, …"""
     room = await sync_to_async(selectors.room_watch_access)(room_id=room_id)
     return await relay_await(
         _relay().view(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
@@ -64,7 +60,7 @@ async def whep_session_end(*, room_id: int, session_id: str) -> None:
     """Stop watching (WHEP DELETE)."""
     session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
     if session is None or session.role != "viewer":
-        raise SessionNotFound(_("观看会话不存在或已结束。"))
+        raise Refused("session_not_found", _("观看会话不存在或已结束。"), status=404)
 
 
 def _room_for_publish(*, room_id: int, token: str | None) -> Room:
@@ -72,9 +68,11 @@ def _room_for_publish(*, room_id: int, token: str | None) -> Room:
     # Checked before negotiating so OBS gets the real reason at once; room_go_live checks
     # again under the row lock.
     if room.state == Room.State.ENDED:
-        raise RoomEnded(_("本场直播已结束，不能再次开播。请新建一场直播。"))
+        raise Refused("room_ended", _("本场直播已结束，不能再次开播。请新建一场直播。"), status=409)
     if not room.organisation.is_verified():
-        raise OrganisationUnverified(_("单位尚未通过认证（或认证已过期），不能开播。"))
+        raise Refused(
+            "organisation_unverified", _("单位尚未通过认证（或认证已过期），不能开播。"), status=403
+        )
     return room
 
 
@@ -84,8 +82,8 @@ def _room_go_live(*, room: Room) -> None:
     except ValidationError as exc:
         message = " ".join(exc.messages)
         if exc.code == "room_ended":
-            raise RoomEnded(message) from exc
-        raise OrganisationUnverified(message) from exc
+            raise Refused("room_ended", message, status=409) from exc
+        raise Refused("organisation_unverified", message, status=403) from exc
 
 
 def _room_end_by_id(room_id: int) -> None:

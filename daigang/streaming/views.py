@@ -28,23 +28,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from daigang.core.refused import Refused
 from daigang.live import selectors as live_selectors
 from daigang.live.models import Room
-from daigang.streaming import errors, ice, selectors, services
+from daigang.streaming import ice, selectors, services
 from daigang.streaming.relay import Answer
 
 SDP_MAX_BYTES = 64 * 1024
-STATUS = {
-    errors.RoomNotFound: 404,
-    errors.SessionNotFound: 404,
-    errors.StreamKeyInvalid: 401,
-    errors.OrganisationUnverified: 403,
-    errors.RoomEnded: 409,
-    errors.RoomNotLive: 409,
-    errors.PublisherBusy: 409,
-    errors.OfferInvalid: 400,
-    errors.RelayFull: 503,
-}
 ENDPOINT_METHODS = "OPTIONS, POST"
 SESSION_METHODS = "OPTIONS, DELETE"
 
@@ -63,7 +53,7 @@ async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
     token = _bearer_token(request)
     try:
         answer = await services.whip_session_start(room_id=room_id, token=token, offer_sdp=offer)
-    except errors.StreamError as exc:
+    except Refused as exc:
         return _error(exc, ENDPOINT_METHODS, token=token)
     location = reverse("streaming:whip_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
@@ -79,7 +69,7 @@ async def _session_delete(
         return _method_not_allowed(SESSION_METHODS)
     try:
         await end(room_id=room_id, session_id=session_id)
-    except errors.StreamError as exc:
+    except Refused as exc:
         return _error(exc, SESSION_METHODS)
     return _cors(HttpResponse(status=200), SESSION_METHODS)
 
@@ -102,7 +92,7 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
         return offer
     try:
         answer = await services.whep_session_start(room_id=room_id, offer_sdp=offer)
-    except errors.StreamError as exc:
+    except Refused as exc:
         return _error(exc, ENDPOINT_METHODS)
     location = reverse("streaming:whep_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
@@ -169,9 +159,10 @@ def _created(request: HttpRequest, answer: Answer, location: str) -> HttpRespons
     return _cors(response, ENDPOINT_METHODS)
 
 
-def _error(exc: errors.StreamError, methods: str, token: str | None = None) -> HttpResponse:
-    response = _text(exc.message, STATUS.get(type(exc), 400))
-    if isinstance(exc, errors.StreamKeyInvalid):
+def _error(exc: Refused, methods: str, token: str | None = None) -> HttpResponse:
+    # WHIP clients (OBS) show the body as it is: plain text, not the API's JSON.
+    response = _text(str(exc.message), exc.status)
+    if exc.code == "stream_key_invalid":
         response["WWW-Authenticate"] = (
             'Bearer realm="daigang", error="invalid_token"' if token else 'Bearer realm="daigang"'
         )
@@ -181,7 +172,7 @@ def _error(exc: errors.StreamError, methods: str, token: str | None = None) -> H
 async def _external_redirect(room_id: int, url_of: Callable[..., str]) -> HttpResponse:
     room = await Room.objects.filter(pk=room_id).afirst()
     if room is None:
-        return _cors(_text(_("直播间不存在。"), 404), ENDPOINT_METHODS)
+        return _cors(_text(_(selectors.ROOM_NOT_FOUND), 404), ENDPOINT_METHODS)
     response = HttpResponseRedirect(url_of(room=room))
     response.status_code = 307  # keeps the method and the body, unlike 302
     return _cors(response, ENDPOINT_METHODS)

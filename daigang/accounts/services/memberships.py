@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.errors import OrganisationError
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.services.organisations import organisation_owner_check
 from daigang.accounts.services.phone_codes import user_get_or_create
 from daigang.core.phones import phone_normalize
+from daigang.core.refused import Refused
 
 Role = Membership.Role
 
@@ -33,11 +33,11 @@ def membership_add(*, organisation: Organisation, phone: str, role: str, by: Use
     """
     organisation_owner_check(organisation=organisation, by=by)
     if role not in Role.values:
-        raise OrganisationError(_("请选择角色"), code="role")
+        raise Refused("role", _("请选择角色"))
     try:
         phone = phone_normalize(phone)
     except ValidationError as exc:
-        raise OrganisationError(exc.messages[0], code="invalid_phone") from exc
+        raise Refused("invalid_phone", exc.messages[0]) from exc
     user = user_get_or_create(phone=phone)
     membership, created = Membership.objects.get_or_create(
         organisation=organisation, user=user, defaults={"role": role, "created_at": timezone.now()}
@@ -45,7 +45,7 @@ def membership_add(*, organisation: Organisation, phone: str, role: str, by: Use
     if created or membership.role == role:
         return membership
     if membership.role == Role.OWNER:
-        raise OrganisationError(_("不能在这里更改管理员的角色"), code="owner_role")
+        raise Refused("owner_role", _("不能在这里更改管理员的角色"))
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -61,7 +61,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     """
     organisation_owner_check(organisation=membership.organisation, by=by)
     if membership.role == Role.OWNER:
-        raise OrganisationError(_("不能移除单位管理员"), code="owner_role")
+        raise Refused("owner_role", _("不能移除单位管理员"))
     with transaction.atomic():
         deleted, _rows = Membership.objects.filter(pk=membership.pk).delete()
         if not deleted:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import (
     RENEWAL_WINDOW,
     VERIFICATION_VALID_FOR,
@@ -25,6 +24,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
+from daigang.core.refused import Refused
 
 Kind = Organisation.Kind
 Status = Organisation.Status
@@ -44,19 +44,19 @@ def organisation_owner_check(*, organisation: Organisation, by: User) -> None:
     if not membership_has(
         user=by, organisation_id=organisation.pk, power=Power.ORGANISATION_MANAGE
     ):
-        raise NotAllowed(_("只有单位管理员可以这样做"), code="not_owner")
+        raise Refused("not_owner", _("只有单位管理员可以这样做"), status=403)
 
 
 def _moderator_check(by: User) -> None:
     if not (by.is_active and by.is_staff):
-        raise NotAllowed(_("只有平台审核员可以审核单位"), code="not_moderator")
+        raise Refused("not_moderator", _("只有平台审核员可以审核单位"), status=403)
 
 
 def _uscc_clean(raw: str) -> str:
     uscc = uscc_normalize(raw)
     problem = uscc_problem(uscc)
     if problem is not None:
-        raise OrganisationError(problem.messages[0], code="uscc")
+        raise Refused("uscc", problem.messages[0], field="uscc")
     return uscc
 
 
@@ -64,7 +64,7 @@ def _upload_checked(file: File) -> CheckedUpload:
     try:
         return document_upload_check(file=file)
     except ValidationError as exc:
-        raise OrganisationError(exc.messages[0], code=exc.code or "upload") from exc
+        raise Refused(exc.code or "upload", exc.messages[0]) from exc
 
 
 def required_document_kinds(kind: str) -> list[str]:
@@ -80,9 +80,10 @@ def _missing_documents_check(organisation: Organisation) -> None:
     present = set(organisation.documents.values_list("kind", flat=True))
     for kind in required_document_kinds(organisation.kind):
         if kind not in present:
-            raise OrganisationError(
+            raise Refused(
+                "missing_document",
                 _("缺少%(document)s，请先上传") % {"document": DocKind(kind).label},
-                code="missing_document",
+                field="hr_service_licence",
             )
 
 
@@ -129,7 +130,7 @@ def organisation_document_add(
     organisation. The newest document of a kind is the current one. Owners only."""
     now = now or timezone.now()
     if kind not in DocKind.values:
-        raise OrganisationError(_("未知的证件类型"), code="document_kind")
+        raise Refused("document_kind", _("未知的证件类型"))
     organisation_owner_check(organisation=organisation, by=by)
     checked = _upload_checked(file)
     return _document_store(
@@ -159,10 +160,12 @@ def organisation_register(
     now = now or timezone.now()
     uscc = _uscc_clean(uscc)
     if kind not in Kind.values:
-        raise OrganisationError(_("请选择单位类型"), code="kind")
+        raise Refused("kind", _("请选择单位类型"), field="kind")
     if kind == Kind.AGENCY and hr_service_licence is None:
-        raise OrganisationError(
-            _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"), code="missing_document"
+        raise Refused(
+            "missing_document",
+            _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
+            field="hr_service_licence",
         )
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
@@ -203,12 +206,13 @@ def organisation_register(
         existing = Organisation.objects.get(uscc=uscc)
     if membership_has(user=by, organisation_id=existing.pk, power=Power.ORGANISATION_MANAGE):
         return existing
-    raise OrganisationError(
+    raise Refused(
+        "uscc_taken",
         _(
             "该统一社会信用代码已被登记。如果是贵单位，请联系单位管理员在“我的单位”里"
             "添加您为成员；如有疑问请联系平台客服"
         ),
-        code="uscc_taken",
+        field="uscc",
     )
 
 
@@ -222,7 +226,7 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: str) 
     if "uscc" in fields:
         fields["uscc"] = _uscc_clean(fields["uscc"])
     if "kind" in fields and fields["kind"] not in Kind.values:
-        raise OrganisationError(_("请选择单位类型"), code="kind")
+        raise Refused("kind", _("请选择单位类型"), field="kind")
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [
@@ -231,14 +235,14 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: str) 
             if getattr(organisation, field) != (value.strip() if field != "uscc" else value)
         ]
         if organisation.status == Status.VERIFIED and set(changed) & set(LEGAL_FIELDS):
-            raise OrganisationError(
+            raise Refused(
+                "legal_locked",
                 _("已认证单位不能修改名称、类型和统一社会信用代码；如有变更请联系平台客服"),
-                code="legal_locked",
             )
         if "uscc" in changed and (
             Organisation.objects.filter(uscc=fields["uscc"]).exclude(pk=organisation.pk).exists()
         ):
-            raise OrganisationError(_("该统一社会信用代码已被其他单位登记"), code="uscc_taken")
+            raise Refused("uscc_taken", _("该统一社会信用代码已被其他单位登记"), field="uscc")
         for field in changed:
             value = fields[field]
             setattr(organisation, field, value.strip() if field != "uscc" else value)
@@ -261,13 +265,13 @@ def organisation_renew_request(
             return organisation
         if not organisation.renewal_open(now):
             opens = organisation.verified_until - RENEWAL_WINDOW
-            raise OrganisationError(
+            raise Refused(
+                "renewal_not_open",
                 _("认证有效期至%(until)s，%(opens)s起可申请重新认证")
                 % {
                     "until": date_format(timezone.localtime(organisation.verified_until)),
                     "opens": date_format(timezone.localtime(opens)),
                 },
-                code="renewal_not_open",
             )
         _missing_documents_check(organisation)
         organisation.status = Status.PENDING
@@ -317,7 +321,7 @@ def organisation_reject(
     _moderator_check(by)
     reason = (reason or "").strip()
     if not reason:
-        raise OrganisationError(_("请填写驳回原因，单位会看到它并据此修改"), code="reason_required")
+        raise Refused("reason_required", _("请填写驳回原因，单位会看到它并据此修改"))
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.status == Status.REJECTED and organisation.rejection_reason == reason:

@@ -17,7 +17,6 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from daigang.accounts.clients import PhoneClient
-from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
 from daigang.accounts.models import (
     PHONE_CODE_MAX_ATTEMPTS,
     PHONE_CODE_VALID_FOR,
@@ -28,6 +27,7 @@ from daigang.accounts.models import (
 from daigang.accounts.services.sms_budgets import sms_budget_spend
 from daigang.accounts.sms import SmsSendError, sms_send
 from daigang.core.phones import phone_normalize
+from daigang.core.refused import Refused, Throttled
 
 PHONE_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 PHONE_CODE_DAILY_LIMIT = 10
@@ -47,7 +47,7 @@ def _phone_or_error(raw: str) -> str:
     try:
         return phone_normalize(raw)
     except ValidationError as exc:
-        raise PhoneCodeError(exc.messages[0], code="invalid_phone") from exc
+        raise Refused("invalid_phone", exc.messages[0], field="phone") from exc
 
 
 def _wait_text(seconds: int) -> str:
@@ -73,7 +73,8 @@ def _throttle_check(*, phone: str, session_hash: str, now: dt.datetime) -> None:
     )
     if latest is not None and now - latest.created_at < PHONE_CODE_RESEND_AFTER:
         wait = math.ceil((latest.created_at + PHONE_CODE_RESEND_AFTER - now).total_seconds())
-        raise PhoneCodeThrottled(
+        raise Throttled(
+            "throttled",
             _("获取验证码太频繁，请%(wait)s后再试") % {"wait": _wait_text(wait)},
             retry_after=wait,
         )
@@ -83,11 +84,11 @@ def _throttle_check(*, phone: str, session_hash: str, now: dt.datetime) -> None:
     if sent_today >= PHONE_CODE_DAILY_LIMIT:
         next_day = day_start + dt.timedelta(days=1)
         wait = math.ceil((next_day - now).total_seconds())
-        raise PhoneCodeThrottled(
+        raise Throttled(
+            "daily_limit",
             _("该手机号今天已获取%(limit)d次验证码，达到上限，请%(wait)s后（明天0点起）再试")
             % {"limit": PHONE_CODE_DAILY_LIMIT, "wait": _wait_text(wait)},
             retry_after=wait,
-            code="daily_limit",
         )
 
 
@@ -97,9 +98,9 @@ def phone_code_send(
     """Send a new 6-digit code to `phone` for `client`'s session; the newest code that
     session asked for replaces its earlier ones.
 
-    Raises PhoneCodeError for a number that is not a mainland mobile, PhoneCodeThrottled
+    Raises Refused for a number that is not a mainland mobile, Throttled
     past one code per 60 s per session, 10 per day per number, or the session's and the
-    address's hourly budgets of numbers (sms_budgets), SmsNotSent if the provider
+    address's hourly budgets of numbers (sms_budgets), Refused "sms_failed" if the provider
     refused (that attempt is not counted).
     """
     phone = _phone_or_error(phone)
@@ -129,7 +130,7 @@ def phone_code_send(
         sms_send(phone=phone, message=message)
     except SmsSendError as exc:
         phone_code.delete()
-        raise SmsNotSent(_("短信发送失败，请稍后再试"), code="sms_failed") from exc
+        raise Refused("sms_failed", _("短信发送失败，请稍后再试"), status=503) from exc
     except Exception:
         phone_code.delete()
         raise
@@ -157,7 +158,7 @@ def phone_code_verify(
     user (created if new). Another session's guesses never reach that code, so they cannot
     spend its tries; a session that asked for a code has only that code's own five tries.
 
-    Raises PhoneCodeError saying what is wrong: no code, wrong code (with tries left),
+    Raises Refused saying what is wrong: no code, wrong code (with tries left),
     expired, too many tries, already used. Call it outside a transaction: a wrong guess is
     committed here, and an outer rollback would give the guesser their try back.
     """
@@ -165,8 +166,8 @@ def phone_code_verify(
     code = unicodedata.normalize("NFKC", code or "").strip()
     now = now or timezone.now()
     if not _CODE_RE.match(code):
-        raise PhoneCodeError(_("请输入短信中的6位数字验证码"), code="malformed")
-    error: PhoneCodeError | None = None
+        raise Refused("malformed", _("请输入短信中的6位数字验证码"), field="code")
+    error: Refused | None = None
     user: User | None = None
     with transaction.atomic():
         phone_code = (
@@ -176,13 +177,13 @@ def phone_code_verify(
             .first()
         )
         if phone_code is None:
-            error = PhoneCodeError(_("请先获取验证码"), code="no_code")
+            error = Refused("no_code", _("请先获取验证码"), field="code")
         elif phone_code.used_at is not None:
-            error = PhoneCodeError(_("该验证码已使用过，请重新获取"), code="used")
+            error = Refused("used", _("该验证码已使用过，请重新获取"), field="code")
         elif phone_code.is_expired(now):
-            error = PhoneCodeError(_("验证码已过期（5分钟内有效），请重新获取"), code="expired")
+            error = Refused("expired", _("验证码已过期（5分钟内有效），请重新获取"), field="code")
         elif phone_code.attempts >= PHONE_CODE_MAX_ATTEMPTS:
-            error = PhoneCodeError(_("验证码输错次数过多，请重新获取"), code="too_many_attempts")
+            error = Refused("too_many_attempts", _("验证码输错次数过多，请重新获取"), field="code")
         elif not constant_time_compare(
             phone_code_hash(phone=phone, code=code), phone_code.code_hash
         ):
@@ -190,14 +191,15 @@ def phone_code_verify(
             phone_code.save(update_fields=["attempts"])
             left = phone_code.attempts_left
             if left:
-                error = PhoneCodeError(
-                    _("验证码错误，还可以再试%(left)d次") % {"left": left}, code="wrong"
+                error = Refused(
+                    "wrong", _("验证码错误，还可以再试%(left)d次") % {"left": left}, field="code"
                 )
             else:
-                error = PhoneCodeError(
+                error = Refused(
+                    "too_many_attempts",
                     _("验证码错误次数已达%(max)d次，请重新获取验证码")
                     % {"max": PHONE_CODE_MAX_ATTEMPTS},
-                    code="too_many_attempts",
+                    field="code",
                 )
         else:
             phone_code.used_at = now
@@ -207,7 +209,7 @@ def phone_code_verify(
         raise error
     assert user is not None
     if not user.is_active:
-        raise PhoneCodeError(_("该账号已被停用，如有疑问请联系平台客服"), code="inactive")
+        raise Refused("inactive", _("该账号已被停用，如有疑问请联系平台客服"), field="code")
     return user
 
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from daigang.accounts.clients import PhoneClient
-from daigang.accounts.errors import PhoneCodeThrottled
+from daigang.core.refused import Throttled
 
 WINDOW_SECONDS = 3600
 
@@ -51,7 +51,7 @@ def sms_budget_spend(*, client: PhoneClient, phone: str, now: float | None = Non
     """Count `phone` against `client`'s session and address budgets for this hour.
 
     A number already counted this hour is free (its own limits are per number). Raises
-    PhoneCodeThrottled (code "client_limit", retry_after until the hour ends) past either.
+    Throttled (code "client_limit", retry_after until the hour ends) past either.
     """
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
@@ -70,11 +70,11 @@ def sms_budget_spend(*, client: PhoneClient, phone: str, now: float | None = Non
             # The budgets already counted give the number back: nothing was sent.
             for earlier in spent:
                 _unspend(key=earlier, phone=phone)
-            raise PhoneCodeThrottled(
+            raise Throttled(
+                "client_limit",
                 _("获取验证码的手机号太多，请%(minutes)d分钟后再试")
                 % {"minutes": math.ceil(expires_in / 60)},
                 retry_after=expires_in,
-                code="client_limit",
             )
         if counted:
             spent.append(key)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import Membership, OrganisationDocument
 from daigang.accounts.services import membership_add, organisation_document_add
 from daigang.accounts.tests.builders import (
@@ -13,6 +12,7 @@ from daigang.accounts.tests.builders import (
     upload,
     user_make,
 )
+from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
 LICENCE = OrganisationDocument.Kind.BUSINESS_LICENCE
@@ -22,7 +22,7 @@ def test_a_text_file_named_jpg_is_refused_whatever_it_claims():
     organisation = organisation_make()
     owner = organisation.memberships.get().user
     fake = upload("licence.jpg", b"just some text, not a picture", content_type="image/jpeg")
-    with pytest.raises(OrganisationError, match="只能上传 JPG、PNG 图片或 PDF"):
+    with pytest.raises(Refused, match="只能上传 JPG、PNG 图片或 PDF"):
         organisation_document_add(organisation=organisation, kind=LICENCE, file=fake, by=owner)
     assert organisation.documents.count() == 1
 
@@ -31,7 +31,7 @@ def test_html_disguised_as_a_png_is_refused():
     organisation = organisation_make()
     owner = organisation.memberships.get().user
     fake = upload("x.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
-    with pytest.raises(OrganisationError):
+    with pytest.raises(Refused):
         organisation_document_add(organisation=organisation, kind=LICENCE, file=fake, by=owner)
 
 
@@ -40,7 +40,7 @@ def test_a_file_over_the_limit_is_refused_with_its_size(settings):
     organisation = organisation_make()
     owner = organisation.memberships.get().user
     big = upload("big.pdf", pdf_bytes(padding=10 * 1024 * 1024))
-    with pytest.raises(OrganisationError, match=r"不能超过 10\.0 MB") as error:
+    with pytest.raises(Refused, match=r"不能超过 10\.0 MB") as error:
         organisation_document_add(organisation=organisation, kind=LICENCE, file=big, by=owner)
     assert "文件太大（10.0 MB）" in error.value.message
 
@@ -95,7 +95,7 @@ def test_only_the_owner_may_upload():
     owner = organisation.memberships.get().user
     hr = user_make()
     membership_add(organisation=organisation, phone=hr.phone, role=Membership.Role.HR, by=owner)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused):
         organisation_document_add(organisation=organisation, kind=LICENCE, file=upload(), by=hr)
 
 

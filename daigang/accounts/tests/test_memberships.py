@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import Membership, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import membership_add, membership_remove
 from daigang.accounts.tests.builders import organisation_make, user_make
+from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -55,7 +55,7 @@ def test_only_the_owner_adds_members():
     organisation = organisation_make()
     owner = organisation.memberships.get().user
     hr = membership_add(organisation=organisation, phone="13900001111", role=Role.HR, by=owner).user
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused):
         membership_add(organisation=organisation, phone="13900002222", role=Role.HR, by=hr)
     assert not User.objects.filter(phone="13900002222").exists()
 
@@ -64,9 +64,9 @@ def test_the_owner_cannot_be_demoted_or_removed_here():
     organisation = organisation_make()
     owner_membership = organisation.memberships.get()
     owner = owner_membership.user
-    with pytest.raises(OrganisationError, match="管理员"):
+    with pytest.raises(Refused, match="管理员"):
         membership_add(organisation=organisation, phone=owner.phone, role=Role.HR, by=owner)
-    with pytest.raises(OrganisationError, match="管理员"):
+    with pytest.raises(Refused, match="管理员"):
         membership_remove(membership=owner_membership, by=owner)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from daigang.accounts.errors import OrganisationError
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
 from daigang.accounts.tests.builders import (
     organisation_make,
@@ -12,6 +11,7 @@ from daigang.accounts.tests.builders import (
     uscc_make,
     user_make,
 )
+from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_registering_makes_the_user_owner_and_the_organisation_pending():
 
 
 def test_an_agency_without_the_hr_service_licence_is_refused():
-    with pytest.raises(OrganisationError, match="人力资源服务许可证"):
+    with pytest.raises(Refused, match="人力资源服务许可证"):
         organisation_make(kind=Organisation.Kind.AGENCY, hr_service_licence=None)
     assert not Organisation.objects.exists()
 
@@ -70,12 +70,12 @@ def test_registering_the_same_code_again_by_its_owner_returns_the_first():
 def test_registering_a_code_someone_else_registered_is_refused():
     code = uscc_make()
     organisation_make(uscc=code)
-    with pytest.raises(OrganisationError, match="已被登记"):
+    with pytest.raises(Refused, match="已被登记"):
         organisation_make(uscc=code)
 
 
 def test_a_bad_code_is_refused_by_the_service_too():
-    with pytest.raises(OrganisationError, match="校验位"):
+    with pytest.raises(Refused, match="校验位"):
         organisation_make(uscc="91350100M000100Y44")
 
 

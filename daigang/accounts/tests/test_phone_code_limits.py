@@ -8,11 +8,11 @@ import time_machine
 from django.db import connection
 
 from daigang.accounts.clients import PhoneClient
-from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
 from daigang.accounts.models import PhoneCode, User
 from daigang.accounts.services import phone_code_hash, phone_code_send, phone_code_verify
 from daigang.accounts.sms import SmsSendError
 from daigang.accounts.tests.builders import sms_code_last
+from daigang.core.refused import Refused, Throttled
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MORNING = dt.datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
@@ -46,7 +46,7 @@ def test_a_number_written_with_spaces_and_prefix_is_the_same_number(outbox):
 
 
 def test_a_number_that_is_not_a_mainland_mobile_is_refused(outbox):
-    with pytest.raises(PhoneCodeError, match="11位"):
+    with pytest.raises(Refused, match="11位"):
         phone_code_send(phone="12812345678", client=CLIENT)
     assert outbox == []
 
@@ -73,7 +73,7 @@ def test_code_expires_after_five_minutes(outbox):
         phone_code_send(phone=PHONE, client=CLIENT)
         clock.shift(dt.timedelta(minutes=5))
         # when it is tried at 09:05:00
-        with pytest.raises(PhoneCodeError, match="已过期") as error:
+        with pytest.raises(Refused, match="已过期") as error:
             phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT)
         assert error.value.code == "expired"
         # then a new code works just before its own five minutes are up
@@ -88,9 +88,9 @@ def test_code_expires_after_five_minutes(outbox):
 def test_wrong_code_says_how_many_tries_are_left(outbox):
     phone_code_send(phone=PHONE, client=CLIENT)
     wrong = "000000" if sms_code_last(outbox) != "000000" else "111111"
-    with pytest.raises(PhoneCodeError, match="还可以再试4次"):
+    with pytest.raises(Refused, match="还可以再试4次"):
         phone_code_verify(phone=PHONE, code=wrong, client=CLIENT)
-    with pytest.raises(PhoneCodeError, match="还可以再试3次"):
+    with pytest.raises(Refused, match="还可以再试3次"):
         phone_code_verify(phone=PHONE, code=wrong, client=CLIENT)
     assert PhoneCode.objects.get().attempts == 2
 
@@ -101,13 +101,13 @@ def test_after_five_wrong_tries_even_the_right_code_is_refused(outbox):
     code = sms_code_last(outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
-        with pytest.raises(PhoneCodeError, match="还可以再试"):
+        with pytest.raises(Refused, match="还可以再试"):
             phone_code_verify(phone=PHONE, code=wrong, client=CLIENT)
-    with pytest.raises(PhoneCodeError, match="请重新获取") as fifth:
+    with pytest.raises(Refused, match="请重新获取") as fifth:
         phone_code_verify(phone=PHONE, code=wrong, client=CLIENT)
     assert fifth.value.code == "too_many_attempts"
     # when
-    with pytest.raises(PhoneCodeError, match="次数过多") as error:
+    with pytest.raises(Refused, match="次数过多") as error:
         phone_code_verify(phone=PHONE, code=code, client=CLIENT)
     # then
     assert error.value.code == "too_many_attempts"
@@ -118,7 +118,7 @@ def test_a_code_works_only_once(outbox):
     phone_code_send(phone=PHONE, client=CLIENT)
     code = sms_code_last(outbox)
     phone_code_verify(phone=PHONE, code=code, client=CLIENT)
-    with pytest.raises(PhoneCodeError, match="已使用"):
+    with pytest.raises(Refused, match="已使用"):
         phone_code_verify(phone=PHONE, code=code, client=CLIENT)
 
 
@@ -130,13 +130,13 @@ def test_a_new_code_replaces_the_earlier_one(outbox):
         phone_code_send(phone=PHONE, client=CLIENT)
         second = sms_code_last(outbox)
         if first != second:
-            with pytest.raises(PhoneCodeError, match="验证码错误"):
+            with pytest.raises(Refused, match="验证码错误"):
                 phone_code_verify(phone=PHONE, code=first, client=CLIENT)
         assert phone_code_verify(phone=PHONE, code=second, client=CLIENT).phone == PHONE
 
 
 def test_verifying_without_asking_for_a_code_says_to_ask_first(outbox):
-    with pytest.raises(PhoneCodeError, match="请先获取验证码"):
+    with pytest.raises(Refused, match="请先获取验证码"):
         phone_code_verify(phone=PHONE, code="123456", client=CLIENT)
 
 
@@ -146,7 +146,7 @@ def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(outbox):
         phone_code_send(phone=PHONE, client=CLIENT)
         clock.shift(dt.timedelta(seconds=35))
         # when
-        with pytest.raises(PhoneCodeThrottled) as error:
+        with pytest.raises(Throttled) as error:
             phone_code_send(phone=PHONE, client=CLIENT)
         # then
         assert error.value.retry_after == 25
@@ -164,7 +164,7 @@ def test_the_eleventh_code_of_a_day_is_refused_until_midnight(outbox):
             phone_code_send(phone=PHONE, client=CLIENT)
             clock.shift(dt.timedelta(seconds=60))
         # when
-        with pytest.raises(PhoneCodeThrottled) as error:
+        with pytest.raises(Throttled) as error:
             phone_code_send(phone=PHONE, client=CLIENT)
         # then: 09:10 → midnight is 14 h 50 min
         assert error.value.code == "daily_limit"
@@ -193,7 +193,7 @@ def test_a_failed_sms_is_not_counted_against_the_limits(settings, outbox):
     # given
     settings.SMS_BACKEND = f"{__name__}.FailingBackend"
     # when
-    with pytest.raises(SmsNotSent, match="短信发送失败"):
+    with pytest.raises(Refused, match="短信发送失败"):
         phone_code_send(phone=PHONE, client=CLIENT)
     # then
     assert not PhoneCode.objects.exists()
@@ -205,5 +205,5 @@ def test_a_failed_sms_is_not_counted_against_the_limits(settings, outbox):
 def test_a_banned_user_cannot_log_in(outbox):
     User.objects.create_user(PHONE, is_active=False)
     phone_code_send(phone=PHONE, client=CLIENT)
-    with pytest.raises(PhoneCodeError, match="停用"):
+    with pytest.raises(Refused, match="停用"):
         phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT)

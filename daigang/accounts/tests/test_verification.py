@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import VERIFICATION_VALID_FOR, Organisation
 from daigang.accounts.services import (
     organisation_approve,
@@ -21,6 +20,7 @@ from daigang.accounts.tests.builders import (
     upload,
     user_make,
 )
+from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
@@ -54,9 +54,9 @@ def test_verification_lapses_after_six_months():
 
 def test_only_a_moderator_can_approve_or_reject():
     organisation = organisation_make()
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused):
         organisation_approve(organisation=organisation, by=owner_of(organisation))
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused):
         organisation_reject(organisation=organisation, by=user_make(), reason="x")
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.PENDING
@@ -65,7 +65,7 @@ def test_only_a_moderator_can_approve_or_reject():
 def test_rejection_needs_a_reason_and_the_owner_sees_it():
     organisation = organisation_make()
     moderator = moderator_make()
-    with pytest.raises(OrganisationError, match="请填写驳回原因"):
+    with pytest.raises(Refused, match="请填写驳回原因"):
         organisation_reject(organisation=organisation, by=moderator, reason="  ")
     organisation = organisation_reject(
         organisation=organisation, by=moderator, reason="营业执照照片不清晰"
@@ -88,7 +88,7 @@ def test_approving_twice_changes_nothing():
 def test_an_agency_without_its_hr_licence_cannot_be_approved():
     organisation = organisation_make(kind=Organisation.Kind.AGENCY)
     organisation.documents.filter(kind="hr_service_licence").delete()
-    with pytest.raises(OrganisationError, match="缺少人力资源服务许可证"):
+    with pytest.raises(Refused, match="缺少人力资源服务许可证"):
         organisation_approve(organisation=organisation, by=moderator_make())
 
 
@@ -122,7 +122,7 @@ def test_renewal_opens_thirty_days_before_the_lapse_and_goes_back_to_pending():
     owner = owner_of(organisation)
     lapse = organisation.verified_until
     # when too early
-    with pytest.raises(OrganisationError, match="起可申请重新认证"):
+    with pytest.raises(Refused, match="起可申请重新认证"):
         organisation_renew_request(
             organisation=organisation, by=owner, now=lapse - dt.timedelta(days=31)
         )
@@ -150,7 +150,7 @@ def test_a_lapsed_organisation_renews_and_is_verified_for_another_six_months():
 def test_only_the_owner_can_ask_for_renewal():
     organisation = organisation_make()
     organisation_reject(organisation=organisation, by=moderator_make(), reason="x")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused):
         organisation_renew_request(organisation=organisation, by=user_make())
 
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from daigang.accounts.clients import phone_client_of
-from daigang.accounts.errors import PhoneCodeError, PhoneCodeThrottled, SmsNotSent
 from daigang.accounts.forms import CodeForm, PhoneForm
 from daigang.accounts.services import phone_code_send, user_login_by_phone
 from daigang.core.phones import phone_mask
+from daigang.core.refused import Refused, Throttled, refused_to_form
 
 
 def login_next_url(request: HttpRequest, raw: str | None) -> str:
@@ -50,9 +50,9 @@ def _send(request: HttpRequest, next_url: str) -> HttpResponse:
     phone = form.cleaned_data["phone"]
     try:
         phone_code_send(phone=phone, client=phone_client_of(request))
-    except PhoneCodeThrottled as exc:
+    except Throttled as exc:
         if exc.code in ("daily_limit", "client_limit"):
-            form.add_error(None, exc.message)
+            refused_to_form(form, exc)
             context = {"step": "phone", "form": form, "next": next_url}
         else:
             # A code went to this number under a minute ago: it can still be typed in.
@@ -61,8 +61,8 @@ def _send(request: HttpRequest, next_url: str) -> HttpResponse:
         response = _render(request, context, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
-    except (PhoneCodeError, SmsNotSent) as exc:
-        form.add_error(None, exc.message)
+    except Refused as exc:
+        refused_to_form(form, exc)
         return _render(request, {"step": "phone", "form": form, "next": next_url})
     context = _code_step(phone=phone, next_url=next_url)
     context["sent"] = True
@@ -80,8 +80,8 @@ def _verify(request: HttpRequest, next_url: str) -> HttpResponse:
                 client=phone_client_of(request),
                 name=form.cleaned_data["name"],
             )
-        except PhoneCodeError as exc:
-            form.add_error("code", exc.message)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             if request.htmx:
                 return HttpResponseClientRedirect(next_url)

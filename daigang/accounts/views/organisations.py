@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daigang.accounts.errors import AccountsError
 from daigang.accounts.forms import (
     DocumentForm,
     MemberAddForm,
@@ -44,19 +43,7 @@ from daigang.accounts.services import (
 )
 from daigang.accounts.uploads import DOCUMENT_TYPES
 from daigang.core.phones import phone_mask
-
-# Which form field a service error belongs to, so it shows next to what must be fixed.
-_ERROR_FIELDS = {
-    "uscc": "uscc",
-    "uscc_taken": "uscc",
-    "kind": "kind",
-    "missing_document": "hr_service_licence",
-}
-
-
-def _error_to_form(form: Form, exc: AccountsError) -> None:
-    field = _ERROR_FIELDS.get(exc.code)
-    form.add_error(field if field in form.fields else None, exc.message)
+from daigang.core.refused import Refused, refused_to_form
 
 
 def _manage_jobs_url(organisation: Organisation) -> str | None:
@@ -102,8 +89,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
                 business_licence=data["business_licence"],
                 hr_service_licence=data.get("hr_service_licence") or None,
             )
-        except AccountsError as exc:
-            _error_to_form(form, exc)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             messages.success(request, _("已提交，请等待平台审核。审核结果会显示在单位页面上。"))
             return redirect("accounts:organisation_detail", organisation_id=organisation.id)
@@ -175,8 +162,8 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             organisation_update(organisation=organisation, by=request.user, **fields)
-        except AccountsError as exc:
-            _error_to_form(form, exc)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             messages.success(request, _("单位信息已保存"))
             return redirect("accounts:organisation_detail", organisation_id=organisation.id)
@@ -207,8 +194,8 @@ def document_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 file=form.cleaned_data["file"],
                 by=request.user,
             )
-        except AccountsError as exc:
-            _error_to_form(form, exc)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             messages.success(request, _("证件已上传"))
             return redirect("accounts:organisation_detail", organisation_id=organisation.id)
@@ -224,7 +211,7 @@ def organisation_renew(request: HttpRequest, organisation_id: int) -> HttpRespon
     )
     try:
         organisation_renew_request(organisation=organisation, by=request.user)
-    except AccountsError as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已提交认证申请，请等待平台审核"))
@@ -246,8 +233,8 @@ def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except AccountsError as exc:
-            _error_to_form(form, exc)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -271,7 +258,7 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         membership_remove(membership=membership, by=request.user)
-    except AccountsError as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已移除该成员"))

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from daigang.accounts.errors import AccountsError
 from daigang.accounts.forms import RejectForm
 from daigang.accounts.models import OrganisationDocument
 from daigang.accounts.selectors import (
@@ -25,6 +24,7 @@ from daigang.accounts.services import (
     required_document_kinds,
 )
 from daigang.core.phones import phone_mask
+from daigang.core.refused import Refused
 
 
 @login_required
@@ -59,7 +59,7 @@ def review_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
                     return redirect("accounts:review_list")
             else:
                 error = _("请选择通过或驳回")
-        except AccountsError as exc:
+        except Refused as exc:
             error = exc.message
         status = 400
     now = timezone.now()

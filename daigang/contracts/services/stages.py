@@ -7,8 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 
 from daigang.accounts.models import User
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 
 
 def application_move(
@@ -16,12 +17,12 @@ def application_move(
 ) -> bool:
     """Move the application on (if it is not there yet); True if its stage changed.
 
-    A PipelineError becomes a ValidationError, so the caller's transaction rolls back and the
+    The pipeline's Refused becomes a ValidationError, so the caller's transaction rolls back and the
     view shows the pipeline's Chinese message.
     """
     before = (application.stage, application.custom_stage_id)
     try:
         moved = application_advance(application=application, to_stage=to_stage, by=by, now=now)
-    except PipelineError as error:
+    except Refused as error:
         raise ValidationError(error.message, code=error.code) from error
     return (moved.stage, moved.custom_stage_id) != before

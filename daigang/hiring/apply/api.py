@@ -21,10 +21,11 @@ from ninja import Header, Router, Schema
 from ninja.security import APIKeyCookie
 
 from daigang.accounts.api_auth import session_auth
-from daigang.core.api import ApiError, api_errors
+from daigang.core.api import ApiError, api_errors, refused_body
+from daigang.core.refused import Refused
 from daigang.hiring.apply import selectors
+from daigang.hiring.apply.http import application_out as _application_out
 from daigang.hiring.apply.http import (
-    ApplyRefused,
     apply_csrf_refused,
     apply_refused_csrf,
     apply_refused_login,
@@ -32,7 +33,6 @@ from daigang.hiring.apply.http import (
     apply_request_parse,
     apply_response_make,
 )
-from daigang.hiring.apply.http import application_out as _application_out
 
 router = Router(tags=["applications"])
 
@@ -115,8 +115,8 @@ def application_create(
         apply = apply_request_parse(body=request.body, idempotency_key=idempotency_key)
         if not request.user.is_authenticated:
             raise apply_refused_login()
-    except ApplyRefused as refused:
-        return apply_response_make(refused.status, refused.payload())
+    except Refused as refused:
+        return apply_response_make(refused.status, refused_body(refused))
     with transaction.atomic():
         status, payload = apply_request_handle(seeker=request.user, apply=apply)
     return apply_response_make(status, payload)

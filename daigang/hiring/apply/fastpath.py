@@ -42,9 +42,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from daigang.core.api import refused_body
+from daigang.core.refused import Refused
 from daigang.hiring.apply.http import (
     APPLY_BODY_MAX_BYTES,
-    ApplyRefused,
     apply_csrf_refused,
     apply_refused_csrf,
     apply_refused_login,
@@ -225,8 +226,8 @@ class ApplyFastPath:
                 session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
                 if not session_key:
                     raise apply_refused_login()
-            except ApplyRefused as refused:
-                return await self._respond(request, refused.status, refused.payload(), send)
+            except Refused as refused:
+                return await self._respond(request, refused.status, refused_body(refused), send)
             loop = asyncio.get_running_loop()
             future = loop.create_future()
             self.writer.submit(

@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
+from daigang.core.api import refused_body
+from daigang.core.refused import Refused
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.services import (
     ApplyArgs,
@@ -45,23 +47,9 @@ _ID_MAX = 2**63 - 1  # a bigint primary key
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
-class ApplyRefused(Exception):
-    """The request cannot be applied; answered with `status` and a Chinese `detail`."""
-
-    def __init__(self, status: int, code: str, detail: str, apply_url: str | None = None):
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.apply_url = apply_url
-
-    def payload(self) -> dict:
-        return {
-            "code": self.code,
-            "message": self.detail,
-            "detail": self.detail,
-            "apply_url": self.apply_url,
-        }
+def apply_refusal(status: int, code: str, message: str, apply_url: str | None = None) -> Refused:
+    """An apply refused: every such answer says where a person can finish by hand (or null)."""
+    return Refused(code, message, status=status, extra={"apply_url": apply_url})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,39 +75,39 @@ def _id_or_none(value: object) -> int | None:
 
 
 def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyRequest:
-    """The JSON body {job_id, room_id?, name?, consent?} and the key, or ApplyRefused (400)."""
+    """The JSON body {job_id, room_id?, name?, consent?} and the key, or Refused (400)."""
     if len(body) > APPLY_BODY_MAX_BYTES:
-        raise ApplyRefused(400, "body_too_large", _("请求内容过大"))
+        raise apply_refusal(400, "body_too_large", _("请求内容过大"))
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise ApplyRefused(400, "invalid_json", _("请求内容不是有效的 JSON")) from None
+        raise apply_refusal(400, "invalid_json", _("请求内容不是有效的 JSON")) from None
     if not isinstance(data, dict):
-        raise ApplyRefused(400, "invalid_json", _('请求内容应为 JSON 对象，例如 {"job_id": 12}'))
+        raise apply_refusal(400, "invalid_json", _('请求内容应为 JSON 对象，例如 {"job_id": 12}'))
     if data.get("job_id") is None:
-        raise ApplyRefused(400, "job_id_required", _("缺少岗位编号（job_id）"))
+        raise apply_refusal(400, "job_id_required", _("缺少岗位编号（job_id）"))
     job_id = _id_or_none(data["job_id"])
     if job_id is None:
-        raise ApplyRefused(400, "job_id_invalid", _("岗位编号（job_id）应为正整数"))
+        raise apply_refusal(400, "job_id_invalid", _("岗位编号（job_id）应为正整数"))
     room_id = None
     if data.get("room_id") is not None:
         room_id = _id_or_none(data["room_id"])
         if room_id is None:
-            raise ApplyRefused(400, "room_id_invalid", _("直播间编号（room_id）应为正整数"))
+            raise apply_refusal(400, "room_id_invalid", _("直播间编号（room_id）应为正整数"))
     name = data.get("name")
     if name is None:
         name = ""
     if not isinstance(name, str):
-        raise ApplyRefused(400, "name_invalid", _("姓名应为文字"))
+        raise apply_refusal(400, "name_invalid", _("姓名应为文字"))
     consent = data.get("consent", False)
     if consent is None:
         consent = False
     if not isinstance(consent, bool):
-        raise ApplyRefused(400, "consent_invalid", _("是否同意（consent）应为 true 或 false"))
+        raise apply_refusal(400, "consent_invalid", _("是否同意（consent）应为 true 或 false"))
     try:
         key = idempotency_key_clean(idempotency_key)
     except ValidationError as exc:
-        raise ApplyRefused(400, exc.code or "idempotency_key_invalid", exc.messages[0]) from None
+        raise apply_refusal(400, exc.code or "idempotency_key_invalid", exc.messages[0]) from None
     return ApplyRequest(
         job_id=job_id, room_id=room_id, name=name, consent=consent, idempotency_key=key
     )
@@ -139,12 +127,12 @@ def apply_csrf_refused(request: HttpRequest) -> bool:
     return middleware.process_view(request, None, (), {}) is not None
 
 
-def apply_refused_csrf() -> ApplyRefused:
-    return ApplyRefused(403, "csrf_failed", _("页面已过期或来源不对，请刷新页面后重试"))
+def apply_refused_csrf() -> Refused:
+    return apply_refusal(403, "csrf_failed", _("页面已过期或来源不对，请刷新页面后重试"))
 
 
-def apply_refused_login() -> ApplyRefused:
-    return ApplyRefused(401, "login_required", _("请先登录"))
+def apply_refused_login() -> Refused:
+    return apply_refusal(401, "login_required", _("请先登录"))
 
 
 class ApplyLookups:
@@ -240,12 +228,12 @@ def apply_request_args(
     """What to apply with (job, room, consent, name), or the answer refusing it (404, 400)."""
     job = lookups.job(apply.job_id)
     if job is None or job.status == Job.Status.DRAFT:
-        return 404, ApplyRefused(404, "job_not_found", _("没有这个岗位")).payload()
+        return 404, refused_body(apply_refusal(404, "job_not_found", _("没有这个岗位")))
     room = None
     if apply.room_id is not None:
         room = lookups.room(apply.room_id)
         if room is None:
-            return 404, ApplyRefused(404, "room_not_found", _("没有这个直播间")).payload()
+            return 404, refused_body(apply_refusal(404, "room_not_found", _("没有这个直播间")))
     now = timezone.now()
     try:
         consent_text, consented_at = application_consent_resolve(
@@ -279,10 +267,10 @@ def apply_request_answer(
 
 def _refused(exc: ValidationError, *, job: Job, apply: ApplyRequest) -> tuple[int, dict]:
     status = 409 if exc.code == "idempotency_key_reused" else 400
-    refused = ApplyRefused(
+    refused = apply_refusal(
         status, exc.code or "invalid", exc.messages[0], _apply_url(job.pk, apply.room_id)
     )
-    return status, refused.payload()
+    return status, refused_body(refused)
 
 
 def apply_response_make(status: int, payload: dict) -> HttpResponse:

@@ -24,6 +24,11 @@ IDEMPOTENCY_KEY_RE = re.compile(rf"^[A-Za-z0-9_.:\-]{{8,{IDEMPOTENCY_KEY_MAX_LEN
 NAME_MAX_LENGTH = 50
 
 
+def consent_required_error() -> ValidationError:
+    """No consent given (now, or before to this organisation): the one sentence saying so."""
+    return ValidationError(_("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required")
+
+
 def application_consent_text(*, organisation: Organisation) -> str:
     """The sentence a seeker agrees to; shown next to the tick box and stored as shown."""
     return _("我同意将我的姓名和手机号提供给“%(organisation)s”，仅用于联系我本次报名的岗位。") % {
@@ -49,9 +54,7 @@ def application_consent_resolve(
         .first()
     )
     if earlier is None:
-        raise ValidationError(
-            _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
-        )
+        raise consent_required_error()
     return earlier
 
 
@@ -261,9 +264,7 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
     name = name_clean(args.name)
     consent_text = (args.consent_text or "").strip()
     if not consent_text:
-        raise ValidationError(
-            _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
-        )
+        raise consent_required_error()
     if room is not None and room.organisation_id != job.organisation_id:
         raise ValidationError(_("该直播间不属于这个岗位的单位"), code="room_mismatch")
     try:

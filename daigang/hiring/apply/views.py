@@ -15,15 +15,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
-from daigang.accounts.errors import AccountsError, PhoneCodeThrottled
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
 from daigang.core.phones import phone_mask
+from daigang.core.refused import Refused, Throttled, refused_to_form
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.forms import AnonymousApplyForm, ApplyForm, SendCodeForm
 from daigang.hiring.apply.services import (
@@ -31,6 +30,7 @@ from daigang.hiring.apply.services import (
     application_check_open,
     application_consent_resolve,
     application_consent_text,
+    consent_required_error,
     name_clean,
 )
 from daigang.hiring.models import Application
@@ -172,12 +172,12 @@ def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
     phone = sender.cleaned_data["phone"]
     try:
         phone_code_send(phone=phone, client=phone_client_of(request))
-    except PhoneCodeThrottled as exc:
+    except Throttled as exc:
         response = _render_form(request, job, form, phone_error=exc.message)
         response.status_code = 429
         response["Retry-After"] = str(exc.retry_after)
         return response
-    except AccountsError as exc:
+    except Refused as exc:
         return _render_form(request, job, form, phone_error=exc.message)
     return _render_form(request, job, form, code_sent_to=phone_mask(phone))
 
@@ -192,9 +192,7 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
     try:
         name_clean(data["name"])
         if not data["consent"]:
-            raise ValidationError(
-                _("请勾选同意将手机号提供给该单位，才能报名"), code="consent_required"
-            )
+            raise consent_required_error()
         application_check_open(job=job)
     except ValidationError as exc:
         form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
@@ -203,14 +201,14 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
         seeker = phone_code_verify(
             phone=data["phone"], code=data["code"], client=phone_client_of(request)
         )
-    except AccountsError as exc:
+    except Refused as exc:
         # A double-submitted form: the first submission used the code and applied.
         replay = selectors.application_for_replay(
             phone=data["phone"], job=job, idempotency_key=data["idempotency_key"]
         )
         if replay is not None:
             return _render_success(request, job, replay, created=False)
-        form.add_error("code", exc.message)
+        refused_to_form(form, exc)
         return _render_form(request, job, form)
     login(request, seeker, backend="django.contrib.auth.backends.ModelBackend")
     room = _room_for(job, data["room"])

@@ -55,10 +55,10 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from daigang.core.api import api_error
 from daigang.core.unavailable import database_unavailable
 from daigang.hiring.apply.http import (
     ApplyLookups,
-    ApplyRefused,
     ApplyRequest,
     apply_request_answer,
     apply_request_args,
@@ -181,7 +181,7 @@ def _transaction_check() -> None:
 
 
 def _server_error() -> tuple[int, dict]:
-    return 500, ApplyRefused(500, "server_error", _("服务器出错了，请稍后重试")).payload()
+    return 500, api_error("server_error", _("服务器出错了，请稍后重试"), apply_url=None)
 
 
 def _unsaved_payload(exc: BaseException) -> dict:
@@ -189,8 +189,8 @@ def _unsaved_payload(exc: BaseException) -> dict:
     else (database down, disk full, read-only storage) is the system's fault, and logged."""
     unavailable = database_unavailable(exc)
     if unavailable is not None and unavailable.code == "busy":
-        return ApplyRefused(503, "busy", _("报名人数太多，请稍后再试")).payload()
-    return ApplyRefused(503, "unavailable", _("系统暂时无法保存，请稍后重试")).payload()
+        return api_error("busy", _("报名人数太多，请稍后再试"), apply_url=None)
+    return api_error("unavailable", _("系统暂时无法保存，请稍后重试"), apply_url=None)
 
 
 def batch_apply(batch: list[PendingApply]) -> list[Result]:

@@ -26,10 +26,11 @@ from daigang.hiring.models import Application, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
 from daigang.hiring.pipeline.services import (
+    MESSAGE_NO_SUCH_APPLICATION,
     STAGE_REASON_MAX,
-    PipelineError,
     application_advance,
     application_withdraw,
+    refusal_unknown_reason,
     stage_next_sentence,
 )
 
@@ -158,7 +159,7 @@ def _application_out(application: Application, *, for_member: bool) -> dict:
 
 
 def _not_found() -> Status:
-    return Status(404, api_error("not_found", _("没有这个报名")))
+    return Status(404, api_error("not_found", _(MESSAGE_NO_SUCH_APPLICATION)))
 
 
 @router.get(
@@ -204,17 +205,15 @@ def application_advance_endpoint(
             organisation_id=application.organisation_id, reason_id=payload.rejection_reason_id
         )
         if rejection_reason is None:
-            return Status(400, api_error("unknown_reason", _("没有这个原因")))
-    try:
-        moved = application_advance(
-            application=application,
-            to_stage=payload.to_stage,
-            by=request.auth,
-            reason=payload.reason,
-            rejection_reason=rejection_reason,
-        )
-    except PipelineError as error:
-        return Status(400, api_error(error.code, error.message))
+            raise refusal_unknown_reason()
+    # A refused move propagates: config/api.py answers it (400, {code, message, field}).
+    moved = application_advance(
+        application=application,
+        to_stage=payload.to_stage,
+        by=request.auth,
+        reason=payload.reason,
+        rejection_reason=rejection_reason,
+    )
     return _application_out(moved, for_member=True)
 
 
@@ -234,14 +233,11 @@ def application_withdraw_endpoint(
         )
     except Http404:
         return _not_found()
-    try:
-        withdrawn = application_withdraw(
-            application=application,
-            seeker=request.auth,
-            reason=payload.reason if payload else "",
-        )
-    except PipelineError as error:
-        return Status(400, api_error(error.code, error.message))
+    withdrawn = application_withdraw(
+        application=application,
+        seeker=request.auth,
+        reason=payload.reason if payload else "",
+    )
     return _application_out(withdrawn, for_member=False)
 
 

@@ -30,6 +30,7 @@ from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
 from daigang.core.languages import site_language
+from daigang.core.refused import Refused
 from daigang.hiring.models import (
     STAGE_ROAD,
     Application,
@@ -59,18 +60,19 @@ STAGE_NEXT: dict[str, str] = {
     Stage.WITHDRAWN: gettext_noop("您已撤回这次报名，单位不会再联系您。"),
 }
 
+# Said by more than one module (services, API, settings); written once.
+MESSAGE_UNKNOWN_STAGE = gettext_noop("没有这个阶段")
+MESSAGE_UNKNOWN_REASON = gettext_noop("没有这个原因")
+MESSAGE_NO_SUCH_APPLICATION = gettext_noop("没有这个报名")
+
+
+def refusal_unknown_reason() -> Refused:
+    return Refused("unknown_reason", _(MESSAGE_UNKNOWN_REASON), field="rejection_reason_id")
+
+
 # A stage change's reason is shown to the organisation (and, on withdrawal, written by the
 # seeker): a sentence or two, not a document.
 STAGE_REASON_MAX = 500
-
-
-class PipelineError(ValueError):
-    """A move the pipeline does not allow; `str(error)` is a Chinese sentence for the user."""
-
-    def __init__(self, message: str, *, code: str = "illegal_move") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def stage_next_sentence(stage: str) -> str:
@@ -87,7 +89,7 @@ def stage_target_resolve(
     *, organisation_id: int, to_stage: str
 ) -> tuple[str, OrganisationStage | None]:
     """Read a stage key ("offer", or "custom:<id>" for an organisation's own) into
-    (built-in stage, custom stage or None). Raises PipelineError for an unknown key."""
+    (built-in stage, custom stage or None). Refused unknown_stage for an unknown key."""
     to_stage = (to_stage or "").strip()
     if to_stage.startswith(CUSTOM_PREFIX):
         raw_id = to_stage[len(CUSTOM_PREFIX) :]
@@ -99,10 +101,10 @@ def stage_target_resolve(
             else None
         )
         if custom is None:
-            raise PipelineError(_("没有这个阶段"), code="unknown_stage")
+            raise Refused("unknown_stage", _(MESSAGE_UNKNOWN_STAGE), field="to_stage")
         return custom.after_stage, custom
     if to_stage not in Stage.values:
-        raise PipelineError(_("没有这个阶段"), code="unknown_stage")
+        raise Refused("unknown_stage", _(MESSAGE_UNKNOWN_STAGE), field="to_stage")
     return to_stage, None
 
 
@@ -114,20 +116,20 @@ def _move_check(
     by: User | None,
     reason: str,
 ) -> None:
-    """Raise PipelineError unless `by` may move `application` to (stage, custom) now."""
+    """Refused unless `by` may move `application` to (stage, custom) now."""
     if len(reason) > STAGE_REASON_MAX:
-        raise PipelineError(
-            _("原因最多%(max)d个字") % {"max": STAGE_REASON_MAX}, code="reason_too_long"
+        raise Refused(
+            "reason_too_long", _("原因最多%(max)d个字") % {"max": STAGE_REASON_MAX}, field="reason"
         )
     by_seeker = by is not None and by.pk == application.seeker_id
     if application.is_closed():
-        raise PipelineError(
+        raise Refused(
+            "closed",
             _("该报名已是“%(stage)s”，不能再变更阶段") % {"stage": application.stage_label},
-            code="closed",
         )
     if stage == Stage.WITHDRAWN:
         if not by_seeker:
-            raise PipelineError(_("只有求职者本人可以撤回报名"), code="not_allowed")
+            raise Refused("not_allowed", _("只有求职者本人可以撤回报名"))
         return
     # Everything else is the organisation's move. The one exception: the seeker's own
     # signature can be the one that completes a contract (daigang.contracts).
@@ -142,21 +144,21 @@ def _move_check(
             user=by, organisation_id=application.organisation_id, power=Power.ORGANISATION_SEE
         )
     ):
-        raise PipelineError(_("只有该单位的成员可以变更报名阶段"), code="not_allowed")
+        raise Refused("not_allowed", _("只有该单位的成员可以变更报名阶段"))
     if stage == Stage.REJECTED:
         if not reason.strip():
-            raise PipelineError(_("请选择不合适的原因"), code="reason_required")
+            raise Refused("reason_required", _("请选择不合适的原因"), field="reason")
         return
     current = _position(application.stage, application.custom_stage)
     target = _position(stage, custom)
     if target < current:
-        raise PipelineError(
+        raise Refused(
+            "backwards",
             _("不能从“%(from)s”退回到“%(to)s”：阶段只能向前推进")
             % {
                 "from": application.stage_label,
                 "to": custom.name if custom else _(Stage(stage).label),
             },
-            code="backwards",
         )
 
 
@@ -201,7 +203,7 @@ def application_advance(
 ) -> Application:
     """Move `application` to `to_stage` ("contacted", …, or "custom:<id>"); return it fresh.
 
-    One transaction: lock the row, check the move (PipelineError if not allowed), update the
+    One transaction: lock the row, check the move (Refused if not allowed), update the
     application, write its StageChange (who, when, from → to, reason) and queue the seeker's
     notification (Notification row now, SMS on commit). Moving to the current stage is a no-op.
 
@@ -217,7 +219,7 @@ def application_advance(
     )
     if rejection_reason is not None:
         if rejection_reason.organisation_id != application.organisation_id:
-            raise PipelineError(_("没有这个原因"), code="unknown_reason")
+            raise refusal_unknown_reason()
         reason = reason or rejection_reason.name
     with transaction.atomic():
         locked = (
@@ -339,7 +341,7 @@ def applications_bulk_advance(
     for application_id in ids:
         application = applications.get(application_id)
         if application is None:
-            result.skipped[application_id] = _("没有这个报名")
+            result.skipped[application_id] = _(MESSAGE_NO_SUCH_APPLICATION)
             continue
         try:
             application_advance(
@@ -350,7 +352,7 @@ def applications_bulk_advance(
                 now=now,
                 rejection_reason=rejection_reason,
             )
-        except PipelineError as error:
+        except Refused as error:
             result.skipped[application_id] = error.message
         else:
             result.moved.append(application_id)

@@ -17,6 +17,7 @@ from daigang.core.languages import site_language
 from daigang.hiring.models import STAGE_ROAD, Application, OrganisationStage, RejectionReason
 from daigang.hiring.pipeline.message_templates import message_template_check
 from daigang.hiring.pipeline.selectors import rejection_reasons_of
+from daigang.hiring.pipeline.services import MESSAGE_UNKNOWN_REASON
 
 STAGE_NAME_MAX = 20
 REASON_NAME_MAX = 30
@@ -127,7 +128,7 @@ def rejection_reason_save(
     duplicate = RejectionReason.objects.filter(organisation=organisation, name=name, is_active=True)
     if reason is not None:
         if reason.organisation_id != organisation.pk:
-            raise ValidationError(_("没有这个原因"), code="unknown_reason")
+            raise ValidationError(_(MESSAGE_UNKNOWN_REASON), code="unknown_reason")
         duplicate = duplicate.exclude(pk=reason.pk)
     if duplicate.exists():
         raise ValidationError(_("已经有“%(name)s”这个原因了") % {"name": name}, code="duplicate")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.refused import Refused
 from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
 from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
 from daigang.hiring.pipeline import notes
@@ -31,7 +32,6 @@ from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.forms import PipelineFiltersForm
 from daigang.hiring.pipeline.selectors import seeker_applications
 from daigang.hiring.pipeline.services import (
-    PipelineError,
     application_advance,
     application_reject,
     application_withdraw,
@@ -173,7 +173,7 @@ def application_move(
             by=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except PipelineError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -206,7 +206,7 @@ def application_reject_view(
             by=request.user,
             comment=request.POST.get("comment", ""),
         )
-    except PipelineError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已标记为不合适，并已通知求职者"))
@@ -418,7 +418,7 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
         application_withdraw(
             application=application, seeker=request.user, reason=request.POST.get("reason", "")
         )
-    except PipelineError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已撤回报名"))

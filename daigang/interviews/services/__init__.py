@@ -9,7 +9,7 @@ from daigang.interviews.services.call import (
     participant_mute_set,
     participant_remove,
 )
-from daigang.interviews.services.common import InterviewError, interview_link_path
+from daigang.interviews.services.common import interview_link_path
 from daigang.interviews.services.scheduling import (
     Scheduled,
     interview_cancel,
@@ -24,7 +24,6 @@ from daigang.interviews.services.verdicts import (
 
 __all__ = [
     "REJECT_REASON",
-    "InterviewError",
     "Scheduled",
     "candidate_outcome",
     "interview_cancel",

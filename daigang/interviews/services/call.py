@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
+from daigang.core.refused import Refused
 from daigang.interviews.models import Interview, InterviewParticipant
-from daigang.interviews.services.common import InterviewError, interview_locked
+from daigang.interviews.services.common import (
+    interview_locked,
+    refusal_candidate_removed,
+    refusal_no_such_candidate,
+)
 from daigang.interviews.signalling import interview_event_publish
 
 
@@ -32,7 +37,7 @@ def participant_join(
 
 
 def interviewer_check(*, interview_id: int, by: User) -> InterviewParticipant:
-    """`by`'s interviewer seat in the interview, or InterviewError. The seat counts only while
+    """`by`'s interviewer seat in the interview, or Refused. The seat counts only while
     `by` is a member of the interview's organisation (checked now, like every power)."""
     seat = (
         InterviewParticipant.objects.filter(
@@ -47,7 +52,7 @@ def interviewer_check(*, interview_id: int, by: User) -> InterviewParticipant:
     if seat is None or not membership_has(
         user=by, organisation_id=seat.interview.organisation_id, power=Power.ORGANISATION_SEE
     ):
-        raise InterviewError(_("只有本场面试的面试官可以这样做"), code="not_interviewer")
+        raise Refused("not_interviewer", _("只有本场面试的面试官可以这样做"), status=403)
     return seat
 
 
@@ -62,7 +67,7 @@ def _candidate_locked(*, interview_id: int, participant_id: int) -> InterviewPar
         .first()
     )
     if target is None:
-        raise InterviewError(_("本场面试没有这位面试者"), code="no_such_candidate")
+        raise refusal_no_such_candidate()
     return target
 
 
@@ -75,7 +80,7 @@ def participant_mute_set(
         interviewer_check(interview_id=interview.pk, by=by)
         target = _candidate_locked(interview_id=interview.pk, participant_id=participant_id)
         if target.removed:
-            raise InterviewError(_("这位面试者已被移出"), code="removed")
+            raise refusal_candidate_removed()
         if target.muted != muted:
             target.muted = muted
             target.save(update_fields=["muted"])
@@ -119,7 +124,7 @@ def interview_focus_set(*, interview: Interview, participant_id: int | None, by:
         if participant_id is not None:
             target = _candidate_locked(interview_id=interview.pk, participant_id=participant_id)
             if target.removed:
-                raise InterviewError(_("这位面试者已被移出"), code="removed")
+                raise refusal_candidate_removed()
         if locked.focus_id != (target.pk if target else None):
             locked.focus = target
             locked.save(update_fields=["focus"])

@@ -20,9 +20,10 @@ from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import members_with, membership_has
 from daigang.core.languages import site_language
+from daigang.core.refused import Refused
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import (
     LENGTH_MAX_MINUTES,
     LENGTH_MIN_MINUTES,
@@ -31,10 +32,10 @@ from daigang.interviews.models import (
     InterviewParticipant,
 )
 from daigang.interviews.services.common import (
-    InterviewError,
     clean_text,
     interview_link_path,
     interview_locked,
+    refusal_not_member,
 )
 from daigang.interviews.signalling import interview_event_publish
 
@@ -47,35 +48,29 @@ START_MAX_AHEAD = dt.timedelta(days=180)
 
 def _check_time(*, starts_at: dt.datetime | None, length_minutes: int, now: dt.datetime) -> None:
     if starts_at is None:
-        raise InterviewError(_("请填写面试时间"), code="start_required", field="starts_at")
+        raise Refused("start_required", _("请填写面试时间"), field="starts_at")
     if starts_at < now - START_PAST_TOLERANCE:
-        raise InterviewError(
-            _("面试时间已经过去了，请选择以后的时间"), code="start_past", field="starts_at"
-        )
+        raise Refused("start_past", _("面试时间已经过去了，请选择以后的时间"), field="starts_at")
     if starts_at > now + START_MAX_AHEAD:
-        raise InterviewError(_("面试时间不能晚于半年以后"), code="start_too_far", field="starts_at")
+        raise Refused("start_too_far", _("面试时间不能晚于半年以后"), field="starts_at")
     if not (LENGTH_MIN_MINUTES <= int(length_minutes or 0) <= LENGTH_MAX_MINUTES):
-        raise InterviewError(
+        raise Refused(
+            "length_range",
             _("面试时长应在%(min)d到%(max)d分钟之间")
             % {"min": LENGTH_MIN_MINUTES, "max": LENGTH_MAX_MINUTES},
-            code="length_range",
             field="length_minutes",
         )
 
 
 def _interviewers(*, organisation: Organisation, user_ids: list[int]) -> list[User]:
     if not user_ids:
-        raise InterviewError(
-            _("请至少选择一位面试官"), code="interviewer_required", field="interviewers"
-        )
+        raise Refused("interviewer_required", _("请至少选择一位面试官"), field="interviewers")
     # Any member may sit on a panel (anchors too).
     allowed = members_with(
         organisation_id=organisation.pk, user_ids=user_ids, power=Power.ORGANISATION_SEE
     )
     if set(user_ids) - allowed:
-        raise InterviewError(
-            _("面试官只能是本单位的成员"), code="interviewer_not_member", field="interviewers"
-        )
+        raise Refused("interviewer_not_member", _("面试官只能是本单位的成员"), field="interviewers")
     users = User.objects.in_bulk(user_ids)
     return [users[user_id] for user_id in user_ids]
 
@@ -84,9 +79,7 @@ def _candidates(
     *, organisation: Organisation, application_ids: list[int], interviewers: list[User]
 ) -> list[Application]:
     if not application_ids:
-        raise InterviewError(
-            _("请至少选择一位面试者"), code="candidate_required", field="applications"
-        )
+        raise Refused("candidate_required", _("请至少选择一位面试者"), field="applications")
     found = {
         application.pk: application
         for application in Application.objects.filter(
@@ -95,31 +88,31 @@ def _candidates(
     }
     if set(application_ids) - set(found):
         # Another organisation's application, or none at all: the same answer for both.
-        raise InterviewError(
-            _("所选报名中有不属于本单位的报名"), code="candidate_not_ours", field="applications"
+        raise Refused(
+            "candidate_not_ours", _("所选报名中有不属于本单位的报名"), field="applications"
         )
     applications = [found[application_id] for application_id in application_ids]
     seekers: set[int] = set()
     interviewer_ids = {user.pk for user in interviewers}
     for application in applications:
         if application.is_closed():
-            raise InterviewError(
+            raise Refused(
+                "candidate_closed",
                 _("%(name)s的报名已是“%(stage)s”，不能安排面试")
                 % {"name": application.name, "stage": application.stage_label},
-                code="candidate_closed",
                 field="applications",
             )
         if application.seeker_id in seekers:
-            raise InterviewError(
+            raise Refused(
+                "candidate_twice",
                 _("%(name)s被选了两次（报了多个岗位），同一场面试只需选一次")
                 % {"name": application.name},
-                code="candidate_twice",
                 field="applications",
             )
         if application.seeker_id in interviewer_ids:
-            raise InterviewError(
+            raise Refused(
+                "candidate_is_interviewer",
                 _("%(name)s不能既是面试官又是面试者") % {"name": application.name},
-                code="candidate_is_interviewer",
                 field="applications",
             )
         seekers.add(application.seeker_id)
@@ -174,8 +167,8 @@ def interview_schedule(
 
     One transaction: the interview, one participant per interviewer and per candidate (each
     with a personal token), each application moved to 面试 unless it is there or past it, and
-    each candidate's notification (its SMS on commit). Anything refused (an InterviewError,
-    also for the pipeline's PipelineError) leaves nothing behind. A second call with the same
+    each candidate's notification (its SMS on commit). Anything refused (a Refused,
+    also for the pipeline's) leaves nothing behind. A second call with the same
     `idempotency_key` returns the interview the first one made.
 
     `link_base` ("https://host") makes the link in the SMS absolute.
@@ -187,10 +180,10 @@ def interview_schedule(
     if existing is not None:
         return Scheduled(interview=existing, created=False)
     if not membership_has(user=by, organisation_id=organisation.pk, power=Power.INTERVIEWS):
-        raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
+        raise refusal_not_member()
     title = clean_text(title, limit=TITLE_MAX, field="title", label=_("面试名称"))
     if not title:
-        raise InterviewError(_("请填写面试名称"), code="title_required", field="title")
+        raise Refused("title_required", _("请填写面试名称"), field="title")
     notes = clean_text(notes, limit=NOTES_MAX, field="notes", label=_("面试说明"))
     if starts_at is not None and timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
@@ -202,10 +195,10 @@ def interview_schedule(
         organisation=organisation, application_ids=application_ids, interviewers=interviewers
     )
     if len(interviewers) + len(candidates) > MAX_PARTICIPANTS:
-        raise InterviewError(
+        raise Refused(
+            "too_many",
             _("一场视频面试最多%(max)d人（面试官和面试者合计），请分场安排")
             % {"max": MAX_PARTICIPANTS},
-            code="too_many",
             field="applications",
         )
     try:
@@ -242,11 +235,9 @@ def interview_schedule(
                             now=now,
                             notify=False,
                         )
-                    except PipelineError as error:
-                        raise InterviewError(
-                            f"{application.name}：{error.message}",
-                            code="pipeline",
-                            field="applications",
+                    except Refused as error:
+                        raise Refused(
+                            "pipeline", f"{application.name}：{error.message}", field="applications"
                         ) from error
                 link = interview_link_path(participant)
                 with site_language():
@@ -274,7 +265,7 @@ def _member_check(*, interview: Interview, by: User) -> None:
     if not membership_has(
         user=by, organisation_id=interview.organisation_id, power=Power.INTERVIEWS
     ):
-        raise InterviewError(_("只有本单位的成员可以这样做"), code="not_member")
+        raise refusal_not_member()
 
 
 def interview_cancel(
@@ -291,7 +282,7 @@ def interview_cancel(
         if locked.state == Interview.State.CANCELLED:
             return locked
         if locked.state == Interview.State.DONE:
-            raise InterviewError(_("面试已结束，不能取消"), code="already_done")
+            raise Refused("already_done", _("面试已结束，不能取消"), status=409)
         locked.state = Interview.State.CANCELLED
         locked.ended_at = now
         locked.save(update_fields=["state", "ended_at"])

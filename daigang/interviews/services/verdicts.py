@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -25,7 +26,11 @@ from daigang.interviews.models import (
 )
 from daigang.interviews.outcomes import Outcome, verdict_outcome
 from daigang.interviews.services.call import interviewer_check
-from daigang.interviews.services.common import InterviewError, clean_text, interview_locked
+from daigang.interviews.services.common import (
+    clean_text,
+    interview_locked,
+    refusal_no_such_candidate,
+)
 
 REJECT_REASON = "面试未通过"
 COMMENT_MAX = 1000
@@ -54,9 +59,9 @@ def _score_clean(score: int | str | None) -> int:
     except (TypeError, ValueError):
         value = 0
     if not (SCORE_MIN <= value <= SCORE_MAX):
-        raise InterviewError(
+        raise Refused(
+            "score_range",
             _("评分请选择%(min)d到%(max)d分") % {"min": SCORE_MIN, "max": SCORE_MAX},
-            code="score_range",
             field="score",
         )
     return value
@@ -80,11 +85,11 @@ def verdict_record(
     """
     now = now or timezone.now()
     if decision not in Verdict.Decision.values:
-        raise InterviewError(_("请选择面试结论"), code="decision_required", field="decision")
+        raise Refused("decision_required", _("请选择面试结论"), field="decision")
     score = _score_clean(score)
     comment = clean_text(comment, limit=COMMENT_MAX, field="comment", label=_("评语"))
     if interview.state == Interview.State.CANCELLED:
-        raise InterviewError(_("面试已取消，不能评定"), code="cancelled")
+        raise Refused("cancelled", _("面试已取消，不能评定"), status=409)
     with transaction.atomic():
         # One verdict of an interview at a time: two interviewers completing a unanimous
         # "fail" together must not each miss the other's verdict.
@@ -100,7 +105,7 @@ def verdict_record(
             .first()
         )
         if seat is None or seat.application is None:
-            raise InterviewError(_("本场面试没有这位面试者"), code="no_such_candidate")
+            raise refusal_no_such_candidate()
         verdict, created = Verdict.objects.select_for_update().get_or_create(
             interview=interview,
             application_id=application_id,
@@ -130,6 +135,6 @@ def verdict_record(
                     reason=REJECT_REASON,
                     now=now,
                 )
-            except PipelineError as error:
-                raise InterviewError(error.message, code="pipeline") from error
+            except Refused as error:
+                raise Refused("pipeline", error.message) from error
     return verdict

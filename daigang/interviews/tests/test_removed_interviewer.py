@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from daigang.accounts.models import Membership
 from daigang.accounts.services import membership_remove
+from daigang.core.refused import Refused
 from daigang.interviews.models import Interview
-from daigang.interviews.services import InterviewError, participant_mute_set, verdict_record
+from daigang.interviews.services import participant_mute_set, verdict_record
 from daigang.interviews.tests.builders import client_for, interview_make, seat, world_make
 from daigang.interviews.tests.test_signalling import (
     _cookie,
@@ -80,11 +81,11 @@ def test_an_interviewer_who_is_no_longer_a_member_cannot_mute_or_judge():
     _membership_gone(world, world.hr)
 
     # when / then
-    with pytest.raises(InterviewError) as muting:
+    with pytest.raises(Refused) as muting:
         participant_mute_set(
             interview=interview, participant_id=candidate.pk, muted=True, by=world.hr
         )
-    with pytest.raises(InterviewError) as judging:
+    with pytest.raises(Refused) as judging:
         verdict_record(
             interview=interview,
             application_id=world.application.pk,
@@ -146,7 +147,7 @@ def test_removal_closes_the_members_call_socket_and_mute_is_refused():
     assert closed["code"] == 4403
     assert seen_by_candidate == {"participant": hr_seat.pk}
     assert event["data"]["code"] == "not_found" and code == 4403
-    with pytest.raises(InterviewError):
+    with pytest.raises(Refused):
         participant_mute_set(
             interview=interview, participant_id=candidate.pk, muted=True, by=world.hr
         )

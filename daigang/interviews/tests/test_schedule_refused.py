@@ -7,12 +7,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Notification, Stage, StageChange
 from daigang.hiring.pipeline.services import application_withdraw
 from daigang.hiring.tests.builders import seeker_make
 from daigang.hiring.tests.helpers import applied
 from daigang.interviews.models import Interview
-from daigang.interviews.services import InterviewError, interview_schedule
+from daigang.interviews.services import interview_schedule
 from daigang.interviews.tests.builders import world_make
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,8 @@ def _schedule(world, **overrides):
     return interview_schedule(**kwargs)
 
 
-def _refused(world, **overrides) -> InterviewError:
-    with pytest.raises(InterviewError) as caught:
+def _refused(world, **overrides) -> Refused:
+    with pytest.raises(Refused) as caught:
         _schedule(world, **overrides)
     assert not Interview.objects.exists()
     assert not StageChange.objects.exists()

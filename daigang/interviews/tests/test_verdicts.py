@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Stage, StageChange
 from daigang.interviews.models import Verdict
 from daigang.interviews.outcomes import Outcome, verdict_outcome
-from daigang.interviews.services import InterviewError, candidate_outcome, verdict_record
+from daigang.interviews.services import candidate_outcome, verdict_record
 from daigang.interviews.tests.builders import interview_make, world_make
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_a_score_outside_1_to_5_is_refused(score):
     world = world_make()
     interview = interview_make(world)
 
-    with pytest.raises(InterviewError) as caught:
+    with pytest.raises(Refused) as caught:
         _record(interview, world.application, world.owner, "pass", score=score)
 
     assert caught.value.message == "评分请选择1到5分"
@@ -125,7 +126,7 @@ def test_an_unknown_decision_is_refused():
     world = world_make()
     interview = interview_make(world)
 
-    with pytest.raises(InterviewError) as caught:
+    with pytest.raises(Refused) as caught:
         _record(interview, world.application, world.owner, "maybe")
 
     assert caught.value.message == "请选择面试结论"
@@ -135,7 +136,7 @@ def test_a_member_who_is_not_on_the_panel_cannot_record_a_verdict():
     world = world_make()
     interview = interview_make(world, interviewers=[world.owner])
 
-    with pytest.raises(InterviewError) as caught:
+    with pytest.raises(Refused) as caught:
         _record(interview, world.application, world.hr, "fail")
 
     assert caught.value.code == "not_interviewer"
@@ -148,7 +149,7 @@ def test_a_candidate_of_another_interview_cannot_be_judged_here():
     interview = interview_make(world, applications=[world.application])
     interview_make(world, applications=[world.application_b])
 
-    with pytest.raises(InterviewError) as caught:
+    with pytest.raises(Refused) as caught:
         _record(interview, world.application_b, world.owner, "fail")
 
     assert caught.value.code == "no_such_candidate"

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from daigang.core.refused import Refused
 from daigang.live import chat
 from daigang.live.models import ChatMessage
 from daigang.live.tests.chat_fixtures import (
@@ -68,7 +69,7 @@ def test_the_limit_is_kept_in_the_database_so_a_second_connection_cannot_skip_it
     chat.chat_message_send(room_id=room.pk, user=user, text="你好", now=now)
 
     # when the other socket sends within the interval
-    with pytest.raises(chat.ChatRefused) as refused:
+    with pytest.raises(Refused) as refused:
         chat.chat_message_send(
             room_id=room.pk, user=user, text="你好2", now=now + dt.timedelta(seconds=1)
         )
@@ -96,7 +97,7 @@ def test_refused_text_does_not_use_up_the_slot():
     user = user_make()
     now = timezone.now()
 
-    with pytest.raises(chat.ChatRefused):
+    with pytest.raises(Refused):
         chat.chat_message_send(room_id=room.pk, user=user, text="   ", now=now)
     chat.chat_message_send(room_id=room.pk, user=user, text="有夫妻房吗", now=now)
 

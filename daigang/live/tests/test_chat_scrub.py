@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.core.refused import Refused
 from daigang.live import chat
 from daigang.live.models import ChatMessage
 from daigang.live.tests.chat_fixtures import (
@@ -65,7 +66,7 @@ def test_a_zero_width_joiner_between_emoji_is_kept_and_removed_elsewhere():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("text", ["\u200b\u200b", "\u202e \u2066\u2069", "\x00\x01\n\n", "\ufeff"])
 def test_a_message_of_only_invisible_characters_is_refused_and_not_stored(text):
-    with pytest.raises(chat.ChatRefused) as refused:
+    with pytest.raises(Refused) as refused:
         sent(text)
 
     assert refused.value.code == "empty"
@@ -80,7 +81,7 @@ def test_invisible_characters_do_not_count_towards_the_length():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_huge_raw_message_is_refused_before_it_is_cleaned():
-    with pytest.raises(chat.ChatRefused) as refused:
+    with pytest.raises(Refused) as refused:
         sent("\u200b" * (chat.CHAT_RAW_MAX_LENGTH + 1))
 
     assert refused.value.code == "too_long"

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from daigang.core.refused import Refused
 from daigang.live import chat
 from daigang.live.models import ChatMessage
 from daigang.live.tests.chat_fixtures import (
@@ -72,7 +73,7 @@ def test_a_message_of_200_characters_is_kept_whole():
 def test_a_message_over_200_characters_is_refused_and_not_stored():
     room = room_make()
 
-    with pytest.raises(chat.ChatRefused) as refused:
+    with pytest.raises(Refused) as refused:
         chat.chat_message_send(room_id=room.pk, user=user_make(), text="岗" * 201)
 
     assert refused.value.code == "too_long"
@@ -96,7 +97,7 @@ def test_surrounding_spaces_are_trimmed_before_the_length_is_counted():
 def test_empty_or_non_text_messages_are_refused(text):
     room = room_make()
 
-    with pytest.raises(chat.ChatRefused):
+    with pytest.raises(Refused):
         chat.chat_message_send(room_id=room.pk, user=user_make(), text=text)
 
     assert not ChatMessage.objects.exists()
@@ -123,7 +124,7 @@ def test_resending_with_the_same_client_token_stores_the_message_once():
 def test_chat_is_closed_once_the_room_has_ended():
     room = room_make(state="ended")
 
-    with pytest.raises(chat.ChatRefused) as refused:
+    with pytest.raises(Refused) as refused:
         chat.chat_message_send(room_id=room.pk, user=user_make(), text="还招吗")
 
     assert refused.value.code == "room_ended"

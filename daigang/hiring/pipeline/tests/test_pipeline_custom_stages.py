@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage, StageChange
 from daigang.hiring.pipeline.selectors import pipeline_board, pipeline_stage_options
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.hiring.pipeline.settings import organisation_stage_add, organisation_stage_archive
 from daigang.hiring.pipeline.stats import applications_reached
 from daigang.hiring.tests.pipeline_world import world_make
@@ -61,7 +62,7 @@ def test_custom_stages_follow_the_forward_only_rule():
     )
     application_advance(application=world.application, to_stage=test.key, by=world.owner)
 
-    with pytest.raises(PipelineError):
+    with pytest.raises(Refused):
         application_advance(application=world.application, to_stage="intention", by=world.owner)
     moved = application_advance(application=world.application, to_stage="interview", by=world.owner)
     assert moved.stage == Stage.INTERVIEW and moved.custom_stage is None
@@ -73,7 +74,7 @@ def test_another_organisations_stage_is_unknown_here():
         organisation=world.outsider.organisations.get(), name="体检", after_stage="offer"
     )
 
-    with pytest.raises(PipelineError, match="没有这个阶段"):
+    with pytest.raises(Refused, match="没有这个阶段"):
         application_advance(application=world.application, to_stage=foreign.key, by=world.owner)
 
 

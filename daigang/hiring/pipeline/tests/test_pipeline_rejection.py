@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application, RejectionReason, Stage, StageChange
-from daigang.hiring.pipeline.services import PipelineError, application_advance, application_reject
+from daigang.hiring.pipeline.services import application_advance, application_reject
 from daigang.hiring.pipeline.settings import (
     rejection_reason_archive,
     rejection_reason_save,
@@ -94,7 +95,7 @@ def test_rejecting_by_the_name_of_a_reason_picks_that_reasons_template(
 def test_rejecting_without_a_reason_is_refused():
     world = world_make()
 
-    with pytest.raises(PipelineError, match="请选择不合适的原因"):
+    with pytest.raises(Refused, match="请选择不合适的原因"):
         application_advance(application=world.application, to_stage="rejected", by=world.owner)
 
     assert Application.objects.get(pk=world.application.pk).stage == Stage.APPLIED
@@ -104,7 +105,7 @@ def test_a_reason_of_another_organisation_is_refused():
     world = world_make()
     foreign = rejection_reasons_seed(organisation=world.outsider.organisations.get())[0]
 
-    with pytest.raises(PipelineError, match="没有这个原因"):
+    with pytest.raises(Refused, match="没有这个原因"):
         application_reject(application=world.application, rejection_reason=foreign, by=world.owner)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Stage, StageChange
-from daigang.hiring.pipeline.services import STAGE_REASON_MAX, PipelineError, application_advance
+from daigang.hiring.pipeline.services import STAGE_REASON_MAX, application_advance
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_a_reason_over_500_characters_is_refused_and_nothing_moves():
     world = world_make()
 
     # when a member moves it with a reason one character too long
-    with pytest.raises(PipelineError) as refused:
+    with pytest.raises(Refused) as refused:
         application_advance(
             application=world.application,
             to_stage=Stage.REJECTED,

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage, StageChange
-from daigang.hiring.pipeline.services import PipelineError, application_advance
+from daigang.hiring.pipeline.services import application_advance
 from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
 from daigang.hiring.tests.helpers import applied
 
@@ -47,7 +48,7 @@ def test_moving_backwards_is_refused_and_changes_nothing(setting):
     _, member, _, application = setting
     application_advance(application=application, to_stage="interview", by=member)
 
-    with pytest.raises(PipelineError) as error:
+    with pytest.raises(Refused) as error:
         application_advance(application=application, to_stage="contacted", by=member)
 
     assert "只能向前" in str(error.value)
@@ -71,7 +72,7 @@ def test_an_ended_application_cannot_move_any_more(setting, final):
     by = seeker if final == "withdrawn" else member
     application_advance(application=application, to_stage=final, by=by, reason="已招满")
 
-    with pytest.raises(PipelineError) as error:
+    with pytest.raises(Refused) as error:
         application_advance(application=application, to_stage="offer", by=member)
 
     assert error.value.code == "closed"
@@ -80,7 +81,7 @@ def test_an_ended_application_cannot_move_any_more(setting, final):
 def test_an_unknown_stage_is_refused_with_a_chinese_message(setting):
     _, member, _, application = setting
 
-    with pytest.raises(PipelineError, match="没有这个阶段"):
+    with pytest.raises(Refused, match="没有这个阶段"):
         application_advance(application=application, to_stage="hired", by=member)
 
 
@@ -88,7 +89,7 @@ def test_a_member_of_another_organisation_cannot_move_it(setting):
     _, _, _, application = setting
     outsider = member_make(organisation=organisation_make(name="别家"))
 
-    with pytest.raises(PipelineError) as error:
+    with pytest.raises(Refused) as error:
         application_advance(application=application, to_stage="contacted", by=outsider)
 
     assert error.value.code == "not_allowed"
@@ -98,7 +99,7 @@ def test_a_member_of_another_organisation_cannot_move_it(setting):
 def test_the_seeker_cannot_move_their_own_application_forward(setting):
     _, _, seeker, application = setting
 
-    with pytest.raises(PipelineError, match="只有该单位的成员"):
+    with pytest.raises(Refused, match="只有该单位的成员"):
         application_advance(application=application, to_stage="offer", by=seeker)
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage, StageChange
 from daigang.hiring.pipeline.services import (
-    PipelineError,
     application_advance,
     application_withdraw,
 )
@@ -56,7 +56,7 @@ def test_another_seeker_cannot_withdraw_it(client):
 def test_a_member_of_the_organisation_cannot_withdraw_it_for_the_seeker():
     world = world_make()
 
-    with pytest.raises(PipelineError, match="只有求职者本人可以撤回报名"):
+    with pytest.raises(Refused, match="只有求职者本人可以撤回报名"):
         application_advance(application=world.application, to_stage="withdrawn", by=world.owner)
 
 
@@ -71,7 +71,7 @@ def test_the_seeker_may_withdraw_after_an_offer_but_not_after_onboarding():
 
     other = world_make(seeker_phone="13800003333", other_phone="13900004444")
     application_advance(application=other.application, to_stage="onboarded", by=other.owner)
-    with pytest.raises(PipelineError):
+    with pytest.raises(Refused):
         application_withdraw(application=other.application, seeker=other.seeker)
 
 
