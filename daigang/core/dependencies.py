@@ -22,7 +22,8 @@ def postgres_options(*, timeout_s: int) -> dict[str, Any]:
     without closing (a host gone, not a process paused: its kernel still answers them).
     """
     return {
-        "connect_timeout": max(1, timeout_s),
+        # libpq (and psycopg) take anything under 2 seconds as 2.
+        "connect_timeout": max(2, timeout_s),
         "options": f"-c statement_timeout={timeout_s * 1000}",
         "keepalives": 1,
         "keepalives_idle": max(1, timeout_s),

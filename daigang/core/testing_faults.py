@@ -103,3 +103,105 @@ def private_redis(folder: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.stop()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a fresh folder), on 127.0.0.1:<port>.
+
+    PostgreSQL refuses to run as root: when the tests run as root it runs as `postgres`.
+    """
+
+    def __init__(self, bin_dir: Path, port: int, folder: Path, user: str | None) -> None:
+        self.bin_dir = bin_dir
+        self.port = port
+        self.folder = folder
+        self.user = user
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _as_owner(self, args: list[str]) -> list[str]:
+        return ["runuser", "-u", self.user, "--", *args] if self.user else args
+
+    def start(self) -> None:
+        data = self.folder / "data"
+        if not data.exists():
+            subprocess.run(
+                self._as_owner(
+                    [str(self.bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        self.process = subprocess.Popen(
+            self._as_owner(
+                [
+                    str(self.bin_dir / "postgres"),
+                    "-D", str(data),
+                    "-h", "127.0.0.1",
+                    "-p", str(self.port),
+                    "-k", str(self.folder),
+                    "-c", "fsync=off",
+                ]
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        port_wait(self.port, up=True, timeout=30)
+
+    def _pid(self) -> int:
+        # Under runuser the server is runuser's child; signal the postmaster itself.
+        pid_file = self.folder / "data" / "postmaster.pid"
+        return int(pid_file.read_text().split()[0])
+
+    def pause(self) -> None:
+        os.kill(self._pid(), signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self._pid(), signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            pid = self._pid()
+            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGQUIT)  # immediate shutdown
+        except (OSError, ValueError):
+            self.process.kill()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A started PrivatePostgres in a fresh temporary folder, stopped and removed after."""
+    import tempfile
+
+    import pytest
+
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins:
+        pytest.skip("PostgreSQL's initdb is not installed")
+    user = None
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user to run PostgreSQL as")
+        user = "postgres"
+    folder = Path(tempfile.mkdtemp(prefix="daigang-pg-"))
+    if user:
+        shutil.chown(folder, user=user)
+    server = PrivatePostgres(bins[-1].parent, free_port(), folder, user)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
