@@ -81,7 +81,15 @@ def test_a_request_to_a_stalled_postgresql_is_503_within_the_limit(django_db_blo
                 "TEST": {},
             }
         )
-        database.ensure_connection()
+        deadline = time.monotonic() + 30
+        while True:  # PostgreSQL listens a moment before it accepts logins
+            try:
+                database.ensure_connection()
+                break
+            except OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         database.close()
         server.pause()
 
@@ -104,7 +112,7 @@ def test_a_request_to_a_stalled_postgresql_is_503_within_the_limit(django_db_blo
         server.resume()
         database.close()
     # then it is a 503 with Retry-After, within the limit (libpq's shortest connect timeout
-    # is 2 seconds)
+    # is 2 seconds; the margin is for a loaded machine, the failure this guards is for ever)
     assert response is not None and response.status_code == 503
     assert response["Retry-After"]
-    assert waited < max(2, LIMIT_S) + 1.5
+    assert waited < max(2, LIMIT_S) + 3

@@ -250,8 +250,8 @@ class ApplyFastPath:
                 # later commits this apply, the retry gets that one application.
                 result = await asyncio.wait_for(future, settings.DEPENDENCY_TIMEOUT_S)
             except TimeoutError:
-                refused = ApplyRefused(503, "unavailable", _("系统暂时无法保存，请稍后重试"))
-                return await self._respond(request, 503, refused.payload(), send)
+                stalled = ApplyRefused(503, "unavailable", _("系统暂时无法保存，请稍后重试"))
+                return await self._respond(request, 503, stalled.payload(), send)
             if result is DELEGATE:
                 return await self.app(scope, replay, send)
             status, payload = result
