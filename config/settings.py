@@ -16,6 +16,11 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from daigang.core.dependencies import (
+    postgres_options,
+    redis_cache_settings,
+    redis_channel_layer_settings,
+)
 from daigang.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,11 +100,21 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 DB_BUSY_TIMEOUT_S = env_int("DB_BUSY_TIMEOUT_S", 5)
 if DB_BUSY_TIMEOUT_S <= 0:
     raise ImproperlyConfigured("DB_BUSY_TIMEOUT_S must be a positive number of seconds")
+# How long anything waits for PostgreSQL or Redis that has stopped answering (connect, a
+# statement, a cache read, a publish, a one-tap apply's writer) before it answers 503 or
+# degrades: see daigang.core.dependencies.
+DEPENDENCY_TIMEOUT_S = env_int("DEPENDENCY_TIMEOUT_S", 5)
+if DEPENDENCY_TIMEOUT_S <= 0:
+    raise ImproperlyConfigured("DEPENDENCY_TIMEOUT_S must be a positive number of seconds")
 if DATABASE_URL:
     # conn_max_age=0: under ASGI every request runs in a fresh thread, so a "persistent"
     # connection is never reused and piles up until garbage-collected; a burst of applies
     # exhausted PostgreSQL's max_connections ("too many clients") with 60 here.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            postgres_options(timeout_s=DEPENDENCY_TIMEOUT_S)
+        )
 else:
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "daigang.sqlite3")))
     # A fresh clone has no var/: SQLite creates the file but not its folder.
@@ -132,17 +147,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
+        "default": redis_channel_layer_settings(url=REDIS_URL, timeout_s=DEPENDENCY_TIMEOUT_S)
     }
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    CACHES = {"default": redis_cache_settings(url=REDIS_URL, timeout_s=DEPENDENCY_TIMEOUT_S)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

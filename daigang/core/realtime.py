@@ -8,19 +8,37 @@ The layer message is `{"type": "room.event", "room_id": <id>, "event": {"kind", 
 `"events": [...]` for several at once): the room id travels with it because a process's hub
 listens on one channel for all its rooms. `{"type": "room.user_close", "room_id", "user_id"}`
 (room_user_sockets_close) tells every process's hub to close that user's sockets in the room.
+
+The database is the truth; the layer only carries news of it. A publish that fails (Redis down
+or not answering within DEPENDENCY_TIMEOUT_S) does not fail the write that committed: it is
+logged and handed to `room_publish_failed_hooks` (the live app's hubs deliver it to their own
+sockets, stop answering joins from memory, and once the layer takes messages again send a
+`room.resync` telling every process's hub to read the room's chat after `after` from the
+database).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 ROOM_EVENT = "room.event"
 ROOM_USER_CLOSE = "room.user_close"
+# `{"type": ROOM_RESYNC, "room_id": <id>, "after": <chat id>}`: some events of the room after
+# that chat message may not have reached every process; read them from the database.
+ROOM_RESYNC = "room.resync"
+
+# Called as hook(room_id, message) when a committed room event could not be published. Filled
+# by upper apps in their AppConfig.ready(); called from whichever thread ran the commit.
+room_publish_failed_hooks: list[Callable[[int, dict[str, Any]], None]] = []
 
 
 def room_group(room_id: int) -> str:
@@ -37,13 +55,29 @@ def room_event_message(*, room_id: int, kind: str, data: dict[str, Any]) -> dict
     return {"type": ROOM_EVENT, "room_id": int(room_id), "event": event}
 
 
+def room_resync_message(*, room_id: int, after: int) -> dict[str, Any]:
+    """The layer message asking every hub to re-read the room's chat after `after`."""
+    return {"type": ROOM_RESYNC, "room_id": int(room_id), "after": int(after)}
+
+
 def _publish_on_commit(room_id: int, message: dict[str, Any]) -> None:
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        try:
             async_to_sync(layer.group_send)(room_group(room_id), message)
+        except Exception as exc:
+            # The write stands (it committed); the hooks make sure viewers still get it.
+            logger.warning(
+                "room %s: publishing failed (%r); resync from the database", room_id, exc
+            )
+            for hook in room_publish_failed_hooks:
+                hook(room_id, message)
 
-    transaction.on_commit(send)
+    # robust: an error in one callback must not skip the others, nor turn a committed write
+    # into an error for the caller (the sender would be told a stored message failed).
+    transaction.on_commit(send, robust=True)
 
 
 def room_event_publish(*, room_id: int, kind: str, data: dict[str, Any]) -> None:

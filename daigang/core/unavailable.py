@@ -13,11 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from daigang.core.api import api_error
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,8 @@ class Unavailable:
     code: str  # "busy" or "unavailable"
     message: str
 
-    def payload(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    def payload(self) -> dict[str, Any]:
+        return api_error(self.code, self.message)
 
 
 def database_unavailable(exc: BaseException) -> Unavailable | None:

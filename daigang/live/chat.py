@@ -155,6 +155,9 @@ class ChatSend:
     user: Any
     text: Any
     client_token: str = ""
+    # When the server received it. The rate limit counts messages as they were sent, not as
+    # they were stored: after a stall, a backlog stored at once is not a burst of the sender's.
+    sent_at: dt.datetime | None = None
 
 
 def _rate_limited(wait: dt.timedelta) -> Throttled:
@@ -196,26 +199,29 @@ def _store(
             row.user_id: row
             for row in ChatSender.objects.select_for_update().filter(room=room, user_id__in=users)
         }
-        claimed: set[int] = set()
-        new_senders, moved_senders, new_messages = [], [], []
+        # Each sender's last accepted message so far: the stored one, then this batch's.
+        last_sent = {user_id: row.last_sent_at for user_id, row in senders.items()}
+        new_senders: dict[int, ChatSender] = {}
+        moved_senders: dict[int, ChatSender] = {}
+        new_messages = []
         for index, send, text, token in sends:
             user_id = send.user.pk
             if token and (user_id, token) in resent:
                 # Sent before (or earlier in this batch): answer with that message.
                 results[index] = resent[(user_id, token)]
                 continue
+            sent_at = min(send.sent_at or now, now)
+            last = last_sent.get(user_id)
+            if last is not None and last > sent_at - CHAT_INTERVAL:
+                results[index] = _rate_limited(last + CHAT_INTERVAL - sent_at)
+                continue
+            last_sent[user_id] = sent_at
             row = senders.get(user_id)
-            if user_id in claimed:
-                results[index] = _rate_limited(CHAT_INTERVAL)
-                continue
-            if row is not None and row.last_sent_at > now - CHAT_INTERVAL:
-                results[index] = _rate_limited(row.last_sent_at + CHAT_INTERVAL - now)
-                continue
-            claimed.add(user_id)
             if row is None:
-                new_senders.append(ChatSender(room=room, user_id=user_id, last_sent_at=now))
+                new_senders[user_id] = ChatSender(room=room, user_id=user_id, last_sent_at=sent_at)
             else:
-                moved_senders.append(row)
+                row.last_sent_at = sent_at
+                moved_senders[user_id] = row
             message = ChatMessage(
                 room=room,
                 user=send.user,
@@ -228,11 +234,9 @@ def _store(
             if token:
                 resent[(user_id, token)] = message
         if moved_senders:
-            ChatSender.objects.filter(pk__in=[row.pk for row in moved_senders]).update(
-                last_sent_at=now
-            )
+            ChatSender.objects.bulk_update(list(moved_senders.values()), ["last_sent_at"])
         if new_senders:
-            ChatSender.objects.bulk_create(new_senders)
+            ChatSender.objects.bulk_create(list(new_senders.values()))
         if new_messages:
             ChatMessage.objects.bulk_create([message for _, message in new_messages])
             room_events_publish(

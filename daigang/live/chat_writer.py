@@ -11,9 +11,12 @@ for the GIL once per statement while the hub is sending frames.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import weakref
 from typing import Any
+
+from django.utils import timezone
 
 from daigang.core.refused import Refused
 from daigang.live import chat
@@ -31,11 +34,22 @@ class ChatWriter:
         self._task: asyncio.Task[None] | None = None
 
     async def send(
-        self, *, room_id: int, user: Any, text: Any, client_token: str = ""
+        self,
+        *,
+        room_id: int,
+        user: Any,
+        text: Any,
+        client_token: str = "",
+        received_at: dt.datetime | None = None,
     ) -> ChatMessage:
-        """Store and publish one message (with whatever else is waiting); Refused if not."""
+        """Store and publish one message (with whatever else is waiting); Refused if not.
+
+        `received_at` (default: now) is when the socket received it: the rate limit counts
+        from then, however long the message then waited for the database.
+        """
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append((room_id, chat.ChatSend(user, text, client_token), future))
+        send = chat.ChatSend(user, text, client_token, sent_at=received_at or timezone.now())
+        self._queue.append((room_id, send, future))
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain())
         result = await future

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from daigang.core.languages import language_from_scope
@@ -135,6 +135,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.hub_socket is None or self.hub_socket.closed:
             return
+        received_at = timezone.now()
         frame: Any = None
         if len(text_data or "") <= MAX_FRAME_CHARS:
             try:
@@ -150,6 +151,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 user=self.user,
                 text=frame.get("text"),
                 client_token=str(frame.get("token") or ""),
+                received_at=received_at,
             )
         except Refused as refused:
             self._reply(chat.chat_error_event(refused))

@@ -14,6 +14,8 @@ operation itself and passes every other request to Django untouched (config/asgi
   session and its user as django.contrib.auth would resolve them, then the business rules —
   `apply_request_handle`'s steps, with one insert for the batch — and COMMIT before any
   answer;
+- no longer than DEPENDENCY_TIMEOUT_S (settings): a writer held by a database that stopped
+  answering gets the request a 503 with Retry-After, never a hang;
 - the answer is `apply_response_make`'s JSON with the headers Django's SecurityMiddleware,
   LocaleMiddleware, CsrfViewMiddleware and XFrameOptionsMiddleware add.
 
@@ -41,9 +43,11 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from daigang.core.api import refused_body
+from daigang.core.api import api_error, refused_body
 from daigang.core.refused import Refused
+from daigang.core.unavailable import RETRY_AFTER_S
 from daigang.hiring.apply.http import (
     APPLY_BODY_MAX_BYTES,
     apply_csrf_refused,
@@ -240,7 +244,17 @@ class ApplyFastPath:
                     future=future,
                 )
             )
-            result = await future
+            try:
+                # A database that stops answering (paused, a lost route) would hold the
+                # writer, and every apply behind it, without limit: answer 503 instead. Safe,
+                # since the retry carries the same Idempotency-Key: whether or not the writer
+                # later commits this apply, the retry gets that one application.
+                result = await asyncio.wait_for(future, settings.DEPENDENCY_TIMEOUT_S)
+            except TimeoutError:
+                stalled = api_error(
+                    "unavailable", _("系统暂时无法保存，请稍后重试"), apply_url=None
+                )
+                return await self._respond(request, 503, stalled, send)
             if result is DELEGATE:
                 return await self.app(scope, replay, send)
             status, payload = result
@@ -249,6 +263,8 @@ class ApplyFastPath:
 
     async def _respond(self, request: ASGIRequest, status: int, payload: dict, send: Send):
         response = apply_response_make(status, payload)
+        if status == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
         assert self._setup is not None
         for middleware in self._setup.response_middleware:
             response = middleware.process_response(request, response)

@@ -58,6 +58,7 @@ __all__ = [
     "Send",
     "frame_text",
     "hub_get",
+    "room_publish_failed",
     "room_viewers_get",
 ]
 
@@ -73,6 +74,8 @@ class RoomHub(Delivery, Loops):
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._side_tasks: set[asyncio.Task[Any]] = set()
+        self.resync_pending: dict[int, int] = {}
+        self._resync_task: asyncio.Task[None] | None = None
 
     async def join(
         self, *, room_id: int, send: Send, new_view: bool = True, user_id: int | None = None
@@ -143,6 +146,24 @@ def hub_get() -> RoomHub:
     if hub is None:
         hub = _hubs[loop] = RoomHub()
     return hub
+
+
+def room_publish_failed(room_id: int, message: dict[str, Any]) -> None:
+    """daigang.core.realtime's hook: tell every hub of this process holding the room.
+
+    Called from the thread that committed (the live database thread, a request's thread).
+    """
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    for loop, hub in list(_hubs.items()):
+        if room_id not in hub.rooms or loop.is_closed():
+            continue
+        if loop is running:
+            hub.publish_failed(room_id, message)
+        else:
+            loop.call_soon_threadsafe(hub.publish_failed, room_id, message)
 
 
 def room_viewers_get(*, room_id: int) -> int:

@@ -8,6 +8,10 @@ every socket has had are trimmed away.
 The join cache is the room's state and its last HISTORY_SIZE chat messages, kept current by the
 events passing through, so a join (or a reconnect whose last seen id the cache still covers)
 needs no database read.
+
+The cache is only as good as the channel layer that feeds it. When a publish failed (the layer
+was down) the room is `stale`: joins read the database until a resync (daigang.live.hub.loops)
+has re-read the room's chat and sent what its sockets missed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import bisect
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from daigang.live.chat import HISTORY_SIZE
+from daigang.live.chat import CATCH_UP_MAX, HISTORY_SIZE
 
 if TYPE_CHECKING:
     from daigang.live.hub.delivery import HubSocket
@@ -33,7 +37,9 @@ class Room:
         "peak_recorded",
         "recent",
         "room_id",
+        "seen",
         "sockets",
+        "stale",
         "state",
         "viewers",
         "views_added",
@@ -56,6 +62,10 @@ class Room:
         self.history_complete = False
         # Chat seen since subscribing, to merge into the first load (which may race it).
         self.recent: deque[dict[str, Any]] = deque(maxlen=HISTORY_SIZE)
+        # Ids of the chat messages passed on lately, so a resync sends only what was missed.
+        self.seen: deque[int] = deque(maxlen=CATCH_UP_MAX)
+        # A publish failed: the cache may miss messages, joins read the database.
+        self.stale = False
 
     @property
     def log_end(self) -> int:
@@ -83,12 +93,13 @@ class Room:
             self.state = data["state"]
         elif kind == "chat" and isinstance(data.get("id"), int):
             self.recent.append(data)
+            self.seen.append(data["id"])
             if self.history is not None:
                 self._history_add([data])
 
     def join_cached(self, after: int | None) -> tuple[str, dict[str, Any]] | None:
         """(state, history) for a joining socket from the cache, or None if it cannot say."""
-        if self.state is None or self.history is None:
+        if self.state is None or self.history is None or self.stale:
             return None
         if after is None:
             messages = list(self.history)
@@ -109,6 +120,19 @@ class Room:
         self.history_complete = True
         self._history_add(list(history["messages"]) + list(self.recent))
         self.history_complete = bool(history["complete"]) and self.history_complete
+
+    def resynced(self, state: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """After a resync read: the events its sockets missed; the cache is reloaded on the
+        next join (a database read) rather than patched."""
+        seen = set(self.seen)
+        events = [{"kind": "chat", "data": m} for m in messages if m["id"] not in seen]
+        if self.state is not None and state != self.state:
+            events.append({"kind": "state", "data": {"state": state}})
+        self.state = None
+        self.history = None
+        self.history_complete = False
+        self.stale = False
+        return events
 
     def _history_add(self, messages: list[dict[str, Any]]) -> None:
         assert self.history is not None

@@ -9,7 +9,12 @@ its loops and lets the channel (and the live database connection) go. Its loops:
 - tick: a round (daigang.live.hub.delivery) at most every TICK_SECONDS, at once after a long one;
 - audience: every VIEWERS_PERIOD seconds, reports its sockets per room (daigang.live.audience),
   publishes the summed `viewers` through the rounds, and adds each room's new entries (views,
-  场观) and peak to the database; now and then it renews its group memberships.
+  场观) and peak to the database; now and then it renews its group memberships;
+- resync: after a publish failed (the layer down), it keeps sending the room a `room.resync`
+  until one comes back through its own subscription (which Redis dropped too, and messages
+  published before it is renewed never arrive). Every hub with the room, this one included, then
+  reads the room's chat after the last id published before the failure from the database and
+  sends its sockets what they missed: the database is the truth, the layer only news of it.
 """
 
 from __future__ import annotations
@@ -21,8 +26,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from daigang.core.realtime import ROOM_EVENT, ROOM_USER_CLOSE, room_group
-from daigang.live import audience
+from daigang.core.realtime import (
+    ROOM_EVENT,
+    ROOM_RESYNC,
+    ROOM_USER_CLOSE,
+    room_group,
+    room_resync_message,
+)
+from daigang.live import audience, chat
 from daigang.live.chat_db import live_db, live_db_close
 from daigang.live.hub.log import Room
 
@@ -32,6 +43,8 @@ TICK_SECONDS = 0.1
 VIEWERS_PERIOD = audience.VIEWERS_PERIOD
 # The in-memory layer forgets group members after a day; rejoin long before that.
 GROUP_REFRESH_SECONDS = 3600
+# How often a hub tries the layer again after a failed publish.
+RESYNC_RETRY_SECONDS = 1.0
 
 
 class Loops:
@@ -43,9 +56,70 @@ class Loops:
     subscribed: set[int]
     _lock: asyncio.Lock
     _tasks: list[asyncio.Task[None]]
-    # daigang.live.hub.delivery: one round; closing one user's sockets in a room.
+    # Rooms whose publish failed: the chat id to resync after, until the layer takes it.
+    resync_pending: dict[int, int]
+    _resync_task: asyncio.Task[None] | None
+    # daigang.live.hub.delivery: one round, closing one user's sockets in a room, a side task.
     flush: Callable[[], Awaitable[None]]
     user_sockets_close: Callable[[int, int], None]
+    _side_task: Callable[[Awaitable[Any]], None]
+
+    def publish_failed(self, room_id: int, message: dict[str, Any]) -> None:
+        """A committed event of the room did not reach the layer (called in this hub's loop).
+
+        This process's sockets get it now; joins read the database until the room is
+        resynced; and the other processes are told to resync once the layer is back.
+        """
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        events = message["events"] if "events" in message else [message["event"]]
+        ids = [e["data"]["id"] for e in events if e.get("kind") == "chat"]
+        # Resync from the last message published before this one (the earliest gap wins).
+        after = min(ids) - 1 if ids else max(room.seen, default=0)
+        room.stale = True
+        room.publish(events)
+        self.resync_pending[room_id] = min(after, self.resync_pending.get(room_id, after))
+        if self._resync_task is None or self._resync_task.done():
+            self._resync_task = asyncio.get_running_loop().create_task(
+                self._resync_loop(), name="room-hub-resync"
+            )
+
+    async def _resync_loop(self) -> None:
+        while self.resync_pending:
+            await asyncio.sleep(RESYNC_RETRY_SECONDS)
+            for room_id, after in list(self.resync_pending.items()):
+                if room_id not in self.rooms:
+                    self.resync_pending.pop(room_id, None)
+                    continue
+                try:
+                    message = room_resync_message(room_id=room_id, after=after)
+                    await self.layer.group_send(room_group(room_id), message)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    logger.info("room %s: the layer is still down (%r)", room_id, exc)
+                    break
+                # Pending until a resync comes back through this hub's own subscription (the
+                # receive loop): a publish that got through says nothing about that.
+
+    async def _resync(self, room: Room, after: int) -> None:
+        """Send the room's sockets the chat after `after` they have not had, from the database."""
+        room.stale = True
+        try:
+            joined, history = await live_db(
+                chat.chat_join_with_history, room_id=room.room_id, after=after
+            )
+        except Exception:
+            logger.exception(
+                "room %s: resync failed; joins keep reading the database", room.room_id
+            )
+            return
+        if self.rooms.get(room.room_id) is not room:
+            return
+        events = room.resynced(joined.state, history["messages"])
+        if events:
+            room.publish(events)
 
     async def _room_close(self, room: Room) -> None:
         if room.views_added:
@@ -89,6 +163,10 @@ class Loops:
     async def _stop(self) -> None:
         """Idle: no rooms here. Stop the loops and let the channel go (called under _lock)."""
         tasks, self._tasks = self._tasks, []
+        if self._resync_task is not None:
+            tasks.append(self._resync_task)
+            self._resync_task = None
+        self.resync_pending.clear()
         current = asyncio.current_task()
         for task in tasks:
             if task is not current:
@@ -120,10 +198,18 @@ class Loops:
             if message.get("type") == ROOM_USER_CLOSE:
                 self.user_sockets_close(message["room_id"], message["user_id"])
                 continue
-            if message.get("type") != ROOM_EVENT:
+            kind = message.get("type")
+            if kind not in (ROOM_EVENT, ROOM_RESYNC):
                 continue
             room = self.rooms.get(message.get("room_id"))  # type: ignore[arg-type]
             if room is None:
+                continue
+            if kind == ROOM_RESYNC:
+                # Receiving it proves this hub's subscription works again: what was published
+                # while it was down is in the database, after the earliest gap it knows of.
+                after = int(message["after"])
+                after = min(after, self.resync_pending.pop(room.room_id, after))
+                self._side_task(self._resync(room, after))
                 continue
             room.publish(message["events"] if "events" in message else [message["event"]])
 
