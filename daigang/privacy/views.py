@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from daigang.accounts.models import User
 from daigang.privacy.services import AccountDeleteRefused, account_delete, seeker_export
+
+
+def _user(request: HttpRequest) -> User:
+    # @login_required has run: the user is a real account.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _confirmation_word() -> str:
@@ -36,7 +43,7 @@ def privacy_mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy_export_json(request: HttpRequest) -> HttpResponse:
     """/me/privacy/export.json — machine-readable, downloaded as a file."""
-    data = seeker_export(user=request.user)
+    data = seeker_export(user=_user(request))
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -51,7 +58,7 @@ def privacy_export_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy_export_html(request: HttpRequest) -> HttpResponse:
     """/me/privacy/export/ — the same data as a readable, printable page."""
-    response = render(request, "privacy/export.html", {"data": seeker_export(user=request.user)})
+    response = render(request, "privacy/export.html", {"data": seeker_export(user=_user(request))})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -66,7 +73,7 @@ def privacy_delete(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请输入“%(word)s”确认注销账号") % {"word": word})
         return HttpResponseRedirect(here)
     try:
-        account_delete(user=request.user)
+        account_delete(user=_user(request))
     except AccountDeleteRefused as refused:
         messages.error(request, refused.message)
         return HttpResponseRedirect(here)

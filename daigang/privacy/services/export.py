@@ -48,7 +48,7 @@ def _applications(user: User) -> list[dict[str, Any]]:
                     "reason": (
                         change.reason
                         if change.by_id == user.pk
-                        else (change.rejection_reason.name if change.rejection_reason_id else "")
+                        else (change.rejection_reason.name if change.rejection_reason else "")
                     ),
                 }
             )
