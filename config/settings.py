@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "daigang.hiring",
     "daigang.interviews",
     "daigang.contracts",
+    "daigang.privacy",
     "daigang.demo",
 ]
 
@@ -197,6 +198,15 @@ if SMS_BACKEND == "daigang.accounts.sms.ConsoleBackend" and not SMS_CONSOLE_ALLO
         "DJANGO_DEBUG is off: set SMS_BACKEND to a real provider's backend, or "
         "SMS_CONSOLE_ALLOWED=1 if printing codes is really what you want"
     )
+
+# Personal information (daigang.privacy; README "Personal information"): `manage.py
+# privacy_retention` deletes applications never signed after this many days without activity,
+# and a deleted account's signed records this many days after their last activity.
+PRIVACY_UNHIRED_RETENTION_DAYS = env_int("PRIVACY_UNHIRED_RETENTION_DAYS", 365)
+PRIVACY_SIGNED_RETENTION_DAYS = env_int("PRIVACY_SIGNED_RETENTION_DAYS", 3 * 365)
+for _name in ("PRIVACY_UNHIRED_RETENTION_DAYS", "PRIVACY_SIGNED_RETENTION_DAYS"):
+    if globals()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be a positive number of days")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

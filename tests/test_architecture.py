@@ -28,6 +28,7 @@ LAYERS: list[str] = [
     "hiring",
     "interviews",
     "contracts",
+    "privacy",  # export, deletion, retention: reads and anonymises every domain above
     # A new app (regions, safety rules, fairs, matching, courses, …) takes its place in this
     # list: above every package it imports, below every package that imports it. When a lower
     # package must react to a higher one, the higher one hooks in from its AppConfig.ready()

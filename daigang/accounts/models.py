@@ -39,6 +39,14 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(phone, password, **extra)
 
 
+# A deleted account (daigang.privacy) keeps its row for the records the law requires, with its
+# phone replaced by this prefix and its id: not a mobile number, so the number is free to
+# register again, and unique as the column requires.
+DELETED_PHONE_PREFIX = "x"
+# The name a deleted account's kept records carry (stored data, not UI text).
+DELETED_USER_NAME = "已注销用户"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone logs in with a mainland mobile number. Moderators are Django staff."""
 
@@ -63,6 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_phone(self) -> str:
         return phone_mask(self.phone)
+
+    @property
+    def is_deleted(self) -> bool:
+        """The account was deleted by its owner: anonymised, cannot log in."""
+        return self.phone.startswith(DELETED_PHONE_PREFIX)
 
     @property
     def is_moderator(self) -> bool:

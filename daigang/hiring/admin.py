@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from daigang.hiring.models import Application
+from daigang.hiring.models import Application, PhoneView
 
 
 @admin.register(Application)
@@ -35,6 +35,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "stage",
         "consent_text",
         "consented_at",
+        "consent_withdrawn_at",
         "idempotency_key",
         "created_at",
     )
@@ -51,3 +52,24 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False  # applications are made by seekers, never typed in by a moderator
+
+
+@admin.register(PhoneView)
+class PhoneViewAdmin(admin.ModelAdmin):
+    """The audit of full-phone views, for moderators: read-only, nobody edits or deletes it."""
+
+    list_display = ("at", "organisation", "viewer", "seeker", "application_id", "source")
+    list_filter = ("source",)
+    list_select_related = ("organisation", "viewer", "seeker")
+    search_fields = ("organisation__name",)
+    date_hierarchy = "at"
+    fields = list_display
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

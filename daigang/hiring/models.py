@@ -96,6 +96,9 @@ class Application(models.Model):
     phone = models.CharField(_("手机号"), max_length=11)
     consent_text = models.TextField(_("同意条款"))
     consented_at = models.DateTimeField(_("同意时间"))
+    # Set once when the seeker withdraws consent (我的报名): from then on the organisation sees
+    # the phone masked and its actions send the seeker nothing about this application.
+    consent_withdrawn_at = models.DateTimeField(_("撤回同意时间"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLIED)
     created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
@@ -140,6 +143,16 @@ class Application(models.Model):
     @property
     def masked_phone(self) -> str:
         return phone_mask(self.phone)
+
+    @property
+    def consent_active(self) -> bool:
+        """The seeker still lets the organisation have their number (and contact them)."""
+        return self.consent_withdrawn_at is None and bool(self.phone)
+
+    @property
+    def phone_for_organisation(self) -> str:
+        """What the organisation's pages and API show: the full number while consent lasts."""
+        return self.phone if self.consent_active else self.masked_phone
 
     @property
     def stage_key(self) -> str:
@@ -322,3 +335,47 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class PhoneView(models.Model):
+    """One member seeing one seeker's full phone on one page or API answer (PIPL audit).
+
+    Written in bulk, one row per seeker shown per request (daigang.hiring.phone_views). Never
+    edited; the application link is cleared if the application is later deleted, the row stays.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="phone_views", db_index=False
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("查看人"),
+    )
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("求职者"),
+    )
+    application = models.ForeignKey(
+        Application,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("报名"),
+    )
+    source = models.CharField(_("页面或接口"), max_length=40)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("手机号查看记录")
+        verbose_name_plural = _("手机号查看记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at"], name="phoneview_org_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.seeker_id} ({self.source})"

@@ -14,21 +14,35 @@ from django.utils import timezone
 
 from daigang.accounts.models import User
 from daigang.accounts.sms import SmsSendError, sms_send
-from daigang.hiring.models import Notification
+from daigang.hiring.models import Application, Notification
 
 logger = logging.getLogger(__name__)
 
 NOTIFICATION_TEXT_MAX = 500
 
 
-def notification_send(*, user: User, text: str, url: str = "", sms: bool = True) -> None:
+def notification_send(
+    *,
+    user: User,
+    text: str,
+    url: str = "",
+    sms: bool = True,
+    about: Application | None = None,
+) -> None:
     """Store a Notification for `user` and, after the surrounding transaction commits, text it.
+
+    `about`: the application an organisation's action concerns, when the seeker is told. If
+    the seeker has withdrawn their consent to that organisation, nothing is stored or sent:
+    the organisation may no longer contact them through the platform.
 
     The row is written in the caller's transaction (a rolled-back stage change leaves no
     notification); the SMS goes out only on commit, so nobody is told about a change that did
     not happen. A provider failure is logged, never raised: the change itself stands and the
     notification is still on the seeker's page.
     """
+    if about is not None and about.consent_withdrawn_at is not None:
+        logger.info("notification about application %s not sent: consent withdrawn", about.pk)
+        return
     text = text.strip()[:NOTIFICATION_TEXT_MAX]
     Notification.objects.create(user=user, text=text, url=url[:300])
     if not sms or not user.phone:

@@ -55,6 +55,8 @@ class ChatJoin:
 
 
 def _display_name(*, user: Any, role: str) -> str:
+    if user.is_deleted:
+        return _("已注销用户")
     # Viewers are shown half-hidden: chat is public and a seeker's full name is personal data.
     if role != ChatMessage.Role.VIEWER and user.name:
         return user.name

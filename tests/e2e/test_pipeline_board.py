@@ -93,7 +93,7 @@ def test_hr_moves_and_rejects_and_the_seeker_follows_and_withdraws(asgi_server, 
     assert "有新进展：达成意向" in seeker.inner_text(".notifications")
     _shot(seeker, "pipeline-my-applications.png")
     # when they withdraw
-    item.locator("summary").click()
+    item.locator("details.withdraw summary").click()
     item.locator("button:has-text('确认撤回')").click()
     seeker.wait_for_selector(f"li[data-application-id='{world['mine']}'] .stage:has-text('已撤回')")
     # then the SMS they got was the one shown on the page; 李四 got the 已招满 message

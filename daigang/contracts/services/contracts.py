@@ -283,6 +283,7 @@ def _tell_other_party(*, contract: Contract, signed_party: str) -> None:
         with site_language():
             notification_send(
                 user=contract.seeker,
+                about=contract.application,
                 text=_("%(organisation)s 已签署%(title)s，请您确认内容后签署。")
                 % {"organisation": contract.organisation_name, "title": contract.title},
                 url=reverse("contracts:seeker_contract", args=[contract.pk]),

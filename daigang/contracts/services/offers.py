@@ -151,6 +151,7 @@ def offer_send(
         with site_language():
             notification_send(
                 user=locked.seeker,
+                about=locked,
                 text=_(
                     "%(organisation)s 向您发送了录用通知：%(job)s，%(wage)s，%(start)s到岗。"
                     "请打开查看并确认是否接受。"

@@ -43,6 +43,7 @@ from daigang.contracts.views.common import (
     sign_form_initial,
     sign_from_form,
 )
+from daigang.hiring import phone_views
 from daigang.hiring.models import Application, Stage
 
 
@@ -60,6 +61,12 @@ def _offer_page(
     onboard_form: OnboardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    phone_views.phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=[application],
+        source=phone_views.SOURCE_OFFER,
+    )
     offer = selectors.offer_latest(application=application)
     if form is None and (offer is None or offer.status == Offer.Status.DECLINED):
         if offer is None:

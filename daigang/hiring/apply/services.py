@@ -48,7 +48,10 @@ def application_consent_resolve(
     if consent_given:
         return application_consent_text(organisation=organisation), now
     earlier = (
-        Application.objects.filter(seeker=seeker, organisation=organisation)
+        # Consent withdrawn on 我的报名 is gone: the seeker must tick again to share the number.
+        Application.objects.filter(
+            seeker=seeker, organisation=organisation, consent_withdrawn_at__isnull=True
+        )
         .order_by("consented_at")
         .values_list("consent_text", "consented_at")
         .first()

@@ -34,6 +34,7 @@ from daigang.hiring.apply.services import (
     name_clean,
 )
 from daigang.hiring.models import Application
+from daigang.hiring.phone_views import SOURCE_BACK_OFFICE, phone_views_record
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 
@@ -232,6 +233,12 @@ def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
     applications = selectors.applications_of_organisation(
         organisation=organisation, job_id=job_id, room_id=room_id, before_id=before_id
     )
+    phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=applications,
+        source=SOURCE_BACK_OFFICE,
+    )
     jobs, rooms = selectors.filter_choices(organisation=organisation)
     context = {
         "organisation": organisation,
@@ -267,6 +274,12 @@ def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse
     )
     if not applications:
         return HttpResponse(status=204)
+    phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=applications,
+        source=SOURCE_BACK_OFFICE,
+    )
     context = {
         "organisation": organisation,
         "applications": applications,

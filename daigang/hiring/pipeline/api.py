@@ -22,6 +22,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.api import api_error, api_errors
 from daigang.core.ids import ObjectId
+from daigang.hiring import phone_views
 from daigang.hiring.models import Application, StageChange
 from daigang.hiring.pipeline import selectors as pipeline_selectors
 from daigang.hiring.pipeline.selectors import TableFilters
@@ -139,7 +140,9 @@ def _application_out(application: Application, *, for_member: bool) -> dict:
         "organisation_name": application.organisation.name,
         "room_id": application.room_id,
         "name": application.name,
-        "phone": application.phone,
+        # The seeker knows their own number; the organisation's members see it masked once
+        # consent is withdrawn.
+        "phone": application.phone_for_organisation if for_member else application.phone,
         "stage": application.stage,
         "stage_key": application.stage_key if for_member else application.stage,
         "stage_display": (
@@ -176,6 +179,13 @@ def application_detail(request: HttpRequest, application_id: ObjectId):
         )
     except Http404:
         return _not_found()
+    if is_member:
+        phone_views.phone_views_record(
+            viewer=request.auth,
+            organisation_id=application.organisation_id,
+            applications=[application],
+            source=phone_views.SOURCE_API_APPLICATION,
+        )
     return _application_out(application, for_member=is_member)
 
 
@@ -267,6 +277,13 @@ def organisation_applications(
             tag_id=filters.tag_id,
         ),
     )[:LIST_LIMIT]
+    applications = list(applications)
+    phone_views.phone_views_record(
+        viewer=request.auth,
+        organisation_id=organisation.pk,
+        applications=applications,
+        source=phone_views.SOURCE_API_LIST,
+    )
     return [
         {
             "id": application.pk,
@@ -274,7 +291,7 @@ def organisation_applications(
             "job_title": application.job.title,
             "room_id": application.room_id,
             "name": application.name,
-            "phone": application.phone,
+            "phone": application.phone_for_organisation,
             "stage": application.stage,
             "stage_key": application.stage_key,
             "stage_display": application.stage_label,

@@ -261,6 +261,7 @@ def application_advance(
             with site_language():
                 notification_send(
                     user=locked.seeker,
+                    about=locked,
                     text=_seeker_message(application=locked, rejection_reason=rejection_reason),
                     url=f"{reverse('hiring:my_applications')}#application-{locked.pk}",
                 )

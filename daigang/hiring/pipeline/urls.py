@@ -47,11 +47,17 @@ urlpatterns = [
         views.application_tags,
         name="application_tags",
     ),
+    path("manage/<id:organisation_id>/phone-views/", views.phone_views_page, name="phone_views"),
     path("me/applications/", views.my_applications, name="my_applications"),
     path(
         "me/applications/<id:application_id>/withdraw/",
         views.my_application_withdraw,
         name="my_application_withdraw",
+    ),
+    path(
+        "me/applications/<id:application_id>/consent/withdraw/",
+        views.my_consent_withdraw,
+        name="my_consent_withdraw",
     ),
     path("me/notifications/read/", views.my_notifications_read, name="my_notifications_read"),
 ]

@@ -25,10 +25,12 @@ from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.refused import Refused
+from daigang.hiring import phone_views
 from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
 from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
 from daigang.hiring.pipeline import notes
 from daigang.hiring.pipeline import selectors as pipeline_selectors
+from daigang.hiring.pipeline.consent import organisation_consent_withdraw
 from daigang.hiring.pipeline.forms import PipelineFiltersForm
 from daigang.hiring.pipeline.selectors import seeker_applications
 from daigang.hiring.pipeline.services import (
@@ -92,6 +94,12 @@ def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
     context["columns"] = pipeline_selectors.pipeline_board(
         organisation=organisation, filters=context["filters"], options=context["stages"]
     )
+    phone_views.phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=(a for column in context["columns"] for a in column.applications),
+        source=phone_views.SOURCE_BOARD,
+    )
     return render(request, "hiring/pipeline_board.html", context)
 
 
@@ -107,6 +115,12 @@ def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
         )[: pipeline_selectors.TABLE_PAGE_SIZE]
     )
     context["applications"] = applications
+    phone_views.phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=applications,
+        source=phone_views.SOURCE_TABLE,
+    )
     context["truncated"] = len(applications) == pipeline_selectors.TABLE_PAGE_SIZE
     return render(request, "hiring/pipeline_table.html", context)
 
@@ -120,6 +134,12 @@ def application_detail(
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
+    )
+    phone_views.phone_views_record(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        applications=[application],
+        source=phone_views.SOURCE_APPLICATION,
     )
     history = pipeline_selectors.application_history(application=application)
     options = pipeline_selectors.pipeline_stage_options(organisation=organisation)
@@ -397,6 +417,27 @@ def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 @require_GET
+def phone_views_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/phone-views/ — who in the organisation saw which seeker's full phone,
+    when and where (the owner only)."""
+    organisation = organisation_for_member(
+        user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
+    )
+    views = list(phone_views.phone_views_of_organisation(organisation_id=organisation.pk))
+    return render(
+        request,
+        "hiring/phone_views.html",
+        {
+            "organisation": organisation,
+            "views": views,
+            "truncated": len(views) == phone_views.PHONE_VIEWS_PAGE_SIZE,
+            "sources": phone_views.source_labels(),
+        },
+    )
+
+
+@login_required
+@require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     """/me/applications/ — 我的报名."""
     context = {
@@ -423,6 +464,19 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
     else:
         messages.success(request, _("已撤回报名"))
     return HttpResponseRedirect(reverse("hiring:my_applications"))
+
+
+@login_required
+@require_POST
+def my_consent_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The seeker withdraws consent to the organisation of one of their applications
+    (twice is fine; others' applications are not found)."""
+    application = pipeline_selectors.application_for_seeker(
+        user=request.user, application_id=application_id
+    )
+    organisation_consent_withdraw(application=application, seeker=request.user)
+    messages.success(request, _("已撤回同意，该单位将只能看到隐藏后的手机号"))
+    return HttpResponseRedirect(f"{reverse('hiring:my_applications')}#application-{application.pk}")
 
 
 @login_required

@@ -243,6 +243,7 @@ def interview_schedule(
                 with site_language():
                     notification_send(
                         user=application.seeker,
+                        about=application,
                         text=_invite_text(
                             interview=interview,
                             application=application,
@@ -293,6 +294,7 @@ def interview_cancel(
             with site_language():
                 notification_send(
                     user=participant.user,
+                    about=participant.application,
                     text=_(
                         "%(organisation)s取消了原定%(time)s的“%(job)s”视频面试，请留意后续通知。"
                     )

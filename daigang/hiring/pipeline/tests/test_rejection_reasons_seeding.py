@@ -75,6 +75,8 @@ def test_opening_a_pipeline_page_writes_nothing(client, path):
         query["sql"]
         for query in queries.captured_queries
         if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        # The one write a page view makes on purpose: the audit of full phones seen.
+        and "hiring_phoneview" not in query["sql"]
     ]
     assert writes == []
     assert not RejectionReason.objects.filter(organisation=world.organisation).exists()
