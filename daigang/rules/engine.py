@@ -51,6 +51,10 @@ class Match:
 
 
 _CLAUSE_BREAK = re.compile(r"[，。；！？、,.;!?:：\n（）()【】\[\]“”\"'《》<>/|·~～]")
+# The same, but an enumeration ("押金、培训费、体检费") stays in one piece.
+_LIST_BREAK = re.compile(r"[，。；！？,.;!?:：\n（）()【】\[\]“”\"'《》<>/|·~～]")
+# A prohibition governing a whole enumeration: "甲方不得以任何名义收取押金、培训费、体检费".
+_PROHIBITED_BEFORE = re.compile(r"不得|禁止|严禁|不允许|不准|杜绝|绝不|不收|不会收|无需|免收")
 _NEGATION = r"(?:不|无|免|没有|没|拒绝|绝不|零|(?<!\d)0)"
 # A negation right before the term, with only "paying" verbs and quantifiers in between.
 _NEGATED_BEFORE = re.compile(
@@ -165,19 +169,16 @@ def _key_of(term: _Term, spoken: str, end: int) -> str:
     return "".join(spoken_term)
 
 
-def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
+def _excused(rule: Rule | None, text: str, start: int, end: int) -> bool:
     before = _CLAUSE_BREAK.split(text[:start])[-1]
     after = _CLAUSE_BREAK.split(text[end:])[0]
-    return before, after
-
-
-def _excused(rule: Rule | None, before: str, after: str) -> bool:
     if rule not in MONEY_RULES:
         return bool(_PLAIN_NEGATION_BEFORE.search(before))
-    if _CONDITION_AFTER.search(after):
+    if _CONDITION_AFTER.search(after) or _CONDITION_AFTER.search(_LIST_BREAK.split(text[end:])[0]):
         return False
     return bool(
-        _NEGATED_BEFORE.search(before)
+        _PROHIBITED_BEFORE.search(_LIST_BREAK.split(text[:start])[-1])
+        or _NEGATED_BEFORE.search(before)
         or _PAID_BY_EMPLOYER_BEFORE.search(before)
         or _NEGATED_AFTER.match(after)
         or _PAID_BY_EMPLOYER_AFTER.match(after)
@@ -211,8 +212,7 @@ def _judged(normal: Normalised, hits: list[tuple[int, int, _Term]]) -> list[Matc
         covered_until = end
         if term.rule is None:
             continue
-        before, after = _clause_around(normal.text, start, end)
-        if _excused(term.rule, before, after):
+        if _excused(term.rule, normal.text, start, end):
             continue
         origin_start, origin_end = normal.origin(start, end)
         matches.append(

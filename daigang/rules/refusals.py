@@ -74,13 +74,19 @@ def fields_refusals(
     return refusals
 
 
+def fields_errors(
+    *, fields: Mapping[str, tuple[str, str]], rules: frozenset[Rule]
+) -> dict[str, list[ValidationError]]:
+    """`fields_refusals` as ValidationErrors (code "content_rule"), to merge into a service's
+    own errors."""
+    return {
+        name: [ValidationError(message, code="content_rule") for message in messages]
+        for name, messages in fields_refusals(fields=fields, rules=rules).items()
+    }
+
+
 def fields_check(*, fields: Mapping[str, tuple[str, str]], rules: frozenset[Rule]) -> None:
     """Raise ValidationError keyed by field (code "content_rule") when a field breaks a rule."""
-    refusals = fields_refusals(fields=fields, rules=rules)
-    if refusals:
-        raise ValidationError(
-            {
-                name: [ValidationError(message, code="content_rule") for message in messages]
-                for name, messages in refusals.items()
-            }
-        )
+    errors = fields_errors(fields=fields, rules=rules)
+    if errors:
+        raise ValidationError(errors)
