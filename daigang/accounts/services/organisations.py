@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from daigang.accounts.errors import NotAllowed, OrganisationError
 from daigang.accounts.models import (
@@ -25,6 +26,8 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
+from daigang.rules.refusals import fields_refusals
+from daigang.rules.terms import MONEY_RULES
 
 Kind = Organisation.Kind
 Status = Organisation.Status
@@ -65,6 +68,29 @@ def _upload_checked(file: File) -> CheckedUpload:
         return document_upload_check(file=file)
     except ValidationError as exc:
         raise OrganisationError(exc.messages[0], code=exc.code or "upload") from exc
+
+
+# What seekers read about an organisation: its name, address and description.
+_CONTENT_FIELDS = {
+    "name": gettext_lazy("单位名称"),
+    "address": gettext_lazy("地址"),
+    "description": gettext_lazy("单位简介"),
+}
+
+
+def _content_check(fields: dict[str, str]) -> None:
+    """OrganisationError (code "content_rule_<field>") for the first field that asks seekers
+    for money, a loan or their papers (daigang.rules)."""
+    refusals = fields_refusals(
+        fields={
+            name: (str(label), fields[name])
+            for name, label in _CONTENT_FIELDS.items()
+            if name in fields
+        },
+        rules=MONEY_RULES,
+    )
+    for name, messages in refusals.items():
+        raise OrganisationError(messages[0], code=f"content_rule_{name}")
 
 
 def required_document_kinds(kind: str) -> list[str]:
@@ -164,6 +190,7 @@ def organisation_register(
         raise OrganisationError(
             _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"), code="missing_document"
         )
+    _content_check({"name": name, "address": address, "description": description})
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
         files[DocKind.HR_SERVICE_LICENCE.value] = hr_service_licence
@@ -223,6 +250,7 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: str) 
         fields["uscc"] = _uscc_clean(fields["uscc"])
     if "kind" in fields and fields["kind"] not in Kind.values:
         raise OrganisationError(_("请选择单位类型"), code="kind")
+    _content_check(fields)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [

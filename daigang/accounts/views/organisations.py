@@ -51,6 +51,9 @@ _ERROR_FIELDS = {
     "uscc_taken": "uscc",
     "kind": "kind",
     "missing_document": "hr_service_licence",
+    "content_rule_name": "name",
+    "content_rule_address": "address",
+    "content_rule_description": "description",
 }
 
 
