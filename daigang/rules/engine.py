@@ -133,8 +133,19 @@ def _sound() -> tuple[dict[int, str], ahocorasick.Automaton | None]:
     return table, automaton
 
 
+@functools.cache
+def _sound_start() -> re.Pattern[str]:
+    """What a match by sound must contain: a Latin letter, or a character that sounds like the
+    first of a homophone term ("压" for "押金"). Text without one skips the pinyin pass."""
+    first = {_syllable(term[0]) for term in HOMOPHONE_TERMS}
+    chars = sorted(chr(cp) for cp, reading in pinyin_dict.items() if _toneless(reading) in first)
+    return re.compile("[a-z" + re.escape("".join(chars)) + "]")
+
+
 def _sound_hits(text: str) -> Iterable[tuple[int, int, _Term]]:
     """Hits found by sound, as spans of `text` (the normal form)."""
+    if not _sound_start().search(text):
+        return []
     table, automaton = _sound()
     spoken = text.translate(table)
     hits = list(automaton.iter(spoken)) if automaton is not None else []

@@ -68,6 +68,18 @@ def _strip() -> re.Pattern[str]:
     return re.compile(rf"(?<=[{_CJK}])[{invisible}{_JOINERS}]+(?=[{_CJK}])|[{invisible}]+")
 
 
+_FULL_WIDTH_CHAR = re.compile("[\uff01-\uff5e]")
+
+
+def _half_width(found: re.Match[str]) -> str:
+    return chr(ord(found.group()) - 0xFEE0)
+
+
+@functools.cache
+def _strippable() -> re.Pattern[str]:
+    return re.compile(f"[{_invisible_class()}{_JOINERS}]")
+
+
 @functools.cache
 def _t2s() -> opencc.OpenCC:
     # The dictionaries ship inside the opencc wheel: nothing is fetched.
@@ -106,7 +118,13 @@ def _nfkc_lower(char: str) -> str:
 def normalise(text: str) -> Normalised:
     """The text as the rules read it (see the module docstring)."""
     source = text or ""
-    folded = unicodedata.normalize("NFKC", source).lower()
+    # NFKC is slow on CJK text, and nearly all Chinese text needs it only for its full-width
+    # punctuation: that is mapped first (one character to one), and the quick check then
+    # skips the full normalisation for what is left.
+    folded = _FULL_WIDTH_CHAR.sub(_half_width, source)
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    folded = folded.lower()
     case_map = None
     if len(folded) != len(source):
         folded, case_map = _per_char(source, _nfkc_lower)
@@ -114,7 +132,9 @@ def normalise(text: str) -> Normalised:
     pieces = []
     kept: list[int] = []
     position = 0
-    for found in _strip().finditer(folded):
+    # Most text has nothing to strip: one plain character-class search says so cheaply.
+    found_any = _strippable().search(folded) is not None
+    for found in _strip().finditer(folded) if found_any else ():
         pieces.append(folded[position : found.start()])
         kept.extend(range(position, found.start()))
         position = found.end()
