@@ -69,17 +69,18 @@ JOB_TEXT_FIELDS = (
 )
 
 
+def _field_label(name: str) -> str:
+    return str(getattr(Job._meta.get_field(name), "verbose_name", name))
+
+
 def job_content_check(*, values: Mapping[str, Any]) -> None:
     """Raise ValidationError keyed by field when a field of the job card breaks a content rule
     (money asked of seekers, discrimination, hype: daigang.rules) or limits age without a kind
     of work that allows it. `values` maps JobDraft field names to values."""
-    fields = {
-        name: (str(Job._meta.get_field(name).verbose_name), str(values.get(name) or ""))
-        for name in JOB_TEXT_FIELDS
-    }
+    fields = {name: (_field_label(name), str(values.get(name) or "")) for name in JOB_TEXT_FIELDS}
     # Joined with a clause break so a term cannot be formed across two tags.
     fields["benefits"] = (
-        str(Job._meta.get_field("benefits").verbose_name),
+        _field_label("benefits"),
         "。".join(values.get("benefits") or []),
     )
     refusals = fields_refusals(fields=fields, rules=PUBLIC_RULES)
