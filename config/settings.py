@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "daigang.core",
+    "daigang.rules",
     "daigang.accounts",
     "daigang.jobs",
     "daigang.live",

@@ -160,7 +160,7 @@ ELECTRONICS = DemoOrganisation(
             address="振安中路128号",
             benefits=["五险一金", "带薪年假"],
             description="来料和成品抽检，会看卡尺优先，初中以上学历，视力好。",
-            age_max=40,
+            age_max=45,
         ),
         DemoJob(
             title="手机组装临时工（日结）",

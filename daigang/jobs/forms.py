@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
-from daigang.jobs.rules import job_fee_terms
 from daigang.jobs.selectors import JobFilters
-from daigang.jobs.services import JobDraft, job_fee_error
+from daigang.jobs.services import JobDraft, job_content_check
 from daigang.jobs.wages import wage_parse_yuan, wage_range_parse, yuan_text
 
 # Stored in Chinese (data); shown translated (gettext_noop puts them in the catalogue).
@@ -136,13 +135,13 @@ class JobForm(forms.Form):
                 "benefits_other", _("每项福利不超过 %(n)d 个字") % {"n": MAX_BENEFIT_LENGTH}
             )
         data["benefits"] = benefits
-        terms = job_fee_terms(
-            title=data.get("title", ""),
-            description=data.get("description", ""),
-            benefits=benefits,
-        )
-        if terms:
-            self.add_error(None, job_fee_error(terms))
+        try:
+            job_content_check(values=data)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    # Benefits are entered as ticked tags and free text.
+                    self.add_error("benefits_other" if field == "benefits" else field, error)
         return data
 
     def _add_errors(self, exc: ValidationError, *, default_field: str) -> None:

@@ -1,13 +1,16 @@
 """Writes for job posts: create, edit, publish, close, close the expired ones.
 
-Every write checks the invariants itself (wage in fen with min ≤ max, no fee asked of seekers,
-only verified organisations publish) so the API, the demo loader and the forms cannot differ.
+Every write checks the invariants itself (wage in fen with min ≤ max, no field breaking a
+content rule of daigang.rules, an age limit only where the kind of work allows one, only
+verified organisations publish) so the API, the demo loader and the forms cannot differ.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +20,11 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import Organisation, User
 from daigang.core.refused import Refused
 from daigang.jobs.models import Board, Job, PaySchedule, Shift
-from daigang.jobs.rules import job_fee_terms
 from daigang.jobs.search import organisation_name_for_search, search_text_build
 from daigang.jobs.wages import wage_range_check
+from daigang.rules.ages import age_range_check
+from daigang.rules.refusals import fields_refusals
+from daigang.rules.terms import PUBLIC_RULES
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -49,10 +54,47 @@ class JobDraft:
     is_flexible: bool = False
 
 
-def job_fee_error(terms: list[str]) -> str:
-    return _(
-        "岗位信息含有向求职者收费的内容（%(terms)s），平台禁止收取任何费用，请删除后再保存。"
-    ) % {"terms": "、".join(terms)}
+# Every free-text field of a job card: all of it is what a seeker reads.
+JOB_TEXT_FIELDS = (
+    "title",
+    "kind_of_work",
+    "province",
+    "city",
+    "district",
+    "address",
+    "description",
+)
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(Job._meta.get_field(name), "verbose_name", name))
+
+
+def job_content_check(*, values: Mapping[str, Any]) -> None:
+    """Raise ValidationError keyed by field when a field of the job card breaks a content rule
+    (money asked of seekers, discrimination, hype: daigang.rules) or limits age without a kind
+    of work that allows it. `values` maps JobDraft field names to values."""
+    fields = {name: (_field_label(name), str(values.get(name) or "")) for name in JOB_TEXT_FIELDS}
+    # Joined with a clause break so a term cannot be formed across two tags.
+    fields["benefits"] = (
+        _field_label("benefits"),
+        "。".join(values.get("benefits") or []),
+    )
+    refusals = fields_refusals(fields=fields, rules=PUBLIC_RULES)
+    age_max = values.get("age_max")
+    if age_max is not None:
+        try:
+            age_range_check(kind_of_work=str(values.get("kind_of_work") or ""), age_max=age_max)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                refusals.setdefault(field, []).extend(messages)
+    if refusals:
+        raise ValidationError(
+            {
+                field: [ValidationError(message, code="content_rule") for message in messages]
+                for field, messages in refusals.items()
+            }
+        )
 
 
 def _draft_check(draft: JobDraft) -> None:
@@ -61,9 +103,7 @@ def _draft_check(draft: JobDraft) -> None:
         raise ValidationError(
             {"age_max": [ValidationError(_("最高年龄不能低于最低年龄"), code="age_range")]}
         )
-    terms = job_fee_terms(title=draft.title, description=draft.description, benefits=draft.benefits)
-    if terms:
-        raise ValidationError(job_fee_error(terms), code="fee_terms")
+    job_content_check(values=dataclasses.asdict(draft))
 
 
 def job_search_text(*, job: Job) -> str:
@@ -119,7 +159,7 @@ def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> J
     """Make a draft (or a closed job with a new date) public. Publishing twice is a no-op.
 
     Raises Refused when the organisation is not verified, the date has passed, or the
-    content asks seekers for money.
+    content breaks a content rule (a job saved before a rule was added is checked again).
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -134,11 +174,15 @@ def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> J
             raise Refused(
                 "valid_until_passed", _("岗位有效期已过，请先修改有效期再发布"), field="valid_until"
             )
-        terms = job_fee_terms(
-            title=locked.title, description=locked.description, benefits=locked.benefits
-        )
-        if terms:
-            raise Refused("fee_terms", job_fee_error(terms))
+        try:
+            job_content_check(
+                values={
+                    field.name: getattr(locked, field.name)
+                    for field in dataclasses.fields(JobDraft)
+                }
+            )
+        except ValidationError as exc:
+            raise Refused("content_rule", " ".join(exc.messages)) from exc
         locked.status = Job.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.closed_at = None

@@ -22,6 +22,9 @@ from daigang.core.realtime import room_events_publish
 from daigang.core.refused import Refused, Throttled
 from daigang.live.chat_text import chat_text_scrub
 from daigang.live.models import ChatMessage, ChatSender, Room
+from daigang.rules.engine import text_matches
+from daigang.rules.refusals import RULE_LABELS, RULE_LAWS
+from daigang.rules.terms import MONEY_RULES
 
 CHAT_MAX_LENGTH = 200
 # Longer than this before scrubbing is refused unread: scrubbing is linear, but not free.
@@ -177,7 +180,25 @@ def _clean(send: ChatSend) -> tuple[str, str]:
     token = send.client_token
     if not isinstance(token, str) or len(token) > CLIENT_TOKEN_MAX:
         token = ""
-    return chat_text_clean(send.text), token
+    text = chat_text_clean(send.text)
+    return text, token
+
+
+def chat_content_check(text: str) -> None:
+    """Refused `content_rule` when the message asks for money, a loan or papers
+    (daigang.rules): it is held back and only its sender is told why."""
+    matches = text_matches(text, rules=MONEY_RULES)
+    if matches:
+        match = matches[0]
+        raise Refused(
+            "content_rule",
+            _("消息含有%(rule)s的内容（“%(found)s”），不符合%(law)s，未发出。")
+            % {
+                "rule": RULE_LABELS[match.rule],
+                "found": match.found,
+                "law": RULE_LAWS[match.rule],
+            },
+        )
 
 
 def _store(
@@ -212,6 +233,14 @@ def _store(
                 # Sent before (or earlier in this batch): answer with that message.
                 results[index] = resent[(user_id, token)]
                 continue
+            if roles[user_id] != ChatMessage.Role.VIEWER:
+                # The money rules bind whoever speaks for the organisation: a seeker asking
+                # "要交押金吗？" is asking exactly what they should, and is not held back.
+                try:
+                    chat_content_check(text)
+                except Refused as refused:
+                    results[index] = refused
+                    continue
             sent_at = min(send.sent_at or now, now)
             last = last_sent.get(user_id)
             if last is not None and last > sent_at - CHAT_INTERVAL:
@@ -256,7 +285,8 @@ def chat_messages_send(
     """Store several messages for one room in one transaction and publish them after commit.
 
     Each send gets back its stored message or the Refused (Chinese message) saying why not:
-    anonymous user, empty or over-long text, no such room or an ended room, or a second message
+    anonymous user, empty or over-long text, text breaking a content rule (money, loans or
+    papers asked: daigang.rules), no such room or an ended room, or a second message
     from the same user in the same room within CHAT_INTERVAL (kept in the database, so it holds
     across processes). Idempotent per client token: a resend returns the stored message and
     publishes nothing again. Storing many at once is what lets a busy room's chat cost a few

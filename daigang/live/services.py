@@ -17,6 +17,8 @@ from daigang.jobs.models import Job
 from daigang.live import selectors
 from daigang.live.lifecycle import room_publisher_drop_on_commit
 from daigang.live.models import Room, new_stream_key
+from daigang.rules.refusals import fields_check
+from daigang.rules.terms import PUBLIC_RULES
 
 # A room may be scheduled to start a little in the past: the anchor who fills the form in
 # at 14:00 for a 14:00 start should not be turned away because the form took a minute.
@@ -34,8 +36,9 @@ def room_schedule(
 ) -> Room:
     """Create a room for a verified organisation, with its jobs and anchors.
 
-    Raises ValidationError (Chinese message) when the organisation is not verified, or when a
-    job or an anchor does not belong to it.
+    Raises ValidationError (Chinese message) when the organisation is not verified, when the
+    title breaks a content rule (daigang.rules), or when a job or an anchor does not belong
+    to it.
     """
     if not organisation.is_verified():
         raise ValidationError(
@@ -45,6 +48,8 @@ def room_schedule(
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("请填写直播标题"), code="title_required")
+    # The title is what every viewer reads first, like a job card: the same rules apply.
+    fields_check(fields={"title": (_("直播标题"), title)}, rules=PUBLIC_RULES)
     if planned_start < timezone.now() - PLANNED_START_SLACK:
         raise ValidationError(_("开播时间不能早于现在"), code="planned_start_past")
 

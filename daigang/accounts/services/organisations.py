@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from daigang.accounts.models import (
     RENEWAL_WINDOW,
@@ -25,6 +26,8 @@ from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
 from daigang.core.refused import Refused
+from daigang.rules.refusals import fields_refusals
+from daigang.rules.terms import MONEY_RULES
 
 Kind = Organisation.Kind
 Status = Organisation.Status
@@ -65,6 +68,29 @@ def _upload_checked(file: File) -> CheckedUpload:
         return document_upload_check(file=file)
     except ValidationError as exc:
         raise Refused(exc.code or "upload", exc.messages[0]) from exc
+
+
+# What seekers read about an organisation: its name, address and description.
+_CONTENT_FIELDS = {
+    "name": gettext_lazy("单位名称"),
+    "address": gettext_lazy("地址"),
+    "description": gettext_lazy("单位简介"),
+}
+
+
+def _content_check(fields: dict[str, str]) -> None:
+    """Refused (code "content_rule_<field>", on that field) for the first field that asks seekers
+    for money, a loan or their papers (daigang.rules)."""
+    refusals = fields_refusals(
+        fields={
+            name: (str(label), fields[name])
+            for name, label in _CONTENT_FIELDS.items()
+            if name in fields
+        },
+        rules=MONEY_RULES,
+    )
+    for name, messages in refusals.items():
+        raise Refused(f"content_rule_{name}", messages[0], field=name)
 
 
 def required_document_kinds(kind: str) -> list[str]:
@@ -167,6 +193,7 @@ def organisation_register(
             _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
             field="hr_service_licence",
         )
+    _content_check({"name": name, "address": address, "description": description})
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
         files[DocKind.HR_SERVICE_LICENCE.value] = hr_service_licence
@@ -227,6 +254,7 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: str) 
         fields["uscc"] = _uscc_clean(fields["uscc"])
     if "kind" in fields and fields["kind"] not in Kind.values:
         raise Refused("kind", _("请选择单位类型"), field="kind")
+    _content_check(fields)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [

@@ -41,6 +41,8 @@ from daigang.core.languages import site_language
 from daigang.hiring.models import Stage, stage_rank
 from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Board, PaySchedule, Shift
+from daigang.rules.refusals import fields_errors
+from daigang.rules.terms import MONEY_RULES
 
 # Who may sign for an organisation, edit its templates and send offers.
 TYPED_NAME_MAX = 50
@@ -154,6 +156,11 @@ def contract_template_save(
                     code="unknown_placeholder",
                 )
             )
+    # Every clause of a template ends up in a contract a seeker signs.
+    for field, messages in fields_errors(
+        fields={"title": (_("合同标题"), title), "body": (_("合同正文"), body)}, rules=MONEY_RULES
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     template, _created = ContractTemplate.objects.update_or_create(

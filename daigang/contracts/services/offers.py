@@ -20,6 +20,8 @@ from daigang.hiring.models import Application, Stage
 from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Board, PaySchedule, Shift, WageUnit
 from daigang.jobs.wages import wage_range_check
+from daigang.rules.refusals import fields_errors
+from daigang.rules.terms import MONEY_RULES
 
 START_DATE_MAX_AHEAD = dt.timedelta(days=365)
 NOTE_MAX = 2000
@@ -88,6 +90,17 @@ def offer_terms_check(*, terms: OfferTerms, today: dt.date) -> None:
         )
     if len(terms.note) > NOTE_MAX:
         refuse("note", _("其他约定最多%(max)d个字") % {"max": NOTE_MAX}, "note_too_long")
+    # An offer is what the seeker reads before accepting: no money, loans or papers asked.
+    for field, messages in fields_errors(
+        fields={
+            "job_title": (_("岗位名称"), terms.job_title),
+            "kind_of_work": (_("工种"), terms.kind_of_work),
+            "address": (_("详细地址"), terms.address),
+            "note": (_("其他约定"), terms.note),
+        },
+        rules=MONEY_RULES,
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

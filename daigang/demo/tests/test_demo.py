@@ -11,8 +11,8 @@ from daigang.accounts.models import Membership, Organisation, OrganisationDocume
 from daigang.accounts.uscc import uscc_is_valid
 from daigang.demo.load import MODERATOR_PHONE, SEEKER_PHONE, demo_load
 from daigang.jobs.models import Job
-from daigang.jobs.rules import job_fee_terms
 from daigang.jobs.selectors import jobs_open
+from daigang.jobs.services import job_content_check
 
 
 def counts():
@@ -65,9 +65,7 @@ def test_demo_has_a_dozen_open_jobs_in_several_cities_and_units():
     assert any(job.couple_rooms for job in jobs)
     for job in jobs:
         assert job.search_text
-        assert (
-            job_fee_terms(title=job.title, description=job.description, benefits=job.benefits) == []
-        )
+        job_content_check(values=vars(job))
 
 
 @pytest.mark.django_db

@@ -84,8 +84,9 @@ def test_a_job_asking_for_money_is_refused_naming_the_term_and_keeps_what_was_ty
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "押金" in body and "体检费" in body
-    assert "向求职者收费" in body
+    assert "岗位描述含有向求职者收取押金或保证金的内容（“押金”）" in body
+    assert "岗位描述含有向求职者收取费用的内容（“体检费”）" in body
+    assert "《劳动合同法》第九条" in body
     assert "仓库分拣员" in body  # the form is shown again with the input
     assert Job.objects.count() == 0
 
