@@ -35,13 +35,18 @@ def room_event_message(*, room_id: int, kind: str, data: dict[str, Any]) -> dict
     return {"type": ROOM_EVENT, "room_id": int(room_id), "event": event}
 
 
-def _publish_on_commit(room_id: int, message: dict[str, Any]) -> None:
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(room_group(room_id), message)
+def _layer_send(group: str, message: dict[str, Any]) -> None:
+    """Hand a message to the channel layer: the one place where room events leave the process
+    (daigang.core.testing.capture_events listens here)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
 
-    transaction.on_commit(send)
+
+def _publish_on_commit(room_id: int, message: dict[str, Any]) -> None:
+    group = room_group(room_id)
+    # Looked up when the transaction commits, so a capture around the commit sees the send.
+    transaction.on_commit(lambda: _layer_send(group, message))
 
 
 def room_event_publish(*, room_id: int, kind: str, data: dict[str, Any]) -> None:
