@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from daigang.jobs.models import Job
 from daigang.jobs.rules import job_fee_terms, job_text_fee_terms
 from daigang.jobs.services import job_create
-from daigang.jobs.tests.factories import draft_make
+from daigang.jobs.testing import draft_make
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,89 @@
+"""Builders for job tests of every layer: a job's content, a saved job, what the job form posts.
+
+Functions, not fixtures, so a test's `# given` block says what it builds. Imports only
+accounts below it (tests/test_architecture.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.utils import timezone
+
+from daigang.accounts.models import Organisation, User
+from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.services import JobDraft, job_create
+
+
+def draft_make(**overrides: object) -> JobDraft:
+    values: dict[str, object] = {
+        "title": "电子厂普工",
+        "kind_of_work": "普工",
+        "headcount": 20,
+        "wage_min_fen": 2200,
+        "wage_max_fen": 2600,
+        "wage_unit": WageUnit.HOUR,
+        "pay_schedule": PaySchedule.MONTHLY,
+        "shift": Shift.DAY_ONLY,
+        "board": Board.ROOM_AND_BOARD,
+        "couple_rooms": False,
+        "assembly_line": True,
+        "province": "广东省",
+        "city": "东莞市",
+        "district": "长安镇",
+        "address": "振安中路1号",
+        "benefits": ["五险一金"],
+        "description": "手机配件组装，坐着上班。",
+        "valid_until": timezone.localdate() + dt.timedelta(days=30),
+    }
+    values.update(overrides)
+    return JobDraft(**values)  # type: ignore[arg-type]
+
+
+def job_make(
+    *,
+    organisation: Organisation,
+    status: str = Job.Status.PUBLISHED,
+    by: User | None = None,
+    **overrides: object,
+) -> Job:
+    """A job saved through job_create (checked, with its search text), in `status`.
+
+    The status is then set on the row as job_publish / job_close would set it, without their
+    checks, so a test can build the published job of an organisation whose verification has
+    since lapsed, or one past its date. `overrides` are JobDraft fields.
+    """
+    job = job_create(organisation=organisation, by=by, draft=draft_make(**overrides))
+    if status != Job.Status.DRAFT:
+        now = timezone.now()
+        job.status = status
+        job.published_at = now
+        job.closed_at = now if status == Job.Status.CLOSED else None
+        job.save(update_fields=["status", "published_at", "closed_at"])
+    return job
+
+
+def job_post_data(**overrides: str) -> dict[str, object]:
+    """What the job form posts, with yuan as text."""
+    draft = draft_make()
+    data: dict[str, object] = {
+        field.name: getattr(draft, field.name) for field in dataclasses.fields(draft)
+    }
+    data.pop("wage_min_fen")
+    data.pop("wage_max_fen")
+    data.pop("benefits")
+    data.update(
+        wage_min="22",
+        wage_max="26",
+        benefits_common=["五险一金"],
+        benefits_other="",
+        valid_until=draft.valid_until.isoformat(),
+        age_min="18",
+        age_max="45",
+    )
+    for flag in ("couple_rooms", "assembly_line", "is_flexible"):
+        if not data.get(flag):
+            data.pop(flag, None)
+    data.update(overrides)
+    return data
