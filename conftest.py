@@ -16,3 +16,14 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """SMS land in a list the test can read (like django.core.mail.outbox), empty at the start."""
+    from daigang.accounts import sms
+
+    settings.SMS_BACKEND = "daigang.accounts.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

@@ -242,8 +242,9 @@ def _seed(pool: int) -> Seed:
     from django.utils import timezone
 
     from daigang.accounts.models import User
+    from daigang.accounts.testing import organisation_make
     from daigang.hiring.apply.services import application_consent_text
-    from daigang.hiring.tests.builders import job_make, organisation_make
+    from daigang.jobs.testing import job_make
 
     call_command("migrate", verbosity=0)
     organisation = organisation_make(name="压测电子厂")

@@ -21,10 +21,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from daigang.accounts.testing import organisation_make, user_make
 from daigang.jobs.models import Board, Shift
-from daigang.jobs.tests.factories import job_make, organisation_make, user_make
+from daigang.jobs.testing import job_make
 from daigang.live.models import Room
-from daigang.live.tests.rooms_fixtures import room_make
+from daigang.live.testing import room_make
 
 BASE_DIR = Path(settings.BASE_DIR)
 PO_PATH = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -172,7 +173,7 @@ def world():
     owner = user_make(name="Li")
     organisation = organisation_make(name="Acme Electronics Co", owner=owner)
     job = job_make(
-        organisation,
+        organisation=organisation,
         title="Phone assembly worker",
         kind_of_work="assembly",
         province="Guangdong",
@@ -299,10 +300,11 @@ def room_socket(room_id: int, *headers: tuple[bytes, bytes]):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_room_socket_greets_a_visitor_in_the_language_of_their_page():
-    from daigang.live.tests.chat_fixtures import joined, room_make, run
+    from daigang.live.testing import room_make
+    from daigang.live.tests.chat_fixtures import joined, run
 
     # given a live room and three anonymous visitors: English browser, switcher cookie, default
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     async def scenario():
         hellos = []

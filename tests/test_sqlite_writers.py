@@ -11,12 +11,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
+from daigang.accounts.testing import organisation_make
 from daigang.core.sqlite.base import DatabaseWrapper
 from daigang.hiring.apply.tests.test_fastpath_group_commit import _pending
 from daigang.hiring.apply.writer import batch_apply
 from daigang.hiring.models import Application, Note, Notification
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
+from daigang.jobs.testing import job_make
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

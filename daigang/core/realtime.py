@@ -60,13 +60,21 @@ def room_resync_message(*, room_id: int, after: int) -> dict[str, Any]:
     return {"type": ROOM_RESYNC, "room_id": int(room_id), "after": int(after)}
 
 
+def _layer_send(group: str, message: dict[str, Any]) -> None:
+    """Hand a message to the channel layer: the one place where room events leave the process
+    (daigang.core.testing.capture_events listens here)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
 def _publish_on_commit(room_id: int, message: dict[str, Any]) -> None:
+    group = room_group(room_id)
+
     def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
+        # Looked up when the transaction commits, so a capture around the commit sees it.
         try:
-            async_to_sync(layer.group_send)(room_group(room_id), message)
+            _layer_send(group, message)
         except Exception as exc:
             # The write stands (it committed); the hooks make sure viewers still get it.
             logger.warning(

@@ -1,4 +1,10 @@
-"""Test helpers shared across apps: a real ASGI server for tests that need one.
+"""Test helpers shared across apps: a real ASGI server, racing threads, captured room events.
+
+`race(fn, args_list)` calls `fn` once per argument tuple at the same moment, each call in a
+thread (and so a database connection) of its own, and returns each call's result or exception.
+
+`capture_events()` records every room event that leaves for browsers (after its transaction
+commits), as the list a test asserts on.
 
 `asgi_server` serves config.asgi with uvicorn on 127.0.0.1 and a free port, in a background
 thread of the test process, and yields its base URL (e.g. "http://127.0.0.1:43117"). The
@@ -12,15 +18,20 @@ Use it from a conftest with `from daigang.core.testing import asgi_server  # noq
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import uvicorn
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from daigang.core import realtime
 
 
 @contextmanager
@@ -76,3 +87,83 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
             yield url
     finally:
         database["CONN_MAX_AGE"] = max_age
+
+
+def race(
+    fn: Callable[..., Any], args_list: Sequence[tuple[Any, ...]], *, timeout: float = 30
+) -> list[Any]:
+    """Call `fn(*args)` for every `args` at the same moment, one thread each; return what each
+    call returned or raised, in order.
+
+    The threads start together from a barrier. Each closes its database connections when done:
+    one left open would keep PostgreSQL from dropping the test database. Tests that race
+    database writes need `django_db(transaction=True)`, so the threads see committed rows.
+    """
+    barrier = threading.Barrier(len(args_list))
+    results: list[Any] = [None] * len(args_list)
+
+    def worker(index: int, args: tuple[Any, ...]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = fn(*args)
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(i, args), name=f"race-{i}")
+        for i, args in enumerate(args_list)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    assert not stuck, f"still running after {timeout} s: {stuck}"
+    return results
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    """One event as it went to a room's channel-layer group (and on to browsers)."""
+
+    group: str
+    room_id: int
+    kind: str
+    data: Any
+
+
+class RoomEvents(list[RoomEvent]):
+    def of(self, kind: str) -> list[RoomEvent]:
+        return [event for event in self if event.kind == kind]
+
+
+@contextmanager
+def capture_events() -> Iterator[RoomEvents]:
+    """Record every room event sent while the block runs, then send it on as usual.
+
+    Events go out when their transaction commits (daigang.core.realtime): under
+    `django_db` without transaction=True, run the writes inside
+    `django_capture_on_commit_callbacks(execute=True)`, as the commit would. What is recorded
+    has been through JSON, as it would be on its way to a browser.
+    """
+    captured = RoomEvents()
+    send = realtime._layer_send
+
+    def record_then_send(group: str, message: dict[str, Any]) -> None:
+        events = message["events"] if "events" in message else [message["event"]]
+        for event in json.loads(json.dumps(events)):
+            captured.append(
+                RoomEvent(
+                    group=group, room_id=message["room_id"], kind=event["kind"], data=event["data"]
+                )
+            )
+        send(group, message)
+
+    realtime._layer_send = record_then_send
+    try:
+        yield captured
+    finally:
+        realtime._layer_send = send

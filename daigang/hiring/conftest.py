@@ -4,17 +4,6 @@ import pytest
 from django.conf import settings as site_settings
 from django.utils import translation
 
-from daigang.accounts import sms
-
-
-@pytest.fixture
-def sms_outbox(settings):
-    """SMS codes land in a list the test can read."""
-    settings.SMS_BACKEND = "daigang.accounts.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
 
 @pytest.fixture(autouse=True)
 def _back_to_site_language():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from daigang.accounts.models import Membership
 from tests.conftest import orm
 
 pytestmark = pytest.mark.e2e
@@ -35,16 +36,13 @@ class Site:
 def _build() -> Site:
     from django.test import Client
 
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.jobs.testing import job_make
     from daigang.live.models import Room
-    from daigang.live.tests.rooms_fixtures import (
-        job_make,
-        member_make,
-        organisation_make,
-        room_make,
-    )
+    from daigang.live.testing import room_make
 
     organisation = organisation_make(name="苏州精密电子有限公司")
-    anchor = member_make(organisation=organisation, name="主播小李")
+    anchor = member_make(organisation=organisation, name="主播小李", role=Membership.Role.ANCHOR)
     job = job_make(organisation=organisation, title="电子厂普工")
     room = room_make(organisation=organisation, anchors=[anchor], jobs=[job], state=Room.State.LIVE)
     client = Client()

@@ -18,14 +18,15 @@ pytestmark = pytest.mark.e2e
 
 def _build() -> dict:
     from daigang.accounts.models import Membership
-    from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-    from daigang.hiring.tests.helpers import applied
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.hiring.testing import application_make, seeker_make
+    from daigang.jobs.testing import job_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
-    job = job_make(organisation=organisation, title="电子厂普工")
+    job = job_make(organisation=organisation, title="电子厂普工", wage_max_fen=2500)
     seeker = seeker_make(phone="13800003333", name="张三")
-    application = applied(job=job, seeker=seeker, name="张三")
+    application = application_make(job=job, seeker=seeker, name="张三")
     return {
         "org": organisation.pk,
         "application": application.pk,

@@ -80,7 +80,7 @@ class Room:
 def _build() -> Room:
     from django.utils import timezone
 
-    from daigang.interviews.tests.builders import interview_make, seat, world_make
+    from daigang.interviews.testing import interview_make, seat, world_make
 
     world = world_make()
     interview = interview_make(

@@ -54,17 +54,20 @@ def _build() -> Flow:
     from django.test import Client
 
     from daigang.accounts.models import Membership
-    from daigang.live.tests.rooms_fixtures import (
-        job_make,
-        member_make,
-        organisation_make,
-        room_make,
-    )
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.jobs.testing import job_make
+    from daigang.live.testing import room_make
 
     organisation = organisation_make(name="苏州精密电子有限公司")
-    anchor = member_make(organisation=organisation, name="主播小李")
+    anchor = member_make(organisation=organisation, name="主播小李", role=Membership.Role.ANCHOR)
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="王经理")
-    job_a = job_make(organisation=organisation, title="电子厂普工")
+    job_a = job_make(
+        organisation=organisation,
+        title="电子厂普工",
+        wage_min_fen=2300,
+        wage_max_fen=2600,
+        couple_rooms=True,
+    )
     job_b = job_make(organisation=organisation, title="仓库分拣员", couple_rooms=False)
     room = room_make(
         organisation=organisation, anchors=[anchor], jobs=[job_a, job_b], title="苏州电子厂专场"

@@ -33,14 +33,10 @@ class Setting:
 def _build() -> Setting:
     from django.test import Client
 
-    from daigang.hiring.tests.builders import (
-        job_make,
-        member_make,
-        organisation_make,
-        room_make,
-        seeker_make,
-    )
-    from daigang.hiring.tests.helpers import applied
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.hiring.testing import application_make, seeker_make
+    from daigang.jobs.testing import job_make
+    from daigang.live.testing import room_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
     job = job_make(organisation=organisation, title="电子厂普工")
@@ -50,7 +46,7 @@ def _build() -> Setting:
     room.save(update_fields=["pinned_job"])
     seeker = seeker_make(phone="13912340001", name="王小明")
     # ticked the consent box for this organisation before (another job): one tap is enough
-    applied(job=job_make(organisation=organisation, title="仓库分拣员"), seeker=seeker)
+    application_make(job=job_make(organisation=organisation, title="仓库分拣员"), seeker=seeker)
 
     def session_of(user) -> str:
         client = Client()

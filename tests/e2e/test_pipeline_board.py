@@ -16,17 +16,18 @@ def _build() -> dict:
     from django.test import Client
 
     from daigang.accounts.models import Membership
-    from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-    from daigang.hiring.tests.helpers import applied
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.hiring.testing import application_make, seeker_make
+    from daigang.jobs.testing import job_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
     hr = member_make(organisation=organisation, role=Membership.Role.HR)
     job = job_make(organisation=organisation, title="电子厂普工")
     forklift = job_make(organisation=organisation, title="叉车工")
     seeker = seeker_make(phone="13800001111", name="张三")
-    mine = applied(job=job, seeker=seeker, name="张三")
-    applied(job=forklift, seeker=seeker, name="张三")
-    other = applied(job=job, seeker=seeker_make(phone="13800002222"), name="李四")
+    mine = application_make(job=job, seeker=seeker, name="张三")
+    application_make(job=forklift, seeker=seeker, name="张三")
+    other = application_make(job=job, seeker=seeker_make(phone="13800002222"), name="李四")
     sessions = {}
     for name, user in {"hr": hr, "seeker": seeker}.items():
         client = Client()

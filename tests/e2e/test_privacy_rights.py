@@ -21,14 +21,15 @@ def _build() -> dict:
     from django.test import Client
 
     from daigang.accounts.models import Membership
-    from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-    from daigang.hiring.tests.helpers import applied
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.hiring.testing import application_make, seeker_make
+    from daigang.jobs.testing import job_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
     job = job_make(organisation=organisation, title="电子厂普工")
     seeker = seeker_make(phone=FULL, name="张三")
-    application = applied(job=job, seeker=seeker, name="张三")
+    application = application_make(job=job, seeker=seeker, name="张三")
     sessions = {}
     for name, user in {"owner": owner, "seeker": seeker}.items():
         client = Client()

@@ -16,11 +16,12 @@ def _build() -> tuple[int, str, int]:
     from django.test import Client
 
     from daigang.accounts.models import Membership
-    from daigang.live.tests.rooms_fixtures import job_make, member_make, organisation_make
+    from daigang.accounts.testing import member_make, organisation_make
+    from daigang.jobs.testing import job_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
     hr = member_make(organisation=organisation, role=Membership.Role.HR, name="HR小王")
-    member_make(organisation=organisation, name="主播小李")
+    member_make(organisation=organisation, name="主播小李", role=Membership.Role.ANCHOR)
     job = job_make(organisation=organisation, title="电子厂普工")
     client = Client()
     client.force_login(hr)

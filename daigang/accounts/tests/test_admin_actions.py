@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from daigang.accounts.models import Organisation, User
-from daigang.accounts.tests.builders import organisation_make
+from daigang.accounts.testing import organisation_registered_make
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:accounts_organisation_changelist")
@@ -18,7 +18,7 @@ def admin_client_(client):
 
 
 def test_admin_approve_action_verifies_through_the_service(admin_client_):
-    first, second = organisation_make(), organisation_make()
+    first, second = organisation_registered_make(), organisation_registered_make()
     response = admin_client_.post(
         CHANGELIST,
         {"action": "approve_selected", ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
@@ -31,7 +31,7 @@ def test_admin_approve_action_verifies_through_the_service(admin_client_):
 
 
 def test_admin_approve_action_reports_what_the_service_refuses(admin_client_):
-    agency = organisation_make(kind=Organisation.Kind.AGENCY)
+    agency = organisation_registered_make(kind=Organisation.Kind.AGENCY)
     agency.documents.filter(kind="hr_service_licence").delete()
     response = admin_client_.post(
         CHANGELIST, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [agency.pk]}, follow=True
@@ -43,7 +43,7 @@ def test_admin_approve_action_reports_what_the_service_refuses(admin_client_):
 
 def test_admin_reject_action_asks_for_a_reason_then_rejects(admin_client_):
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     # when the action is chosen
     form = admin_client_.post(
         CHANGELIST, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [organisation.pk]}
@@ -70,7 +70,7 @@ def test_admin_reject_action_asks_for_a_reason_then_rejects(admin_client_):
 
 
 def test_admin_organisation_page_renders_with_document_links(admin_client_):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     response = admin_client_.get(
         reverse("admin:accounts_organisation_change", args=[organisation.pk])
     )

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from daigang.accounts.models import Membership
 from daigang.accounts.services import membership_add
-from daigang.accounts.tests.builders import (
+from daigang.accounts.testing import (
     moderator_make,
-    organisation_make,
+    organisation_registered_make,
     png_bytes,
     user_make,
 )
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def licence():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     return organisation.documents.get()
 
 
@@ -35,7 +35,7 @@ def test_a_plain_user_gets_404(client, licence):
 
 
 def test_another_organisations_owner_gets_404(client, licence):
-    other = organisation_make()
+    other = organisation_registered_make()
     client.force_login(other.memberships.get().user)
     assert client.get(file_url(licence)).status_code == 404
 

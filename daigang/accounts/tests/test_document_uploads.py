@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from daigang.accounts.models import Membership, OrganisationDocument
 from daigang.accounts.services import membership_add, organisation_document_add
-from daigang.accounts.tests.builders import (
+from daigang.accounts.testing import (
     jpeg_bytes,
-    organisation_make,
+    organisation_registered_make,
     pdf_bytes,
     upload,
     user_make,
@@ -19,7 +19,7 @@ LICENCE = OrganisationDocument.Kind.BUSINESS_LICENCE
 
 
 def test_a_text_file_named_jpg_is_refused_whatever_it_claims():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     fake = upload("licence.jpg", b"just some text, not a picture", content_type="image/jpeg")
     with pytest.raises(Refused, match="只能上传 JPG、PNG 图片或 PDF"):
@@ -28,7 +28,7 @@ def test_a_text_file_named_jpg_is_refused_whatever_it_claims():
 
 
 def test_html_disguised_as_a_png_is_refused():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     fake = upload("x.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
     with pytest.raises(Refused):
@@ -37,7 +37,7 @@ def test_html_disguised_as_a_png_is_refused():
 
 def test_a_file_over_the_limit_is_refused_with_its_size(settings):
     settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     big = upload("big.pdf", pdf_bytes(padding=10 * 1024 * 1024))
     with pytest.raises(Refused, match=r"不能超过 10\.0 MB") as error:
@@ -47,7 +47,7 @@ def test_a_file_over_the_limit_is_refused_with_its_size(settings):
 
 def test_a_pdf_is_accepted_and_stored_outside_public_folders(settings):
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     # when
     document = organisation_document_add(
@@ -69,7 +69,7 @@ def test_a_pdf_is_accepted_and_stored_outside_public_folders(settings):
 
 
 def test_a_jpeg_is_accepted():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     document = organisation_document_add(
         organisation=organisation, kind=LICENCE, file=upload("a.txt", jpeg_bytes()), by=owner
@@ -78,7 +78,7 @@ def test_a_jpeg_is_accepted():
 
 
 def test_uploading_the_same_file_twice_keeps_one_document():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     first = organisation_document_add(
         organisation=organisation, kind=LICENCE, file=upload("a.pdf", pdf_bytes()), by=owner
@@ -91,7 +91,7 @@ def test_uploading_the_same_file_twice_keeps_one_document():
 
 
 def test_only_the_owner_may_upload():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     hr = user_make()
     membership_add(organisation=organisation, phone=hr.phone, role=Membership.Role.HR, by=owner)
@@ -100,7 +100,7 @@ def test_only_the_owner_may_upload():
 
 
 def test_upload_page_shows_the_content_error(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     response = client.post(
         reverse("accounts:document_add", args=[organisation.id]),
@@ -111,7 +111,7 @@ def test_upload_page_shows_the_content_error(client):
 
 
 def test_upload_page_stores_a_new_licence(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     response = client.post(
         reverse("accounts:document_add", args=[organisation.id]),

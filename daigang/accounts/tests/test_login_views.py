@@ -9,7 +9,7 @@ from django.contrib.auth import get_user
 from django.urls import reverse
 
 from daigang.accounts.models import User
-from daigang.accounts.tests.builders import sms_code_last
+from daigang.accounts.testing import sms_code_last
 
 PHONE = "13812345678"
 LOGIN = reverse("accounts:login")
@@ -36,17 +36,17 @@ def test_login_page_asks_for_the_phone_number(client):
     assert 'value="/jobs/42/"' in body
 
 
-def test_plain_post_of_the_number_sends_a_code_and_shows_the_code_step(client, outbox):
+def test_plain_post_of_the_number_sends_a_code_and_shows_the_code_step(client, sms_outbox):
     response = send(client)
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" in body
     assert 'name="code"' in body
     assert f"验证码已发送至 {PHONE}" in body
-    assert outbox[-1].phone == PHONE
+    assert sms_outbox[-1].phone == PHONE
 
 
-def test_htmx_post_of_the_number_returns_only_the_code_step(client, outbox):
+def test_htmx_post_of_the_number_returns_only_the_code_step(client, sms_outbox):
     response = send(client, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
@@ -55,14 +55,14 @@ def test_htmx_post_of_the_number_returns_only_the_code_step(client, outbox):
     assert 'name="code"' in body
 
 
-def test_a_bad_number_is_explained(client, outbox):
+def test_a_bad_number_is_explained(client, sms_outbox):
     response = send(client, phone="1234")
     assert response.status_code == 200
     assert "请输入11位中国大陆手机号" in response.content.decode()
-    assert outbox == []
+    assert sms_outbox == []
 
 
-def test_asking_again_within_a_minute_gets_429_with_the_wait(client, outbox):
+def test_asking_again_within_a_minute_gets_429_with_the_wait(client, sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         send(client)
         clock.shift(dt.timedelta(seconds=20))
@@ -73,10 +73,10 @@ def test_asking_again_within_a_minute_gets_429_with_the_wait(client, outbox):
     assert "获取验证码太频繁，请40秒后再试" in body
     # The code sent a moment ago can still be typed in.
     assert 'name="code"' in body
-    assert len(outbox) == 1
+    assert len(sms_outbox) == 1
 
 
-def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, outbox):
+def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         for _ in range(10):
             send(client)
@@ -90,20 +90,20 @@ def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, out
     assert "data-swap-429" in body
 
 
-def test_wrong_code_says_how_many_tries_are_left_and_does_not_log_in(client, outbox):
+def test_wrong_code_says_how_many_tries_are_left_and_does_not_log_in(client, sms_outbox):
     send(client)
-    wrong = "000000" if sms_code_last(outbox) != "000000" else "111111"
+    wrong = "000000" if sms_code_last(sms_outbox) != "000000" else "111111"
     response = verify(client, wrong)
     assert response.status_code == 200
     assert "验证码错误，还可以再试4次" in response.content.decode()
     assert not get_user(client).is_authenticated
 
 
-def test_right_code_logs_in_saves_the_name_and_redirects_to_next(client, outbox):
+def test_right_code_logs_in_saves_the_name_and_redirects_to_next(client, sms_outbox):
     # given
     send(client)
     # when
-    response = verify(client, sms_code_last(outbox), name=" 王小明 ")
+    response = verify(client, sms_code_last(sms_outbox), name=" 王小明 ")
     # then
     assert response.status_code == 302
     assert response["Location"] == "/jobs/42/"
@@ -113,9 +113,9 @@ def test_right_code_logs_in_saves_the_name_and_redirects_to_next(client, outbox)
     assert User.objects.get(phone=PHONE).name == "王小明"
 
 
-def test_htmx_login_redirects_the_whole_page(client, outbox):
+def test_htmx_login_redirects_the_whole_page(client, sms_outbox):
     send(client, HTTP_HX_REQUEST="true")
-    response = verify(client, sms_code_last(outbox), HTTP_HX_REQUEST="true")
+    response = verify(client, sms_code_last(sms_outbox), HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == "/jobs/42/"
     assert get_user(client).is_authenticated
 
@@ -123,16 +123,16 @@ def test_htmx_login_redirects_the_whole_page(client, outbox):
 @pytest.mark.parametrize(
     "evil", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
 )
-def test_next_pointing_off_site_goes_home_instead(client, outbox, evil):
+def test_next_pointing_off_site_goes_home_instead(client, sms_outbox, evil):
     send(client, next_url=evil)
-    response = verify(client, sms_code_last(outbox), next_url=evil)
+    response = verify(client, sms_code_last(sms_outbox), next_url=evil)
     assert response.status_code == 302
     assert response["Location"] == "/"
 
 
-def test_logout_is_a_post_that_ends_the_session(client, outbox):
+def test_logout_is_a_post_that_ends_the_session(client, sms_outbox):
     send(client)
-    verify(client, sms_code_last(outbox))
+    verify(client, sms_code_last(sms_outbox))
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302

@@ -17,7 +17,7 @@ from daigang.accounts.selectors import (
     membership_has,
     organisation_for_member,
 )
-from daigang.accounts.tests.builders import moderator_make, organisation_make, user_make
+from daigang.accounts.testing import moderator_make, organisation_registered_make, user_make
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -31,7 +31,7 @@ def _member(organisation, role):
 
 def test_a_member_whose_role_has_the_power_gets_their_membership_and_organisation():
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     hr = _member(organisation, Role.HR)
     # when
     membership = membership_get(user=hr, organisation_id=organisation.pk, power=Power.APPLICATIONS)
@@ -46,7 +46,7 @@ def test_a_member_whose_role_has_the_power_gets_their_membership_and_organisatio
 
 def test_a_member_whose_role_lacks_the_power_is_an_outsider_for_it():
     # given an anchor: they may schedule rooms but not see applications
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     anchor = _member(organisation, Role.ANCHOR)
     # when / then
     assert membership_has(user=anchor, organisation_id=organisation.pk, power=Power.ROOMS_SCHEDULE)
@@ -66,7 +66,7 @@ def test_a_member_whose_role_lacks_the_power_is_an_outsider_for_it():
 @pytest.mark.parametrize("who", ["non_member", "anonymous", "nobody"])
 def test_non_members_and_anonymous_visitors_have_no_power(who):
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     user = {"non_member": user_make(), "anonymous": AnonymousUser(), "nobody": None}[who]
     # when / then
     for power in Power:
@@ -78,7 +78,7 @@ def test_non_members_and_anonymous_visitors_have_no_power(who):
 
 def test_a_moderator_may_see_licence_documents_and_nothing_else():
     # given a moderator, member of no organisation
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     # when / then
     assert membership_has(
@@ -95,7 +95,7 @@ def test_a_moderator_may_see_licence_documents_and_nothing_else():
 
 
 def test_an_inactive_moderator_is_no_moderator():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     moderator.is_active = False
     moderator.save()
@@ -107,7 +107,7 @@ def test_an_inactive_moderator_is_no_moderator():
 
 def test_a_changed_role_counts_from_the_next_check_on():
     # given an HR member who could see applications
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     hr = _member(organisation, Role.HR)
     assert membership_has(user=hr, organisation_id=organisation.pk, power=Power.APPLICATIONS)
     # when the owner makes them an anchor (no cached role survives)
@@ -117,7 +117,7 @@ def test_a_changed_role_counts_from_the_next_check_on():
 
 
 def test_members_with_checks_several_users_at_once_with_the_same_table():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     hr = _member(organisation, Role.HR)
     anchor = _member(organisation, Role.ANCHOR)
@@ -138,7 +138,7 @@ def test_members_with_checks_several_users_at_once_with_the_same_table():
 @pytest.mark.parametrize("power", list(Power))
 def test_each_role_has_exactly_the_powers_of_the_table(power):
     # given one member of each role
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     users = {
         Role.OWNER: organisation.memberships.get().user,
         Role.HR: _member(organisation, Role.HR),

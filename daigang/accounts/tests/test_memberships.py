@@ -7,7 +7,7 @@ from daigang.accounts.models import Membership, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import membership_add, membership_remove
-from daigang.accounts.tests.builders import organisation_make, user_make
+from daigang.accounts.testing import organisation_registered_make, user_make
 from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ Role = Membership.Role
 
 
 def test_owner_adds_an_hr_member_by_phone_creating_the_account():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     membership = membership_add(
         organisation=organisation, phone="139 0000 1111", role=Role.HR, by=owner
@@ -28,7 +28,7 @@ def test_owner_adds_an_hr_member_by_phone_creating_the_account():
 
 
 def test_adding_the_same_person_twice_keeps_one_membership():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     membership_add(organisation=organisation, phone="13900001111", role=Role.HR, by=owner)
     membership_add(organisation=organisation, phone="13900001111", role=Role.HR, by=owner)
@@ -41,7 +41,7 @@ def test_adding_the_same_person_twice_keeps_one_membership():
 
 def test_a_person_can_belong_to_several_organisations():
     person = user_make()
-    for organisation in (organisation_make(), organisation_make()):
+    for organisation in (organisation_registered_make(), organisation_registered_make()):
         membership_add(
             organisation=organisation,
             phone=person.phone,
@@ -52,7 +52,7 @@ def test_a_person_can_belong_to_several_organisations():
 
 
 def test_only_the_owner_adds_members():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
     hr = membership_add(organisation=organisation, phone="13900001111", role=Role.HR, by=owner).user
     with pytest.raises(Refused):
@@ -61,7 +61,7 @@ def test_only_the_owner_adds_members():
 
 
 def test_the_owner_cannot_be_demoted_or_removed_here():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner_membership = organisation.memberships.get()
     owner = owner_membership.user
     with pytest.raises(Refused, match="管理员"):
@@ -72,7 +72,7 @@ def test_the_owner_cannot_be_demoted_or_removed_here():
 
 def test_owner_adds_and_removes_a_member_on_the_organisation_page(client):
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     # when
     response = client.post(
@@ -92,7 +92,7 @@ def test_owner_adds_and_removes_a_member_on_the_organisation_page(client):
 
 
 def test_the_member_form_explains_a_bad_number(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     response = client.post(
         reverse("accounts:member_add", args=[organisation.id]), {"phone": "123", "role": "hr"}
@@ -102,7 +102,7 @@ def test_the_member_form_explains_a_bad_number(client):
 
 
 def test_an_hr_member_cannot_add_members_on_the_page(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     hr = membership_add(
         organisation=organisation,
         phone="13900001111",

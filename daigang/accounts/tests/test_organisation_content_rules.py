@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from daigang.accounts.services import organisation_update
-from daigang.accounts.tests.builders import organisation_make
+from daigang.accounts.testing import organisation_registered_make
 from daigang.core.refused import Refused
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_description_asking_seekers_for_a_deposit_is_refused_and_nothing_changes():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = organisation.memberships.get().user
 
     with pytest.raises(Refused) as caught:
@@ -28,7 +28,7 @@ def test_a_description_asking_seekers_for_a_deposit_is_refused_and_nothing_chang
 
 
 def test_the_edit_form_shows_the_refusal_beside_the_description_and_keeps_the_input(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     data = {
         "name": organisation.name,

@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from daigang.accounts.models import VERIFICATION_VALID_FOR, Organisation
 from daigang.accounts.services import organisation_approve
-from daigang.accounts.tests.builders import moderator_make, organisation_make, user_make
+from daigang.accounts.testing import moderator_make, organisation_registered_make, user_make
 
 pytestmark = pytest.mark.django_db
 
 
 def test_my_organisations_lists_the_users_organisations_only(client):
-    mine = organisation_make(name="我的电子厂")
-    organisation_make(name="别人的物流公司")
+    mine = organisation_registered_make(name="我的电子厂")
+    organisation_registered_make(name="别人的物流公司")
     client.force_login(mine.memberships.get().user)
     body = client.get(reverse("accounts:my_organisations")).content.decode()
     assert "我的电子厂" in body
@@ -31,7 +31,7 @@ def test_my_organisations_invites_a_new_user_to_register(client):
 
 
 def test_organisation_page_is_404_for_outsiders(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(user_make())
     url = reverse("accounts:organisation_detail", args=[organisation.id])
     assert client.get(url).status_code == 404
@@ -40,7 +40,9 @@ def test_organisation_page_is_404_for_outsiders(client):
 
 
 def test_verified_organisation_page_shows_until_when(client):
-    organisation = organisation_approve(organisation=organisation_make(), by=moderator_make())
+    organisation = organisation_approve(
+        organisation=organisation_registered_make(), by=moderator_make()
+    )
     client.force_login(organisation.memberships.get().user)
     body = client.get(
         reverse("accounts:organisation_detail", args=[organisation.id])
@@ -53,7 +55,7 @@ def test_verified_organisation_page_shows_until_when(client):
 def test_lapsed_organisation_page_offers_renewal_and_renewing_puts_it_back_to_pending(client):
     # given a verification that lapsed yesterday
     organisation = organisation_approve(
-        organisation=organisation_make(),
+        organisation=organisation_registered_make(),
         by=moderator_make(),
         now=timezone.now() - VERIFICATION_VALID_FOR - dt.timedelta(days=1),
     )
@@ -72,7 +74,7 @@ def test_lapsed_organisation_page_offers_renewal_and_renewing_puts_it_back_to_pe
 
 
 def test_owner_fixes_details_of_a_rejected_organisation(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     url = reverse("accounts:organisation_edit", args=[organisation.id])
     data = {
@@ -92,7 +94,9 @@ def test_owner_fixes_details_of_a_rejected_organisation(client):
 
 
 def test_a_verified_organisation_cannot_change_its_legal_name(client):
-    organisation = organisation_approve(organisation=organisation_make(), by=moderator_make())
+    organisation = organisation_approve(
+        organisation=organisation_registered_make(), by=moderator_make()
+    )
     client.force_login(organisation.memberships.get().user)
     url = reverse("accounts:organisation_edit", args=[organisation.id])
     data = {
@@ -111,7 +115,7 @@ def test_a_verified_organisation_cannot_change_its_legal_name(client):
 
 
 def test_organisation_page_links_to_manage_jobs_once_that_page_exists(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(organisation.memberships.get().user)
     body = client.get(
         reverse("accounts:organisation_detail", args=[organisation.id])

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
-from daigang.accounts.tests.builders import (
-    organisation_make,
+from daigang.accounts.testing import (
+    organisation_registered_make,
     pdf_bytes,
     upload,
     uscc_make,
@@ -35,7 +35,7 @@ def test_registering_makes_the_user_owner_and_the_organisation_pending():
     # given
     owner = user_make()
     # when
-    organisation = organisation_make(owner=owner)
+    organisation = organisation_registered_make(owner=owner)
     # then
     assert organisation.status == Organisation.Status.PENDING
     assert not organisation.is_verified()
@@ -48,12 +48,12 @@ def test_registering_makes_the_user_owner_and_the_organisation_pending():
 
 def test_an_agency_without_the_hr_service_licence_is_refused():
     with pytest.raises(Refused, match="人力资源服务许可证"):
-        organisation_make(kind=Organisation.Kind.AGENCY, hr_service_licence=None)
+        organisation_registered_make(kind=Organisation.Kind.AGENCY, hr_service_licence=None)
     assert not Organisation.objects.exists()
 
 
 def test_an_agency_registers_with_both_licences():
-    organisation = organisation_make(kind=Organisation.Kind.AGENCY)
+    organisation = organisation_registered_make(kind=Organisation.Kind.AGENCY)
     kinds = set(organisation.documents.values_list("kind", flat=True))
     assert kinds == {"business_licence", "hr_service_licence"}
 
@@ -61,22 +61,22 @@ def test_an_agency_registers_with_both_licences():
 def test_registering_the_same_code_again_by_its_owner_returns_the_first():
     owner = user_make()
     code = uscc_make()
-    first = organisation_make(owner=owner, uscc=code)
-    again = organisation_make(owner=owner, uscc=code.lower())
+    first = organisation_registered_make(owner=owner, uscc=code)
+    again = organisation_registered_make(owner=owner, uscc=code.lower())
     assert again == first
     assert Organisation.objects.count() == 1
 
 
 def test_registering_a_code_someone_else_registered_is_refused():
     code = uscc_make()
-    organisation_make(uscc=code)
+    organisation_registered_make(uscc=code)
     with pytest.raises(Refused, match="已被登记"):
-        organisation_make(uscc=code)
+        organisation_registered_make(uscc=code)
 
 
 def test_a_bad_code_is_refused_by_the_service_too():
     with pytest.raises(Refused, match="校验位"):
-        organisation_make(uscc="91350100M000100Y44")
+        organisation_registered_make(uscc="91350100M000100Y44")
 
 
 def test_register_page_creates_the_organisation_and_shows_it(client):

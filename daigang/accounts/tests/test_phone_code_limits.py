@@ -11,7 +11,7 @@ from daigang.accounts.clients import PhoneClient
 from daigang.accounts.models import PhoneCode, User
 from daigang.accounts.services import phone_code_hash, phone_code_send, phone_code_verify
 from daigang.accounts.sms import SmsSendError
-from daigang.accounts.tests.builders import sms_code_last
+from daigang.accounts.testing import sms_code_last
 from daigang.core.refused import Refused, Throttled
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -22,13 +22,13 @@ CLIENT = PhoneClient(session_key="a-session-key", address="127.0.0.1")
 pytestmark = pytest.mark.django_db
 
 
-def test_code_is_sent_by_sms_and_stored_only_as_a_keyed_hash(outbox, settings):
+def test_code_is_sent_by_sms_and_stored_only_as_a_keyed_hash(sms_outbox, settings):
     # when
     phone_code_send(phone=PHONE, client=CLIENT)
     # then
-    code = sms_code_last(outbox)
-    assert outbox[-1].phone == PHONE
-    assert "5分钟内有效" in outbox[-1].message
+    code = sms_code_last(sms_outbox)
+    assert sms_outbox[-1].phone == PHONE
+    assert "5分钟内有效" in sms_outbox[-1].message
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM accounts_phonecode")
         rows = cursor.fetchall()
@@ -40,54 +40,55 @@ def test_code_is_sent_by_sms_and_stored_only_as_a_keyed_hash(outbox, settings):
     assert stored.code_hash != phone_code_hash(phone=PHONE, code=code)
 
 
-def test_a_number_written_with_spaces_and_prefix_is_the_same_number(outbox):
+def test_a_number_written_with_spaces_and_prefix_is_the_same_number(sms_outbox):
     phone_code_send(phone="+86 138-1234-5678", client=CLIENT)
-    assert outbox[-1].phone == PHONE
+    assert sms_outbox[-1].phone == PHONE
 
 
-def test_a_number_that_is_not_a_mainland_mobile_is_refused(outbox):
+def test_a_number_that_is_not_a_mainland_mobile_is_refused(sms_outbox):
     with pytest.raises(Refused, match="11位"):
         phone_code_send(phone="12812345678", client=CLIENT)
-    assert outbox == []
+    assert sms_outbox == []
 
 
-def test_right_code_logs_in_and_creates_a_job_seeker_for_an_unknown_number(outbox):
+def test_right_code_logs_in_and_creates_a_job_seeker_for_an_unknown_number(sms_outbox):
     phone_code_send(phone=PHONE, client=CLIENT)
-    user = phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT)
+    user = phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=CLIENT)
     assert user.phone == PHONE
     assert not user.is_staff
     assert not user.memberships.exists()
     assert not user.has_usable_password()
 
 
-def test_known_number_logs_in_as_the_same_user(outbox):
+def test_known_number_logs_in_as_the_same_user(sms_outbox):
     existing = User.objects.create_user(PHONE, name="张三")
     phone_code_send(phone=PHONE, client=CLIENT)
-    assert phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT) == existing
+    assert phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=CLIENT) == existing
     assert User.objects.count() == 1
 
 
-def test_code_expires_after_five_minutes(outbox):
+def test_code_expires_after_five_minutes(sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         # given a code sent at 09:00:00 and one sent at 09:10:00
         phone_code_send(phone=PHONE, client=CLIENT)
         clock.shift(dt.timedelta(minutes=5))
         # when it is tried at 09:05:00
         with pytest.raises(Refused, match="已过期") as error:
-            phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT)
+            phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=CLIENT)
         assert error.value.code == "expired"
         # then a new code works just before its own five minutes are up
         clock.shift(dt.timedelta(minutes=5))
         phone_code_send(phone=PHONE, client=CLIENT)
         clock.shift(dt.timedelta(minutes=4, seconds=59))
         assert (
-            phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT).phone == PHONE
+            phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=CLIENT).phone
+            == PHONE
         )
 
 
-def test_wrong_code_says_how_many_tries_are_left(outbox):
+def test_wrong_code_says_how_many_tries_are_left(sms_outbox):
     phone_code_send(phone=PHONE, client=CLIENT)
-    wrong = "000000" if sms_code_last(outbox) != "000000" else "111111"
+    wrong = "000000" if sms_code_last(sms_outbox) != "000000" else "111111"
     with pytest.raises(Refused, match="还可以再试4次"):
         phone_code_verify(phone=PHONE, code=wrong, client=CLIENT)
     with pytest.raises(Refused, match="还可以再试3次"):
@@ -95,10 +96,10 @@ def test_wrong_code_says_how_many_tries_are_left(outbox):
     assert PhoneCode.objects.get().attempts == 2
 
 
-def test_after_five_wrong_tries_even_the_right_code_is_refused(outbox):
+def test_after_five_wrong_tries_even_the_right_code_is_refused(sms_outbox):
     # given
     phone_code_send(phone=PHONE, client=CLIENT)
-    code = sms_code_last(outbox)
+    code = sms_code_last(sms_outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
         with pytest.raises(Refused, match="还可以再试"):
@@ -114,33 +115,33 @@ def test_after_five_wrong_tries_even_the_right_code_is_refused(outbox):
     assert not User.objects.filter(phone=PHONE).exists()
 
 
-def test_a_code_works_only_once(outbox):
+def test_a_code_works_only_once(sms_outbox):
     phone_code_send(phone=PHONE, client=CLIENT)
-    code = sms_code_last(outbox)
+    code = sms_code_last(sms_outbox)
     phone_code_verify(phone=PHONE, code=code, client=CLIENT)
     with pytest.raises(Refused, match="已使用"):
         phone_code_verify(phone=PHONE, code=code, client=CLIENT)
 
 
-def test_a_new_code_replaces_the_earlier_one(outbox):
+def test_a_new_code_replaces_the_earlier_one(sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         phone_code_send(phone=PHONE, client=CLIENT)
-        first = sms_code_last(outbox)
+        first = sms_code_last(sms_outbox)
         clock.shift(dt.timedelta(seconds=61))
         phone_code_send(phone=PHONE, client=CLIENT)
-        second = sms_code_last(outbox)
+        second = sms_code_last(sms_outbox)
         if first != second:
             with pytest.raises(Refused, match="验证码错误"):
                 phone_code_verify(phone=PHONE, code=first, client=CLIENT)
         assert phone_code_verify(phone=PHONE, code=second, client=CLIENT).phone == PHONE
 
 
-def test_verifying_without_asking_for_a_code_says_to_ask_first(outbox):
+def test_verifying_without_asking_for_a_code_says_to_ask_first(sms_outbox):
     with pytest.raises(Refused, match="请先获取验证码"):
         phone_code_verify(phone=PHONE, code="123456", client=CLIENT)
 
 
-def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(outbox):
+def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         # given
         phone_code_send(phone=PHONE, client=CLIENT)
@@ -151,13 +152,13 @@ def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(outbox):
         # then
         assert error.value.retry_after == 25
         assert "25秒后再试" in error.value.message
-        assert len(outbox) == 1
+        assert len(sms_outbox) == 1
         clock.shift(dt.timedelta(seconds=25))
         phone_code_send(phone=PHONE, client=CLIENT)
-        assert len(outbox) == 2
+        assert len(sms_outbox) == 2
 
 
-def test_the_eleventh_code_of_a_day_is_refused_until_midnight(outbox):
+def test_the_eleventh_code_of_a_day_is_refused_until_midnight(sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
         # given ten codes today, a minute apart
         for _ in range(10):
@@ -171,17 +172,17 @@ def test_the_eleventh_code_of_a_day_is_refused_until_midnight(outbox):
         assert error.value.retry_after == 14 * 3600 + 50 * 60
         assert "10次" in error.value.message
         assert "14小时50分钟" in error.value.message
-        assert len(outbox) == 10
+        assert len(sms_outbox) == 10
         clock.move_to(dt.datetime(2026, 11, 25, 0, 0, 1, tzinfo=SHANGHAI))
         phone_code_send(phone=PHONE, client=CLIENT)
-        assert len(outbox) == 11
+        assert len(sms_outbox) == 11
 
 
-def test_limits_are_per_number(outbox):
+def test_limits_are_per_number(sms_outbox):
     with time_machine.travel(MORNING, tick=False):
         phone_code_send(phone=PHONE, client=CLIENT)
         phone_code_send(phone="13912345678", client=CLIENT)
-    assert len(outbox) == 2
+    assert len(sms_outbox) == 2
 
 
 class FailingBackend:
@@ -189,7 +190,7 @@ class FailingBackend:
         raise SmsSendError("provider down")
 
 
-def test_a_failed_sms_is_not_counted_against_the_limits(settings, outbox):
+def test_a_failed_sms_is_not_counted_against_the_limits(settings, sms_outbox):
     # given
     settings.SMS_BACKEND = f"{__name__}.FailingBackend"
     # when
@@ -199,11 +200,11 @@ def test_a_failed_sms_is_not_counted_against_the_limits(settings, outbox):
     assert not PhoneCode.objects.exists()
     settings.SMS_BACKEND = "daigang.accounts.sms.LocmemBackend"
     phone_code_send(phone=PHONE, client=CLIENT)
-    assert len(outbox) == 1
+    assert len(sms_outbox) == 1
 
 
-def test_a_banned_user_cannot_log_in(outbox):
+def test_a_banned_user_cannot_log_in(sms_outbox):
     User.objects.create_user(PHONE, is_active=False)
     phone_code_send(phone=PHONE, client=CLIENT)
     with pytest.raises(Refused, match="停用"):
-        phone_code_verify(phone=PHONE, code=sms_code_last(outbox), client=CLIENT)
+        phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=CLIENT)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from daigang.accounts.forms import MemberAddForm, PhoneForm
 from daigang.accounts.models import User
-from daigang.accounts.tests.builders import sms_code_last
+from daigang.accounts.testing import sms_code_last
 from daigang.core.phones import phone_normalize
 
 PHONE = "13700000060"
@@ -41,31 +41,31 @@ def test_forms_that_take_a_phone_refuse_arabic_indic_digits(form_class):
 
 
 @pytest.mark.django_db
-def test_logging_in_with_a_full_width_digit_reaches_the_existing_user(client, outbox):
+def test_logging_in_with_a_full_width_digit_reaches_the_existing_user(client, sms_outbox):
     # given
     existing = User.objects.create_user(PHONE)
     # when
     client.post(LOGIN, {"step": "send", "phone": FULL_WIDTH})
     response = client.post(
-        LOGIN, {"step": "code", "phone": FULL_WIDTH, "code": sms_code_last(outbox)}
+        LOGIN, {"step": "code", "phone": FULL_WIDTH, "code": sms_code_last(sms_outbox)}
     )
     # then
     assert response.status_code == 302
     assert get_user(client) == existing
-    assert outbox[-1].phone == PHONE
+    assert sms_outbox[-1].phone == PHONE
     assert User.objects.count() == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("raw", [ARABIC_INDIC, PERSIAN, DEVANAGARI_ZERO])
-def test_logging_in_with_other_scripts_digits_is_refused_and_makes_no_user(client, outbox, raw):
+def test_logging_in_with_other_scripts_digits_is_refused_and_makes_no_user(client, sms_outbox, raw):
     # given
     User.objects.create_user(PHONE)
     # when
     response = client.post(LOGIN, {"step": "send", "phone": raw})
     # then
     assert "0-9" in response.content.decode()
-    assert outbox == []
+    assert sms_outbox == []
     assert User.objects.count() == 1
 
 
@@ -84,10 +84,10 @@ def test_the_admin_user_form_normalises_the_phone_too(admin_client):
 
 
 @pytest.mark.django_db
-def test_a_code_typed_in_full_width_digits_logs_in(client, outbox):
+def test_a_code_typed_in_full_width_digits_logs_in(client, sms_outbox):
     # given
     client.post(LOGIN, {"step": "send", "phone": PHONE})
-    full_width = "".join(chr(0xFF10 + int(digit)) for digit in sms_code_last(outbox))
+    full_width = "".join(chr(0xFF10 + int(digit)) for digit in sms_code_last(sms_outbox))
     # when
     response = client.post(LOGIN, {"step": "code", "phone": PHONE, "code": full_width})
     # then

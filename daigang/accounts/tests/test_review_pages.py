@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from daigang.accounts.models import Organisation
-from daigang.accounts.tests.builders import moderator_make, organisation_make, user_make
+from daigang.accounts.testing import moderator_make, organisation_registered_make, user_make
 
 pytestmark = pytest.mark.django_db
 REVIEW = reverse("accounts:review_list")
@@ -12,8 +12,8 @@ REVIEW = reverse("accounts:review_list")
 
 def test_review_list_shows_pending_organisations_with_their_documents(client):
     # given
-    pending = organisation_make(name="待审核电子厂")
-    organisation_make(name="第二家待审核", kind=Organisation.Kind.AGENCY)
+    pending = organisation_registered_make(name="待审核电子厂")
+    organisation_registered_make(name="第二家待审核", kind=Organisation.Kind.AGENCY)
     client.force_login(moderator_make())
     # when
     body = client.get(REVIEW).content.decode()
@@ -28,7 +28,7 @@ def test_review_list_costs_the_same_queries_however_many_are_pending(
     client, django_assert_max_num_queries
 ):
     for _ in range(5):
-        organisation_make(kind=Organisation.Kind.AGENCY)
+        organisation_registered_make(kind=Organisation.Kind.AGENCY)
     client.force_login(moderator_make())
     # session + user + pending + documents + base.html's memberships check, with room to spare
     with django_assert_max_num_queries(7):
@@ -36,7 +36,7 @@ def test_review_list_costs_the_same_queries_however_many_are_pending(
 
 
 def test_review_pages_are_hidden_from_everyone_but_moderators(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     assert client.get(REVIEW).status_code == 302  # anonymous: log in first
     client.force_login(organisation.memberships.get().user)
     assert client.get(REVIEW).status_code == 404
@@ -48,7 +48,7 @@ def test_review_pages_are_hidden_from_everyone_but_moderators(client):
 
 
 def test_moderator_approves_from_the_review_page(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     client.force_login(moderator)
     detail = reverse("accounts:review_detail", args=[organisation.id])
@@ -62,7 +62,7 @@ def test_moderator_approves_from_the_review_page(client):
 
 def test_moderator_rejects_with_a_reason_from_the_review_page(client):
     # given
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(moderator_make())
     detail = reverse("accounts:review_detail", args=[organisation.id])
     # when no reason is given
@@ -79,7 +79,7 @@ def test_moderator_rejects_with_a_reason_from_the_review_page(client):
 
 
 def test_the_owner_sees_the_rejection_reason(client):
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     client.force_login(moderator_make())
     client.post(
         reverse("accounts:review_detail", args=[organisation.id]),

@@ -12,7 +12,7 @@ def test_console_backend_is_the_default_and_prints_the_message(settings, capsys)
     assert "[SMS] 13800000000: 您的验证码是 123456，5分钟内有效" in capsys.readouterr().out
 
 
-def test_locmem_backend_keeps_messages_in_the_outbox(outbox):
+def test_locmem_backend_keeps_messages_in_the_outbox(sms_outbox):
     sms_send(phone="13800000000", message="hello")
     assert [(m.phone, m.message) for m in sms.outbox] == [("13800000000", "hello")]
 

@@ -13,7 +13,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from daigang.hiring.tests.builders import job_make, organisation_make
+from daigang.accounts.testing import organisation_make
+from daigang.jobs.testing import job_make
 
 LOGIN = reverse("accounts:login")
 MORNING = dt.datetime(2026, 11, 24, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
@@ -29,7 +30,7 @@ def send(client, phone, **extra):
     return client.post(LOGIN, {"step": "send", "phone": phone}, **extra)
 
 
-def test_one_session_may_ask_for_five_numbers_an_hour_then_gets_429(outbox, settings):
+def test_one_session_may_ask_for_five_numbers_an_hour_then_gets_429(sms_outbox, settings):
     settings.SMS_NUMBERS_PER_SESSION_HOUR = 5
     client = Client()
     with time_machine.travel(MORNING + dt.timedelta(minutes=15), tick=False):
@@ -41,10 +42,10 @@ def test_one_session_may_ask_for_five_numbers_an_hour_then_gets_429(outbox, sett
     assert response.status_code == 429
     assert response["Retry-After"] == str(45 * 60)
     assert "获取验证码的手机号太多" in response.content.decode()
-    assert len(outbox) == 5
+    assert len(sms_outbox) == 5
 
 
-def test_the_same_number_again_does_not_count_as_another(outbox, settings):
+def test_the_same_number_again_does_not_count_as_another(sms_outbox, settings):
     settings.SMS_NUMBERS_PER_SESSION_HOUR = 2
     client = Client()
     with time_machine.travel(MORNING, tick=False) as clock:
@@ -53,10 +54,10 @@ def test_the_same_number_again_does_not_count_as_another(outbox, settings):
             clock.shift(dt.timedelta(minutes=2))
         assert send(client, number(1)).status_code == 200
         assert send(client, number(2)).status_code == 429
-    assert len(outbox) == 4
+    assert len(sms_outbox) == 4
 
 
-def test_one_address_may_ask_for_its_budget_of_numbers_across_sessions(outbox, settings):
+def test_one_address_may_ask_for_its_budget_of_numbers_across_sessions(sms_outbox, settings):
     settings.SMS_NUMBERS_PER_ADDRESS_HOUR = 8
     with time_machine.travel(MORNING, tick=False):
         # given eight numbers from eight sessions behind one carrier address
@@ -71,14 +72,14 @@ def test_one_address_may_ask_for_its_budget_of_numbers_across_sessions(outbox, s
     assert allowed.status_code == 200
 
 
-def test_the_default_address_budget_lets_a_busy_live_session_through(outbox):
+def test_the_default_address_budget_lets_a_busy_live_session_through(sms_outbox):
     # 60 viewers behind one mainland carrier address asking within the hour
     with time_machine.travel(MORNING, tick=False):
         answers = [send(Client(), number(i)).status_code for i in range(60)]
     assert answers == [200] * 60
 
 
-def test_the_budgets_start_again_in_the_next_hour(outbox, settings):
+def test_the_budgets_start_again_in_the_next_hour(sms_outbox, settings):
     settings.SMS_NUMBERS_PER_SESSION_HOUR = 1
     client = Client()
     with time_machine.travel(MORNING + dt.timedelta(minutes=59), tick=False) as clock:
@@ -88,7 +89,7 @@ def test_the_budgets_start_again_in_the_next_hour(outbox, settings):
         assert send(client, number(1)).status_code == 200
 
 
-def test_the_apply_page_refuses_with_429_and_retry_after_too(outbox, settings):
+def test_the_apply_page_refuses_with_429_and_retry_after_too(sms_outbox, settings):
     # given a session that used its budget on the login page
     settings.SMS_NUMBERS_PER_SESSION_HOUR = 1
     job = job_make(organisation=organisation_make())
@@ -104,7 +105,7 @@ def test_the_apply_page_refuses_with_429_and_retry_after_too(outbox, settings):
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
     assert "获取验证码的手机号太多" in response.content.decode()
-    assert len(outbox) == 1
+    assert len(sms_outbox) == 1
 
 
 @pytest.mark.parametrize("value", ["lots", "0"])

@@ -13,9 +13,9 @@ from daigang.accounts.services import (
     organisation_reject,
     organisation_renew_request,
 )
-from daigang.accounts.tests.builders import (
+from daigang.accounts.testing import (
     moderator_make,
-    organisation_make,
+    organisation_registered_make,
     pdf_bytes,
     upload,
     user_make,
@@ -31,7 +31,7 @@ def owner_of(organisation: Organisation):
 
 
 def test_approval_verifies_for_six_months():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     organisation = organisation_approve(organisation=organisation, by=moderator, now=START)
     assert organisation.status == Organisation.Status.VERIFIED
@@ -43,7 +43,7 @@ def test_approval_verifies_for_six_months():
 
 def test_verification_lapses_after_six_months():
     organisation = organisation_approve(
-        organisation=organisation_make(), by=moderator_make(), now=START
+        organisation=organisation_registered_make(), by=moderator_make(), now=START
     )
     lapse = START + VERIFICATION_VALID_FOR
     assert organisation.is_verified(lapse - dt.timedelta(seconds=1))
@@ -53,7 +53,7 @@ def test_verification_lapses_after_six_months():
 
 
 def test_only_a_moderator_can_approve_or_reject():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     with pytest.raises(Refused):
         organisation_approve(organisation=organisation, by=owner_of(organisation))
     with pytest.raises(Refused):
@@ -63,7 +63,7 @@ def test_only_a_moderator_can_approve_or_reject():
 
 
 def test_rejection_needs_a_reason_and_the_owner_sees_it():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     with pytest.raises(Refused, match="请填写驳回原因"):
         organisation_reject(organisation=organisation, by=moderator, reason="  ")
@@ -76,7 +76,7 @@ def test_rejection_needs_a_reason_and_the_owner_sees_it():
 
 
 def test_approving_twice_changes_nothing():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     moderator = moderator_make()
     first = organisation_approve(organisation=organisation, by=moderator, now=START)
     again = organisation_approve(
@@ -86,7 +86,7 @@ def test_approving_twice_changes_nothing():
 
 
 def test_an_agency_without_its_hr_licence_cannot_be_approved():
-    organisation = organisation_make(kind=Organisation.Kind.AGENCY)
+    organisation = organisation_registered_make(kind=Organisation.Kind.AGENCY)
     organisation.documents.filter(kind="hr_service_licence").delete()
     with pytest.raises(Refused, match="缺少人力资源服务许可证"):
         organisation_approve(organisation=organisation, by=moderator_make())
@@ -94,7 +94,7 @@ def test_an_agency_without_its_hr_licence_cannot_be_approved():
 
 def test_a_rejected_organisation_fixes_and_resubmits():
     # given a rejected organisation
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     owner = owner_of(organisation)
     moderator = moderator_make()
     organisation_reject(organisation=organisation, by=moderator, reason="照片不清晰")
@@ -117,7 +117,7 @@ def test_a_rejected_organisation_fixes_and_resubmits():
 def test_renewal_opens_thirty_days_before_the_lapse_and_goes_back_to_pending():
     # given
     organisation = organisation_approve(
-        organisation=organisation_make(), by=moderator_make(), now=START
+        organisation=organisation_registered_make(), by=moderator_make(), now=START
     )
     owner = owner_of(organisation)
     lapse = organisation.verified_until
@@ -137,7 +137,9 @@ def test_renewal_opens_thirty_days_before_the_lapse_and_goes_back_to_pending():
 def test_a_lapsed_organisation_renews_and_is_verified_for_another_six_months():
     # given
     moderator = moderator_make()
-    organisation = organisation_approve(organisation=organisation_make(), by=moderator, now=START)
+    organisation = organisation_approve(
+        organisation=organisation_registered_make(), by=moderator, now=START
+    )
     later = START + VERIFICATION_VALID_FOR + dt.timedelta(days=3)
     # when
     organisation_renew_request(organisation=organisation, by=owner_of(organisation), now=later)
@@ -148,14 +150,14 @@ def test_a_lapsed_organisation_renews_and_is_verified_for_another_six_months():
 
 
 def test_only_the_owner_can_ask_for_renewal():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     organisation_reject(organisation=organisation, by=moderator_make(), reason="x")
     with pytest.raises(Refused):
         organisation_renew_request(organisation=organisation, by=user_make())
 
 
 def test_asking_for_renewal_while_pending_changes_nothing():
-    organisation = organisation_make()
+    organisation = organisation_registered_make()
     before = organisation.submitted_at
     after = organisation_renew_request(
         organisation=organisation, by=owner_of(organisation), now=timezone.now()

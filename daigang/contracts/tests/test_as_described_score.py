@@ -11,10 +11,11 @@ import time_machine
 from django.urls import reverse
 
 from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.contracts.models import CheckIn
 from daigang.contracts.selectors import organisation_as_described, percent_of
-from daigang.contracts.tests.builders import checkin_answered, hire_make, onboarded_make
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make
+from daigang.contracts.testing import checkin_answered, hire_make, onboarded_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 

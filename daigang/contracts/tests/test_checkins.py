@@ -19,7 +19,7 @@ from daigang.contracts.services import (
     checkins_send_due,
     onboarding_mark,
 )
-from daigang.contracts.tests.builders import (
+from daigang.contracts.testing import (
     checkin_answered,
     hire_make,
     onboarded_make,

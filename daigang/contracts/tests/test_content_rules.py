@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from daigang.contracts.models import ContractKind, ContractTemplate, Offer
 from daigang.contracts.placeholders import template_default
 from daigang.contracts.services import contract_template_save
-from daigang.contracts.tests.builders import hire_make, offer_make
+from daigang.contracts.testing import hire_make, offer_make
 
 
 @pytest.mark.django_db

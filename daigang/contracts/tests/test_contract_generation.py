@@ -12,7 +12,7 @@ from daigang.accounts.models import Organisation
 from daigang.contracts.models import ContractKind, ContractTemplate
 from daigang.contracts.placeholders import placeholders_render, term_end
 from daigang.contracts.services import contract_template_save, offer_accept
-from daigang.contracts.tests.builders import contract_make, hire_make, offer_make
+from daigang.contracts.testing import contract_make, hire_make, offer_make
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from daigang.contracts.fingerprint import canonical_json, contract_record
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from daigang.contracts.pdf import contract_pdf_render
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 
 pytestmark = pytest.mark.django_db
 RENDERS = 6

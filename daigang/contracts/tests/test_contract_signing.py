@@ -18,15 +18,9 @@ from PIL import Image
 from daigang.contracts.models import Contract, Signature
 from daigang.contracts.services import contract_sign
 from daigang.contracts.signatures import SIGNATURE_MAX_BYTES, signature_image_clean
-from daigang.contracts.tests.builders import (
-    contract_make,
-    data_url,
-    hire_make,
-    sign_both,
-    signature_png,
-)
+from daigang.contracts.testing import contract_make, data_url, hire_make, sign_both, signature_png
 from daigang.hiring.models import Stage
-from daigang.hiring.tests.builders import seeker_make
+from daigang.hiring.testing import seeker_make
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +102,7 @@ def test_the_seeker_must_type_the_name_on_the_contract():
 
 def test_only_the_seeker_signs_as_seeker_and_only_owner_or_hr_for_the_organisation():
     from daigang.accounts.models import Membership
-    from daigang.hiring.tests.builders import member_make
+    from daigang.accounts.testing import member_make
 
     hire = hire_make()
     contract = contract_make(hire)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 
 pytestmark = pytest.mark.django_db
 

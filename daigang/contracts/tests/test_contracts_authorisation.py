@@ -13,15 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.contracts.models import CheckIn, ContractTemplate, Offer, Onboarding, Signature
 from daigang.contracts.services import onboarding_mark
-from daigang.contracts.tests.builders import (
-    contract_make,
-    hire_make,
-    offer_make,
-    signed_contract_make,
-)
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
+from daigang.contracts.testing import contract_make, hire_make, offer_make, signed_contract_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +41,15 @@ def _world() -> World:
     organisation, owner = first.organisation, first.owner
     # The same seeker, in several applications of this organisation.
     seeker = first.seeker
-    from daigang.hiring.tests.helpers import applied
+    from daigang.hiring.testing import application_make
 
     def hire_of(title: str):  # type: ignore[no-untyped-def]
-        from daigang.contracts.tests.builders import Hire
+        from daigang.contracts.testing import Hire
 
         job = job_make(organisation=organisation, title=title)
-        return Hire(organisation, owner, job, seeker, applied(job=job, seeker=seeker, name="张三"))
+        return Hire(
+            organisation, owner, job, seeker, application_make(job=job, seeker=seeker, name="张三")
+        )
 
     awaiting = contract_make(hire_of("质检员"))
     signed_hire = hire_of("叉车工")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from daigang.contracts.models import Offer
 from daigang.contracts.selectors import offer_terms_from_job
-from daigang.contracts.tests.builders import hire_make, offer_make
+from daigang.contracts.testing import hire_make, offer_make
 from daigang.hiring.models import Notification, Stage
 from daigang.jobs.models import Board, WageUnit
 

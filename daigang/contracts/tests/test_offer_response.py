@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from daigang.contracts.models import Contract, Offer
 from daigang.contracts.services import offer_accept, offer_decline
-from daigang.contracts.tests.builders import hire_make, offer_make
+from daigang.contracts.testing import hire_make, offer_make
 from daigang.hiring.models import Notification, Stage
-from daigang.hiring.tests.builders import seeker_make
+from daigang.hiring.testing import seeker_make
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from daigang.contracts.services import offer_accept
-from daigang.contracts.tests.builders import hire_make, offer_make, sign_both
+from daigang.contracts.testing import hire_make, offer_make, sign_both
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_my_applications_links_the_offer_then_the_contract_then_the_signed_pdf(c
 
 
 def test_another_seeker_sees_none_of_it(client):
-    from daigang.hiring.tests.builders import seeker_make
+    from daigang.hiring.testing import seeker_make
 
     hire = hire_make()
     offer_make(hire)

@@ -14,10 +14,12 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from redis.exceptions import RedisError
 
+from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.core.dependencies import postgres_options, redis_cache_settings
 from daigang.core.testing_faults import private_postgres, private_redis
 from daigang.core.unavailable import DatabaseUnavailableMiddleware
-from daigang.live.tests.rooms_fixtures import member_make, organisation_make, room_make
+from daigang.live.testing import room_make
 
 LIMIT_S = 1
 
@@ -44,7 +46,7 @@ def test_the_room_page_answers_within_the_limit_when_redis_stalls(client, stalle
     organisation = organisation_make()
     room = room_make(
         organisation=organisation,
-        anchors=[member_make(organisation=organisation)],
+        anchors=[member_make(organisation=organisation, role=Membership.Role.ANCHOR)],
         title="直播中",
         state="live",
     )

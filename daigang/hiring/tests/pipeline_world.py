@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
 
 
 @dataclass
@@ -46,11 +47,13 @@ def world_make(*, seeker_phone: str = "13800001111", other_phone: str = "1390000
     hr = member_make(organisation=organisation, role=Membership.Role.HR)
     anchor = member_make(organisation=organisation, role=Membership.Role.ANCHOR)
     seeker = seeker_make(phone=seeker_phone, name="张三")
-    application = applied(job=job, seeker=seeker, name="张三")
+    application = application_make(job=job, seeker=seeker, name="张三")
     other_organisation = organisation_make(name="别家劳务公司")
     outsider = member_make(organisation=other_organisation, role=Membership.Role.OWNER)
     other_seeker = seeker_make(phone=other_phone, name="李四")
-    applied(job=job_make(organisation=other_organisation), seeker=other_seeker, name="李四")
+    application_make(
+        job=job_make(organisation=other_organisation), seeker=other_seeker, name="李四"
+    )
     return World(
         organisation=organisation,
         job=job,

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from daigang.interviews.models import Interview, InterviewParticipant, Verdict
-from daigang.interviews.tests.builders import ROLES, client_for, interview_make, seat, world_make
+from daigang.interviews.testing import ROLES, client_for, interview_make, seat, world_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from daigang.interviews.services import interview_cancel, participant_remove
-from daigang.interviews.tests.builders import client_for, interview_make, seat, world_make
+from daigang.interviews.testing import client_for, interview_make, seat, world_make
 
 pytestmark = pytest.mark.django_db
 

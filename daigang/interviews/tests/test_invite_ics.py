@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from daigang.interviews.services import interview_cancel
-from daigang.interviews.tests.builders import client_for, interview_make, seat, world_make
+from daigang.interviews.testing import client_for, interview_make, seat, world_make
 
 pytestmark = pytest.mark.django_db
 

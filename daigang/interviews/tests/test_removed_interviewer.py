@@ -14,7 +14,7 @@ from daigang.accounts.services import membership_remove
 from daigang.core.refused import Refused
 from daigang.interviews.models import Interview
 from daigang.interviews.services import participant_mute_set, verdict_record
-from daigang.interviews.tests.builders import client_for, interview_make, seat, world_make
+from daigang.interviews.testing import client_for, interview_make, seat, world_make
 from daigang.interviews.tests.test_signalling import (
     _cookie,
     _joined,

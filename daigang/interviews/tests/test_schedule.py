@@ -11,7 +11,7 @@ from daigang.hiring.models import Notification, Stage, StageChange
 from daigang.hiring.pipeline.services import application_advance
 from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
-from daigang.interviews.tests.builders import interview_make, world_make
+from daigang.interviews.testing import interview_make, world_make
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from daigang.interviews.models import Interview
-from daigang.interviews.tests.builders import client_for, world_make
+from daigang.interviews.testing import client_for, world_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ from django.utils import timezone
 from daigang.core.refused import Refused
 from daigang.hiring.models import Notification, Stage, StageChange
 from daigang.hiring.pipeline.services import application_withdraw
-from daigang.hiring.tests.builders import seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.interviews.models import Interview
 from daigang.interviews.services import interview_schedule
-from daigang.interviews.tests.builders import world_make
+from daigang.interviews.testing import world_make
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +100,7 @@ def test_no_candidate_or_no_interviewer_is_refused():
 def test_more_than_six_people_is_refused():
     world = world_make()
     applications = [world.application, world.application_b] + [
-        applied(job=world.job, seeker=seeker_make(name=f"求职者{i}"), name=f"求职者{i}")
+        application_make(job=world.job, seeker=seeker_make(name=f"求职者{i}"), name=f"求职者{i}")
         for i in range(4)
     ]
 
@@ -112,9 +111,9 @@ def test_more_than_six_people_is_refused():
 
 def test_the_same_seeker_through_two_applications_is_refused():
     world = world_make()
-    from daigang.hiring.tests.builders import job_make
+    from daigang.jobs.testing import job_make
 
-    second = applied(
+    second = application_make(
         job=job_make(organisation=world.organisation, title="仓库分拣员"),
         seeker=world.seeker,
         name="张三",

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from daigang.interviews.services import participant_remove
-from daigang.interviews.tests.builders import interview_make, seat, world_make
+from daigang.interviews.testing import interview_make, seat, world_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ import pytest
 
 from daigang.hiring.models import Stage
 from daigang.interviews.models import Verdict
-from daigang.interviews.tests.builders import client_for, interview_make, world_make
+from daigang.interviews.testing import client_for, interview_make, world_make
 
 pytestmark = pytest.mark.django_db
 

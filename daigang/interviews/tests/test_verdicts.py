@@ -9,7 +9,7 @@ from daigang.hiring.models import Stage, StageChange
 from daigang.interviews.models import Verdict
 from daigang.interviews.outcomes import Outcome, verdict_outcome
 from daigang.interviews.services import candidate_outcome, verdict_record
-from daigang.interviews.tests.builders import interview_make, world_make
+from daigang.interviews.testing import interview_make, world_make
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from daigang.accounts.models import Membership, Organisation
-from daigang.jobs.tests.factories import organisation_make, user_make
+from daigang.accounts.testing import organisation_make, user_make
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def owner(db):
 @pytest.fixture
 def org(owner):
     """A verified organisation with `owner` as its owner."""
-    return organisation_make(owner=owner)
+    return organisation_make(name="东莞市华兴实业有限公司", owner=owner)
 
 
 @pytest.fixture

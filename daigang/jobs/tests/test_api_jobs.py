@@ -6,15 +6,22 @@ import pytest
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation
-from daigang.jobs.models import Board, WageUnit
-from daigang.jobs.tests.factories import job_make, organisation_make, user_make
+from daigang.accounts.testing import organisation_make, user_make
+from daigang.jobs.models import Board, Job, WageUnit
+from daigang.jobs.testing import job_make
 
 
 @pytest.mark.django_db
 def test_list_returns_open_jobs_with_wages_in_fen_unit_and_text(client, org):
     # given
-    job_make(org, title="电子厂普工", wage_min_fen=2500, wage_max_fen=2800, wage_unit=WageUnit.HOUR)
-    job_make(org, title="草稿", publish=False)
+    job_make(
+        organisation=org,
+        title="电子厂普工",
+        wage_min_fen=2500,
+        wage_max_fen=2800,
+        wage_unit=WageUnit.HOUR,
+    )
+    job_make(organisation=org, title="草稿", status=Job.Status.DRAFT)
     # when
     data = client.get("/api/v1/jobs").json()
     # then
@@ -39,10 +46,14 @@ def test_list_returns_open_jobs_with_wages_in_fen_unit_and_text(client, org):
 @pytest.mark.django_db
 def test_list_takes_the_same_filters_as_the_home_page(client, org):
     job_make(
-        org, title="深圳电子厂普工", city="深圳市", board=Board.ROOM_AND_BOARD, couple_rooms=True
+        organisation=org,
+        title="深圳电子厂普工",
+        city="深圳市",
+        board=Board.ROOM_AND_BOARD,
+        couple_rooms=True,
     )
     job_make(
-        org,
+        organisation=org,
         title="苏州叉车工",
         kind_of_work="叉车工",
         city="苏州市",
@@ -74,7 +85,7 @@ def test_a_bad_filter_is_a_400_with_a_chinese_message(client):
 @pytest.mark.django_db
 def test_list_is_paginated(client, org):
     for n in range(23):
-        job_make(org, title=f"普工{n}")
+        job_make(organisation=org, title=f"普工{n}")
     page2 = client.get("/api/v1/jobs", {"page": 2}).json()
     assert page2["count"] == 23
     assert (page2["page"], page2["pages"], len(page2["items"])) == (2, 2, 3)
@@ -83,7 +94,7 @@ def test_list_is_paginated(client, org):
 @pytest.mark.django_db
 def test_read_a_job_with_its_description(client, org):
     job = job_make(
-        org,
+        organisation=org,
         title="叉车工",
         description="持证上岗。",
         wage_min_fen=35,
@@ -104,14 +115,14 @@ def test_read_a_job_with_its_description(client, org):
 
 @pytest.mark.django_db
 def test_reading_a_draft_is_404(client, org):
-    job = job_make(org, publish=False)
+    job = job_make(organisation=org, status=Job.Status.DRAFT)
     assert client.get(f"/api/v1/jobs/{job.pk}").status_code == 404
     assert client.get("/api/v1/jobs/999999").status_code == 404
 
 
 @pytest.mark.django_db
 def test_an_expired_job_reads_as_not_open(client, org):
-    job = job_make(org)
+    job = job_make(organisation=org)
     job.valid_until = timezone.localdate() - dt.timedelta(days=1)
     job.save()
     data = client.get(f"/api/v1/jobs/{job.pk}").json()
@@ -120,8 +131,8 @@ def test_an_expired_job_reads_as_not_open(client, org):
 
 @pytest.mark.django_db
 def test_read_an_organisation_shows_public_facts_and_open_jobs_only(client, org):
-    job_make(org, title="在招")
-    job_make(org, title="草稿", publish=False)
+    job_make(organisation=org, title="在招")
+    job_make(organisation=org, title="草稿", status=Job.Status.DRAFT)
     data = client.get(f"/api/v1/organisations/{org.pk}").json()
     assert data["name"] == org.name
     assert data["uscc"] == org.uscc

@@ -9,7 +9,7 @@ from django.urls import reverse
 from daigang.core.refused import Refused
 from daigang.jobs.models import Job
 from daigang.jobs.services import job_create, job_publish
-from daigang.jobs.tests.factories import draft_make, job_post_data
+from daigang.jobs.testing import draft_make, job_post_data
 from daigang.rules.models import AgeLimitedWork
 
 BYPASSES = [

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 
 from daigang.jobs.models import Board, WageUnit
-from daigang.jobs.tests.factories import job_make
+from daigang.jobs.testing import job_make
 
 
 @pytest.fixture
 def jobs(org):
     job_make(
-        org,
+        organisation=org,
         title="东莞普工",
         city="东莞市",
         board=Board.ROOM_AND_BOARD,
@@ -20,7 +20,7 @@ def jobs(org):
         wage_unit=WageUnit.HOUR,
     )
     job_make(
-        org,
+        organisation=org,
         title="苏州叉车工",
         city="苏州市",
         board=Board.MEAL_ALLOWANCE,
@@ -29,7 +29,7 @@ def jobs(org):
         wage_unit=WageUnit.MONTH,
     )
     job_make(
-        org,
+        organisation=org,
         title="深圳操作工",
         city="深圳市",
         board=Board.ROOM_AND_BOARD,
@@ -38,7 +38,7 @@ def jobs(org):
         wage_unit=WageUnit.MONTH,
     )
     job_make(
-        org,
+        organisation=org,
         title="深圳日结小时工",
         city="深圳市",
         board=Board.NONE,

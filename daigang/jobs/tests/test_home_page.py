@@ -3,14 +3,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from daigang.accounts.testing import organisation_make, user_make
+from daigang.jobs.models import Job
 from daigang.jobs.selectors import JOBS_PER_PAGE
-from daigang.jobs.tests.factories import job_make, organisation_make, user_make
+from daigang.jobs.testing import job_make
 
 
 @pytest.mark.django_db
 def test_cards_show_wage_place_and_tags_without_an_account(client, org):
     job_make(
-        org,
+        organisation=org,
         title="电子厂普工",
         wage_min_fen=2500,
         wage_max_fen=2800,
@@ -27,8 +29,8 @@ def test_cards_show_wage_place_and_tags_without_an_account(client, org):
 
 @pytest.mark.django_db
 def test_newest_jobs_come_first(client, org):
-    job_make(org, title="先发布")
-    job_make(org, title="后发布")
+    job_make(organisation=org, title="先发布")
+    job_make(organisation=org, title="后发布")
     titles = [job.title for job in client.get(reverse("jobs:home")).context["page"]]
     assert titles == ["后发布", "先发布"]
 
@@ -37,16 +39,16 @@ def test_newest_jobs_come_first(client, org):
 def test_drafts_and_closed_jobs_are_not_listed(client, org):
     from daigang.jobs.services import job_close
 
-    job_make(org, title="草稿", publish=False)
-    job_close(job=job_make(org, title="已关闭"), by=None)
-    job_make(org, title="在招")
+    job_make(organisation=org, title="草稿", status=Job.Status.DRAFT)
+    job_close(job=job_make(organisation=org, title="已关闭"), by=None)
+    job_make(organisation=org, title="在招")
     titles = [job.title for job in client.get(reverse("jobs:home")).context["page"]]
     assert titles == ["在招"]
 
 
 @pytest.mark.django_db
 def test_htmx_requests_get_only_the_list_partial(client, org):
-    job_make(org)
+    job_make(organisation=org)
     full = client.get(reverse("jobs:home"), {"q": "普工"})
     partial = client.get(reverse("jobs:home"), {"q": "普工"}, headers={"HX-Request": "true"})
     assert "<html" in full.content.decode()
@@ -66,7 +68,7 @@ def test_the_filter_form_works_with_and_without_javascript(client):
 @pytest.mark.django_db
 def test_pages_of_twenty_with_links_that_keep_the_filters(client, org):
     for n in range(JOBS_PER_PAGE + 5):
-        job_make(org, title=f"普工{n:02d}")
+        job_make(organisation=org, title=f"普工{n:02d}")
     first = client.get(reverse("jobs:home"), {"q": "普工"})
     second = client.get(reverse("jobs:home"), {"q": "普工", "page": "2"})
     assert len(first.context["page"]) == JOBS_PER_PAGE
@@ -80,7 +82,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, django_assert_num_
     for n in range(3):
         org = organisation_make(name=f"第{n}家单位", owner=user_make())
         for m in range(4):
-            job_make(org, title=f"岗位{n}-{m}")
+            job_make(organisation=org, title=f"岗位{n}-{m}")
     # when / then: count + page (with organisations joined) + cities + the live rooms strip,
     # however many jobs
     with django_assert_num_queries(4):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from daigang.jobs.models import Job
-from daigang.jobs.tests.factories import job_post_data
+from daigang.jobs.testing import job_post_data
 
 
 def create_url(org):

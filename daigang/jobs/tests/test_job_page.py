@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from daigang.jobs.models import WageUnit
-from daigang.jobs.tests.factories import job_make
+from daigang.jobs.models import Job, WageUnit
+from daigang.jobs.testing import job_make
 
 JSONLD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -22,7 +22,7 @@ def jsonld_of(response):
 
 @pytest.mark.django_db
 def test_a_published_job_page_is_public(client, org):
-    job = job_make(org, title="电子厂普工")
+    job = job_make(organisation=org, title="电子厂普工")
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -32,7 +32,7 @@ def test_a_published_job_page_is_public(client, org):
 
 @pytest.mark.django_db
 def test_drafts_are_404_for_outsiders_and_a_preview_for_members(client, org, owner, outsider):
-    job = job_make(org, publish=False)
+    job = job_make(organisation=org, status=Job.Status.DRAFT)
     url = reverse("jobs:detail", args=[job.pk])
     assert client.get(url).status_code == 404
     client.force_login(outsider)
@@ -48,7 +48,7 @@ def test_drafts_are_404_for_outsiders_and_a_preview_for_members(client, org, own
 def test_a_closed_job_page_says_closing_date_passed(client, org):
     from daigang.jobs.services import job_close
 
-    job = job_close(job=job_make(org), by=None)
+    job = job_close(job=job_make(organisation=org), by=None)
     assert "已截止" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
 
 
@@ -56,7 +56,7 @@ def test_a_closed_job_page_says_closing_date_passed(client, org):
 def test_the_page_embeds_a_schema_org_job_posting(client, org):
     # given
     job = job_make(
-        org,
+        organisation=org,
         title="SMT操作工",
         description="看贴片机、上料。",
         wage_min_fen=550050,
@@ -110,7 +110,11 @@ def test_the_page_embeds_a_schema_org_job_posting(client, org):
 @pytest.mark.django_db
 def test_day_work_is_temporary_part_time_and_piece_rates_say_piece(client, org):
     job = job_make(
-        org, is_flexible=True, wage_min_fen=35, wage_max_fen=35, wage_unit=WageUnit.PIECE
+        organisation=org,
+        is_flexible=True,
+        wage_min_fen=35,
+        wage_max_fen=35,
+        wage_unit=WageUnit.PIECE,
     )
     data = jsonld_of(client.get(reverse("jobs:detail", args=[job.pk])))
     assert data["employmentType"] == ["TEMPORARY", "PART_TIME"]
@@ -121,7 +125,7 @@ def test_day_work_is_temporary_part_time_and_piece_rates_say_piece(client, org):
 @pytest.mark.django_db
 def test_text_cannot_break_out_of_the_json_ld_script(client, org):
     nasty = '</script><script>alert("x")</script> & <b>'
-    job = job_make(org, description=nasty)
+    job = job_make(organisation=org, description=nasty)
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     body = response.content.decode()
     assert "<script>alert" not in body

@@ -8,14 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation, OrganisationDocument
-from daigang.jobs.tests.factories import job_make, organisation_make, user_make
+from daigang.accounts.testing import organisation_make, user_make
+from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
 
 
 @pytest.mark.django_db
 def test_a_verified_organisation_shows_its_licence_facts_and_open_jobs(client, org):
     # given
-    job_make(org, title="电子厂普工")
-    job_make(org, title="草稿岗位", publish=False)
+    job_make(organisation=org, title="电子厂普工")
+    job_make(organisation=org, title="草稿岗位", status=Job.Status.DRAFT)
     OrganisationDocument.objects.create(
         organisation=org,
         kind=OrganisationDocument.Kind.BUSINESS_LICENCE,
@@ -51,7 +53,7 @@ def test_organisations_never_verified_have_no_public_page(client, status):
 def test_a_lapsed_verification_keeps_the_page_but_lists_no_open_jobs(client, owner):
     # given: a job published while verified, then the verification lapsed
     org = organisation_make(owner=owner)
-    job = job_make(org, title="电子厂普工")
+    job = job_make(organisation=org, title="电子厂普工")
     org.verified_until = timezone.now() - dt.timedelta(days=1)
     org.save()
     # when

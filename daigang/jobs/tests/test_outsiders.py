@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from daigang.accounts.models import Membership
+from daigang.accounts.testing import organisation_make, user_make
 from daigang.jobs.models import Job
-from daigang.jobs.tests.factories import job_make, job_post_data, organisation_make, user_make
+from daigang.jobs.testing import job_make, job_post_data
 
 
 def member_urls(org, job):
@@ -23,7 +24,7 @@ def member_urls(org, job):
 @pytest.mark.django_db
 def test_outsiders_get_404_on_every_member_page(client, org, outsider):
     # given
-    job = job_make(org, publish=False)
+    job = job_make(organisation=org, status=Job.Status.DRAFT)
     client.force_login(outsider)
     # when / then
     for method, url in member_urls(org, job):
@@ -36,7 +37,7 @@ def test_outsiders_get_404_on_every_member_page(client, org, outsider):
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_log_in_from_every_member_page(client, org):
     # given
-    job = job_make(org, publish=False)
+    job = job_make(organisation=org, status=Job.Status.DRAFT)
     # when / then
     for method, url in member_urls(org, job):
         response = getattr(client, method)(url, job_post_data(title="篡改"))
@@ -50,7 +51,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_member_page(client, or
 def test_a_member_cannot_reach_another_organisations_job_through_their_own(owner_client, org):
     # given: a job of another organisation
     other = organisation_make(name="苏州别家物流有限公司", owner=user_make())
-    theirs = job_make(other, title="叉车工")
+    theirs = job_make(organisation=other, title="叉车工")
     # when: addressed through the member's own organisation id
     urls = [
         ("get", reverse("jobs:edit", args=[org.pk, theirs.pk])),

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from daigang.accounts.testing import organisation_make
 from daigang.jobs import search
 from daigang.jobs.models import Board, WageUnit
 from daigang.jobs.search import organisation_name_for_search, search_query_tokens
 from daigang.jobs.selectors import JobFilters, jobs_search
-from daigang.jobs.tests.factories import job_make, organisation_make
+from daigang.jobs.testing import job_make
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def jobs(org):
     return {
         "factory": job_make(
-            org,
+            organisation=org,
             title="电子厂普工",
             kind_of_work="普工",
             city="深圳市",
@@ -29,7 +30,7 @@ def jobs(org):
             couple_rooms=True,
         ),
         "forklift": job_make(
-            org,
+            organisation=org,
             title="叉车工",
             kind_of_work="叉车工",
             city="苏州市",
@@ -41,7 +42,7 @@ def jobs(org):
             wage_unit=WageUnit.MONTH,
         ),
         "sorter": job_make(
-            org,
+            organisation=org,
             title="快递分拣员",
             kind_of_work="分拣员",
             city="深圳市",
@@ -100,7 +101,7 @@ def test_query_syntax_characters_are_plain_text(jobs):
 def test_a_place_in_the_organisation_name_does_not_match_jobs_elsewhere(owner):
     # given: a Shenzhen agency recruiting for a factory in Huizhou
     agency = organisation_make(name="深圳市安心人力资源服务有限公司", owner=owner)
-    job_make(agency, title="汽车配件厂操作工", city="惠州市", district="惠阳区")
+    job_make(organisation=agency, title="汽车配件厂操作工", city="惠州市", district="惠阳区")
     # then
     assert titles("深圳") == set()
     assert titles("惠州") == {"汽车配件厂操作工"}

@@ -1,4 +1,5 @@
-"""Builders and WebSocket helpers for the chat and hub tests.
+"""WebSocket helpers (and a message builder) for the chat and hub tests; rooms and users
+come from daigang.live.testing and daigang.accounts.testing.
 
 Functions, not fixtures, so each test's `# given` block says what it builds. Async scenarios
 run with `run(...)` (asgiref's async_to_sync: a fresh event loop, so a fresh hub, per call).
@@ -7,8 +8,6 @@ run with `run(...)` (asgiref's async_to_sync: a fresh event loop, so a fresh hub
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import itertools
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,48 +16,12 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
-from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.models import User
 from daigang.live.chat_db import live_db_close
 from daigang.live.models import ChatMessage, Room
 
-_serial = itertools.count(1)
 ORIGIN = (b"origin", b"http://localhost")
-
-
-def organisation_make() -> Organisation:
-    now = timezone.now()
-    return Organisation.objects.create(
-        name="东莞电子厂",
-        kind=Organisation.Kind.COMPANY,
-        uscc=f"91441900CHAT{next(_serial):06d}",
-        contact_name="陈主管",
-        contact_phone="0769-22223333",
-        address="广东省东莞市长安镇",
-        status=Organisation.Status.VERIFIED,
-        verified_at=now,
-        verified_until=now + dt.timedelta(days=180),
-    )
-
-
-def user_make(*, name: str = "", is_staff: bool = False) -> User:
-    return User.objects.create_user(phone=f"137{next(_serial):08d}", name=name, is_staff=is_staff)
-
-
-def room_make(*, organisation: Organisation | None = None, state: str = Room.State.LIVE) -> Room:
-    return Room.objects.create(
-        organisation=organisation or organisation_make(),
-        title="普工直招，包吃住",
-        planned_start=timezone.now(),
-        state=state,
-    )
-
-
-def member_make(*, organisation: Organisation, name: str = "陈主管") -> User:
-    user = user_make(name=name)
-    Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.HR)
-    return user
 
 
 def messages_make(*, room: Room, user: User, count: int) -> list[ChatMessage]:

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.live.tests.rooms_fixtures import (
-    job_make,
-    member_make,
-    organisation_make,
-    room_make,
-)
+from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +13,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rooms():
     organisation = organisation_make(name="苏州精密电子")
-    anchor = member_make(organisation=organisation)
-    job = job_make(organisation=organisation, title="电子厂普工")
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
+    job = job_make(
+        organisation=organisation, title="电子厂普工", wage_min_fen=2300, wage_max_fen=2600
+    )
     live = room_make(
         organisation=organisation, anchors=[anchor], jobs=[job], title="直播中", state="live"
     )

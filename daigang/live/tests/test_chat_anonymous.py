@@ -2,23 +2,23 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.live.models import ChatMessage
+from daigang.accounts.testing import user_make
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_viewer_receives_chat_but_cannot_send():
     # given an anonymous viewer and a logged-in one in the same room
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make())
 
     async def scenario():
@@ -48,7 +48,7 @@ def test_anonymous_viewer_receives_chat_but_cannot_send():
 
 @pytest.mark.django_db(transaction=True)
 def test_logged_in_viewer_is_told_they_can_send():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make())
 
     async def scenario():
@@ -62,7 +62,7 @@ def test_logged_in_viewer_is_told_they_can_send():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_frame_that_is_not_a_chat_message_gets_an_error_not_a_crash():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make())
 
     async def scenario():

@@ -7,10 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from daigang.accounts.testing import user_make
 from daigang.live import chat
 from daigang.live.chat_writer import chat_writer_get
-from daigang.live.models import ChatMessage
-from daigang.live.tests.chat_fixtures import room_make, run, user_make
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import run
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,7 +20,7 @@ def test_a_batch_answers_each_send_on_its_own():
     # given a batch with a good message, an empty one, an anonymous one and a double send
     from django.contrib.auth.models import AnonymousUser
 
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     alice, bob = user_make(), user_make()
     sends = [
         chat.ChatSend(alice, "几号发工资"),
@@ -45,7 +47,7 @@ def test_a_batch_answers_each_send_on_its_own():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_costs_the_same_statements_whatever_its_size():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     now = timezone.now()
 
     def statements(count: int) -> int:
@@ -60,7 +62,7 @@ def test_a_batch_costs_the_same_statements_whatever_its_size():
 @pytest.mark.django_db(transaction=True)
 def test_messages_sent_together_are_stored_in_order_and_all_answered():
     # given ten viewers sending at the same moment through the process's writer
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     users = [user_make() for _ in range(10)]
 
     async def scenario():
@@ -78,7 +80,7 @@ def test_messages_sent_together_are_stored_in_order_and_all_answered():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_token_twice_in_one_batch_is_stored_once():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     user = user_make()
     sends = [chat.ChatSend(user, "包吃吗", "tok-1"), chat.ChatSend(user, "包吃吗", "tok-1")]
 

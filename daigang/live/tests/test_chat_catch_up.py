@@ -2,21 +2,17 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.accounts.testing import user_make
 from daigang.live import chat
-from daigang.live.tests.chat_fixtures import (
-    communicator,
-    joined,
-    messages_make,
-    room_make,
-    run,
-    user_make,
-)
+from daigang.live.models import Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import communicator, joined, messages_make, run
 
 
 @pytest.mark.django_db(transaction=True)
 def test_reconnecting_client_gets_only_the_messages_after_the_last_id_it_saw():
     # given a client that saw messages up to the 3rd, then lost its connection
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     stored = messages_make(room=room, user=user_make(), count=8)
     last_seen = stored[2].pk
 
@@ -39,7 +35,7 @@ def test_reconnecting_client_gets_only_the_messages_after_the_last_id_it_saw():
 def test_catch_up_after_a_long_absence_is_capped_to_the_newest_messages(monkeypatch):
     # given more missed messages than the cap
     monkeypatch.setattr(chat, "CATCH_UP_MAX", 5)
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     stored = messages_make(room=room, user=user_make(), count=12)
 
     # when
@@ -52,7 +48,7 @@ def test_catch_up_after_a_long_absence_is_capped_to_the_newest_messages(monkeypa
 
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_after_value_is_treated_as_a_fresh_join():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     messages_make(room=room, user=user_make(), count=3)
 
     async def scenario():

@@ -2,20 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.live.tests.chat_fixtures import (
-    communicator,
-    joined,
-    messages_make,
-    room_make,
-    run,
-    user_make,
-)
+from daigang.accounts.testing import user_make
+from daigang.live.models import Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import communicator, joined, messages_make, run
 
 
 @pytest.mark.django_db(transaction=True)
 def test_joining_viewer_gets_the_last_50_messages_oldest_first():
     # given
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     stored = messages_make(room=room, user=user_make(name="张三"), count=60)
 
     # when
@@ -36,7 +32,7 @@ def test_joining_viewer_gets_the_last_50_messages_oldest_first():
 
 @pytest.mark.django_db(transaction=True)
 def test_joining_a_quiet_room_gets_an_empty_complete_history():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     async def scenario():
         comm = communicator(room.pk)

@@ -6,25 +6,25 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from daigang.accounts.testing import user_make
 from daigang.core.refused import Refused
 from daigang.live import chat
-from daigang.live.models import ChatMessage
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_second_message_within_two_seconds_is_refused_with_a_notice_and_later_ones_pass():
     # given a logged-in viewer in a room, on a clock the test controls
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make(name="李四"))
 
     with time_machine.travel(timezone.now(), tick=False) as clock:
@@ -63,7 +63,7 @@ def test_second_message_within_two_seconds_is_refused_with_a_notice_and_later_on
 @pytest.mark.django_db(transaction=True)
 def test_the_limit_is_kept_in_the_database_so_a_second_connection_cannot_skip_it():
     # given the same user on two sockets (as if served by two processes)
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     user = user_make()
     now = timezone.now()
     chat.chat_message_send(room_id=room.pk, user=user, text="你好", now=now)
@@ -82,7 +82,7 @@ def test_the_limit_is_kept_in_the_database_so_a_second_connection_cannot_skip_it
 @pytest.mark.django_db(transaction=True)
 def test_the_limit_is_per_room():
     user = user_make()
-    first_room, second_room = room_make(), room_make()
+    first_room, second_room = room_make(state=Room.State.LIVE), room_make(state=Room.State.LIVE)
     now = timezone.now()
 
     chat.chat_message_send(room_id=first_room.pk, user=user, text="在吗", now=now)
@@ -93,7 +93,7 @@ def test_the_limit_is_per_room():
 
 @pytest.mark.django_db(transaction=True)
 def test_refused_text_does_not_use_up_the_slot():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     user = user_make()
     now = timezone.now()
 

@@ -11,11 +11,13 @@ import threading
 import pytest
 from django.utils import timezone
 
+from daigang.accounts.testing import user_make
 from daigang.core.refused import Refused
 from daigang.live.chat_db import live_db
 from daigang.live.chat_writer import ChatWriter
-from daigang.live.models import ChatMessage
-from daigang.live.tests.chat_fixtures import room_make, run, user_make
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +28,7 @@ def _stall(released: threading.Event) -> None:
 
 def test_messages_sent_apart_but_stored_together_after_a_stall_are_all_kept():
     # given a viewer, and the live database thread stuck
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     user = user_make(name="赵六")
     released = threading.Event()
     sent = timezone.now() - dt.timedelta(seconds=10)  # received during the stall

@@ -10,18 +10,18 @@ import asyncio
 import pytest
 from channels.layers import get_channel_layer
 
+from daigang.accounts.testing import user_make
 from daigang.core.dependencies import redis_cache_settings, redis_channel_layer_settings
 from daigang.core.realtime import room_group, room_resync_message
 from daigang.core.testing_faults import private_redis
-from daigang.live.models import ChatMessage
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,7 +55,7 @@ async def chats_until(comm, count: int, *, timeout: float = 8) -> tuple[list[dic
 
 def test_chat_sent_while_redis_is_down_reaches_the_viewers_and_later_joins(redis):
     # given a room with a sender and a viewer connected through a Redis channel layer
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     sender = session_cookie(user_make(name="张三"))
     later_sender = session_cookie(user_make(name="李四"))
 
@@ -99,7 +99,7 @@ def test_chat_sent_while_redis_is_down_reaches_the_viewers_and_later_joins(redis
 
 def test_a_resync_sends_a_hubs_viewers_the_messages_another_process_could_not_publish(redis):
     # given a viewer connected, and a message stored by another process whose publish failed
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     author = user_make(name="王五")
 
     async def scenario():

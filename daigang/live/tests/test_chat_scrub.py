@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.accounts.testing import user_make
 from daigang.core.refused import Refused
 from daigang.live import chat
-from daigang.live.models import ChatMessage
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 FAMILY = "👨\u200d👩\u200d👧"
@@ -24,7 +24,7 @@ ZALGO = "招" + "\u0301\u0316\u0337\u0489\u20dd" * 8 + "工"
 
 
 def sent(text: str) -> str:
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     return chat.chat_message_send(room_id=room.pk, user=user_make(), text=text).text
 
 
@@ -90,7 +90,7 @@ def test_a_huge_raw_message_is_refused_before_it_is_cleaned():
 @pytest.mark.django_db(transaction=True)
 def test_the_websocket_delivers_the_cleaned_text_and_refuses_an_invisible_one():
     # given a sender and a watcher in a room
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     sender_cookie = session_cookie(user_make())
 
     async def scenario():

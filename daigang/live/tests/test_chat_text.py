@@ -7,18 +7,18 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from daigang.accounts.testing import user_make
 from daigang.core.refused import Refused
 from daigang.live import chat
-from daigang.live.models import ChatMessage
+from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 HTML = '<img src=x onerror="alert(1)"><b>高薪</b>'
@@ -27,7 +27,7 @@ HTML = '<img src=x onerror="alert(1)"><b>高薪</b>'
 @pytest.mark.django_db(transaction=True)
 def test_html_in_a_message_is_stored_and_delivered_as_the_literal_text():
     # given two viewers in a room
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     sender_cookie = session_cookie(user_make())
 
     # when one sends HTML
@@ -61,7 +61,7 @@ def test_chat_js_renders_with_text_content_and_never_parses_html():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_of_200_characters_is_kept_whole():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     text = "岗" * 200
 
     message = chat.chat_message_send(room_id=room.pk, user=user_make(), text=text)
@@ -71,7 +71,7 @@ def test_a_message_of_200_characters_is_kept_whole():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_over_200_characters_is_refused_and_not_stored():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     with pytest.raises(Refused) as refused:
         chat.chat_message_send(room_id=room.pk, user=user_make(), text="岗" * 201)
@@ -83,7 +83,7 @@ def test_a_message_over_200_characters_is_refused_and_not_stored():
 
 @pytest.mark.django_db(transaction=True)
 def test_surrounding_spaces_are_trimmed_before_the_length_is_counted():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     message = chat.chat_message_send(
         room_id=room.pk, user=user_make(), text="  " + "岗" * 200 + "\n "
@@ -95,7 +95,7 @@ def test_surrounding_spaces_are_trimmed_before_the_length_is_counted():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", None, 42])
 def test_empty_or_non_text_messages_are_refused(text):
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     with pytest.raises(Refused):
         chat.chat_message_send(room_id=room.pk, user=user_make(), text=text)
@@ -105,7 +105,7 @@ def test_empty_or_non_text_messages_are_refused(text):
 
 @pytest.mark.django_db(transaction=True)
 def test_resending_with_the_same_client_token_stores_the_message_once():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     user = user_make()
     now = timezone.now()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from daigang.accounts.testing import member_make, organisation_make, user_make
 from daigang.core.refused import Refused
+from daigang.jobs.testing import job_make
 from daigang.live import chat
 from daigang.live.models import ChatMessage, Room
+from daigang.live.testing import room_make
 from daigang.live.tests import chat_fixtures
-from daigang.live.tests.rooms_fixtures import job_make, member_make, organisation_make
 from daigang.live.tests.test_rooms_schedule import _form
 
 
@@ -46,9 +48,9 @@ def test_a_room_title_breaking_a_rule_is_refused_and_the_form_keeps_it(client, t
 @pytest.mark.django_db(transaction=True)
 def test_a_chat_message_asking_for_a_deposit_is_held_back_and_only_its_sender_is_told():
     # given a viewer and an anchor in a live room
-    room = chat_fixtures.room_make()
-    viewer = chat_fixtures.session_cookie(chat_fixtures.user_make(name="李四"))
-    anchor = chat_fixtures.session_cookie(chat_fixtures.member_make(organisation=room.organisation))
+    room = room_make(state=Room.State.LIVE)
+    viewer = chat_fixtures.session_cookie(user_make(name="李四"))
+    anchor = chat_fixtures.session_cookie(member_make(organisation=room.organisation))
 
     async def scenario():
         watching = chat_fixtures.communicator(room.pk, cookie=viewer)
@@ -78,8 +80,8 @@ def test_a_chat_message_asking_for_a_deposit_is_held_back_and_only_its_sender_is
 @pytest.mark.django_db(transaction=True)
 def test_a_viewer_asking_whether_there_is_a_deposit_is_not_held_back():
     # given a viewer in a live room
-    room = chat_fixtures.room_make()
-    viewer = chat_fixtures.session_cookie(chat_fixtures.user_make(name="李四"))
+    room = room_make(state=Room.State.LIVE)
+    viewer = chat_fixtures.session_cookie(user_make(name="李四"))
 
     async def scenario():
         sending = chat_fixtures.communicator(room.pk, cookie=viewer)

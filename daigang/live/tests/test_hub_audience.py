@@ -7,8 +7,9 @@ from django.core.cache import cache
 
 from daigang.live import audience
 from daigang.live.hub import hub_get
-from daigang.live.models import RoomAudience
-from daigang.live.tests.chat_fixtures import communicator, joined, room_make, run
+from daigang.live.models import Room, RoomAudience
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import communicator, joined, run
 
 PERIOD = audience.VIEWERS_PERIOD
 
@@ -21,7 +22,7 @@ def _clear_counters(room_id: int, now: float) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_viewers_now_is_the_sum_of_every_process_for_the_last_full_period():
     # given two processes counting the same room in one period
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     now = 1_900_000_000.0 + room.pk * 1000
     _clear_counters(room.pk, now)
     audience.room_viewers_report(counts={room.pk: 3}, now=now)
@@ -38,7 +39,7 @@ def test_viewers_now_is_the_sum_of_every_process_for_the_last_full_period():
 @pytest.mark.django_db(transaction=True)
 def test_the_hub_publishes_the_viewer_count_and_records_views_and_peak():
     # given a room with two sockets in this process, one of them a reconnect
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     _clear_counters(room.pk, time.time())
 
     async def scenario():
@@ -63,7 +64,7 @@ def test_the_hub_publishes_the_viewer_count_and_records_views_and_peak():
 
 @pytest.mark.django_db(transaction=True)
 def test_entries_are_added_to_views_when_the_last_viewer_leaves():
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     async def scenario():
         for _ in range(2):

@@ -5,18 +5,19 @@ import asyncio
 import pytest
 from channels.layers import get_channel_layer
 
+from daigang.accounts.testing import user_make
 from daigang.core.realtime import room_event_message, room_group
 from daigang.live import hub as hub_module
 from daigang.live.hub import delivery, loops
+from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 
@@ -32,7 +33,7 @@ async def _until(predicate, timeout=3.0):
 def test_events_published_within_one_tick_reach_each_socket_in_one_frame(monkeypatch):
     # given two viewers, and a tick that only the test triggers
     monkeypatch.setattr(loops, "TICK_SECONDS", 3600)
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
 
     async def scenario():
         viewers = [communicator(room.pk), communicator(room.pk)]
@@ -85,7 +86,7 @@ def test_a_tick_serialises_once_and_sends_the_same_text_to_every_socket():
 @pytest.mark.django_db(transaction=True)
 def test_a_chat_message_reaches_every_viewer_within_a_quarter_second():
     # given a sender and three viewers, with the real tick
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make())
 
     async def scenario():

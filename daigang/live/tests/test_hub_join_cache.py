@@ -3,18 +3,19 @@ from __future__ import annotations
 import pytest
 from channels.layers import get_channel_layer
 
+from daigang.accounts.testing import user_make
 from daigang.core.realtime import room_event_message, room_group
 from daigang.live import chat
+from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.live.tests.chat_fixtures import (
     communicator,
     events_until,
     joined,
     messages_make,
-    room_make,
     run,
     send_chat,
     session_cookie,
-    user_make,
 )
 
 
@@ -37,7 +38,7 @@ def test_later_joins_in_a_process_are_served_from_memory_and_include_new_message
     database_joins,
 ):
     # given a room with history and a first viewer in this process
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     messages_make(room=room, user=user_make(), count=55)
     cookie = session_cookie(user_make())
 
@@ -68,7 +69,7 @@ def test_later_joins_in_a_process_are_served_from_memory_and_include_new_message
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reconnect_older_than_the_memory_reads_the_database(database_joins):
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     stored = messages_make(room=room, user=user_make(), count=60)
 
     async def scenario():

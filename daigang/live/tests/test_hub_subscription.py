@@ -4,7 +4,9 @@ import pytest
 from channels.layers import get_channel_layer
 
 from daigang.live.hub import hub_get
-from daigang.live.tests.chat_fixtures import communicator, joined, room_make, run
+from daigang.live.models import Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import communicator, joined, run
 
 
 def group_members(group: str) -> set[str]:
@@ -19,7 +21,7 @@ def group_members(group: str) -> set[str]:
 @pytest.mark.django_db(transaction=True)
 def test_many_sockets_in_a_room_share_one_group_membership_per_process():
     # given one room
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     group = f"room.{room.pk}"
 
     async def scenario():
@@ -47,7 +49,7 @@ def test_many_sockets_in_a_room_share_one_group_membership_per_process():
 
 @pytest.mark.django_db(transaction=True)
 def test_one_hub_channel_serves_every_room_of_the_process():
-    first, second = room_make(), room_make()
+    first, second = room_make(state=Room.State.LIVE), room_make(state=Room.State.LIVE)
 
     async def scenario():
         viewers = [communicator(first.pk), communicator(second.pk), communicator(second.pk)]

@@ -10,9 +10,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from daigang.jobs.models import Job
+from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.models import Job, Shift
+from daigang.jobs.testing import job_make
 from daigang.live.models import Room
-from daigang.live.tests.rooms_fixtures import job_make, member_make, organisation_make, room_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +29,16 @@ def _texts(pattern: str, page: str) -> set[str]:
 def test_place_wage_and_tags_are_the_same_in_the_room_the_job_page_the_apis_and_json_ld(client):
     # given a live room with the job pinned
     organisation = organisation_make()
-    job = job_make(organisation=organisation, title="电子厂普工")
+    job = job_make(
+        organisation=organisation,
+        title="电子厂普工",
+        wage_min_fen=2300,
+        wage_max_fen=2600,
+        shift=Shift.TWO_SHIFTS,
+        couple_rooms=True,
+    )
     Job.objects.filter(pk=job.pk).update(city="东莞市", district="长安镇", benefits=["五险一金"])
-    anchor = member_make(organisation=organisation)
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
     room = room_make(organisation=organisation, anchors=[anchor], jobs=[job], state=Room.State.LIVE)
     Room.objects.filter(pk=room.pk).update(pinned_job=job)
     # when

@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from daigang.accounts.models import Membership
 from daigang.accounts.services import membership_remove
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.testing import job_make
 from daigang.live import chat, services
 from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.live.tests import chat_fixtures
-from daigang.live.tests.rooms_fixtures import job_make, member_make, organisation_make, room_make
 
 
 def _world(state: str = Room.State.LIVE):

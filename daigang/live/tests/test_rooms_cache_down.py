@@ -7,7 +7,9 @@ import socket
 
 import pytest
 
-from daigang.live.tests.rooms_fixtures import member_make, organisation_make, room_make
+from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ def redis_down(settings):
 @pytest.fixture
 def live_room():
     organisation = organisation_make()
-    anchor = member_make(organisation=organisation)
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
     return room_make(organisation=organisation, anchors=[anchor], title="直播中", state="live")
 
 

@@ -4,12 +4,9 @@ import pytest
 from django.urls import reverse
 
 from daigang.accounts.models import Membership
-from daigang.live.tests.rooms_fixtures import (
-    job_make,
-    member_make,
-    organisation_make,
-    room_make,
-)
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def room():
     organisation = organisation_make()
-    anchor = member_make(organisation=organisation, name="主播小李")
+    anchor = member_make(organisation=organisation, name="主播小李", role=Membership.Role.ANCHOR)
     job = job_make(organisation=organisation, title="电子厂普工")
     return room_make(organisation=organisation, anchors=[anchor], jobs=[job])
 
@@ -40,7 +37,7 @@ def test_the_anchor_sees_the_console_with_whip_url_key_and_pin_buttons(client, r
 
 
 def test_an_owner_of_the_organisation_may_open_the_console(client, room):
-    owner = member_make(organisation=room.organisation, role=Membership.Role.OWNER)
+    owner = member_make(organisation=room.organisation, role=Membership.Role.OWNER, name="小李")
     client.force_login(owner)
     assert client.get(reverse("live:console", args=[room.pk])).status_code == 200
 
@@ -48,11 +45,11 @@ def test_an_owner_of_the_organisation_may_open_the_console(client, room):
 @pytest.mark.parametrize("who", ["hr_of_same_organisation", "member_elsewhere", "seeker"])
 def test_everyone_else_gets_404_on_the_console(client, room, who):
     if who == "hr_of_same_organisation":
-        user = member_make(organisation=room.organisation, role=Membership.Role.HR)
+        user = member_make(organisation=room.organisation, role=Membership.Role.HR, name="小李")
     elif who == "member_elsewhere":
-        user = member_make(organisation=organisation_make(name="别家"), role="owner")
+        user = member_make(organisation=organisation_make(name="别家"), role="owner", name="小李")
     else:
-        from daigang.live.tests.rooms_fixtures import user_make
+        from daigang.accounts.testing import user_make
 
         user = user_make()
     client.force_login(user)

@@ -8,14 +8,12 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from daigang.accounts.models import Membership, Organisation
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.testing import job_make
 from daigang.live import selectors
 from daigang.live.models import Room
-from daigang.live.tests.rooms_fixtures import (
-    job_make,
-    member_make,
-    organisation_make,
-    room_make,
-)
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +24,7 @@ def test_an_upcoming_room_page_says_coming_soon_with_the_start_time(client):
     # given a room planned for 3 May 19:30 Beijing time
     with time_machine.travel(dt.datetime(2026, 5, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
         organisation = organisation_make()
-        anchor = member_make(organisation=organisation)
+        anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
         job = job_make(organisation=organisation, title="电子厂普工")
         room = room_make(
             organisation=organisation,
@@ -48,7 +46,7 @@ def test_an_upcoming_room_page_says_coming_soon_with_the_start_time(client):
 
 def test_an_ended_room_page_says_so_and_still_lists_its_jobs(client):
     organisation = organisation_make()
-    anchor = member_make(organisation=organisation)
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
     job = job_make(organisation=organisation, title="仓库分拣员")
     room = room_make(organisation=organisation, anchors=[anchor], jobs=[job], state="ended")
 
@@ -62,8 +60,14 @@ def test_an_ended_room_page_says_so_and_still_lists_its_jobs(client):
 def test_a_viewer_who_joins_late_sees_the_pinned_card_in_the_page(client):
     # given a live room with a pinned job
     organisation = organisation_make()
-    anchor = member_make(organisation=organisation)
-    job = job_make(organisation=organisation, title="注塑操作工")
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
+    job = job_make(
+        organisation=organisation,
+        title="注塑操作工",
+        wage_min_fen=2300,
+        wage_max_fen=2600,
+        couple_rooms=True,
+    )
     room = room_make(organisation=organisation, anchors=[anchor], jobs=[job], state="live")
     room.pinned_job = job
     room.save()
@@ -88,7 +92,7 @@ def test_live_and_upcoming_rooms_list_live_first_then_by_start_and_skip_the_rest
     # given
     now = timezone.now()
     verified = organisation_make()
-    anchor = member_make(organisation=verified)
+    anchor = member_make(organisation=verified, name="小李", role=Membership.Role.ANCHOR)
     later = room_make(
         organisation=verified, anchors=[anchor], title="后天", planned_start=now + dt.timedelta(2)
     )
@@ -103,8 +107,12 @@ def test_live_and_upcoming_rooms_list_live_first_then_by_start_and_skip_the_rest
         title="过期未开播",
         planned_start=now - dt.timedelta(days=1),
     )
-    pending = organisation_make(name="未认证单位", verified=False)
-    room_make(organisation=pending, anchors=[member_make(organisation=pending)], title="未认证")
+    pending = organisation_make(name="未认证单位", status=Organisation.Status.PENDING)
+    room_make(
+        organisation=pending,
+        anchors=[member_make(organisation=pending, name="小李", role=Membership.Role.ANCHOR)],
+        title="未认证",
+    )
     # when
     with django_assert_num_queries(1):
         rooms = selectors.rooms_live_and_upcoming()
@@ -116,7 +124,7 @@ def test_live_and_upcoming_rooms_list_live_first_then_by_start_and_skip_the_rest
 
 def test_the_rooms_strip_shows_state_badges_start_times_and_links():
     organisation = organisation_make(name="昆山精密")
-    anchor = member_make(organisation=organisation)
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
     live = room_make(organisation=organisation, anchors=[anchor], title="正在招", state="live")
     upcoming = room_make(organisation=organisation, anchors=[anchor], title="晚上招")
 
@@ -138,12 +146,16 @@ def test_the_rooms_strip_is_empty_when_nothing_is_live_or_coming():
 
 def test_a_logged_in_viewer_gets_the_chat_form_and_a_visitor_a_login_link(client):
     organisation = organisation_make()
-    anchor = member_make(organisation=organisation)
+    anchor = member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)
     room = room_make(organisation=organisation, anchors=[anchor], state="live")
     url = reverse("live:room", args=[room.pk])
 
     visitor_page = client.get(url).content.decode()
-    client.force_login(member_make(organisation=organisation_make(name="别家")))
+    client.force_login(
+        member_make(
+            organisation=organisation_make(name="别家"), name="小李", role=Membership.Role.ANCHOR
+        )
+    )
     viewer_page = client.get(url).content.decode()
 
     assert f'data-room-chat data-room-id="{room.pk}"' in visitor_page
@@ -155,7 +167,10 @@ def test_a_logged_in_viewer_gets_the_chat_form_and_a_visitor_a_login_link(client
 def test_the_page_hands_the_player_its_whep_url_and_ice_servers(client, settings):
     settings.WEBRTC_ICE_SERVERS = ["stun:stun.example.cn:3478"]
     organisation = organisation_make()
-    room = room_make(organisation=organisation, anchors=[member_make(organisation=organisation)])
+    room = room_make(
+        organisation=organisation,
+        anchors=[member_make(organisation=organisation, name="小李", role=Membership.Role.ANCHOR)],
+    )
 
     response = client.get(reverse("live:room", args=[room.pk]))
 

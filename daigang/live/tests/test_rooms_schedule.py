@@ -7,14 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from daigang.accounts.models import Membership
+from daigang.accounts.models import Membership, Organisation
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
 from daigang.live import services
 from daigang.live.models import Room
-from daigang.live.tests.rooms_fixtures import (
-    job_make,
-    member_make,
-    organisation_make,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +36,7 @@ def test_a_member_of_a_verified_organisation_schedules_a_room_with_its_jobs_and_
     # given
     organisation = organisation_make()
     member = member_make(organisation=organisation, role=role, name="王经理")
-    anchor = member_make(organisation=organisation, name="主播小李")
+    anchor = member_make(organisation=organisation, name="主播小李", role=Membership.Role.ANCHOR)
     job = job_make(organisation=organisation)
     client.force_login(member)
     # when
@@ -59,9 +57,9 @@ def test_a_member_of_a_verified_organisation_schedules_a_room_with_its_jobs_and_
 
 def test_the_scheduling_form_offers_only_the_organisations_open_published_jobs(client):
     organisation = organisation_make()
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
     job_make(organisation=organisation, title="招聘中的普工")
-    job_make(organisation=organisation, title="还是草稿的岗位", published=False)
+    job_make(organisation=organisation, title="还是草稿的岗位", status=Job.Status.DRAFT)
     job_make(
         organisation=organisation,
         title="过期的岗位",
@@ -80,7 +78,9 @@ def test_the_scheduling_form_offers_only_the_organisations_open_published_jobs(c
 
 def test_a_member_of_another_organisation_gets_404_on_scheduling_pages(client):
     organisation = organisation_make()
-    outsider = member_make(organisation=organisation_make(name="别家公司"), role="owner")
+    outsider = member_make(
+        organisation=organisation_make(name="别家公司"), role="owner", name="小李"
+    )
     client.force_login(outsider)
 
     assert client.get(reverse("live:manage_rooms", args=[organisation.pk])).status_code == 404
@@ -94,8 +94,8 @@ def test_a_member_of_another_organisation_gets_404_on_scheduling_pages(client):
 
 def test_an_unverified_organisation_is_told_clearly_why_it_cannot_schedule(client):
     # given
-    organisation = organisation_make(verified=False)
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    organisation = organisation_make(status=Organisation.Status.PENDING)
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
     client.force_login(owner)
     # when
     page = client.get(reverse("live:room_new", args=[organisation.pk]))
@@ -113,7 +113,7 @@ def test_a_lapsed_verification_stops_scheduling_in_the_service(client):
     organisation = organisation_make()
     organisation.verified_until = timezone.now() - dt.timedelta(minutes=1)
     organisation.save()
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
 
     with pytest.raises(ValidationError, match="单位尚未通过认证"):
         services.room_schedule(
@@ -128,7 +128,7 @@ def test_a_lapsed_verification_stops_scheduling_in_the_service(client):
 
 def test_a_job_of_another_organisation_cannot_be_put_in_a_room():
     organisation = organisation_make()
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
     foreign_job = job_make(organisation=organisation_make(name="别家公司"))
 
     with pytest.raises(ValidationError, match="只能选择本单位正在招聘中的岗位"):
@@ -145,8 +145,10 @@ def test_a_job_of_another_organisation_cannot_be_put_in_a_room():
 
 def test_an_anchor_must_be_a_member_of_the_organisation(client):
     organisation = organisation_make()
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
-    stranger = member_make(organisation=organisation_make(name="别家公司"))
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
+    stranger = member_make(
+        organisation=organisation_make(name="别家公司"), name="小李", role=Membership.Role.ANCHOR
+    )
     client.force_login(owner)
 
     response = client.post(
@@ -160,7 +162,7 @@ def test_an_anchor_must_be_a_member_of_the_organisation(client):
 
 def test_a_start_in_the_past_is_refused_and_the_typed_title_is_kept(client):
     organisation = organisation_make()
-    owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="小李")
     client.force_login(owner)
 
     response = client.post(

@@ -13,9 +13,12 @@ from websockets.asyncio.client import connect
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
+from daigang.accounts.testing import user_make
 from daigang.core.testing import asgi_server_running
 from daigang.live import hub as hub_module
-from daigang.live.tests.chat_fixtures import room_make, run, session_cookie, user_make
+from daigang.live.models import Room
+from daigang.live.testing import room_make
+from daigang.live.tests.chat_fixtures import run, session_cookie
 from daigang.live.uvicorn_write import DirectWriter, direct_writer, frame_wire
 
 
@@ -161,7 +164,7 @@ def _chat_through_server(base: str, room_id: int, cookie: str, *, compression: s
 @pytest.mark.django_db(transaction=True)
 def test_under_uvicorn_a_viewer_gets_chat_written_straight_to_its_transport():
     # given a room, a viewer and a logged-in sender on the real server, as `make run` serves
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make()).decode()
 
     # when the sender chats
@@ -176,7 +179,7 @@ def test_under_uvicorn_a_viewer_gets_chat_written_straight_to_its_transport():
 @pytest.mark.django_db(transaction=True)
 def test_with_compression_negotiated_chat_goes_through_asgi_and_still_arrives():
     # given a server that accepts permessage-deflate and clients that offer it (as browsers do)
-    room = room_make()
+    room = room_make(state=Room.State.LIVE)
     cookie = session_cookie(user_make()).decode()
 
     # when the sender chats

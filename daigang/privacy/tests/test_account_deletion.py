@@ -7,13 +7,14 @@ import pytest
 
 from daigang.accounts.models import PhoneCode, User
 from daigang.contracts.models import Contract
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 from daigang.hiring.models import Application, Note, Notification
 from daigang.hiring.pipeline.notes import note_add
-from daigang.hiring.tests.builders import job_make, room_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make
+from daigang.jobs.testing import job_make
 from daigang.live.chat import chat_history
 from daigang.live.models import ChatMessage
+from daigang.live.testing import room_make
 from daigang.privacy.services import AccountDeleteRefused, account_delete
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_deleting_keeps_the_signed_record_anonymised_and_removes_the_rest(client
     # given
     hire = hire_make(seeker_name="张三")
     contract = signed_contract_make(hire)
-    unsigned = applied(
+    unsigned = application_make(
         job=job_make(organisation=hire.organisation, title="质检员"), seeker=hire.seeker
     )
     note_add(application=unsigned, author=hire.owner, text="人很实在")

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 from daigang.hiring.pipeline.consent import organisation_consent_withdraw
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.tests.builders import room_make, seeker_make
+from daigang.hiring.testing import seeker_make
 from daigang.live.models import ChatMessage
+from daigang.live.testing import room_make
 from daigang.privacy.services import seeker_export
 
 pytestmark = pytest.mark.django_db

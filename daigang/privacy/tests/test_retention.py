@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from daigang.contracts.models import Contract
-from daigang.contracts.tests.builders import hire_make, signed_contract_make
+from daigang.contracts.testing import hire_make, signed_contract_make
 from daigang.hiring.models import Application
 from daigang.privacy.services import account_delete, applications_retention_run
 

@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 from collections.abc import Iterator
 
 import pytest
-from django.utils import timezone
 
-from daigang.accounts.models import Organisation
 from daigang.core.testing import asgi_server  # noqa: F401  (fixture)
 from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.streaming import ice
-
-_serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -34,30 +29,6 @@ def relay_reset() -> Iterator[None]:
 
     if relay_loop_running():
         relay_run_sync(relay_get().close_all())
-
-
-def organisation_make(*, verified: bool = True) -> Organisation:
-    now = timezone.now()
-    return Organisation.objects.create(
-        name="昆山精密电子有限公司",
-        kind=Organisation.Kind.COMPANY,
-        uscc=f"91320583MA{next(_serial):08d}",
-        contact_name="王经理",
-        contact_phone="0512-57778888",
-        address="江苏省昆山市",
-        status=Organisation.Status.VERIFIED if verified else Organisation.Status.PENDING,
-        verified_at=now if verified else None,
-        verified_until=now + dt.timedelta(days=180) if verified else None,
-    )
-
-
-def room_make(*, state: str = Room.State.SCHEDULED, verified: bool = True) -> Room:
-    return Room.objects.create(
-        organisation=organisation_make(verified=verified),
-        title="电子厂普工直播招聘",
-        planned_start=timezone.now(),
-        state=state,
-    )
 
 
 @pytest.fixture

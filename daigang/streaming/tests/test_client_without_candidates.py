@@ -7,9 +7,8 @@ import asyncio
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
+from daigang.live.testing import room_make
 from daigang.streaming.testing import PatternVideoTrack, http, wait_until
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

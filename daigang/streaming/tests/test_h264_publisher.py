@@ -6,9 +6,8 @@ import asyncio
 
 import pytest
 
+from daigang.live.testing import room_make
 from daigang.streaming.testing import Publisher, Viewer
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

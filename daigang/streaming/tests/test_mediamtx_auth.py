@@ -7,8 +7,7 @@ import json
 import pytest
 
 from daigang.live.models import Room
-
-from .conftest import room_make
+from daigang.live.testing import room_make
 
 
 def ask(client, **payload):

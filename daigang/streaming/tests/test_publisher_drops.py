@@ -7,9 +7,8 @@ import asyncio
 import pytest
 
 from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.streaming.testing import Publisher, wait_until
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

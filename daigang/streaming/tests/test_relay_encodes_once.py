@@ -8,11 +8,10 @@ import threading
 import pytest
 from aiortc.codecs import H264Encoder, OpusEncoder, Vp8Encoder
 
+from daigang.live.testing import room_make
 from daigang.streaming.loop import EXECUTOR_THREAD_PREFIX, relay_await
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, Viewer
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

@@ -8,10 +8,9 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from daigang.live.lifecycle import room_end
+from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, Viewer, wait_until
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

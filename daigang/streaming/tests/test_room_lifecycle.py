@@ -3,67 +3,74 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from daigang.live import lifecycle
+from daigang.core.testing import RoomEvents, capture_events
 from daigang.live.lifecycle import room_end, room_go_live
 from daigang.live.models import Room
-
-from .conftest import room_make
+from daigang.live.testing import room_make
 
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def events(monkeypatch, django_capture_on_commit_callbacks):
-    sent = []
-
-    def capture(*, room_id, kind, data):
-        sent.append((room_id, kind, data))
-
-    monkeypatch.setattr(lifecycle, "room_event_publish", capture)
-    return sent
+def events() -> Iterator[RoomEvents]:
+    with capture_events() as captured:
+        yield captured
 
 
 @pytest.mark.django_db
-def test_going_live_sets_state_and_start_and_announces_it_once(events):
+def test_going_live_sets_state_and_start_and_announces_it_once(
+    events, django_capture_on_commit_callbacks
+):
     # given
     room = room_make()
     # when
-    with time_machine.travel(NOW, tick=False):
+    with (
+        time_machine.travel(NOW, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         room_go_live(room=room)
         room_go_live(room=room)  # a retried WHIP request
     # then
     room.refresh_from_db()
     assert room.state == Room.State.LIVE
     assert room.started_at == NOW
-    assert events == [(room.pk, "state", {"state": "live"})]
+    assert [(e.room_id, e.kind, e.data) for e in events] == [(room.pk, "state", {"state": "live"})]
 
 
 @pytest.mark.django_db
-def test_ending_sets_state_and_end_and_announces_it_once(events):
+def test_ending_sets_state_and_end_and_announces_it_once(
+    events, django_capture_on_commit_callbacks
+):
     # given
     room = room_make()
-    room_go_live(room=room)
+    with django_capture_on_commit_callbacks(execute=True):
+        room_go_live(room=room)
     # when
-    room_end(room=room, now=NOW)
-    room_end(room=room, now=NOW + dt.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        room_end(room=room, now=NOW)
+        room_end(room=room, now=NOW + dt.timedelta(minutes=5))
     # then
     room.refresh_from_db()
     assert room.state == Room.State.ENDED
     assert room.ended_at == NOW
-    assert [data for _, _, data in events] == [{"state": "live"}, {"state": "ended"}]
+    assert [e.data for e in events] == [{"state": "live"}, {"state": "ended"}]
 
 
 @pytest.mark.django_db
-def test_an_ended_room_cannot_go_live_again(events):
+def test_an_ended_room_cannot_go_live_again(events, django_capture_on_commit_callbacks):
     room = room_make(state=Room.State.ENDED)
 
-    with pytest.raises(ValidationError) as error:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError) as error,
+    ):
         room_go_live(room=room)
 
     assert error.value.code == "room_ended"

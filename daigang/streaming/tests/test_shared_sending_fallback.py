@@ -17,13 +17,12 @@ from aiortc import RTCRtpSender
 from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.rtcdtlstransport import RTCDtlsTransport
 
+from daigang.live.testing import room_make
 from daigang.streaming import rtp_send
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import relay_get
 from daigang.streaming.rtp_send import shared_sending_available
 from daigang.streaming.testing import Publisher, Viewer
-
-from .conftest import room_make
 
 WARNING = "aiortc's internals changed"
 

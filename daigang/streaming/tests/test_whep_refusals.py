@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from daigang.live.models import Room
-
-from .conftest import room_make
+from daigang.live.testing import room_make
 
 OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
 

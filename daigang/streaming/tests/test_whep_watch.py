@@ -7,9 +7,8 @@ import itertools
 
 import pytest
 
+from daigang.live.testing import room_make
 from daigang.streaming.testing import Publisher, Viewer, http
-
-from .conftest import room_make
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.accounts.models import Organisation
+from daigang.accounts.testing import organisation_make
 from daigang.live.models import Room
-
-from .conftest import room_make
+from daigang.live.testing import room_make
 
 OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
 
@@ -67,7 +68,7 @@ def test_an_ended_room_cannot_go_live_again_409(client):
 
 @pytest.mark.django_db
 def test_an_unverified_organisation_cannot_go_live_403(client):
-    room = room_make(verified=False)
+    room = room_make(organisation=organisation_make(status=Organisation.Status.PENDING))
 
     response = whip(client, room.pk, token=room.stream_key)
 

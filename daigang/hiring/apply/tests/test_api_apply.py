@@ -3,10 +3,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, room_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 # The apply endpoint does its database work on its own threads: rows must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,9 +135,9 @@ def test_the_name_defaults_to_the_account_name(client):
 def test_mine_lists_only_my_applications_newest_first(client):
     seeker = seeker_make()
     organisation = organisation_make()
-    older = applied(job=job_make(organisation=organisation), seeker=seeker)
-    newer = applied(job=job_make(organisation=organisation), seeker=seeker)
-    applied(job=job_make(organisation=organisation), seeker=seeker_make())
+    older = application_make(job=job_make(organisation=organisation), seeker=seeker)
+    newer = application_make(job=job_make(organisation=organisation), seeker=seeker)
+    application_make(job=job_make(organisation=organisation), seeker=seeker_make())
     client.force_login(seeker)
 
     response = client.get(f"{URL}/mine")

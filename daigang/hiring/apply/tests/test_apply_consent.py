@@ -7,12 +7,14 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.services import (
     application_apply,
     application_consent_resolve,
     application_consent_text,
 )
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 

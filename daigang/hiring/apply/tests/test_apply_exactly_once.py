@@ -3,9 +3,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.services import application_apply, application_consent_text
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, room_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from daigang.accounts.testing import organisation_make, sms_code_last
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import (
-    job_make,
-    organisation_make,
-    room_make,
-    seeker_make,
-    sms_code_last,
-)
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +66,7 @@ def test_a_wrong_code_is_refused_clearly_and_nothing_is_saved(client, sms_outbox
     job = job_make(organisation=organisation_make())
     url = reverse("hiring:apply", args=[job.pk])
     client.post(url, _form(action="send_code"))
-    right = sms_code_last(sms_outbox, PHONE)
+    right = sms_code_last(sms_outbox, phone=PHONE)
     wrong = "000000" if right != "000000" else "111111"
     # when the visitor types another code
     response = client.post(url, _form(code=wrong))
@@ -88,7 +85,7 @@ def test_the_right_code_logs_in_and_applies_in_the_same_request(client, sms_outb
     url = reverse("hiring:apply", args=[job.pk])
     client.post(url, _form(action="send_code", room=room.pk))
     # when
-    response = client.post(url, _form(code=sms_code_last(sms_outbox, PHONE), room=room.pk))
+    response = client.post(url, _form(code=sms_code_last(sms_outbox, phone=PHONE), room=room.pk))
     # then
     assert "报名成功" in response.content.decode()
     user = get_user_model().objects.get(phone=PHONE)
@@ -104,7 +101,7 @@ def test_the_consent_tick_is_checked_before_the_code_is_spent(client, sms_outbox
     job = job_make(organisation=organisation_make())
     url = reverse("hiring:apply", args=[job.pk])
     client.post(url, _form(action="send_code"))
-    code = sms_code_last(sms_outbox, PHONE)
+    code = sms_code_last(sms_outbox, phone=PHONE)
 
     refused = client.post(url, {**_form(code=code), "consent": ""})
     accepted = client.post(url, _form(code=code))
@@ -118,7 +115,7 @@ def test_a_double_submitted_anonymous_form_answers_success_twice(client, sms_out
     job = job_make(organisation=organisation_make())
     url = reverse("hiring:apply", args=[job.pk])
     client.post(url, _form(action="send_code"))
-    data = _form(code=sms_code_last(sms_outbox, PHONE))
+    data = _form(code=sms_code_last(sms_outbox, phone=PHONE))
     client.post(url, data)
     # when the second tap's request (same form, same key) arrives from a fresh browser state
     client.logout()
@@ -134,6 +131,6 @@ def test_an_existing_account_applying_anonymously_keeps_its_phone_and_user(clien
     url = reverse("hiring:apply", args=[job.pk])
     client.post(url, _form(action="send_code"))
 
-    client.post(url, _form(code=sms_code_last(sms_outbox, PHONE)))
+    client.post(url, _form(code=sms_code_last(sms_outbox, phone=PHONE)))
 
     assert Application.objects.get().seeker == seeker

@@ -5,9 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, room_make, seeker_make
+from daigang.hiring.testing import seeker_make
 from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 

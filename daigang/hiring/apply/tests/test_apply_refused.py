@@ -7,10 +7,14 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from daigang.accounts.models import Organisation
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.services import application_apply, application_consent_text
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, room_make, seeker_make
+from daigang.hiring.testing import seeker_make
 from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +64,7 @@ def test_a_job_past_its_valid_until_date_refuses_applications():
 
 
 def test_an_unverified_organisation_refuses_applications():
-    job = job_make(organisation=organisation_make(verified=False))
+    job = job_make(organisation=organisation_make(status=Organisation.Status.PENDING))
 
     error = _refusal(job)
 

@@ -5,14 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from daigang.hiring.tests.builders import (
-    job_make,
-    member_make,
-    organisation_make,
-    room_make,
-    seeker_make,
-)
-from daigang.hiring.tests.helpers import applied
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +22,8 @@ def test_members_see_applications_newest_first_with_the_full_phone(client):
     organisation = organisation_make()
     job = job_make(organisation=organisation, title="焊工")
     room = room_make(organisation=organisation, title="周五专场")
-    older = applied(job=job, seeker=seeker_make(phone="13511112222"), name="甲")
-    newer = applied(job=job, seeker=seeker_make(phone="13533334444"), name="乙", room=room)
+    older = application_make(job=job, seeker=seeker_make(phone="13511112222"), name="甲")
+    newer = application_make(job=job, seeker=seeker_make(phone="13533334444"), name="乙", room=room)
     client.force_login(member_make(organisation=organisation))
     # when
     response = client.get(reverse("hiring:back_office", args=[organisation.pk]))
@@ -41,7 +37,7 @@ def test_members_see_applications_newest_first_with_the_full_phone(client):
 
 def test_a_member_of_another_organisation_gets_404(client):
     organisation = organisation_make()
-    applied(job=job_make(organisation=organisation), seeker=seeker_make())
+    application_make(job=job_make(organisation=organisation), seeker=seeker_make())
     client.force_login(member_make(organisation=organisation_make(name="别家")))
 
     response = client.get(reverse("hiring:back_office", args=[organisation.pk]))
@@ -52,7 +48,7 @@ def test_a_member_of_another_organisation_gets_404(client):
 def test_a_seeker_who_is_no_member_gets_404_even_for_their_own_application(client):
     organisation = organisation_make()
     seeker = seeker_make()
-    applied(job=job_make(organisation=organisation), seeker=seeker)
+    application_make(job=job_make(organisation=organisation), seeker=seeker)
     client.force_login(seeker)
 
     assert client.get(reverse("hiring:back_office", args=[organisation.pk])).status_code == 404
@@ -62,7 +58,9 @@ def test_a_seeker_who_is_no_member_gets_404_even_for_their_own_application(clien
 
 def test_an_anonymous_visitor_is_sent_to_log_in_and_sees_no_phone(client):
     organisation = organisation_make()
-    applied(job=job_make(organisation=organisation), seeker=seeker_make(phone="13566667777"))
+    application_make(
+        job=job_make(organisation=organisation), seeker=seeker_make(phone="13566667777")
+    )
 
     page = client.get(reverse("hiring:back_office", args=[organisation.pk]))
     rows = client.get(reverse("hiring:back_office_rows", args=[organisation.pk]), {"after": 0})
@@ -78,8 +76,8 @@ def test_the_list_filters_by_job_and_by_room(client):
     job_a = job_make(organisation=organisation, title="普工")
     job_b = job_make(organisation=organisation, title="叉车工")
     room = room_make(organisation=organisation)
-    a = applied(job=job_a, seeker=seeker_make())
-    b = applied(job=job_b, seeker=seeker_make(), room=room)
+    a = application_make(job=job_a, seeker=seeker_make())
+    b = application_make(job=job_b, seeker=seeker_make(), room=room)
     client.force_login(member_make(organisation=organisation))
     url = reverse("hiring:back_office", args=[organisation.pk])
 
@@ -94,13 +92,13 @@ def test_the_polling_partial_returns_only_rows_newer_than_after(client):
     # given the page was loaded when one application existed
     organisation = organisation_make()
     job = job_make(organisation=organisation)
-    seen = applied(job=job, seeker=seeker_make())
+    seen = application_make(job=job, seeker=seeker_make())
     client.force_login(member_make(organisation=organisation))
     page = client.get(reverse("hiring:back_office", args=[organisation.pk])).content.decode()
     assert f"after={seen.pk}" in page
     # when two more arrive and the poller asks
-    new_1 = applied(job=job, seeker=seeker_make(phone="13700001111"))
-    new_2 = applied(job=job, seeker=seeker_make(phone="13700002222"))
+    new_1 = application_make(job=job, seeker=seeker_make(phone="13700001111"))
+    new_2 = application_make(job=job, seeker=seeker_make(phone="13700002222"))
     response = client.get(
         reverse("hiring:back_office_rows", args=[organisation.pk]),
         {"after": seen.pk},
@@ -116,7 +114,7 @@ def test_the_polling_partial_returns_only_rows_newer_than_after(client):
 
 def test_the_polling_partial_answers_204_when_nothing_is_new(client):
     organisation = organisation_make()
-    latest = applied(job=job_make(organisation=organisation), seeker=seeker_make())
+    latest = application_make(job=job_make(organisation=organisation), seeker=seeker_make())
     client.force_login(member_make(organisation=organisation))
 
     response = client.get(
@@ -131,8 +129,8 @@ def test_the_polling_partial_keeps_the_filter(client):
     job_a = job_make(organisation=organisation)
     job_b = job_make(organisation=organisation)
     client.force_login(member_make(organisation=organisation))
-    applied(job=job_b, seeker=seeker_make())
-    a = applied(job=job_a, seeker=seeker_make())
+    application_make(job=job_b, seeker=seeker_make())
+    a = application_make(job=job_a, seeker=seeker_make())
 
     html = client.get(
         reverse("hiring:back_office_rows", args=[organisation.pk]),
@@ -148,7 +146,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, django_assert_max_
     job = job_make(organisation=organisation)
     room = room_make(organisation=organisation)
     for _ in range(15):
-        applied(job=job, seeker=seeker_make(), room=room)
+        application_make(job=job, seeker=seeker_make(), room=room)
     client.force_login(member_make(organisation=organisation))
 
     # session, user, membership, applications, jobs, rooms (+ base.html's own few)

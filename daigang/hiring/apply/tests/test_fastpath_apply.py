@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.tests.fastpath_http import asgi_server, fastpath  # noqa: F401
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, room_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 
 def test_first_apply_is_201_and_the_replay_200_with_the_same_id(fastpath):  # noqa: F811

@@ -6,6 +6,7 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.tests.fastpath_http import (  # noqa: F401
     Browser,
     asgi_server,
@@ -13,7 +14,8 @@ from daigang.hiring.apply.tests.fastpath_http import (  # noqa: F401
     session_of,
 )
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 
 def test_no_session_cookie_is_401_with_a_clear_message(fastpath):  # noqa: F811

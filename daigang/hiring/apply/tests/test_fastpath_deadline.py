@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply import writer as apply_writer
 from daigang.hiring.apply.tests.fastpath_http import asgi_server, fastpath  # noqa: F401
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 
 def test_an_apply_behind_a_stalled_writer_is_503_within_the_deadline_and_the_retry_applies(

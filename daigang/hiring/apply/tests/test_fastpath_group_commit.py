@@ -9,13 +9,15 @@ import uuid
 import pytest
 from django.db import DatabaseError, connection
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply import services
 from daigang.hiring.apply import writer as apply_writer
 from daigang.hiring.apply.http import ApplyRequest
 from daigang.hiring.apply.tests.fastpath_http import session_of
 from daigang.hiring.apply.writer import DELEGATE, PendingApply, batch_apply
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

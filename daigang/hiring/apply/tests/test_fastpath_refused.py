@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.tests.fastpath_http import asgi_server, fastpath  # noqa: F401
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
 from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
 
 
 def test_a_missing_idempotency_key_is_400(fastpath):  # noqa: F811

@@ -6,14 +6,15 @@ import json
 
 from django.test import Client
 
+from daigang.accounts.testing import organisation_make
 from daigang.hiring.apply.tests.fastpath_http import asgi_server, fastpath  # noqa: F401
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
 
 
 def test_other_requests_reach_django(fastpath):  # noqa: F811
     seeker = seeker_make()
-    applied(job=job_make(organisation=organisation_make()), seeker=seeker)
+    application_make(job=job_make(organisation=organisation_make()), seeker=seeker)
     browser = fastpath.browser(seeker)
 
     mine = browser.request(

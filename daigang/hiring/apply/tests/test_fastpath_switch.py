@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
+from daigang.accounts.testing import organisation_make
 from daigang.core.testing import asgi_server_running
 from daigang.hiring.apply.tests.fastpath_http import (  # noqa: F401  (fixtures)
     Browser,
@@ -27,7 +28,8 @@ from daigang.hiring.apply.tests.fastpath_http import (  # noqa: F401  (fixtures)
     session_of,
 )
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
+from daigang.hiring.testing import seeker_make
+from daigang.jobs.testing import job_make
 
 # What differs between two answers for reasons other than what answered: the time, and the length
 # of a body holding the application's own id.

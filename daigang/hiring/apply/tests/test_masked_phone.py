@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.accounts.testing import organisation_make
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ PHONE = "13698765432"
 
 
 def test_the_admin_list_and_page_show_the_phone_masked(admin_client):
-    application = applied(
+    application = application_make(
         job=job_make(organisation=organisation_make()), seeker=seeker_make(phone=PHONE)
     )
 
@@ -28,7 +29,7 @@ def test_the_admin_list_and_page_show_the_phone_masked(admin_client):
 
 
 def test_an_application_prints_with_the_phone_masked():
-    application = applied(
+    application = application_make(
         job=job_make(organisation=organisation_make()), seeker=seeker_make(phone=PHONE)
     )
 

@@ -8,9 +8,9 @@ import pytest
 from daigang.hiring.models import Application, Notification
 from daigang.hiring.pipeline.consent import organisation_consent_withdraw
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.tests.builders import job_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make
 from daigang.hiring.tests.pipeline_world import world_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_withdrawing_consent_records_the_time_once_and_again_changes_nothing(cli
 def test_withdrawal_covers_every_application_to_that_organisation_and_no_other():
     # given
     world = world_make()
-    second = applied(
+    second = application_make(
         job=job_make(organisation=world.organisation, title="质检员"), seeker=world.seeker
     )
     elsewhere = Application.objects.get(seeker=world.other_seeker)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from daigang.hiring.tests.builders import job_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.accounts.testing import organisation_make
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_my_applications_lists_job_organisation_time_and_stage_in_words(client):
     seeker = seeker_make()
     job = job_make(organisation=organisation_make(name="无锡纺织厂"), title="挡车工")
-    applied(job=job, seeker=seeker)
-    applied(job=job_make(organisation=organisation_make()), seeker=seeker_make())  # not mine
+    application_make(job=job, seeker=seeker)
+    application_make(
+        job=job_make(organisation=organisation_make()), seeker=seeker_make()
+    )  # not mine
     client.force_login(seeker)
 
     html = client.get(reverse("hiring:my_applications")).content.decode()

@@ -6,8 +6,7 @@ import pytest
 
 from daigang.hiring.models import PhoneView
 from daigang.hiring.pipeline.consent import organisation_consent_withdraw
-from daigang.hiring.tests.builders import seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def test_a_page_of_many_seekers_writes_its_views_in_one_insert(
     # given
     world = world_make()
     for n in range(20):
-        applied(job=world.job, seeker=seeker_make(phone=f"1370000{n:04d}"), name=f"工{n}")
+        application_make(job=world.job, seeker=seeker_make(phone=f"1370000{n:04d}"), name=f"工{n}")
     client.force_login(world.owner)
     client.get(f"/manage/{world.organisation.pk}/pipeline/table/")  # warm caches
     PhoneView.objects.all().delete()

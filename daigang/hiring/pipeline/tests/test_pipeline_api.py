@@ -5,8 +5,7 @@ import pytest
 from daigang.hiring.models import Application, Stage
 from daigang.hiring.pipeline.services import application_advance
 from daigang.hiring.pipeline.settings import organisation_stage_add, rejection_reasons_seed
-from daigang.hiring.tests.builders import seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def test_rejecting_through_the_api_with_a_reason_id(client):
     assert response.status_code == 200
     assert response.json()["history"][0]["reason"] == "联系不上"
     foreign = rejection_reasons_seed(organisation=world.outsider.organisations.get())[0]
-    other = applied(job=world.job, seeker=seeker_make())
+    other = application_make(job=world.job, seeker=seeker_make())
     bad = _advance(client, other, {"to_stage": "rejected", "rejection_reason_id": foreign.pk})
     assert bad.status_code == 400 and bad.json()["code"] == "unknown_reason"
 
@@ -124,7 +123,7 @@ def test_the_seeker_withdraws_through_the_api_twice_safely(client):
 
 def test_the_organisation_lists_its_pipeline_filtered_by_stage(client):
     world = world_make()
-    second = applied(job=world.job, seeker=seeker_make(), name="王五")
+    second = application_make(job=world.job, seeker=seeker_make(), name="王五")
     application_advance(application=second, to_stage="interview", by=world.owner)
     client.force_login(world.owner)
     url = f"/api/v1/organisations/{world.organisation.pk}/applications"

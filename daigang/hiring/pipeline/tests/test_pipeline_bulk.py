@@ -5,8 +5,7 @@ import pytest
 from daigang.hiring.models import Application, Stage, StageChange
 from daigang.hiring.pipeline.services import application_advance, applications_bulk_advance
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
-from daigang.hiring.tests.builders import seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _three(world) -> list[Application]:
     return [world.application] + [
-        applied(job=world.job, seeker=seeker_make(phone=f"1350000000{i}"), name=f"工人{i}")
+        application_make(job=world.job, seeker=seeker_make(phone=f"1350000000{i}"), name=f"工人{i}")
         for i in range(2)
     ]
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.hiring.tests.builders import job_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 def _same_phone_elsewhere(world):
     """The world's seeker also applies to a second job here and to a job of another org."""
     forklift = job_make(organisation=world.organisation, title="叉车工")
-    second = applied(job=forklift, seeker=world.seeker)
-    applied(
+    second = application_make(job=forklift, seeker=world.seeker)
+    application_make(
         job=job_make(organisation=world.outsider.organisations.get(), title="外单位岗位"),
         seeker=world.seeker,
     )
@@ -49,7 +49,7 @@ def test_an_application_without_others_shows_no_such_section(client):
 def test_the_table_and_the_board_badge_applications_of_a_phone_seen_on_other_jobs(client):
     world = world_make()
     _same_phone_elsewhere(world)
-    loner = applied(job=world.job, seeker=seeker_make(phone="13700009999"), name="王五")
+    loner = application_make(job=world.job, seeker=seeker_make(phone="13700009999"), name="王五")
     client.force_login(world.owner)
 
     table = client.get(f"/manage/{world.organisation.pk}/pipeline/table/").content.decode()
@@ -68,7 +68,7 @@ def test_board_column_counts_are_not_split_by_the_duplicate_badge():
 
     world = world_make()
     _same_phone_elsewhere(world)  # 张三 twice (badge 1)
-    applied(job=world.job, seeker=seeker_make(phone="13700009999"), name="王五")  # badge 0
+    application_make(job=world.job, seeker=seeker_make(phone="13700009999"), name="王五")  # badge 0
 
     columns = {c.option.key: c for c in pipeline_board(organisation=world.organisation)}
 

@@ -6,14 +6,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.hiring.pipeline.selectors import (
     application_history,
     application_stage_spells,
     application_time_in_stages,
 )
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,9 @@ def test_every_move_is_recorded_with_who_when_from_and_to():
         # given
         organisation = organisation_make()
         hr = member_make(organisation=organisation)
-        application = applied(job=job_make(organisation=organisation), seeker=seeker_make())
+        application = application_make(
+            job=job_make(organisation=organisation), seeker=seeker_make()
+        )
         # when
         clock.shift(_hours(2))
         application_advance(application=application, to_stage="contacted", by=hr)
@@ -50,7 +53,9 @@ def test_time_in_each_stage_comes_from_the_history_and_the_current_stage_keeps_r
     with time_machine.travel(START, tick=False) as clock:
         organisation = organisation_make()
         hr = member_make(organisation=organisation)
-        application = applied(job=job_make(organisation=organisation), seeker=seeker_make())
+        application = application_make(
+            job=job_make(organisation=organisation), seeker=seeker_make()
+        )
         clock.shift(_hours(3))
         application_advance(application=application, to_stage="contacted", by=hr)
         clock.shift(_hours(48))
@@ -66,7 +71,9 @@ def test_the_clock_stops_when_the_application_ends():
     with time_machine.travel(START, tick=False) as clock:
         organisation = organisation_make()
         hr = member_make(organisation=organisation)
-        application = applied(job=job_make(organisation=organisation), seeker=seeker_make())
+        application = application_make(
+            job=job_make(organisation=organisation), seeker=seeker_make()
+        )
         clock.shift(_hours(10))
         application_advance(application=application, to_stage="rejected", by=hr, reason="已招满")
         clock.shift(_hours(100))
@@ -82,7 +89,9 @@ def test_the_application_page_shows_the_history_and_time_per_stage(client):
     with time_machine.travel(START, tick=False) as clock:
         organisation = organisation_make()
         hr = member_make(organisation=organisation)
-        application = applied(job=job_make(organisation=organisation), seeker=seeker_make())
+        application = application_make(
+            job=job_make(organisation=organisation), seeker=seeker_make()
+        )
         clock.shift(dt.timedelta(days=2, hours=4))
         application_advance(application=application, to_stage="contacted", by=hr)
         clock.shift(dt.timedelta(minutes=30))

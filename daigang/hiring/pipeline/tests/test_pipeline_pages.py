@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from daigang.hiring.models import Application, Note, RejectionReason
 from daigang.hiring.pipeline.notes import application_tag_add
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.tests.builders import job_make, room_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.hiring.tests.pipeline_world import world_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _ids(html: str) -> list[int]:
 
 def test_the_board_has_a_column_per_stage_with_counts_and_move_buttons(client):
     world = world_make()
-    second = applied(job=world.job, seeker=seeker_make(), name="王五")
+    second = application_make(job=world.job, seeker=seeker_make(), name="王五")
     application_advance(application=second, to_stage="interview", by=world.owner)
     client.force_login(world.owner)
 
@@ -62,7 +63,7 @@ def test_the_board_costs_the_same_queries_for_one_or_many_applications(client):
         client.get(url)
     # when twelve more arrive, tagged, half of them moved on
     for i in range(12):
-        application = applied(job=world.job, seeker=seeker_make(), name=f"工人{i}")
+        application = application_make(job=world.job, seeker=seeker_make(), name=f"工人{i}")
         application_tag_add(application=application, name="有经验")
         if i % 2:
             application_advance(application=application, to_stage="contacted", by=world.owner)
@@ -108,8 +109,10 @@ def test_the_table_filters_by_job_room_stage_tag_and_date(client):
         welder = job_make(organisation=world.organisation, title="焊工")
         room = room_make(organisation=world.organisation)
         clock.shift(dt.timedelta(days=3))
-        in_room = applied(job=welder, seeker=seeker_make(), room=room, name="王五")  # 5月4日
-        tagged = applied(job=world.job, seeker=seeker_make(), name="赵六")
+        in_room = application_make(
+            job=welder, seeker=seeker_make(), room=room, name="王五"
+        )  # 5月4日
+        tagged = application_make(job=world.job, seeker=seeker_make(), name="赵六")
         application_tag_add(application=tagged, name="夫妻工")
         application_advance(application=tagged, to_stage="contacted", by=world.owner)
     client.force_login(world.owner)

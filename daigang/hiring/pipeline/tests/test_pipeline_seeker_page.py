@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from daigang.hiring.pipeline.services import STAGE_NEXT, application_advance
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
-from daigang.hiring.tests.builders import job_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make
 from daigang.hiring.tests.pipeline_world import world_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_my_applications_costs_the_same_queries_for_one_or_many_applications(cli
     with CaptureQueriesContext(connection) as one:
         client.get("/me/applications/")
     for i in range(5):
-        other = applied(
+        other = application_make(
             job=job_make(organisation=world.organisation, title=f"岗{i}"), seeker=world.seeker
         )
         application_advance(application=other, to_stage="contacted", by=world.owner)

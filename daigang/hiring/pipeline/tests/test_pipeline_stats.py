@@ -5,17 +5,13 @@ import datetime as dt
 import pytest
 import time_machine
 
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.hiring.pipeline.services import application_advance, application_withdraw
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.pipeline.stats import pipeline_stats
-from daigang.hiring.tests.builders import (
-    job_make,
-    member_make,
-    organisation_make,
-    room_make,
-    seeker_make,
-)
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
+from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +40,7 @@ def organisation_with_history():
         reasons = {r.name: r for r in rejection_reasons_seed(organisation=organisation)}
         seekers = [seeker_make(phone=f"1360000000{i}") for i in range(1, 8)]
         a1, a2, a3, a4, a5, _a6, a7 = [
-            applied(job=job, seeker=seeker, room=r)
+            application_make(job=job, seeker=seeker, room=r)
             for job, seeker, r in zip(
                 [job_a, job_a, job_b, job_b, job_b, job_a, job_a],
                 seekers,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage, StageChange
 from daigang.hiring.pipeline.services import application_advance
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.testing import job_make
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def setting():
     organisation = organisation_make()
     member = member_make(organisation=organisation)
     seeker = seeker_make()
-    application = applied(job=job_make(organisation=organisation), seeker=seeker)
+    application = application_make(job=job_make(organisation=organisation), seeker=seeker)
     return organisation, member, seeker, application
 
 

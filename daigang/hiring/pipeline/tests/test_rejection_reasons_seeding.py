@@ -12,11 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from daigang.accounts.models import Organisation
-from daigang.accounts.tests.builders import moderator_make
-from daigang.accounts.tests.builders import organisation_make as organisation_register_make
+from daigang.accounts.testing import moderator_make, organisation_make, organisation_registered_make
 from daigang.hiring.models import RejectionReason
 from daigang.hiring.pipeline.settings import DEFAULT_REJECTION_REASONS, rejection_reasons_seed
-from daigang.hiring.tests.builders import organisation_make
 from daigang.hiring.tests.pipeline_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +24,7 @@ CHINESE_NAMES = [name for name, _template in DEFAULT_REJECTION_REASONS]
 
 def test_a_moderator_approving_in_english_stores_the_reasons_in_chinese(client):
     # given a registered organisation and a moderator whose browser asks for English
-    organisation = organisation_register_make()
+    organisation = organisation_registered_make()
     client.force_login(moderator_make())
     # when
     response = client.post(
@@ -43,7 +41,7 @@ def test_a_moderator_approving_in_english_stores_the_reasons_in_chinese(client):
 
 
 def test_seeding_while_english_is_active_still_writes_chinese():
-    organisation = organisation_make(verified=False)
+    organisation = organisation_make(status=Organisation.Status.PENDING)
 
     with translation.override("en"):
         reasons = rejection_reasons_seed(organisation=organisation)
@@ -87,7 +85,7 @@ def test_the_migration_seeds_verified_organisations_and_turns_english_defaults_c
     migration = importlib.import_module(
         "daigang.hiring.migrations.0003_rejection_reasons_site_language"
     )
-    english = organisation_make(verified=False)
+    english = organisation_make(status=Organisation.Status.PENDING)
     Organisation.objects.filter(pk=english.pk).update(verified_at=english.created_at)
     with translation.override("en"):
         for index, (name, template) in enumerate(DEFAULT_REJECTION_REASONS):
@@ -100,9 +98,9 @@ def test_the_migration_seeds_verified_organisations_and_turns_english_defaults_c
     edited = RejectionReason.objects.create(
         organisation=english, name="Night shifts", message_template="Hi {name}", order=9
     )
-    never = organisation_make(verified=False)
+    never = organisation_make(status=Organisation.Status.PENDING)
     Organisation.objects.filter(pk=never.pk).update(verified_at=never.created_at)
-    pending = organisation_make(verified=False)
+    pending = organisation_make(status=Organisation.Status.PENDING)
     # when
     migration.forwards(apps, None)
     # then

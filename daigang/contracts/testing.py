@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.contracts.models import CheckIn, Contract, Offer, Signature
 from daigang.contracts.selectors import offer_terms_from_job
 from daigang.contracts.services import (
@@ -25,9 +26,9 @@ from daigang.contracts.services import (
     onboarding_mark,
 )
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
-from daigang.jobs.models import Job
+from daigang.hiring.testing import application_make, seeker_make
+from daigang.jobs.models import Job, Shift
+from daigang.jobs.testing import job_make
 
 
 @dataclass
@@ -54,9 +55,20 @@ def hire_make(
             organisation.kind = kind
             organisation.save(update_fields=["kind"])
     owner = owner or member_make(organisation=organisation, role=Membership.Role.OWNER)
-    job = job or job_make(organisation=organisation)
+    job = job or job_make(
+        organisation=organisation,
+        title="普工（电子厂）",
+        headcount=30,
+        wage_min_fen=2200,
+        wage_max_fen=2500,
+        shift=Shift.TWO_SHIFTS,
+        province="江苏省",
+        city="苏州市",
+        district="昆山市",
+        description="无尘车间，坐着干活。",
+    )
     seeker = seeker_make(name=seeker_name)
-    application = applied(job=job, seeker=seeker, name=seeker_name)
+    application = application_make(job=job, seeker=seeker, name=seeker_name)
     return Hire(organisation, owner, job, seeker, application)
 
 

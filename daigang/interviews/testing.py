@@ -15,12 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.hiring.models import Application
-from daigang.hiring.tests.builders import job_make, member_make, organisation_make, seeker_make
-from daigang.hiring.tests.helpers import applied
+from daigang.hiring.testing import application_make, seeker_make
 from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
-from daigang.jobs.models import Job
+from daigang.jobs.models import Job, Shift
+from daigang.jobs.testing import job_make
 
 _keys = itertools.count(1)
 
@@ -54,7 +55,18 @@ ROLES = ["owner", "other_organisation", "seeker", "other_seeker", "anonymous"]
 
 def world_make() -> World:
     organisation = organisation_make(name="昆山精密电子有限公司")
-    job = job_make(organisation=organisation, title="普工（电子厂）")
+    job = job_make(
+        organisation=organisation,
+        title="普工（电子厂）",
+        headcount=30,
+        wage_min_fen=2200,
+        wage_max_fen=2500,
+        shift=Shift.TWO_SHIFTS,
+        province="江苏省",
+        city="苏州市",
+        district="昆山市",
+        description="无尘车间，坐着干活。",
+    )
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
     owner.name = "王经理"
     owner.save(update_fields=["name"])
@@ -70,12 +82,12 @@ def world_make() -> World:
         owner=owner,
         hr=hr,
         seeker=seeker,
-        application=applied(job=job, seeker=seeker, name="张三"),
+        application=application_make(job=job, seeker=seeker, name="张三"),
         seeker_b=seeker_b,
-        application_b=applied(job=job, seeker=seeker_b, name="李娜"),
+        application_b=application_make(job=job, seeker=seeker_b, name="李娜"),
         outsider=outsider,
         other_seeker=other_seeker,
-        other_application=applied(
+        other_application=application_make(
             job=job_make(organisation=other), seeker=other_seeker, name="赵六"
         ),
     )

@@ -1,55 +1,19 @@
-"""Small builders for job tests (also used by the project-level tests in tests/)."""
+"""Builders for job tests of every layer: a job's content, a saved job, what the job form posts.
+
+Functions, not fixtures, so a test's `# given` block says what it builds. Imports only
+accounts below it (tests/test_architecture.py).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 
 from django.utils import timezone
 
-from daigang.accounts.models import VERIFICATION_VALID_FOR, Membership, Organisation, User
-from daigang.accounts.uscc import uscc_check_char
+from daigang.accounts.models import Organisation, User
 from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
-from daigang.jobs.services import JobDraft, job_create, job_publish
-
-_numbers = itertools.count(1)
-
-
-def uscc_make() -> str:
-    first17 = f"91440300{next(_numbers):09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def user_make(*, phone: str | None = None, name: str = "测试用户", **extra: object) -> User:
-    phone = phone or f"139{next(_numbers):08d}"
-    return User.objects.create_user(phone, name=name, **extra)
-
-
-def organisation_make(
-    *,
-    name: str = "东莞市华兴实业有限公司",
-    status: str = Organisation.Status.VERIFIED,
-    verified_until: dt.datetime | None = None,
-    kind: str = Organisation.Kind.COMPANY,
-    owner: User | None = None,
-) -> Organisation:
-    now = timezone.now()
-    verified = status == Organisation.Status.VERIFIED
-    org = Organisation.objects.create(
-        name=name,
-        kind=kind,
-        uscc=uscc_make(),
-        contact_name="李经理",
-        contact_phone="13912345678",
-        address="广东省东莞市长安镇振安中路1号",
-        status=status,
-        verified_at=now if verified else None,
-        verified_until=(verified_until or now + VERIFICATION_VALID_FOR) if verified else None,
-    )
-    if owner is not None:
-        Membership.objects.create(organisation=org, user=owner, role=Membership.Role.OWNER)
-    return org
+from daigang.jobs.services import JobDraft, job_create
 
 
 def draft_make(**overrides: object) -> JobDraft:
@@ -78,12 +42,25 @@ def draft_make(**overrides: object) -> JobDraft:
 
 
 def job_make(
-    organisation: Organisation, *, publish: bool = True, by: User | None = None, **overrides: object
+    *,
+    organisation: Organisation,
+    status: str = Job.Status.PUBLISHED,
+    by: User | None = None,
+    **overrides: object,
 ) -> Job:
-    """A job saved through the services (search text and all), published unless told not to."""
+    """A job saved through job_create (checked, with its search text), in `status`.
+
+    The status is then set on the row as job_publish / job_close would set it, without their
+    checks, so a test can build the published job of an organisation whose verification has
+    since lapsed, or one past its date. `overrides` are JobDraft fields.
+    """
     job = job_create(organisation=organisation, by=by, draft=draft_make(**overrides))
-    if publish:
-        job = job_publish(job=job, by=by)
+    if status != Job.Status.DRAFT:
+        now = timezone.now()
+        job.status = status
+        job.published_at = now
+        job.closed_at = now if status == Job.Status.CLOSED else None
+        job.save(update_fields=["status", "published_at", "closed_at"])
     return job
 
 
