@@ -237,6 +237,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # exceed the plain body limit, and no upload route sees more than its cap anyway.
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Licence images are decoded and re-encoded; a header declaring more pixels than this is
+# refused before any pixel is decoded (a phone photo is 12–50 MP; a small file can declare
+# billions: a decompression bomb).
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.
