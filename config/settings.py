@@ -242,6 +242,12 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # billions: a decompression bomb).
 UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
 
+# Sockets one client address may hold in one live room (per ASGI process); 0 = no cap. Viewers
+# are counted as people (daigang.live.viewers) either way; this keeps one client from holding
+# hundreds of sockets. A dormitory or a mobile carrier's NAT puts many people behind one
+# address: raise it there. The chat fan-out benchmark lifts it (all its clients are 127.0.0.1).
+LIVE_ROOM_SOCKETS_PER_ADDRESS = env_int("LIVE_ROOM_SOCKETS_PER_ADDRESS", 5)
+
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.
 STREAM_SERVER_URL = env_str("STREAM_SERVER_URL", "")

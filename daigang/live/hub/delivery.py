@@ -80,6 +80,7 @@ class HubSocket:
 
     __slots__ = (
         "__weakref__",
+        "address",
         "busy",
         "closed",
         "direct",
@@ -90,11 +91,21 @@ class HubSocket:
         "room_id",
         "send",
         "upto",
+        "viewed",
+        "viewer",
     )
 
-    def __init__(self, *, room_id: int, send: Send, upto: int) -> None:
+    def __init__(
+        self, *, room_id: int, send: Send, upto: int, viewer: str = "", address: str = ""
+    ) -> None:
         self.room_id = room_id
         self.send = send
+        # The person this socket is counted as (daigang.live.viewers; unique to the socket when
+        # not given) and its client address, for the per-address cap ('' = not capped).
+        self.viewer = viewer or f"s{id(self)}"
+        self.address = address
+        # Whether its join added a view (so a refused join can take it back).
+        self.viewed = False
         self.direct: DirectWriter | None = direct_writer(send)
         # The position in the room's log of the first event this socket has not been sent.
         self.upto = upto
@@ -261,6 +272,7 @@ class Delivery:
         if room is None or socket not in room.sockets:
             return None
         del room.sockets[socket]
+        room.socket_counts_drop(socket)
         gc_freeze.socket_left()
         if room.sockets:
             return None
