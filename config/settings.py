@@ -255,6 +255,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # exceed the plain body limit, and no upload route sees more than its cap anyway.
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Licence images are decoded and re-encoded; a header declaring more pixels than this is
+# refused before any pixel is decoded (a phone photo is 12–50 MP; a small file can declare
+# billions: a decompression bomb).
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
+
+# Sockets one client address may hold in one live room (per ASGI process); 0 = no cap. Viewers
+# are counted as people (daigang.live.viewers) either way; this keeps one client from holding
+# hundreds of sockets. A factory dormitory's Wi-Fi or a mobile carrier's NAT puts dozens of
+# real viewers behind one address during a recruitment session, so the default leaves room for
+# them (as the SMS budget per address does). The chat fan-out benchmark lifts it (0).
+LIVE_ROOM_SOCKETS_PER_ADDRESS = env_int("LIVE_ROOM_SOCKETS_PER_ADDRESS", 50)
+if LIVE_ROOM_SOCKETS_PER_ADDRESS < 0:
+    raise ImproperlyConfigured("LIVE_ROOM_SOCKETS_PER_ADDRESS must be 0 (no cap) or more")
 
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.

@@ -266,6 +266,10 @@ def _document_path(instance: OrganisationDocument, filename: str) -> str:
     return f"org-docs/{instance.organisation_id}/{instance.kind}-{instance.sha256[:16]}.{ext}"
 
 
+def _preview_path(instance: OrganisationDocument, filename: str) -> str:
+    return f"org-docs/{instance.organisation_id}/{instance.kind}-{instance.sha256[:16]}-page1.png"
+
+
 class OrganisationDocument(models.Model):
     class Kind(models.TextChoices):
         BUSINESS_LICENCE = "business_licence", _("营业执照")
@@ -276,6 +280,10 @@ class OrganisationDocument(models.Model):
     )
     kind = models.CharField(_("证件类型"), max_length=20, choices=Kind.choices)
     file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
+    # A PDF's first page as PNG, made on upload: the reviewer looks at this, not at the PDF.
+    preview = models.FileField(
+        storage=private_storage, upload_to=_preview_path, max_length=200, blank=True
+    )
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

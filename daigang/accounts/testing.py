@@ -7,6 +7,7 @@ only; as non-test code under daigang/ it imports nothing above accounts (tests/t
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import re
 import struct
@@ -14,6 +15,7 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from daigang.accounts.models import VERIFICATION_VALID_FOR, Membership, Organisation, User
 from daigang.accounts.services import organisation_register
@@ -48,12 +50,40 @@ def png_bytes() -> bytes:
     )
 
 
-def jpeg_bytes() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
+def jpeg_bytes(size: tuple[int, int] = (8, 8), exif: bytes | None = None) -> bytes:
+    """A real JPEG (Pillow), optionally carrying EXIF bytes."""
+    out = io.BytesIO()
+    extra = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, (200, 30, 30)).save(out, format="JPEG", **extra)
+    return out.getvalue()
 
 
-def pdf_bytes(padding: int = 0) -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"%" * padding + b"\n%%EOF\n"
+def pdf_bytes(padding: int = 0, catalog_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
+    """A real one-page PDF (A4, a black square) with a correct cross-reference table.
+    `catalog_extra` and `page_extra` add raw entries to the catalog and the page (actions)."""
+    content = b"0 0 0 rg 100 500 200 200 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        + page_extra
+        + b">>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%" + b"%" * padding + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def upload(

@@ -42,6 +42,11 @@ urlpatterns = [
         name="member_remove",
     ),
     path("documents/<id:document_id>/", organisations.document_file, name="document_file"),
+    path(
+        "documents/<id:document_id>/preview/",
+        organisations.document_preview,
+        name="document_preview",
+    ),
     path("review/", review.review_list, name="review_list"),
     path("review/<id:organisation_id>/", review.review_detail, name="review_detail"),
 ]

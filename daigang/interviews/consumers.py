@@ -13,6 +13,9 @@ Only the token's own user may connect, and not once removed, nor outside the cal
 Frames to the browser, one event each: `{"kind", "data"}`
 - `hello` {you, roster, focus, ends_at} on join (`you.conn` names this connection);
 - `peer-joined` {id, conn, role, name, muted} — for each peer already here and each newcomer;
+  (names as the receiver may see them: a candidate gets the other candidates masked, 张*,
+  in the roster and in peer-joined; the group messages between consumers carry full names,
+  and each consumer masks what it forwards to its own browser — selectors.peer_as_seen)
 - `peer-left` {id, conn}; `signal` {from, from_conn, description | candidate};
 - `muted` {participant, muted}; `focus` {participant}; `removed` {participant};
 - `ended` {state}; `replaced` (the same person opened the call elsewhere); `error`.
@@ -97,7 +100,9 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             return
         await database_sync_to_async(services.participant_join)(participant=participant)
         interview = participant.interview
-        roster = await database_sync_to_async(selectors.call_roster)(interview=interview)
+        roster = await database_sync_to_async(selectors.call_roster)(
+            interview=interview, viewer=participant
+        )
         self.me["muted"] = participant.muted
         await self._send(
             "hello",
@@ -218,7 +223,8 @@ class InterviewConsumer(AsyncWebsocketConsumer):
                     await self.close(code=CLOSE_REPLACED)
                 return
             self.peer_channels[data["from"]] = (data["conn"], data["channel"])
-            await self._send("peer-joined", {**data["peer"], "conn": data["conn"]})
+            peer = selectors.peer_as_seen(data["peer"], viewer=self.participant)
+            await self._send("peer-joined", {**peer, "conn": data["conn"]})
             # Tell the newcomer this socket is here, on its own channel only.
             await self._send_to(
                 data["channel"],
@@ -235,7 +241,8 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             if data.get("to") == me and data.get("to_conn") == self.conn:
                 peer = data["peer"]
                 self.peer_channels[data["from"]] = (peer["conn"], data["channel"])
-                await self._send("peer-joined", {**peer, "conn": peer["conn"]})
+                seen = selectors.peer_as_seen(peer, viewer=self.participant)
+                await self._send("peer-joined", {**seen, "conn": peer["conn"]})
         elif kind == "leave":
             if data.get("from") != me:
                 known = self.peer_channels.get(data["from"])

@@ -210,8 +210,30 @@ def participant_public(participant: InterviewParticipant) -> dict:
     }
 
 
-def call_roster(*, interview: Interview) -> list[dict]:
-    """Everyone still invited to the call, interviewers first."""
+def name_mask(name: str) -> str:
+    """王小明 → 王**, 张三 → 张*: the first character, a star for each of the others (at least
+    one, so a one-character name is not shown whole either)."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def peer_as_seen(peer: dict, *, viewer: InterviewParticipant) -> dict:
+    """`peer` (from participant_public) as `viewer` may see it. Candidates of one group
+    interview are strangers to each other, often from the same town: each sees the others
+    masked. Interviewers see everyone whole; everyone sees themselves and the interviewers."""
+    if (
+        viewer.is_candidate
+        and peer["role"] == InterviewParticipant.Role.CANDIDATE
+        and peer["id"] != viewer.pk
+    ):
+        return {**peer, "name": name_mask(peer["name"])}
+    return peer
+
+
+def call_roster(*, interview: Interview, viewer: InterviewParticipant) -> list[dict]:
+    """Everyone still invited to the call, interviewers first, as `viewer` may see them."""
     participants = (
         interview.participants.filter(removed=False)
         .select_related("user", "application")
@@ -219,7 +241,7 @@ def call_roster(*, interview: Interview) -> list[dict]:
     )
     # "candidate" < "interviewer": put interviewers first for the page.
     ordered = sorted(participants, key=lambda p: (not p.is_interviewer, p.pk))
-    return [participant_public(participant) for participant in ordered]
+    return [peer_as_seen(participant_public(participant), viewer=viewer) for participant in ordered]
 
 
 @dataclass

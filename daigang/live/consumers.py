@@ -9,7 +9,9 @@ Frames to the browser are always `{"events": [{"kind": ..., "data": ...}, ...]}`
   complete} — the last 50 messages, or those after `after` when reconnecting;
 - then once per tick, batched: `chat` (a message), `viewers` {count}, and the room events
   other services publish (`pin`, `state`, …);
-- to the sender alone: `error` {code, message[, retry_after_ms]}.
+- to the sender alone: `error` {code, message[, retry_after_ms]};
+- refused: `error` then close 4404 (no such room) or 4429 (too_many_sockets: the client address
+  already holds settings.LIVE_ROOM_SOCKETS_PER_ADDRESS sockets in the room).
 The hub closes a socket with 4403 when its user is removed from the room's organisation.
 Frames from the browser: `{"kind": "chat", "text": "...", "token": "<client id>"}`.
 """
@@ -28,12 +30,14 @@ from django.utils.translation import gettext as _
 
 from daigang.core.languages import language_from_scope
 from daigang.core.refused import Refused
-from daigang.live import chat
+from daigang.live import chat, viewers
 from daigang.live.chat_db import live_db
 from daigang.live.chat_writer import chat_writer_get
 from daigang.live.hub import CLOSE_TOO_SLOW, HubSocket, frame_text, hub_get
 
 CLOSE_ROOM_NOT_FOUND = 4404
+# Too many sockets from one client address in this room (settings.LIVE_ROOM_SOCKETS_PER_ADDRESS).
+CLOSE_TOO_MANY = 4429
 # A chat frame is 200 characters of text plus a little JSON; anything far bigger is not one.
 MAX_FRAME_CHARS = 4096
 
@@ -90,6 +94,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         after = _after_from(self.scope.get("query_string", b""))
         await self.accept()
         hub = hub_get()
+        address = viewers.scope_address(self.scope)
+        # Checked and joined with no await between, so two sockets cannot both take the last
+        # place. One client opening hundreds of sockets would otherwise cost a socket each.
+        if hub.address_full(self.room_id, address):
+            refused = Refused(
+                "too_many_sockets",
+                _("同一网络打开的直播窗口太多，请关闭其他窗口后刷新本页"),
+                status=429,
+            )
+            await self.send(text_data=json.dumps({"events": [chat.chat_error_event(refused)]}))
+            await self.close(code=CLOSE_TOO_MANY)
+            return
         # Register before reading history, so nothing published in between is missed; the
         # hub holds tick frames back until the join frame has gone out.
         user_id = self.user.pk if self.user and self.user.is_authenticated else None
@@ -98,6 +114,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             send=_frame_send(self.base_send),
             new_view=after is None,
             user_id=user_id,
+            viewer=viewers.scope_viewer(self.scope),
+            address=address,
         )
         cached = hub.join_cached(self.room_id, after)
         if cached is not None:

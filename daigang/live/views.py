@@ -23,6 +23,7 @@ from daigang.jobs.models import Job
 from daigang.live import selectors, services
 from daigang.live.forms import RoomScheduleForm
 from daigang.live.models import Room
+from daigang.live.viewers import viewer_cookie_ensure
 
 
 @login_required
@@ -88,7 +89,10 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         },
         "can_run": selectors.room_can_run(user=request.user, room=room),
     }
-    return render(request, "live/room.html", context)
+    response = render(request, "live/room.html", context)
+    # Anonymous viewers are counted by this id, not by socket (daigang.live.viewers).
+    viewer_cookie_ensure(request=request, response=response)
+    return response
 
 
 def _console_jobs_context(room: Room) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -117,7 +118,6 @@ def _document_store(
     *,
     organisation: Organisation,
     kind: str,
-    file: File,
     checked: CheckedUpload,
     by: User,
     now: dt.datetime,
@@ -139,7 +139,11 @@ def _document_store(
         uploaded_by=by,
         uploaded_at=now,
     )
-    document.file.save(f"{kind}.{DOCUMENT_TYPES[checked.content_type]}", file, save=False)
+    # The checked content, not the upload: images were re-encoded without tails or metadata.
+    extension = DOCUMENT_TYPES[checked.content_type]
+    document.file.save(f"{kind}.{extension}", ContentFile(checked.content), save=False)
+    if checked.preview is not None:
+        document.preview.save(f"{kind}-page1.png", ContentFile(checked.preview), save=False)
     document.save()
     return document
 
@@ -152,16 +156,14 @@ def organisation_document_add(
     by: User,
     now: dt.datetime | None = None,
 ) -> OrganisationDocument:
-    """Store a licence file (JPEG/PNG/PDF by content, at most UPLOAD_MAX_BYTES) for the
-    organisation. The newest document of a kind is the current one. Owners only."""
+    """Store a licence file (JPEG/PNG/PDF by content, at most UPLOAD_MAX_BYTES; images
+    re-encoded, active PDFs refused; see accounts/uploads.py) for the organisation. The newest document of a kind is the current one. Owners only."""
     now = now or timezone.now()
     if kind not in DocKind.values:
         raise Refused("document_kind", _("未知的证件类型"))
     organisation_owner_check(organisation=organisation, by=by)
     checked = _upload_checked(file)
-    return _document_store(
-        organisation=organisation, kind=kind, file=file, checked=checked, by=by, now=now
-    )
+    return _document_store(organisation=organisation, kind=kind, checked=checked, by=by, now=now)
 
 
 def organisation_register(
@@ -218,11 +220,10 @@ def organisation_register(
                 Membership.objects.create(
                     organisation=organisation, user=by, role=Membership.Role.OWNER, created_at=now
                 )
-                for doc_kind, file in files.items():
+                for doc_kind in files:
                     _document_store(
                         organisation=organisation,
                         kind=doc_kind,
-                        file=file,
                         checked=checked[doc_kind],
                         by=by,
                         now=now,

@@ -280,3 +280,19 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def document_preview(request: HttpRequest, document_id: int) -> FileResponse:
+    """The PNG of a PDF licence's first page, to the same people as the file itself. The
+    review page shows this image instead of embedding the PDF in the moderator's browser."""
+    document = document_for_viewer(user=request.user, document_id=document_id)
+    if not document.preview:
+        raise Http404
+    try:
+        handle = document.preview.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -23,9 +23,18 @@ database when it reconnects.
 
 Big audiences are kept out of Python's full garbage collections (daigang.live.gc_freeze).
 
-The hub also counts: every VIEWERS_PERIOD seconds it reports its sockets per room (see
+The hub also counts people, not sockets: each socket joins as a viewer (a user id, a signed
+anonymous viewer id, or failing both its client address: daigang.live.viewers), and the room
+keeps how many local sockets each viewer and each client address holds, updated on join and
+leave only. Every VIEWERS_PERIOD seconds the hub reports its distinct viewers per room (see
 daigang.live.audience), publishes the summed `viewers` to its sockets through the same batches,
-and adds the room's new entries (views, 场观) and peak to the database.
+and adds the room's new entries (views, 场观) and peak to the database. A view is a person's
+entry into a room, counted once per loops.VIEW_REPEAT_SECONDS (30 minutes) in this process: a reload,
+a second tab or a reconnect is not another view, coming back an hour later is. Both are per
+process: with several ASGI processes one person's sockets on two of them count twice (rare:
+only two tabs landing on different workers), which is the price of counting with no
+per-event cross-process work. One client address may hold at most
+settings.LIVE_ROOM_SOCKETS_PER_ADDRESS sockets per room in a process (`address_full`).
 
 This package is laid out along those seams; this module is the facade consumers use (join,
 start, send_to, leave, the join cache, viewers) and `hub_get`:
@@ -45,6 +54,7 @@ import weakref
 from typing import Any
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from daigang.live import audience, gc_freeze
 from daigang.live.hub.delivery import CLOSE_TOO_SLOW, Delivery, HubSocket, Send, frame_text
@@ -77,21 +87,50 @@ class RoomHub(Delivery, Loops):
         self.resync_pending: dict[int, int] = {}
         self._resync_task: asyncio.Task[None] | None = None
 
+        # (room id, viewer) -> when their last view was counted; kept past the room's last
+        # local socket (a lone viewer's reload empties the room), pruned by the audience loop.
+        self.view_counted: dict[tuple[int, str], float] = {}
+
+    def address_full(self, room_id: int, address: str) -> bool:
+        """True if `address` already holds the most sockets one address may hold in the room."""
+        limit = settings.LIVE_ROOM_SOCKETS_PER_ADDRESS
+        room = self.rooms.get(room_id)
+        if not address or limit <= 0 or room is None:
+            return False
+        return room.address_sockets.get(address, 0) >= limit
+
     async def join(
-        self, *, room_id: int, send: Send, new_view: bool = True, user_id: int | None = None
+        self,
+        *,
+        room_id: int,
+        send: Send,
+        new_view: bool = True,
+        user_id: int | None = None,
+        viewer: str = "",
+        address: str = "",
     ) -> HubSocket:
         """Register a socket; from now on it gets the room's frames (after `start`).
 
+        `viewer` is who the socket counts as (daigang.live.viewers.scope_viewer; every socket
+        its own viewer when empty); `new_view` False for a reconnect, which is never a view.
         `user_id` (None for anonymous viewers) lets the hub close a user's sockets on request.
         """
         room = self.rooms.get(room_id)
         if room is None:
             room = self.rooms[room_id] = Room(room_id)
-        socket = HubSocket(room_id=room_id, send=send, upto=room.log_end, user_id=user_id)
+        socket = HubSocket(
+            room_id=room_id,
+            send=send,
+            upto=room.log_end,
+            user_id=user_id,
+            viewer=viewer,
+            address=address,
+        )
         room.sockets[socket] = None
+        room.socket_counts_add(socket)
         gc_freeze.socket_joined()
         if new_view:
-            room.views_added += 1
+            self._view_add(room, socket)
         await self._subscription_sync(room_id)
         self._tasks_ensure()
         return socket
@@ -101,10 +140,11 @@ class RoomHub(Delivery, Loops):
 
         `counted=False` takes back the view its join added (a join that was refused).
         """
-        if not counted and not socket.closed:
+        if not counted and not socket.closed and socket.viewed:
             room = self.rooms.get(socket.room_id)
             if room is not None and room.views_added:
                 room.views_added -= 1
+                self.view_counted.pop((socket.room_id, socket.viewer), None)
         room = self._forget(socket)
         if room is not None:
             await self._room_close(room)
@@ -129,11 +169,11 @@ class RoomHub(Delivery, Loops):
         room.join_loaded(state, history)
 
     def viewers(self, room_id: int) -> int:
-        """Viewers now as this process last heard it (never fewer than its own sockets)."""
+        """Viewers now as this process last heard it (never fewer than its own viewers)."""
         room = self.rooms.get(room_id)
         if room is None:
             return 0
-        return max(room.viewers, len(room.sockets))
+        return max(room.viewers, len(room.viewer_sockets))
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub] = weakref.WeakKeyDictionary()

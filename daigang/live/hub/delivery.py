@@ -82,6 +82,7 @@ class HubSocket:
 
     __slots__ = (
         "__weakref__",
+        "address",
         "busy",
         "closed",
         "direct",
@@ -93,13 +94,30 @@ class HubSocket:
         "send",
         "upto",
         "user_id",
+        "viewed",
+        "viewer",
     )
 
-    def __init__(self, *, room_id: int, send: Send, upto: int, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        room_id: int,
+        send: Send,
+        upto: int,
+        user_id: int | None = None,
+        viewer: str = "",
+        address: str = "",
+    ) -> None:
         self.room_id = room_id
         self.send = send
         # Whose socket it is (None: anonymous), so a removed member's sockets can be closed.
         self.user_id = user_id
+        # The person this socket is counted as (daigang.live.viewers; unique to the socket when
+        # not given) and its client address, for the per-address cap ('' = not capped).
+        self.viewer = viewer or f"s{id(self)}"
+        self.address = address
+        # Whether its join added a view (so a refused join can take it back).
+        self.viewed = False
         self.direct: DirectWriter | None = direct_writer(send)
         # The position in the room's log of the first event this socket has not been sent.
         self.upto = upto
@@ -275,6 +293,7 @@ class Delivery:
         if room is None or socket not in room.sockets:
             return None
         del room.sockets[socket]
+        room.socket_counts_drop(socket)
         gc_freeze.socket_left()
         if room.sockets:
             return None

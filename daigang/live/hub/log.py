@@ -30,6 +30,7 @@ class Room:
     """One room in this process: its local sockets, its log, its join cache and its counts."""
 
     __slots__ = (
+        "address_sockets",
         "history",
         "history_complete",
         "log",
@@ -41,6 +42,7 @@ class Room:
         "sockets",
         "stale",
         "state",
+        "viewer_sockets",
         "viewers",
         "views_added",
     )
@@ -54,6 +56,10 @@ class Room:
         self.log_start = 0
         self.viewers = 0
         self.views_added = 0
+        # Local sockets per person and per client address, kept as sockets join and leave (a
+        # dict update each, no work per event): distinct viewers are len(viewer_sockets).
+        self.viewer_sockets: dict[str, int] = {}
+        self.address_sockets: dict[str, int] = {}
         self.peak_recorded = 0
         # The join cache: the room's state and its last HISTORY_SIZE chat messages (ids
         # ascending), kept current by the events passing through; None until loaded once.
@@ -66,6 +72,22 @@ class Room:
         self.seen: deque[int] = deque(maxlen=CATCH_UP_MAX)
         # A publish failed: the cache may miss messages, joins read the database.
         self.stale = False
+
+    def socket_counts_add(self, socket: HubSocket) -> None:
+        self.viewer_sockets[socket.viewer] = self.viewer_sockets.get(socket.viewer, 0) + 1
+        if socket.address:
+            self.address_sockets[socket.address] = self.address_sockets.get(socket.address, 0) + 1
+
+    def socket_counts_drop(self, socket: HubSocket) -> None:
+        for counts, key in (
+            (self.viewer_sockets, socket.viewer),
+            (self.address_sockets, socket.address),
+        ):
+            left = counts.get(key, 0) - 1
+            if left > 0:
+                counts[key] = left
+            else:
+                counts.pop(key, None)
 
     @property
     def log_end(self) -> int:

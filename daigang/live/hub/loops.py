@@ -7,7 +7,8 @@ its loops and lets the channel (and the live database connection) go. Its loops:
 - receive: room events from the layer, logged to their room (daigang.live.hub.log), and
   requests to close one user's sockets in a room (a member removed from its organisation);
 - tick: a round (daigang.live.hub.delivery) at most every TICK_SECONDS, at once after a long one;
-- audience: every VIEWERS_PERIOD seconds, reports its sockets per room (daigang.live.audience),
+- audience: every VIEWERS_PERIOD seconds, reports its distinct viewers per room (people, not
+  sockets: Room.viewer_sockets; daigang.live.audience),
   publishes the summed `viewers` through the rounds, and adds each room's new entries (views,
   场观) and peak to the database; now and then it renews its group memberships;
 - resync: after a publish failed (the layer down), it keeps sending the room a `room.resync`
@@ -24,7 +25,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daigang.core.realtime import (
     ROOM_EVENT,
@@ -37,10 +38,16 @@ from daigang.live import audience, chat
 from daigang.live.chat_db import live_db, live_db_close
 from daigang.live.hub.log import Room
 
+if TYPE_CHECKING:
+    from daigang.live.hub.delivery import HubSocket
+
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.1
 VIEWERS_PERIOD = audience.VIEWERS_PERIOD
+# A person entering a room again within this many seconds is not another view (场观): a
+# reload, a second tab or a dropped connection is the same visit; an hour later is another.
+VIEW_REPEAT_SECONDS = 30 * 60
 # The in-memory layer forgets group members after a day; rejoin long before that.
 GROUP_REFRESH_SECONDS = 3600
 # How often a hub tries the layer again after a failed publish.
@@ -59,6 +66,7 @@ class Loops:
     # Rooms whose publish failed: the chat id to resync after, until the layer takes it.
     resync_pending: dict[int, int]
     _resync_task: asyncio.Task[None] | None
+    view_counted: dict[tuple[int, str], float]
     # daigang.live.hub.delivery: one round, closing one user's sockets in a room, a side task.
     flush: Callable[[], Awaitable[None]]
     user_sockets_close: Callable[[int, int], None]
@@ -252,10 +260,11 @@ class Loops:
 
     async def _audience_once(self) -> None:
         rooms = [room for room in self.rooms.values() if room.sockets]
-        counts = {room.room_id: len(room.sockets) for room in rooms}
+        counts = {room.room_id: len(room.viewer_sockets) for room in rooms}
+        self._views_prune()
         totals = await live_db(audience.room_viewers_report, counts=counts, now=time.time())
         for room in rooms:
-            viewers = max(totals.get(room.room_id, 0), len(room.sockets))
+            viewers = max(totals.get(room.room_id, 0), counts[room.room_id])
             if viewers != room.viewers:
                 room.viewers = viewers
                 room.publish([{"kind": "viewers", "data": {"count": viewers}}])
@@ -263,6 +272,24 @@ class Loops:
             if views_added or viewers > room.peak_recorded:
                 room.peak_recorded = max(room.peak_recorded, viewers)
                 await self._audience_record(room.room_id, views_added, viewers)
+
+    def _view_add(self, room: Room, socket: HubSocket) -> None:
+        """Count a view for the socket's person unless they entered in the last
+        VIEW_REPEAT_SECONDS (a reload, a second tab, a dropped connection)."""
+        now = time.monotonic()
+        key = (room.room_id, socket.viewer)
+        last = self.view_counted.get(key)
+        if last is None or now - last >= VIEW_REPEAT_SECONDS:
+            self.view_counted[key] = now
+            socket.viewed = True
+            room.views_added += 1
+
+    def _views_prune(self) -> None:
+        """Forget views older than VIEW_REPEAT_SECONDS: that person's next entry is a view."""
+        oldest = time.monotonic() - VIEW_REPEAT_SECONDS
+        stale = [key for key, when in self.view_counted.items() if when < oldest]
+        for key in stale:
+            del self.view_counted[key]
 
     async def _audience_record(self, room_id: int, views_added: int, viewers: int) -> None:
         try:

@@ -37,8 +37,13 @@ def session_cookie(user: User) -> bytes:
 
 
 def communicator(
-    room_id: int, *, cookie: bytes | None = None, after: int | None = None
+    room_id: int,
+    *,
+    cookie: bytes | None = None,
+    after: int | None = None,
+    address: str | None = None,
 ) -> WebsocketCommunicator:
+    """A room socket; `address` is the client address the server sees (none by default)."""
     from config.asgi import application
 
     path = f"/ws/rooms/{room_id}/"
@@ -47,7 +52,11 @@ def communicator(
     headers = [ORIGIN]
     if cookie:
         headers.append((b"cookie", cookie))
-    return WebsocketCommunicator(application, path, headers=headers)
+    comm = WebsocketCommunicator(application, path, headers=headers)
+    if address is not None:
+        # The application reads its scope when it first runs, after this.
+        comm.scope["client"] = [address, 40000]
+    return comm
 
 
 async def joined(comm: WebsocketCommunicator) -> dict[str, Any]:

@@ -38,12 +38,15 @@ def test_viewers_now_is_the_sum_of_every_process_for_the_last_full_period():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_hub_publishes_the_viewer_count_and_records_views_and_peak():
-    # given a room with two sockets in this process, one of them a reconnect
+    # given a room with two viewers' sockets in this process, one of them a reconnect
     room = room_make(state=Room.State.LIVE)
     _clear_counters(room.pk, time.time())
 
     async def scenario():
-        viewers = [communicator(room.pk), communicator(room.pk, after=0)]
+        viewers = [
+            communicator(room.pk, address="198.51.100.1"),
+            communicator(room.pk, after=0, address="198.51.100.2"),
+        ]
         for comm in viewers:
             await joined(comm)
         hub = hub_get()
@@ -67,8 +70,11 @@ def test_entries_are_added_to_views_when_the_last_viewer_leaves():
     room = room_make(state=Room.State.LIVE)
 
     async def scenario():
-        for _ in range(2):
-            viewers = [communicator(room.pk) for _ in range(3)]
+        for visit in range(2):
+            # six different people (a person's second entry within half an hour is one view)
+            viewers = [
+                communicator(room.pk, address=f"198.51.100.{visit * 3 + i}") for i in range(3)
+            ]
             for comm in viewers:
                 await joined(comm)
             for comm in viewers:
