@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from daigang.accounts.errors import AccountsError
 from daigang.accounts.forms import RejectForm
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import OrganisationDocument
 from daigang.accounts.selectors import (
     organisation_documents_current,
@@ -28,14 +29,14 @@ from daigang.core.phones import phone_mask
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = organisations_pending_review(user=request.user)
     return render(request, "accounts/review_list.html", {"pending": pending})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def review_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_moderator(user=request.user, organisation_id=organisation_id)
     reject_form = RejectForm()
     error = ""
