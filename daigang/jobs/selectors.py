@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -88,7 +89,7 @@ def job_cities(*, today: dt.date | None = None) -> list[str]:
     return sorted(set(jobs_open(today=today).order_by().values_list("city", flat=True).distinct()))
 
 
-def job_for_public(*, job_id: int, user: User | None = None) -> Job:
+def job_for_public(*, job_id: int, user: User | AnonymousUser | None = None) -> Job:
     """A job anybody may read: published (open or past its date) or closed.
 
     Drafts are visible only to members of their organisation (a preview); others get 404.
