@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
@@ -96,7 +97,7 @@ def room_get_public(*, room_id: int) -> Room:
         raise Http404 from exc
 
 
-def room_can_run(*, user: User, room: Room) -> bool:
+def room_can_run(*, user: User | AnonymousUser, room: Room) -> bool:
     """Anchors of the room and owners of its organisation run it: console, pin, stream key."""
     if not user.is_authenticated:
         return False
