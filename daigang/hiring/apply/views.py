@@ -20,9 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
 from daigang.accounts.errors import AccountsError, PhoneCodeThrottled
+from daigang.accounts.http import AuthenticatedRequest
+from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
+from daigang.core.http import HtmxRequest
 from daigang.core.phones import phone_mask
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.forms import AnonymousApplyForm, ApplyForm, SendCodeForm
@@ -68,7 +71,7 @@ def _room_for(job: Job, room_id: int | None) -> Room | None:
     return Room.objects.filter(pk=room_id, organisation_id=job.organisation_id).first()
 
 
-def _render_apply(request: HttpRequest, job: Job, **context: Any) -> HttpResponse:
+def _render_apply(request: HtmxRequest, job: Job, **context: Any) -> HttpResponse:
     context.setdefault("form", None)
     context.setdefault("application", None)
     context["job"] = job
@@ -79,13 +82,13 @@ def _render_apply(request: HttpRequest, job: Job, **context: Any) -> HttpRespons
 
 
 def _render_success(
-    request: HttpRequest, job: Job, application: Application, *, created: bool
+    request: HtmxRequest, job: Job, application: Application, *, created: bool
 ) -> HttpResponse:
     return _render_apply(request, job, application=application, created=created)
 
 
 def _apply_for(
-    request: HttpRequest, job: Job, form: ApplyForm, *, seeker: Any, room: Room | None
+    request: HtmxRequest, job: Job, form: ApplyForm, *, seeker: Any, room: Room | None
 ) -> HttpResponse:
     """Apply a known seeker with a valid form; re-render the form on a refused apply."""
     data = form.cleaned_data
@@ -113,7 +116,7 @@ def _apply_for(
     return _render_success(request, job, application, created=created)
 
 
-def _render_form(request: HttpRequest, job: Job, form: ApplyForm, **context: Any) -> HttpResponse:
+def _render_form(request: HtmxRequest, job: Job, form: ApplyForm, **context: Any) -> HttpResponse:
     consent_needed = True
     if request.user.is_authenticated:
         consent_needed = not selectors.consent_given_before(
@@ -123,7 +126,7 @@ def _render_form(request: HttpRequest, job: Job, form: ApplyForm, **context: Any
 
 
 @require_http_methods(["GET", "POST"])
-def apply_page(request: HttpRequest, job_id: int) -> HttpResponse:
+def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
     """/jobs/<id>/apply/ — one-tap apply; anonymous viewers verify their phone here."""
     job = _job_for_apply(job_id)
     if request.method == "POST":
@@ -151,7 +154,7 @@ def apply_page(request: HttpRequest, job_id: int) -> HttpResponse:
     return _render_form(request, job, AnonymousApplyForm(initial=initial))
 
 
-def _apply_logged_in(request: HttpRequest, job: Job) -> HttpResponse:
+def _apply_logged_in(request: HtmxRequest, job: Job) -> HttpResponse:
     form = ApplyForm(request.POST)
     if not form.is_valid():
         return _render_form(request, job, form)
@@ -159,7 +162,7 @@ def _apply_logged_in(request: HttpRequest, job: Job) -> HttpResponse:
     return _apply_for(request, job, form, seeker=request.user, room=room)
 
 
-def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
+def _send_code(request: HtmxRequest, job: Job) -> HttpResponse:
     """ "获取验证码": send the SMS, then show the same form again with what was typed."""
     # Unbound, so fields not filled in yet do not shout "required" at the seeker.
     typed = {key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields}
@@ -182,7 +185,7 @@ def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
     return _render_form(request, job, form, code_sent_to=phone_mask(phone))
 
 
-def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
+def _apply_anonymous(request: HtmxRequest, job: Job) -> HttpResponse:
     """Verify the SMS code, log in and apply, all in this one request."""
     form = AnonymousApplyForm(request.POST)
     if not form.is_valid():
@@ -217,7 +220,7 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
     return _apply_for(request, job, form, seeker=seeker, room=room)
 
 
-def _member_organisation(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]
+def _member_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     return organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
     )
@@ -225,7 +228,7 @@ def _member_organisation(request: HttpRequest, organisation_id: int):  # type: i
 
 @login_required
 @require_GET
-def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def back_office(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/applications/ — the organisation's 报名 list; new rows arrive live."""
     organisation = _member_organisation(request, organisation_id)
     job_id = _int_or_none(request.GET.get("job"))

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from daigang.accounts.api_auth import session_auth
+from daigang.accounts.http import AuthenticatedApiRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.api import api_error, api_errors
@@ -168,7 +169,7 @@ def _not_found() -> Status:
     summary="One application with its stage and history (its seeker, or the organisation)",
     url_name="application_detail",
 )
-def application_detail(request: HttpRequest, application_id: ObjectId):
+def application_detail(request: AuthenticatedApiRequest, application_id: ObjectId):
     try:
         application, is_member = pipeline_selectors.application_for_viewer(
             user=request.auth, application_id=application_id
@@ -186,7 +187,7 @@ def application_detail(request: HttpRequest, application_id: ObjectId):
     url_name="application_advance",
 )
 def application_advance_endpoint(
-    request: HttpRequest, application_id: ObjectId, payload: AdvanceIn
+    request: AuthenticatedApiRequest, application_id: ObjectId, payload: AdvanceIn
 ):
     """`to_stage`: applied, contacted, intention, interview, offer, signed, onboarded,
     rejected, or "custom:<id>" for one of the organisation's own stages. Moving to the
@@ -226,7 +227,7 @@ def application_advance_endpoint(
     url_name="application_withdraw",
 )
 def application_withdraw_endpoint(
-    request: HttpRequest, application_id: ObjectId, payload: WithdrawIn | None = None
+    request: AuthenticatedApiRequest, application_id: ObjectId, payload: WithdrawIn | None = None
 ):
     try:
         application = pipeline_selectors.application_for_seeker(
@@ -253,7 +254,7 @@ def application_withdraw_endpoint(
     url_name="organisation_applications",
 )
 def organisation_applications(
-    request: HttpRequest, organisation_id: ObjectId, filters: Query[StageFilter]
+    request: AuthenticatedApiRequest, organisation_id: ObjectId, filters: Query[StageFilter]
 ):
     """At most 500, newest first. `stage` is a stage key (see advance)."""
     try:

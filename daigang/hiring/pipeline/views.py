@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
@@ -55,7 +56,7 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def _organisation(request: AuthenticatedRequest, organisation_id: int) -> Organisation:
     return organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
     )
@@ -85,7 +86,7 @@ def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str,
 
 @login_required
 @require_GET
-def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_board(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
@@ -97,7 +98,7 @@ def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_table(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/table/ — filterable table with bulk actions."""
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
@@ -114,7 +115,7 @@ def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def application_detail(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """/manage/<org>/applications/<id>/ — stage, moves, history, notes, tags, duplicates."""
     organisation = _organisation(request, organisation_id)
@@ -159,7 +160,7 @@ def _interview_url(organisation: Organisation, ids: list[int]) -> str:
 @login_required
 @require_POST
 def application_move(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Move one application to the posted `to_stage` (a member's "移到…" button)."""
     organisation = _organisation(request, organisation_id)
@@ -186,7 +187,7 @@ def application_move(
 @login_required
 @require_POST
 def application_reject_view(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """不合适: with a reason from the organisation's list (its message goes to the seeker)."""
     organisation = _organisation(request, organisation_id)
@@ -216,7 +217,7 @@ def application_reject_view(
 @login_required
 @require_POST
 def application_note_add(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
@@ -232,7 +233,7 @@ def application_note_add(
 @login_required
 @require_POST
 def application_tags(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Add a tag (`name`) or take one off (`remove` = tag id)."""
     organisation = _organisation(request, organisation_id)
@@ -261,7 +262,7 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 
 @login_required
 @require_POST
-def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_bulk(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """Bulk move / reject / invite / tag for the ticked applications."""
     organisation = _organisation(request, organisation_id)
     default = reverse("hiring:pipeline_table", args=[organisation.pk])
@@ -324,7 +325,7 @@ def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pipeline_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_settings(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/settings/ — the organisation's own stages and rejection reasons."""
     organisation = _organisation(request, organisation_id)
     here = reverse("hiring:pipeline_settings", args=[organisation.pk])
@@ -385,7 +386,7 @@ def _reason_or_404(request: HttpRequest, organisation: Organisation) -> Rejectio
 
 @login_required
 @require_GET
-def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_stats_page(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/stats/ — applications per job/room, conversion, time to hire,
     reasons for rejection."""
     organisation = _organisation(request, organisation_id)
@@ -397,7 +398,7 @@ def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthenticatedRequest) -> HttpResponse:
     """/me/applications/ — 我的报名."""
     context = {
         # Stage in plain words, what happens next, the steps, withdraw (services in this package).
@@ -409,7 +410,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def my_application_withdraw(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     """The seeker withdraws their own application (twice is fine; others' are not found)."""
     application = pipeline_selectors.application_for_seeker(
         user=request.user, application_id=application_id
@@ -427,6 +428,6 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def my_notifications_read(request: HttpRequest) -> HttpResponse:
+def my_notifications_read(request: AuthenticatedRequest) -> HttpResponse:
     notifications_mark_read(user=request.user, now=timezone.now())
     return HttpResponseRedirect(reverse("hiring:my_applications"))
