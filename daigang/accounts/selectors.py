@@ -97,7 +97,11 @@ def memberships_of_user(*, user: User) -> list[Membership]:
     )
 
 
-_ROLE_ORDER = {Membership.Role.OWNER: 0, Membership.Role.HR: 1, Membership.Role.ANCHOR: 2}
+_ROLE_ORDER: dict[str, int] = {
+    Membership.Role.OWNER: 0,
+    Membership.Role.HR: 1,
+    Membership.Role.ANCHOR: 2,
+}
 
 
 def organisation_members(*, organisation: Organisation) -> list[Membership]:
