@@ -79,7 +79,7 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
     return jobs
 
 
-def jobs_page(*, jobs: QuerySet[Job], page: object) -> Page:
+def jobs_page(*, jobs: QuerySet[Job], page: int | str | None) -> Page:
     """One page of jobs; a page number out of range gives the last page, nonsense the first."""
     return Paginator(jobs, JOBS_PER_PAGE).get_page(page)
 
