@@ -135,9 +135,10 @@ def job_card(*, job: Job, room: Room) -> dict[str, Any]:
 
 
 def room_pinned_card(*, room: Room) -> dict[str, Any] | None:
-    if room.pinned_job_id is None:
+    job = room.pinned_job  # no query when nothing is pinned
+    if job is None:
         return None
-    return job_card(job=room.pinned_job, room=room)
+    return job_card(job=job, room=room)
 
 
 def room_viewer_count(*, room: Room) -> int | None:

@@ -140,6 +140,6 @@ def hub_get() -> RoomHub:
     return hub
 
 
-def room_viewers_get(*, room_id: int) -> int:
+def room_viewers_get(*, room_id: int) -> int | None:
     """Viewers now across all processes, as last aggregated (sync; for pages)."""
     return audience.room_viewers_get(room_id=room_id)
