@@ -52,7 +52,7 @@ _FIELD_OF_ERROR = {
 
 def _int_or_none(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None
+        return int(raw) if raw else None
     except (TypeError, ValueError):
         return None
 
@@ -165,7 +165,9 @@ def _apply_logged_in(request: HtmxRequest, job: Job) -> HttpResponse:
 def _send_code(request: HtmxRequest, job: Job) -> HttpResponse:
     """ "获取验证码": send the SMS, then show the same form again with what was typed."""
     # Unbound, so fields not filled in yet do not shout "required" at the seeker.
-    typed = {key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields}
+    typed: dict[str, str | bool] = {
+        key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields
+    }
     typed["consent"] = request.POST.get("consent") == "on"
     typed["code"] = ""
     form = AnonymousApplyForm(initial=typed)

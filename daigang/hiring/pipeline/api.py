@@ -122,7 +122,7 @@ def _step_out(change: StageChange, *, for_member: bool) -> dict:
         step.update(
             from_label=str(change.get_from_stage_display()),
             to_label=str(change.get_to_stage_display()),
-            reason=change.rejection_reason.name if change.rejection_reason_id else "",
+            reason=change.rejection_reason.name if change.rejection_reason else "",
         )
     return step
 

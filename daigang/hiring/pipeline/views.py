@@ -51,7 +51,7 @@ BULK_MAX = 200
 
 def _int_or_none(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None
+        return int(raw) if raw else None
     except (TypeError, ValueError):
         return None
 
@@ -224,7 +224,9 @@ def application_note_add(
         organisation=organisation, application_id=application_id
     )
     try:
-        notes.note_add(application=application, author=request.user, text=request.POST.get("text"))
+        notes.note_add(
+            application=application, author=request.user, text=request.POST.get("text", "")
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return _back(request, _detail_url(organisation, application.pk))
