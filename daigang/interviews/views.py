@@ -245,8 +245,8 @@ def verdict_save(
         messages.success(request, _("评定已保存"))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))  # ErrorList yields messages (str)
     return HttpResponseRedirect(_next_or(request, _detail_url(interview)))
 
 
