@@ -39,10 +39,12 @@ chromium:
 
 # Everything but WebRTC first; then the WebRTC tests (aiortc and Chromium with a fake camera)
 # inside a loopback-only network namespace so no test can ever offer a LAN address.
-# Lint and format first: they take a second and fail loudly (rules in pyproject.toml).
+# Lint, format and types first: they fail loudly and fast (rules in pyproject.toml; mypy keeps
+# its incremental cache in .mypy_cache, so a re-run checks only what changed).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy daigang config
 
 test: install chromium lint
 	$(BIN)/python -m pytest -m "not webrtc" $(PYTEST_ARGS)

@@ -28,6 +28,7 @@ api.add_router("/rooms", rooms_router)
 api.add_router("/applications", "daigang.hiring.apply.api.router")
 api.add_router("", "daigang.hiring.pipeline.api.router")  # the pipeline: /applications/{id}/…
 # A database that cannot serve (busy, down, disk full, read-only) is a 503, not a 500.
-api.add_exception_handler(DatabaseError, api_database_error)
+# (ninja types a handler's exception as instance-or-class; it always passes the instance.)
+api.add_exception_handler(DatabaseError, api_database_error)  # type: ignore[arg-type]
 # A service that says no: its status, and {code, message, detail, field}.
-api.add_exception_handler(Refused, refused_response)
+api.add_exception_handler(Refused, refused_response)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daigang.accounts.forms import RejectForm
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import (
     Membership,
     Organisation,
@@ -109,7 +110,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     actions = ("approve_selected", "reject_selected")
 
     @admin.action(description=gettext_lazy("通过认证（有效期6个月）"))
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+    def approve_selected(
+        self, request: AuthenticatedRequest, queryset: QuerySet[Organisation]
+    ) -> None:
         approved = 0
         for organisation in queryset:
             try:
@@ -123,7 +126,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("驳回（填写原因）"))
     def reject_selected(
-        self, request: HttpRequest, queryset: QuerySet[Organisation]
+        self, request: AuthenticatedRequest, queryset: QuerySet[Organisation]
     ) -> TemplateResponse | None:
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():

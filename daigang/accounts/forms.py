@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +15,9 @@ from daigang.accounts.models import Membership, Organisation, OrganisationDocume
 from daigang.accounts.uploads import document_upload_check
 from daigang.accounts.uscc import uscc_normalize, validate_uscc
 from daigang.core.phones import phone_normalize
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Mobile, landline with area code (optional extension), or a 400 service number.
 _CONTACT_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
@@ -81,7 +85,7 @@ class CodeForm(_Form):
         return code
 
 
-def _licence_field(label: str, required: bool) -> forms.FileField:
+def _licence_field(label: StrOrPromise, required: bool) -> forms.FileField:
     return forms.FileField(
         label=label,
         required=required,
@@ -149,7 +153,8 @@ class OrganisationRegisterForm(OrganisationDetailsForm):
         return _checked_file(self.cleaned_data.get("hr_service_licence"))
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("kind") == Organisation.Kind.AGENCY
             and not cleaned.get("hr_service_licence")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -59,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "phone"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("用户")
@@ -163,7 +164,7 @@ class Organisation(models.Model):
     # When it last went (back) to pending: moderators review the oldest submission first.
     submitted_at = models.DateTimeField(_("提交审核时间"), default=timezone.now, db_index=True)
 
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,9 @@ from daigang.accounts.models import Membership, Organisation, OrganisationDocume
 from daigang.accounts.roles import MODERATOR_POWERS, Power, roles_with
 
 
-def membership_get(*, user: User | None, organisation_id: int, power: Power) -> Membership | None:
+def membership_get(
+    *, user: User | AnonymousUser | None, organisation_id: int, power: Power
+) -> Membership | None:
     """`user`'s membership of the organisation if their role has `power` (roles.ROLES_WITH);
     None for anonymous users, outsiders and members whose role lacks it.
 
@@ -32,7 +35,7 @@ def membership_get(*, user: User | None, organisation_id: int, power: Power) -> 
     )
 
 
-def _moderator_may(*, user: User | None, power: Power) -> bool:
+def _moderator_may(*, user: User | AnonymousUser | None, power: Power) -> bool:
     return (
         power in MODERATOR_POWERS
         and user is not None
@@ -42,7 +45,9 @@ def _moderator_may(*, user: User | None, power: Power) -> bool:
     )
 
 
-def membership_has(*, user: User | None, organisation_id: int, power: Power) -> bool:
+def membership_has(
+    *, user: User | AnonymousUser | None, organisation_id: int, power: Power
+) -> bool:
     """Whether `user` may use `power` for the organisation now (a moderator too, where
     roles.MODERATOR_POWERS says so). For services and consumers, which refuse rather than 404."""
     if _moderator_may(user=user, power=power):
@@ -61,7 +66,7 @@ def members_with(*, organisation_id: int, user_ids: Iterable[int], power: Power)
 
 
 def organisation_for_member(
-    *, user: User | None, organisation_id: int, power: Power
+    *, user: User | AnonymousUser | None, organisation_id: int, power: Power
 ) -> Organisation:
     """The organisation if `user` may use `power` for it (membership_has); else 404.
 
@@ -92,7 +97,11 @@ def memberships_of_user(*, user: User) -> list[Membership]:
     )
 
 
-_ROLE_ORDER = {Membership.Role.OWNER: 0, Membership.Role.HR: 1, Membership.Role.ANCHOR: 2}
+_ROLE_ORDER: dict[str, int] = {
+    Membership.Role.OWNER: 0,
+    Membership.Role.HR: 1,
+    Membership.Role.ANCHOR: 2,
+}
 
 
 def organisation_members(*, organisation: Organisation) -> list[Membership]:
@@ -149,7 +158,7 @@ def organisation_for_moderator(*, user: User, organisation_id: int) -> Organisat
     return get_object_or_404(Organisation, pk=organisation_id)
 
 
-def document_for_viewer(*, user: User, document_id: int) -> OrganisationDocument:
+def document_for_viewer(*, user: User | AnonymousUser, document_id: int) -> OrganisationDocument:
     """A licence document for its organisation's members and for moderators; 404 otherwise
     (an outsider cannot even learn that the document exists)."""
     if not user.is_authenticated:

@@ -35,7 +35,7 @@ from typing import Any
 from daigang.contracts.models import Contract, Signature
 
 FINGERPRINT_VERSION = 1
-_PARTY_ORDER = {Signature.Party.ORGANISATION: 0, Signature.Party.SEEKER: 1}
+_PARTY_ORDER: dict[str, int] = {Signature.Party.ORGANISATION: 0, Signature.Party.SEEKER: 1}
 
 
 def _utc(moment: dt.datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,9 @@ from daigang.contracts.models import TERM_MONTHS_MAX, CheckIn, ContractKind, Sig
 from daigang.contracts.services import CheckInAnswers, OfferTerms
 from daigang.jobs.models import Board, PaySchedule, Shift, WageUnit
 from daigang.jobs.wages import wage_range_parse, yuan_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def form_errors_add(form: forms.Form, error: ValidationError) -> None:
@@ -79,7 +82,8 @@ class OfferForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "wage_min" in data:
             try:
                 data["wage_min_fen"], data["wage_max_fen"] = wage_range_parse(
@@ -152,7 +156,7 @@ class OnboardForm(forms.Form):
 _ANSWER_WIDGET = forms.RadioSelect
 
 
-def _answer_field(question: str) -> forms.ChoiceField:
+def _answer_field(question: StrOrPromise) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=question,
         choices=CheckIn.Answer.choices,

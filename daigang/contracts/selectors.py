@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import IO
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -33,7 +34,7 @@ DEFAULT_TERM_MONTHS = 12
 # --- organisation side ----------------------------------------------------------------------
 
 
-def organisation_for_contracts(*, user: User, organisation_id: int) -> Organisation:
+def organisation_for_contracts(*, user: User | AnonymousUser, organisation_id: int) -> Organisation:
     """The organisation if `user` is its owner or HR member; else 404."""
     return organisation_for_member(
         user=user, organisation_id=organisation_id, power=Power.CONTRACTS
@@ -100,7 +101,7 @@ def offer_terms_from_job(*, application: Application, today: dt.date | None = No
 # --- seeker side ----------------------------------------------------------------------------
 
 
-def _seeker_check(user: User) -> None:
+def _seeker_check(user: User | AnonymousUser) -> None:
     if not user.is_authenticated:
         raise Http404
 
@@ -112,7 +113,7 @@ def offer_for_seeker(*, user: User, offer_id: int) -> Offer:
     )
 
 
-def contract_for_seeker(*, user: User, contract_id: int) -> Contract:
+def contract_for_seeker(*, user: User | AnonymousUser, contract_id: int) -> Contract:
     _seeker_check(user)
     return get_object_or_404(
         Contract.objects.select_related("application", "offer"), pk=contract_id, seeker=user

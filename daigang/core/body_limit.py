@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _API_PREFIX = "/api/"
@@ -89,7 +89,7 @@ class BodyLimit:
                     raise _TooLarge
             return message
 
-        async def tracked_send(message: dict) -> None:
+        async def tracked_send(message: Mapping[str, Any]) -> None:
             nonlocal started
             started = True
             await send(message)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -117,7 +119,9 @@ class Application(models.Model):
     # one aggregate over this column.
     stage_reached = models.PositiveSmallIntegerField(_("到达过的最远阶段"), default=0)
     stage_changed_at = models.DateTimeField(_("阶段变更时间"), null=True, blank=True)
-    tags = models.ManyToManyField("Tag", blank=True, related_name="applications")
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="applications"
+    )
 
     class Meta:
         verbose_name = _("报名")
@@ -274,13 +278,13 @@ class StageChange(models.Model):
 
     @property
     def from_label(self) -> str:
-        if self.from_custom_id is not None:
+        if self.from_custom is not None:
             return self.from_custom.name
         return str(self.get_from_stage_display())
 
     @property
     def to_label(self) -> str:
-        if self.to_custom_id is not None:
+        if self.to_custom is not None:
             return self.to_custom.name
         return str(self.get_to_stage_display())
 

@@ -260,7 +260,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         elif kind == "focus":
             await self._send("focus", data)
         elif kind == "removed":
-            self.peer_channels.pop(data.get("participant"), None)
+            self.peer_channels.pop(data["participant"], None)
             await self._send("removed", data)
             if data.get("participant") == me:
                 await self._leave_group()

@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.refused import Refused, refused_to_form
@@ -54,7 +55,7 @@ def _default_start(now: dt.datetime) -> dt.datetime:
 
 @login_required
 @require_GET
-def interview_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def interview_list(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.INTERVIEWS
     )
@@ -68,7 +69,7 @@ def interview_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def interview_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def interview_new(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """Schedule an interview; ?applications=1,2,3 preselects candidates (bulk invite)."""
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.INTERVIEWS
@@ -130,7 +131,7 @@ def interview_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, interview: Interview) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, interview: Interview) -> dict[str, Any]:
     participants = selectors.interview_detail(interview=interview)
     my_seat = next((p for p in participants if p.user_id == request.user.pk), None)
     return {
@@ -146,7 +147,9 @@ def _detail_context(request: HttpRequest, interview: Interview) -> dict[str, Any
 
 @login_required
 @require_GET
-def interview_detail(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
+def interview_detail(
+    request: AuthenticatedRequest, organisation_id: int, interview_id: int
+) -> HttpResponse:
     interview = selectors.interview_for_member(
         user=request.user,
         organisation_id=organisation_id,
@@ -191,7 +194,9 @@ def _with_forms(
 
 @login_required
 @require_POST
-def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
+def verdict_save(
+    request: AuthenticatedRequest, organisation_id: int, interview_id: int
+) -> HttpResponse:
     """An interviewer's verdict on one candidate. htmx gets the candidate's panel back.
     Any member may sit on a panel (anchors too); the service checks they are on this one."""
     interview = selectors.interview_for_member(
@@ -241,14 +246,16 @@ def verdict_save(request: HttpRequest, organisation_id: int, interview_id: int) 
         messages.success(request, _("评定已保存"))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))  # ErrorList yields messages (str)
     return HttpResponseRedirect(_next_or(request, _detail_url(interview)))
 
 
 @login_required
 @require_POST
-def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
+def interview_cancel(
+    request: AuthenticatedRequest, organisation_id: int, interview_id: int
+) -> HttpResponse:
     interview = selectors.interview_for_member(
         user=request.user,
         organisation_id=organisation_id,
@@ -266,7 +273,9 @@ def interview_cancel(request: HttpRequest, organisation_id: int, interview_id: i
 
 @login_required
 @require_POST
-def interview_finish(request: HttpRequest, organisation_id: int, interview_id: int) -> HttpResponse:
+def interview_finish(
+    request: AuthenticatedRequest, organisation_id: int, interview_id: int
+) -> HttpResponse:
     interview = selectors.interview_for_member(
         user=request.user,
         organisation_id=organisation_id,
@@ -283,7 +292,7 @@ def interview_finish(request: HttpRequest, organisation_id: int, interview_id: i
 @login_required
 @require_POST
 def participant_remove(
-    request: HttpRequest, organisation_id: int, interview_id: int, participant_id: int
+    request: AuthenticatedRequest, organisation_id: int, interview_id: int, participant_id: int
 ) -> HttpResponse:
     interview = selectors.interview_for_member(
         user=request.user,
@@ -343,7 +352,7 @@ def _call_labels() -> dict[str, str]:
 
 @login_required
 @require_GET
-def interview_call(request: HttpRequest, token: str) -> HttpResponse:
+def interview_call(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """/interviews/<token>/ — the video call (or why it is not open)."""
     participant = selectors.participant_for_user(user=request.user, token=token)
     interview = participant.interview
@@ -379,7 +388,7 @@ def interview_call(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def invite(request: HttpRequest, token: str) -> HttpResponse:
+def invite(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """/interviews/<token>/invite.ics — the participant's calendar invite."""
     participant = selectors.participant_for_user(user=request.user, token=token)
     if participant.removed:
@@ -397,7 +406,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_interviews(request: HttpRequest) -> HttpResponse:
+def my_interviews(request: AuthenticatedRequest) -> HttpResponse:
     """/me/interviews/ — 我的面试: the seeker's own links."""
     seats = list(selectors.interviews_of_seeker(user=request.user))
     now = timezone.now()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -78,7 +79,7 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
     return jobs
 
 
-def jobs_page(*, jobs: QuerySet[Job], page: object) -> Page:
+def jobs_page(*, jobs: QuerySet[Job], page: int | str | None) -> Page:
     """One page of jobs; a page number out of range gives the last page, nonsense the first."""
     return Paginator(jobs, JOBS_PER_PAGE).get_page(page)
 
@@ -88,7 +89,7 @@ def job_cities(*, today: dt.date | None = None) -> list[str]:
     return sorted(set(jobs_open(today=today).order_by().values_list("city", flat=True).distinct()))
 
 
-def job_for_public(*, job_id: int, user: User | None = None) -> Job:
+def job_for_public(*, job_id: int, user: User | AnonymousUser | None = None) -> Job:
     """A job anybody may read: published (open or past its date) or closed.
 
     Drafts are visible only to members of their organisation (a preview); others get 404.

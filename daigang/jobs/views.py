@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.http import HtmxRequest
 from daigang.core.refused import Refused
 from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
@@ -38,7 +40,7 @@ from daigang.jobs.services import job_close, job_create, job_publish, job_update
 NEW_JOB_VALID_FOR = dt.timedelta(days=30)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxRequest) -> HttpResponse:
     form = JobFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # errors are shown beside the filter; valid fields still apply
@@ -89,7 +91,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def manage(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
@@ -110,7 +112,7 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 def _save_and_maybe_publish(
-    request: HttpRequest, *, organisation: Organisation, form: JobForm, job: Job | None
+    request: AuthenticatedRequest, *, organisation: Organisation, form: JobForm, job: Job | None
 ) -> HttpResponse | None:
     """Save the form's job; publish too if asked. None when the form has to be shown again."""
     try:
@@ -135,7 +137,7 @@ def _save_and_maybe_publish(
 
 
 @login_required
-def create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def create(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
@@ -155,7 +157,7 @@ def create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
         user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
@@ -177,7 +179,7 @@ def edit(request: HttpRequest, organisation_id: int, job_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
         user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
@@ -192,7 +194,7 @@ def publish(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def close(request: HttpRequest, organisation_id: int, job_id: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> HttpResponse:
     job = job_for_member(
         user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )

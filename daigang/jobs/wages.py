@@ -21,7 +21,7 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 # schema.org's QuantitativeValue.unitText is free text; HOUR/DAY/MONTH are what search engines
 # recognise. Piece rates have no standard code, so they say what they are.
-SCHEMA_UNIT_TEXT = {
+SCHEMA_UNIT_TEXT: dict[str, str] = {
     WageUnit.HOUR: "HOUR",
     WageUnit.DAY: "DAY",
     WageUnit.MONTH: "MONTH",

@@ -75,7 +75,7 @@ def _roles(*, room: Room, users: list[Any]) -> dict[int, str]:
     anchors = members_with(
         organisation_id=room.organisation_id, user_ids=ids, power=Power.ORGANISATION_SEE
     )
-    roles = {}
+    roles: dict[int, str] = {}
     for user in users:
         if user.pk in anchors:
             roles[user.pk] = ChatMessage.Role.ANCHOR

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +45,10 @@ class RoomScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jobs"].queryset = selectors.jobs_schedulable(organisation=organisation)
-        self.fields["anchors"].queryset = selectors.anchors_possible(organisation=organisation)
+        # self.fields is typed as plain Fields; these two are the choice fields declared above.
+        jobs = cast(_JobChoice, self.fields["jobs"])
+        jobs.queryset = selectors.jobs_schedulable(organisation=organisation)
+        anchors = cast(_AnchorChoice, self.fields["anchors"])
+        anchors.queryset = selectors.anchors_possible(organisation=organisation)
         self.fields["jobs"].error_messages["invalid_choice"] = _("只能选择本单位正在招聘中的岗位")
         self.fields["anchors"].error_messages["invalid_choice"] = _("主播必须是本单位成员")

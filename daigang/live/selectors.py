@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
@@ -96,7 +97,7 @@ def room_get_public(*, room_id: int) -> Room:
         raise Http404 from exc
 
 
-def room_can_run(*, user: User, room: Room) -> bool:
+def room_can_run(*, user: User | AnonymousUser, room: Room) -> bool:
     """Owners of the room's organisation, and those of its anchors who are still members of
     it, run the room: console, pin, stream key. Being on the room's anchors is not enough on
     its own: a member removed from the organisation runs nothing from that moment."""
@@ -141,9 +142,10 @@ def job_card(*, job: Job, room: Room) -> dict[str, Any]:
 
 
 def room_pinned_card(*, room: Room) -> dict[str, Any] | None:
-    if room.pinned_job_id is None:
+    job = room.pinned_job  # no query when nothing is pinned
+    if job is None:
         return None
-    return job_card(job=room.pinned_job, room=room)
+    return job_card(job=job, room=room)
 
 
 def room_viewer_count(*, room: Room) -> int | None:

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.http import HtmxRequest
 from daigang.jobs.models import Job
 from daigang.live import selectors, services
 from daigang.live.forms import RoomScheduleForm
@@ -27,7 +29,7 @@ from daigang.live.viewers import viewer_cookie_ensure
 
 
 @login_required
-def manage_rooms(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def manage_rooms(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ROOMS_SCHEDULE
     )
@@ -40,7 +42,7 @@ def manage_rooms(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-def room_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def room_new(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ROOMS_SCHEDULE
     )
@@ -117,13 +119,13 @@ def _console_context(request: HttpRequest, room: Room) -> dict[str, Any]:
 
 
 @login_required
-def room_console(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_console(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     """The anchor's console: camera preview, go live/end, OBS settings, chat, pin."""
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     return render(request, "live/console.html", _console_context(request, room))
 
 
-def _console_jobs_response(request: HttpRequest, room: Room, error: str = "") -> HttpResponse:
+def _console_jobs_response(request: HtmxRequest, room: Room, error: str = "") -> HttpResponse:
     if request.htmx:
         context = {**_console_jobs_context(room), "error": error}
         return render(request, "live/_console_jobs.html", context)
@@ -134,7 +136,7 @@ def _console_jobs_response(request: HttpRequest, room: Room, error: str = "") ->
 
 @require_POST
 @login_required
-def room_pin_view(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_pin_view(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     try:
         job_id = int(request.POST.get("job", ""))
@@ -151,7 +153,7 @@ def room_pin_view(request: HttpRequest, room_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def room_unpin_view(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_unpin_view(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     services.room_unpin(room=room, by=request.user)
     return _console_jobs_response(request, room)
@@ -159,7 +161,7 @@ def room_unpin_view(request: HttpRequest, room_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def room_stream_key_rotate_view(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_stream_key_rotate_view(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     """A new stream key: the old one stops working (OBS must be given the new one)."""
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     services.room_stream_key_rotate(room=room)

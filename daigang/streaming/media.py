@@ -244,7 +244,8 @@ class PacketTrack(MediaStreamTrack):
                 self._awaiting_keyframe = True
                 self.keyframe_request()
 
-    async def recv(self) -> RtpFrame | av.Packet:
+    # Not aiortc's Frame | Packet: RtpFrames go only to rtp_send's sender, never to aiortc's.
+    async def recv(self) -> RtpFrame | av.Packet:  # type: ignore[override]
         if self.readyState != "live":
             raise MediaStreamError
         if not self._pulling:

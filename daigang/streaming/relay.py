@@ -27,6 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import cast
 
 import av
 from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
@@ -141,9 +142,11 @@ class RoomRelay:
                 self.counters.video_frames_skipped += 1
                 continue
             keyframe = self._keyframe_take()
+            # A video track yields VideoFrames; aiortc types recv() for any track.
+            video = cast(av.VideoFrame, frame)
             try:
                 packets = await loop.run_in_executor(
-                    self._executor, self._video.encode, frame, keyframe
+                    self._executor, self._video.encode, video, keyframe
                 )
             except (av.FFmpegError, ValueError):
                 # One bad frame must not end the room's video: log it and go on.
@@ -163,7 +166,9 @@ class RoomRelay:
                 return
             self.counters.audio_frames_in += 1
             try:
-                packets = await loop.run_in_executor(self._executor, self._audio.encode, frame)
+                # An audio track yields AudioFrames; aiortc types recv() for any track.
+                audio = cast(av.AudioFrame, frame)
+                packets = await loop.run_in_executor(self._executor, self._audio.encode, audio)
             except (av.FFmpegError, ValueError):
                 logger.exception("relay: room %s could not encode audio", self.room_id)
                 continue
@@ -313,9 +318,9 @@ class Relay:
         if room is None:
             return None
         if room.publisher is not None and room.publisher.id == session_id:
-            session = room.publisher
+            publisher = room.publisher
             await self.room_close(room_id)
-            return session
+            return publisher
         session = room.viewers.get(session_id)
         if session is not None:
             room.viewer_forget(session)

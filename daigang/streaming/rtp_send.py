@@ -37,7 +37,7 @@ import inspect
 import logging
 import struct
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import av
 from aiortc import RTCRtpSender, clock
@@ -79,11 +79,13 @@ class Vp8Packetizer:
         # aiortc's own packetizer, which its senders would otherwise run once per viewer.
         payloads = Vp8Encoder._packetize(bytes(packet), self._picture_id)
         self._picture_id = (self._picture_id + 1) % (1 << 15)
+        assert packet.pts is not None  # the relay's encoders stamp every packet (media.py)
         return RtpFrame(tuple(payloads), int(packet.pts), bool(packet.is_keyframe))
 
 
 def opus_frame(packet: av.Packet) -> RtpFrame:
     """An Opus packet is one RTP payload as it is (RFC 7587)."""
+    assert packet.pts is not None  # the relay's encoders stamp every packet (media.py)
     return RtpFrame((bytes(packet),), int(packet.pts), True)
 
 
@@ -117,6 +119,7 @@ class _SharedSending:
     async def run(self, codec: RTCRtpCodecParameters) -> None:
         sender = self.sender
         _private(sender, "rtp_started").set()
+        assert codec.payloadType is not None  # a negotiated codec has its payload type
         self.payload_type = payload_type = codec.payloadType
         ssrc = sender._ssrc
         history = self.history
@@ -126,7 +129,8 @@ class _SharedSending:
         try:
             send = sender.transport._send_rtp
             while True:
-                frame = await self.track.recv()
+                # A shared-sending room's PacketTracks carry RtpFrames only (media.py).
+                frame = cast(RtpFrame, await self.track.recv())
                 if not sender._enabled:
                     continue
                 ntp_time = clock.current_ntp_time()

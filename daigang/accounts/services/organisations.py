@@ -293,6 +293,8 @@ def organisation_renew_request(
         if organisation.status == Status.PENDING:
             return organisation
         if not organisation.renewal_open(now):
+            # Not open: verified, with an end date (no end date is always open).
+            assert organisation.verified_until is not None
             opens = organisation.verified_until - RENEWAL_WINDOW
             raise Refused(
                 "renewal_not_open",

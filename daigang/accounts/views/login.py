@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from daigang.accounts.clients import phone_client_of
 from daigang.accounts.forms import CodeForm, PhoneForm
 from daigang.accounts.services import phone_code_send, user_login_by_phone
+from daigang.core.http import HtmxRequest
 from daigang.core.phones import phone_mask
 from daigang.core.refused import Refused, Throttled, refused_to_form
 
@@ -27,7 +28,7 @@ def login_next_url(request: HttpRequest, raw: str | None) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(request: HtmxRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     # htmx swaps just the box; a plain request gets the whole page around it.
     template = "accounts/_login_box.html" if request.htmx else "accounts/login.html"
     return render(request, template, context, status=status)
@@ -43,7 +44,7 @@ def _code_step(*, phone: str, next_url: str, form: CodeForm | None = None) -> di
     }
 
 
-def _send(request: HttpRequest, next_url: str) -> HttpResponse:
+def _send(request: HtmxRequest, next_url: str) -> HttpResponse:
     form = PhoneForm(request.POST)
     if not form.is_valid():
         return _render(request, {"step": "phone", "form": form, "next": next_url})
@@ -69,7 +70,7 @@ def _send(request: HttpRequest, next_url: str) -> HttpResponse:
     return _render(request, context)
 
 
-def _verify(request: HttpRequest, next_url: str) -> HttpResponse:
+def _verify(request: HtmxRequest, next_url: str) -> HttpResponse:
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
@@ -95,7 +96,7 @@ def _verify(request: HttpRequest, next_url: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: HtmxRequest) -> HttpResponse:
     next_url = login_next_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST":
         if request.POST.get("step") == "code":

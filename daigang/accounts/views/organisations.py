@@ -21,6 +21,7 @@ from daigang.accounts.forms import (
     OrganisationEditForm,
     OrganisationRegisterForm,
 )
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import (
@@ -55,7 +56,7 @@ def _manage_jobs_url(organisation: Organisation) -> str | None:
 
 
 @login_required
-def my_organisations(request: HttpRequest) -> HttpResponse:
+def my_organisations(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     memberships = memberships_of_user(user=request.user)
     rows = [
@@ -72,7 +73,7 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_new(request: HttpRequest) -> HttpResponse:
+def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
     form = OrganisationRegisterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,7 +103,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, organisation: Organisation, **forms: Form
+    request: AuthenticatedRequest, organisation: Organisation, **forms: Form
 ) -> dict[str, Any]:
     now = timezone.now()
     membership = membership_get(
@@ -140,7 +141,7 @@ def _detail_context(
 
 
 @login_required
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_SEE
     )
@@ -151,7 +152,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
@@ -181,7 +182,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def document_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def document_add(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
@@ -205,7 +206,7 @@ def document_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_renew(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_renew(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
@@ -220,7 +221,7 @@ def organisation_renew(request: HttpRequest, organisation_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def member_add(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
@@ -251,7 +252,9 @@ def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedRequest, organisation_id: int, membership_id: int
+) -> HttpResponse:
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from daigang.accounts.forms import RejectForm
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import OrganisationDocument
 from daigang.accounts.selectors import (
     organisation_documents_current,
@@ -28,14 +29,14 @@ from daigang.core.refused import Refused
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = organisations_pending_review(user=request.user)
     return render(request, "accounts/review_list.html", {"pending": pending})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def review_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_moderator(user=request.user, organisation_id=organisation_id)
     reject_form = RejectForm()
     error = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.contracts.forms import SignForm, form_errors_add
 from daigang.contracts.models import Contract, Signature
 from daigang.contracts.services import contract_sign
@@ -41,7 +42,7 @@ def pdf_response(contract: Contract) -> FileResponse:
 
 
 def sign_from_form(
-    request: HttpRequest, *, contract: Contract, party: str, form: SignForm
+    request: AuthenticatedRequest, *, contract: Contract, party: str, form: SignForm
 ) -> bool | None:
     """Sign `contract` for `party` from a posted SignForm, as the requesting user.
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from daigang.accounts.models import Organisation
+from daigang.accounts.http import AuthenticatedRequest
+from daigang.accounts.models import Organisation, User
 from daigang.contracts import selectors
 from daigang.contracts.forms import (
     OfferForm,
@@ -61,6 +62,7 @@ def _offer_page(
     onboard_form: OnboardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    assert isinstance(request.user, User)  # organisation_for_contracts found their membership
     phone_views.phone_views_record(
         viewer=request.user,
         organisation_id=organisation.pk,
@@ -97,7 +99,9 @@ def _offer_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_offer(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
+def manage_offer(
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
     """/manage/<org>/applications/<id>/offer/ — 录用与签约: send the offer, follow it through."""
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
@@ -132,7 +136,9 @@ def manage_offer(request: HttpRequest, organisation_id: int, application_id: int
 
 @login_required
 @require_POST
-def manage_onboard(request: HttpRequest, organisation_id: int, application_id: int) -> HttpResponse:
+def manage_onboard(
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
+) -> HttpResponse:
     """Mark the seeker as started (入职) on a date: 已入职 and the check-ins are scheduled."""
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
@@ -163,7 +169,7 @@ def manage_onboard(request: HttpRequest, organisation_id: int, application_id: i
 
 @login_required
 @require_GET
-def manage_contracts(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def manage_contracts(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contracts/ — every contract of the organisation and where it stands."""
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
@@ -207,7 +213,9 @@ def _contract_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_contract(request: HttpRequest, organisation_id: int, contract_id: int) -> HttpResponse:
+def manage_contract(
+    request: AuthenticatedRequest, organisation_id: int, contract_id: int
+) -> HttpResponse:
     """/manage/<org>/contracts/<id>/ — read and sign for the organisation."""
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id
@@ -278,7 +286,7 @@ def _templates_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_templates(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def manage_templates(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/contract-templates/ — edit the contract texts (or go back to default)."""
     organisation = selectors.organisation_for_contracts(
         user=request.user, organisation_id=organisation_id

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.contracts import selectors
 from daigang.contracts.forms import CheckInForm, DeclineForm, SignForm, form_errors_add
 from daigang.contracts.models import CheckIn, Contract, Offer, Signature
@@ -53,7 +54,7 @@ def _offer_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def seeker_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+def seeker_offer(request: AuthenticatedRequest, offer_id: int) -> HttpResponse:
     """/me/offers/<id>/ — read the offer; accept (→ the contract) or decline."""
     offer = selectors.offer_for_seeker(user=request.user, offer_id=offer_id)
     if request.method == "GET":
@@ -104,7 +105,7 @@ def _contract_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def seeker_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
+def seeker_contract(request: AuthenticatedRequest, contract_id: int) -> HttpResponse:
     """/me/contracts/<id>/ — read and sign the contract; download it once both have signed."""
     contract = selectors.contract_for_seeker(user=request.user, contract_id=contract_id)
     if request.method == "GET":
@@ -139,7 +140,7 @@ def _checkin_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def seeker_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
+def seeker_checkin(request: AuthenticatedRequest, checkin_id: int) -> HttpResponse:
     """/me/checkins/<id>/ — the three questions, once due."""
     checkin = selectors.checkin_for_seeker(user=request.user, checkin_id=checkin_id)
     if request.method == "GET":
@@ -160,7 +161,7 @@ def seeker_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def seeker_todo(request: HttpRequest) -> HttpResponse:
+def seeker_todo(request: AuthenticatedRequest) -> HttpResponse:
     """/me/contracts/ — offers to answer, contracts to sign or download, check-ins due."""
     todo = selectors.seeker_todo(user=request.user)
     return render(request, "contracts/seeker_todo.html", {"todo": todo})

@@ -21,6 +21,7 @@ off, not on every connection, so a read-only data folder still serves reads.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -101,6 +102,8 @@ class _Cursor(base.SQLiteCursorWrapper):
 class DatabaseWrapper(base.DatabaseWrapper):
     busy_timeout: float = 5.0
     holds_write_lock = False
+    # Set by Django's get_connection_params (from OPTIONS["init_command"]); not in the stubs.
+    init_commands: list[str]
 
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
@@ -118,7 +121,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
             if mode.lower() != "wal" and not self.is_in_memory_db():
                 conn.execute("PRAGMA journal_mode=WAL")
-        except self.Database.OperationalError as error:
+        except sqlite3.OperationalError as error:
             # A read-only data folder: keep serving reads in whatever mode the file has.
             logger.warning("SQLite journal_mode left as it is: %s", error)
         return conn
@@ -138,13 +141,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.holds_write_lock = False
             _write_lock.release()
 
+    # These four override private methods of Django's wrapper that django-stubs leave out:
+    # hence the type: ignore[misc] on each super() call.
     def _start_transaction_under_autocommit(self) -> None:
         deadline = time.monotonic() + self.busy_timeout
         self.write_lock_acquire()
         try:
             while True:
                 try:
-                    super()._start_transaction_under_autocommit()
+                    super()._start_transaction_under_autocommit()  # type: ignore[misc]
                     return
                 except OperationalError as error:
                     # Another process holds the write lock past SQLite's own busy timeout
@@ -158,18 +163,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]
         finally:
             self.write_lock_release()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self.write_lock_release()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self.write_lock_release()

@@ -21,6 +21,7 @@ from ninja import Header, Router, Schema
 from ninja.security import APIKeyCookie
 
 from daigang.accounts.api_auth import session_auth
+from daigang.accounts.http import AuthenticatedApiRequest
 from daigang.core.api import ApiError, api_errors, refused_body
 from daigang.core.refused import Refused
 from daigang.hiring.apply import selectors
@@ -129,7 +130,7 @@ def application_create(
     summary="My applications (我的报名), newest first",
     url_name="application_mine",
 )
-def application_mine(request: HttpRequest):
+def application_mine(request: AuthenticatedApiRequest):
     applications = selectors.applications_of_seeker(seeker=request.auth).select_related(
         "job__organisation"
     )

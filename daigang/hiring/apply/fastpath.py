@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +60,7 @@ from daigang.hiring.apply.writer import DELEGATE, ApplyWriter, PendingApply
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Middleware that may answer a request before any view (a redirect to https, a refused Host
@@ -239,7 +239,7 @@ class ApplyFastPath:
                     session_key=session_key,
                     apply=apply,
                     language=language,
-                    script_prefix=request.script_name,
+                    script_prefix=request.script_name or "",  # always a str, typed str | None
                     loop=loop,
                     future=future,
                 )

@@ -251,7 +251,7 @@ def applications_apply(
                 results[index] = _application_after_conflict(application)
         except Exception as exc:
             results[index] = exc
-    return results  # type: ignore[return-value]  (every entry is set above)
+    return results  # type: ignore[return-value]  # every entry is set above
 
 
 def _args_of(args: ApplyArgs) -> dict:
@@ -324,7 +324,8 @@ def _applications_insert_unless_conflict(applications: list[Application]) -> lis
     returning = [*meta.db_returning_fields, seeker_field]
     using = router.db_for_write(Application)
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    rows = Application._base_manager._insert(  # what Model.save() calls, plus on_conflict
+    # What Model.save() calls, plus on_conflict; private, so not in django-stubs.
+    rows = Application._base_manager._insert(  # type: ignore[attr-defined]
         applications,
         fields=fields,
         returning_fields=returning,

@@ -18,9 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import phone_client_of
+from daigang.accounts.http import AuthenticatedRequest
+from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
+from daigang.core.http import HtmxRequest
 from daigang.core.phones import phone_mask
 from daigang.core.refused import Refused, Throttled, refused_to_form
 from daigang.hiring.apply import selectors
@@ -50,7 +53,7 @@ _FIELD_OF_ERROR = {
 
 def _int_or_none(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None
+        return int(raw) if raw else None
     except (TypeError, ValueError):
         return None
 
@@ -69,7 +72,7 @@ def _room_for(job: Job, room_id: int | None) -> Room | None:
     return Room.objects.filter(pk=room_id, organisation_id=job.organisation_id).first()
 
 
-def _render_apply(request: HttpRequest, job: Job, **context: Any) -> HttpResponse:
+def _render_apply(request: HtmxRequest, job: Job, **context: Any) -> HttpResponse:
     context.setdefault("form", None)
     context.setdefault("application", None)
     context["job"] = job
@@ -80,13 +83,13 @@ def _render_apply(request: HttpRequest, job: Job, **context: Any) -> HttpRespons
 
 
 def _render_success(
-    request: HttpRequest, job: Job, application: Application, *, created: bool
+    request: HtmxRequest, job: Job, application: Application, *, created: bool
 ) -> HttpResponse:
     return _render_apply(request, job, application=application, created=created)
 
 
 def _apply_for(
-    request: HttpRequest, job: Job, form: ApplyForm, *, seeker: Any, room: Room | None
+    request: HtmxRequest, job: Job, form: ApplyForm, *, seeker: Any, room: Room | None
 ) -> HttpResponse:
     """Apply a known seeker with a valid form; re-render the form on a refused apply."""
     data = form.cleaned_data
@@ -114,7 +117,7 @@ def _apply_for(
     return _render_success(request, job, application, created=created)
 
 
-def _render_form(request: HttpRequest, job: Job, form: ApplyForm, **context: Any) -> HttpResponse:
+def _render_form(request: HtmxRequest, job: Job, form: ApplyForm, **context: Any) -> HttpResponse:
     consent_needed = True
     if request.user.is_authenticated:
         consent_needed = not selectors.consent_given_before(
@@ -124,7 +127,7 @@ def _render_form(request: HttpRequest, job: Job, form: ApplyForm, **context: Any
 
 
 @require_http_methods(["GET", "POST"])
-def apply_page(request: HttpRequest, job_id: int) -> HttpResponse:
+def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
     """/jobs/<id>/apply/ — one-tap apply; anonymous viewers verify their phone here."""
     job = _job_for_apply(job_id)
     if request.method == "POST":
@@ -152,7 +155,7 @@ def apply_page(request: HttpRequest, job_id: int) -> HttpResponse:
     return _render_form(request, job, AnonymousApplyForm(initial=initial))
 
 
-def _apply_logged_in(request: HttpRequest, job: Job) -> HttpResponse:
+def _apply_logged_in(request: HtmxRequest, job: Job) -> HttpResponse:
     form = ApplyForm(request.POST)
     if not form.is_valid():
         return _render_form(request, job, form)
@@ -160,10 +163,12 @@ def _apply_logged_in(request: HttpRequest, job: Job) -> HttpResponse:
     return _apply_for(request, job, form, seeker=request.user, room=room)
 
 
-def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
+def _send_code(request: HtmxRequest, job: Job) -> HttpResponse:
     """ "获取验证码": send the SMS, then show the same form again with what was typed."""
     # Unbound, so fields not filled in yet do not shout "required" at the seeker.
-    typed = {key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields}
+    typed: dict[str, str | bool] = {
+        key: request.POST.get(key, "") for key in AnonymousApplyForm.base_fields
+    }
     typed["consent"] = request.POST.get("consent") == "on"
     typed["code"] = ""
     form = AnonymousApplyForm(initial=typed)
@@ -183,7 +188,7 @@ def _send_code(request: HttpRequest, job: Job) -> HttpResponse:
     return _render_form(request, job, form, code_sent_to=phone_mask(phone))
 
 
-def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
+def _apply_anonymous(request: HtmxRequest, job: Job) -> HttpResponse:
     """Verify the SMS code, log in and apply, all in this one request."""
     form = AnonymousApplyForm(request.POST)
     if not form.is_valid():
@@ -216,7 +221,7 @@ def _apply_anonymous(request: HttpRequest, job: Job) -> HttpResponse:
     return _apply_for(request, job, form, seeker=seeker, room=room)
 
 
-def _member_organisation(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]
+def _member_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     return organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
     )
@@ -224,7 +229,7 @@ def _member_organisation(request: HttpRequest, organisation_id: int):  # type: i
 
 @login_required
 @require_GET
-def back_office(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def back_office(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/applications/ — the organisation's 报名 list; new rows arrive live."""
     organisation = _member_organisation(request, organisation_id)
     job_id = _int_or_none(request.GET.get("job"))
@@ -274,6 +279,7 @@ def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse
     )
     if not applications:
         return HttpResponse(status=204)
+    assert isinstance(request.user, User)  # organisation_for_member found their membership
     phone_views_record(
         viewer=request.user,
         organisation_id=organisation.pk,

@@ -136,7 +136,7 @@ def session_seekers_resolve(sessions: dict[str, dict]) -> dict[str, Any]:
     users: dict[str, Any] = {}
     for backend_path, wanted in by_backend.items():
         backend = load_backend(backend_path)
-        if type(backend).get_user is ModelBackend.get_user:
+        if isinstance(backend, ModelBackend) and type(backend).get_user is ModelBackend.get_user:
             # ModelBackend.get_user, for all of them in one query.
             users_found = user_model._default_manager.filter(
                 pk__in={user_id for _, user_id in wanted}

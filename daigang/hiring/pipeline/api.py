@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from daigang.accounts.api_auth import session_auth
+from daigang.accounts.http import AuthenticatedApiRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.api import api_error, api_errors
@@ -123,7 +124,7 @@ def _step_out(change: StageChange, *, for_member: bool) -> dict:
         step.update(
             from_label=str(change.get_from_stage_display()),
             to_label=str(change.get_to_stage_display()),
-            reason=change.rejection_reason.name if change.rejection_reason_id else "",
+            reason=change.rejection_reason.name if change.rejection_reason else "",
         )
     return step
 
@@ -172,7 +173,7 @@ def _not_found() -> Status:
     summary="One application with its stage and history (its seeker, or the organisation)",
     url_name="application_detail",
 )
-def application_detail(request: HttpRequest, application_id: ObjectId):
+def application_detail(request: AuthenticatedApiRequest, application_id: ObjectId):
     try:
         application, is_member = pipeline_selectors.application_for_viewer(
             user=request.auth, application_id=application_id
@@ -197,7 +198,7 @@ def application_detail(request: HttpRequest, application_id: ObjectId):
     url_name="application_advance",
 )
 def application_advance_endpoint(
-    request: HttpRequest, application_id: ObjectId, payload: AdvanceIn
+    request: AuthenticatedApiRequest, application_id: ObjectId, payload: AdvanceIn
 ):
     """`to_stage`: applied, contacted, intention, interview, offer, signed, onboarded,
     rejected, or "custom:<id>" for one of the organisation's own stages. Moving to the
@@ -235,7 +236,7 @@ def application_advance_endpoint(
     url_name="application_withdraw",
 )
 def application_withdraw_endpoint(
-    request: HttpRequest, application_id: ObjectId, payload: WithdrawIn | None = None
+    request: AuthenticatedApiRequest, application_id: ObjectId, payload: WithdrawIn | None = None
 ):
     try:
         application = pipeline_selectors.application_for_seeker(
@@ -259,7 +260,7 @@ def application_withdraw_endpoint(
     url_name="organisation_applications",
 )
 def organisation_applications(
-    request: HttpRequest, organisation_id: ObjectId, filters: Query[StageFilter]
+    request: AuthenticatedApiRequest, organisation_id: ObjectId, filters: Query[StageFilter]
 ):
     """At most 500, newest first. `stage` is a stage key (see advance)."""
     try:
@@ -268,7 +269,7 @@ def organisation_applications(
         )
     except Http404:
         return Status(404, api_error("not_found", _("没有这个单位")))
-    applications = pipeline_selectors.applications_for_pipeline(
+    found = pipeline_selectors.applications_for_pipeline(
         organisation=organisation,
         filters=TableFilters(
             stage_key=filters.stage,
@@ -277,7 +278,7 @@ def organisation_applications(
             tag_id=filters.tag_id,
         ),
     )[:LIST_LIMIT]
-    applications = list(applications)
+    applications = list(found)
     phone_views.phone_views_record(
         viewer=request.auth,
         organisation_id=organisation.pk,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,7 +23,9 @@ class PipelineFiltersForm(forms.Form):
 
     def __init__(self, *args: Any, stages: list[StageOption], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "")] + [(s.key, s.label) for s in stages]
+        # self.fields is typed as plain Fields; "stage" is the ChoiceField declared above.
+        stage = cast(forms.ChoiceField, self.fields["stage"])
+        stage.choices = [("", "")] + [(s.key, s.label) for s in stages]
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
         self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])

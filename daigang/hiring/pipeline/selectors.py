@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -33,6 +34,9 @@ from daigang.hiring.models import (
     stage_rank,
 )
 from daigang.hiring.pipeline.services import CUSTOM_PREFIX, stage_next_sentence
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 TABLE_PAGE_SIZE = 200
 BOARD_COLUMN_SIZE = 50
@@ -80,7 +84,7 @@ def stage_options_forward(
         return []
     current = (
         application.custom_stage.position
-        if application.custom_stage_id is not None
+        if application.custom_stage is not None
         else (stage_rank(application.stage), 0, 0)
     )
     return [
@@ -90,7 +94,7 @@ def stage_options_forward(
     ]
 
 
-def _other_applications_count() -> Subquery:
+def _other_applications_count() -> Coalesce:
     others = (
         Application.objects.filter(
             organisation_id=OuterRef("organisation_id"), phone=OuterRef("phone")
@@ -129,9 +133,13 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class PipelineAnnotations(TypedDict):
+    other_count: int
+
+
 def applications_for_pipeline(
     *, organisation: Organisation, filters: TableFilters | None = None
-) -> QuerySet[Application]:
+) -> QuerySet[WithAnnotations[Application, PipelineAnnotations]]:
     """The organisation's applications matching `filters`, newest first, each with its job,
     room, custom stage, tags (prefetched) and `other_count` (same phone, other jobs here)."""
     return (
@@ -410,7 +418,7 @@ def _seeker_steps(application: Application, changes: list[StageChange]) -> list[
         if change.to_stage == change.from_stage:
             continue  # a move between the organisation's own sub-stages
         # A rejection shows its reason's name only (the free comment is internal).
-        reason = change.rejection_reason.name if change.rejection_reason_id else ""
+        reason = change.rejection_reason.name if change.rejection_reason else ""
         steps.append(
             SeekerStep(
                 stage=change.to_stage,

@@ -157,7 +157,7 @@ def _move_check(
             _("不能从“%(from)s”退回到“%(to)s”：阶段只能向前推进")
             % {
                 "from": application.stage_label,
-                "to": custom.name if custom else _(Stage(stage).label),
+                "to": custom.name if custom else str(Stage(stage).label),
             },
         )
 

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
@@ -52,12 +53,12 @@ BULK_MAX = 200
 
 def _int_or_none(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None
+        return int(raw) if raw else None
     except (TypeError, ValueError):
         return None
 
 
-def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def _organisation(request: AuthenticatedRequest, organisation_id: int) -> Organisation:
     return organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.APPLICATIONS
     )
@@ -87,7 +88,7 @@ def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str,
 
 @login_required
 @require_GET
-def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_board(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
@@ -105,7 +106,7 @@ def pipeline_board(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_table(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/table/ — filterable table with bulk actions."""
     organisation = _organisation(request, organisation_id)
     context = _list_context(request, organisation)
@@ -128,7 +129,7 @@ def pipeline_table(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def application_detail(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """/manage/<org>/applications/<id>/ — stage, moves, history, notes, tags, duplicates."""
     organisation = _organisation(request, organisation_id)
@@ -179,7 +180,7 @@ def _interview_url(organisation: Organisation, ids: list[int]) -> str:
 @login_required
 @require_POST
 def application_move(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Move one application to the posted `to_stage` (a member's "移到…" button)."""
     organisation = _organisation(request, organisation_id)
@@ -206,7 +207,7 @@ def application_move(
 @login_required
 @require_POST
 def application_reject_view(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """不合适: with a reason from the organisation's list (its message goes to the seeker)."""
     organisation = _organisation(request, organisation_id)
@@ -236,14 +237,16 @@ def application_reject_view(
 @login_required
 @require_POST
 def application_note_add(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
     )
     try:
-        notes.note_add(application=application, author=request.user, text=request.POST.get("text"))
+        notes.note_add(
+            application=application, author=request.user, text=request.POST.get("text", "")
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return _back(request, _detail_url(organisation, application.pk))
@@ -252,7 +255,7 @@ def application_note_add(
 @login_required
 @require_POST
 def application_tags(
-    request: HttpRequest, organisation_id: int, application_id: int
+    request: AuthenticatedRequest, organisation_id: int, application_id: int
 ) -> HttpResponse:
     """Add a tag (`name`) or take one off (`remove` = tag id)."""
     organisation = _organisation(request, organisation_id)
@@ -281,7 +284,7 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 
 @login_required
 @require_POST
-def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_bulk(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """Bulk move / reject / invite / tag for the ticked applications."""
     organisation = _organisation(request, organisation_id)
     default = reverse("hiring:pipeline_table", args=[organisation.pk])
@@ -344,7 +347,7 @@ def pipeline_bulk(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pipeline_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_settings(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/settings/ — the organisation's own stages and rejection reasons."""
     organisation = _organisation(request, organisation_id)
     here = reverse("hiring:pipeline_settings", args=[organisation.pk])
@@ -405,7 +408,7 @@ def _reason_or_404(request: HttpRequest, organisation: Organisation) -> Rejectio
 
 @login_required
 @require_GET
-def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def pipeline_stats_page(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/pipeline/stats/ — applications per job/room, conversion, time to hire,
     reasons for rejection."""
     organisation = _organisation(request, organisation_id)
@@ -417,7 +420,7 @@ def pipeline_stats_page(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def phone_views_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def phone_views_page(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/phone-views/ — who in the organisation saw which seeker's full phone,
     when and where (the owner only)."""
     organisation = organisation_for_member(
@@ -438,7 +441,7 @@ def phone_views_page(request: HttpRequest, organisation_id: int) -> HttpResponse
 
 @login_required
 @require_GET
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthenticatedRequest) -> HttpResponse:
     """/me/applications/ — 我的报名."""
     context = {
         # Stage in plain words, what happens next, the steps, withdraw (services in this package).
@@ -450,7 +453,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def my_application_withdraw(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     """The seeker withdraws their own application (twice is fine; others' are not found)."""
     application = pipeline_selectors.application_for_seeker(
         user=request.user, application_id=application_id
@@ -468,7 +471,7 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def my_consent_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def my_consent_withdraw(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     """The seeker withdraws consent to the organisation of one of their applications
     (twice is fine; others' applications are not found)."""
     application = pipeline_selectors.application_for_seeker(
@@ -481,6 +484,6 @@ def my_consent_withdraw(request: HttpRequest, application_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def my_notifications_read(request: HttpRequest) -> HttpResponse:
+def my_notifications_read(request: AuthenticatedRequest) -> HttpResponse:
     notifications_mark_read(user=request.user, now=timezone.now())
     return HttpResponseRedirect(reverse("hiring:my_applications"))

@@ -188,6 +188,7 @@ def interview_schedule(
     if starts_at is not None and timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     _check_time(starts_at=starts_at, length_minutes=length_minutes, now=now)
+    assert starts_at is not None  # _check_time refuses a missing time
     interviewer_ids = list(dict.fromkeys(int(user_id) for user_id in interviewer_ids))
     application_ids = list(dict.fromkeys(int(app_id) for app_id in application_ids))
     interviewers = _interviewers(organisation=organisation, user_ids=interviewer_ids)
@@ -291,6 +292,8 @@ def interview_cancel(
             role=InterviewParticipant.Role.CANDIDATE, removed=False
         ).select_related("user", "application__job", "interview__organisation")
         for participant in candidates:
+            # A candidate always has its application (participant_candidate_has_application).
+            assert participant.application is not None
             with site_language():
                 notification_send(
                     user=participant.user,

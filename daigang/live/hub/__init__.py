@@ -206,6 +206,6 @@ def room_publish_failed(room_id: int, message: dict[str, Any]) -> None:
             loop.call_soon_threadsafe(hub.publish_failed, room_id, message)
 
 
-def room_viewers_get(*, room_id: int) -> int:
+def room_viewers_get(*, room_id: int) -> int | None:
     """Viewers now across all processes, as last aggregated (sync; for pages)."""
     return audience.room_viewers_get(room_id=room_id)

@@ -22,7 +22,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daigang.live import gc_freeze
 from daigang.live.hub.log import Room
@@ -136,8 +136,11 @@ class Delivery:
 
     rooms: dict[int, Room]
     _side_tasks: set[asyncio.Task[Any]]
-    # daigang.live.hub.loops: an emptied room's views recorded and its subscription ended.
-    _room_close: Callable[[Room], Awaitable[None]]
+    if TYPE_CHECKING:
+        # daigang.live.hub.loops: an emptied room's views recorded and its subscription ended.
+        # Declared as a method (a Callable attribute would clash with Loops' method in RoomHub);
+        # only for the type checker, so Loops' definition is the one RoomHub inherits.
+        async def _room_close(self, room: Room) -> None: ...
 
     def start(self, socket: HubSocket, first: dict[str, Any]) -> bool:
         """Send the socket its join frame, then the room's events logged since it joined.
