@@ -4,10 +4,16 @@ Retry-After (never a 500) when the wait runs out, and honest texts when nothing 
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
@@ -156,3 +162,51 @@ def test_a_busy_timeout_pragma_in_init_command_is_refused_as_it_would_override_t
     )
     with pytest.raises(ImproperlyConfigured, match="busy timeout"):
         wrapper.get_connection_params()
+
+
+PROBE = """
+import os
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+print(client.get("/").status_code, client.post("/accounts/login/", {"phone": "13700000001"}).status_code)
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("unshare") is None,
+    reason="needs root to bind-mount the data folder read-only in a private mount namespace",
+)
+def test_a_read_only_data_folder_still_serves_pages_and_answers_writes_with_503(tmp_path):
+    # given: a migrated database in a data folder that is then mounted read-only
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.pop("SQLITE_PATH", None)
+    env["DAIGANG_VAR_DIR"] = str(var)
+    root = Path(settings.BASE_DIR)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=root,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    # when: a fresh process reads a page and tries a write
+    done = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f'mount --bind -o ro "{var}" "{var}" && exec "{sys.executable}" -c "$PROBE"',
+        ],
+        cwd=root,
+        env={**env, "PROBE": PROBE},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then: the page is served, the write is a 503 (never a 500)
+    assert done.stdout.split() == ["200", "503"], done.stderr[-2000:]

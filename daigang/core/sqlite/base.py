@@ -21,6 +21,7 @@ off, not on every connection, so a read-only data folder still serves reads.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -116,7 +117,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return params
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
-        conn = super().get_new_connection(conn_params)
+        try:
+            conn = super().get_new_connection(conn_params)
+        except sqlite3.OperationalError:
+            conn = self._read_only_connection(conn_params)
+            if conn is None:
+                raise
+            return conn
         try:
             (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
             if mode.lower() != "wal" and not self.is_in_memory_db():
@@ -125,6 +132,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # A read-only data folder: keep serving reads in whatever mode the file has.
             logger.warning("SQLite journal_mode left as it is: %s", error)
         return conn
+
+    def _read_only_connection(self, conn_params: dict[str, Any]) -> Any:
+        """A connection that only reads, when the data folder is read-only (a full or
+        remounted disk): a WAL database cannot even be opened there, as SQLite must create
+        its -shm file. Opened immutable: nobody can change a file in a read-only folder, so
+        SQLite need not lock it nor read the WAL. Writes then fail and answer 503."""
+        path = str(conn_params.get("database", ""))
+        folder = os.path.dirname(os.path.abspath(path))
+        if self.is_in_memory_db() or path.startswith("file:") or os.access(folder, os.W_OK):
+            return None
+        logger.warning("SQLite data folder %s is read-only: serving reads only", folder)
+        params = {**conn_params, "database": f"file:{path}?mode=ro&immutable=1", "uri": True}
+        return super().get_new_connection(params)
 
     def create_cursor(self, name: str | None = None) -> Any:
         cursor = self.connection.cursor(factory=_Cursor)
