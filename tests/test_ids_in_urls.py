@@ -93,3 +93,18 @@ def test_the_api_answers_an_id_past_64_bits_in_json(url):
     assert response.status_code in (404, 422)
     assert response["Content-Type"].startswith("application/json")
     assert response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["job", "room", "before"])
+def test_the_back_office_treats_an_id_past_64_bits_in_its_filters_as_no_such_row(client, query):
+    # given an owner of an organisation
+    from daigang.accounts.models import Membership
+    from daigang.accounts.testing import member_make, organisation_make
+
+    organisation = organisation_make()
+    client.force_login(member_make(organisation=organisation, role=Membership.Role.OWNER))
+    # when a hand-edited query string carries a number the database cannot hold
+    response = client.get(f"/manage/{organisation.pk}/applications/?{query}={HUGE}")
+    # then the page answers (the filter matches nothing) instead of a 500 from the driver
+    assert response.status_code == 200

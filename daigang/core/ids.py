@@ -18,6 +18,19 @@ ID_MAX = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
+def id_or_none(value: object) -> int | None:
+    """An id from a form, a query string or a JSON frame: a positive integer up to ID_MAX (or
+    its ASCII decimal string); anything else, including a number the database cannot hold,
+    is None, i.e. no such row, never an error from the database driver."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= ID_MAX:
+        return value
+    return None
+
+
 class IdConverter:
     regex = "[0-9]{1,19}"
 

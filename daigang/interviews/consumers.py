@@ -38,6 +38,7 @@ from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused
 from daigang.interviews import selectors, services
 from daigang.interviews.models import InterviewParticipant
@@ -50,16 +51,6 @@ CLOSE_REPLACED = 4409
 CLOSE_ENDED = 4410
 # An SDP with many candidates is a few kB; anything this big is not signalling.
 FRAME_MAX = 64 * 1024
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
 
 
 class InterviewConsumer(AsyncWebsocketConsumer):
@@ -152,7 +143,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             await self._invalid()
 
     async def _signal(self, frame: dict[str, Any]) -> None:
-        to = _int_or_none(frame.get("to"))
+        to = id_or_none(frame.get("to"))
         to_conn = frame.get("to_conn")
         data = frame.get("data")
         if to is None or not isinstance(to_conn, str) or not isinstance(data, dict):
@@ -181,7 +172,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         assert self.participant is not None
         interview = self.participant.interview
         user = self.participant.user
-        target = _int_or_none(frame.get("participant"))
+        target = id_or_none(frame.get("participant"))
         try:
             if kind == "end":
                 await database_sync_to_async(services.interview_finish)(

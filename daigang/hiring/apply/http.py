@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
 from daigang.core.api import refused_body
+from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused
 from daigang.hiring.apply import selectors
 from daigang.hiring.apply.services import (
@@ -43,7 +44,6 @@ from daigang.live.models import Room
 
 # A real body is under 200 bytes; anything this large is not an apply.
 APPLY_BODY_MAX_BYTES = 4096
-_ID_MAX = 2**63 - 1  # a bigint primary key
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
@@ -63,17 +63,6 @@ class ApplyRequest:
     idempotency_key: str
 
 
-def _id_or_none(value: object) -> int | None:
-    """An id as JSON gives it: a positive integer (or its decimal string, as a form would)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and 0 < value <= _ID_MAX:
-        return value
-    return None
-
-
 def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyRequest:
     """The JSON body {job_id, room_id?, name?, consent?} and the key, or Refused (400)."""
     if len(body) > APPLY_BODY_MAX_BYTES:
@@ -86,12 +75,12 @@ def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyReq
         raise apply_refusal(400, "invalid_json", _('请求内容应为 JSON 对象，例如 {"job_id": 12}'))
     if data.get("job_id") is None:
         raise apply_refusal(400, "job_id_required", _("缺少岗位编号（job_id）"))
-    job_id = _id_or_none(data["job_id"])
+    job_id = id_or_none(data["job_id"])
     if job_id is None:
         raise apply_refusal(400, "job_id_invalid", _("岗位编号（job_id）应为正整数"))
     room_id = None
     if data.get("room_id") is not None:
-        room_id = _id_or_none(data["room_id"])
+        room_id = id_or_none(data["room_id"])
         if room_id is None:
             raise apply_refusal(400, "room_id_invalid", _("直播间编号（room_id）应为正整数"))
     name = data.get("name")

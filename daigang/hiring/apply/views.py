@@ -24,6 +24,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import phone_code_send, phone_code_verify
 from daigang.core.http import HtmxRequest
+from daigang.core.ids import id_or_none
 from daigang.core.phones import phone_mask
 from daigang.core.refused import Refused, Throttled, refused_to_form
 from daigang.hiring.apply import selectors
@@ -49,13 +50,6 @@ _FIELD_OF_ERROR = {
     "name_too_long": "name",
     "consent_required": "consent",
 }
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _job_for_apply(job_id: int) -> Job:
@@ -147,7 +141,7 @@ def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
         return _render_apply(request, job, closed_message=exc.messages[0])
     initial: dict[str, Any] = {
         "idempotency_key": str(uuid.uuid4()),
-        "room": _int_or_none(request.GET.get("room")),
+        "room": id_or_none(request.GET.get("room")),
     }
     if request.user.is_authenticated:
         initial["name"] = selectors.seeker_name_default(seeker=request.user)
@@ -232,9 +226,9 @@ def _member_organisation(request: HttpRequest, organisation_id: int) -> Organisa
 def back_office(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     """/manage/<org>/applications/ — the organisation's 报名 list; new rows arrive live."""
     organisation = _member_organisation(request, organisation_id)
-    job_id = _int_or_none(request.GET.get("job"))
-    room_id = _int_or_none(request.GET.get("room"))
-    before_id = _int_or_none(request.GET.get("before"))
+    job_id = id_or_none(request.GET.get("job"))
+    room_id = id_or_none(request.GET.get("room"))
+    before_id = id_or_none(request.GET.get("before"))
     applications = selectors.applications_of_organisation(
         organisation=organisation, job_id=job_id, room_id=room_id, before_id=before_id
     )
@@ -271,9 +265,9 @@ def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse
 
     A fragment, not a page: no login redirect; an anonymous poll is an outsider's (404)."""
     organisation = _member_organisation(request, organisation_id)
-    after = _int_or_none(request.GET.get("after")) or 0
-    job_id = _int_or_none(request.GET.get("job"))
-    room_id = _int_or_none(request.GET.get("room"))
+    after = id_or_none(request.GET.get("after")) or 0
+    job_id = id_or_none(request.GET.get("job"))
+    room_id = id_or_none(request.GET.get("room"))
     applications = selectors.applications_new(
         organisation=organisation, after_id=after, job_id=job_id, room_id=room_id
     )

@@ -6,10 +6,10 @@ from typing import Any, cast
 
 from django import forms
 
+from daigang.core.ids import ID_MAX
 from daigang.hiring.pipeline.selectors import StageOption, TableFilters
 
-# Ids are 64-bit; a longer number in a hand-edited URL must not reach the database.
-ID_MAX = 2**63 - 1
+# Ids are 64-bit (ID_MAX); a longer number in a hand-edited URL must not reach the database.
 
 
 class PipelineFiltersForm(forms.Form):

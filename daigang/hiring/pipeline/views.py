@@ -25,6 +25,7 @@ from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused
 from daigang.hiring import phone_views
 from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason, Stage
@@ -49,13 +50,6 @@ from daigang.hiring.pipeline.settings import (
 from daigang.hiring.pipeline.stats import pipeline_stats
 
 BULK_MAX = 200
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _organisation(request: AuthenticatedRequest, organisation_id: int) -> Organisation:
@@ -215,7 +209,7 @@ def application_reject_view(
         organisation=organisation, application_id=application_id
     )
     reason = pipeline_selectors.rejection_reason_of(
-        organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+        organisation_id=organisation.pk, reason_id=id_or_none(request.POST.get("reason_id"))
     )
     if reason is None:
         messages.error(request, _("请选择不合适的原因"))
@@ -262,7 +256,7 @@ def application_tags(
     application = pipeline_selectors.application_of_organisation(
         organisation=organisation, application_id=application_id
     )
-    remove = _int_or_none(request.POST.get("remove"))
+    remove = id_or_none(request.POST.get("remove"))
     try:
         if remove is not None:
             notes.application_tag_remove(application=application, tag_id=remove)
@@ -276,7 +270,7 @@ def application_tags(
 def _selected_ids(request: HttpRequest) -> list[int]:
     ids = []
     for raw in request.POST.getlist("ids"):
-        value = _int_or_none(raw)
+        value = id_or_none(raw)
         if value is not None:
             ids.append(value)
     return sorted(set(ids))[:BULK_MAX]
@@ -314,7 +308,7 @@ def pipeline_bulk(request: AuthenticatedRequest, organisation_id: int) -> HttpRe
         return _back(request, default)
     if action == "reject":
         reason = pipeline_selectors.rejection_reason_of(
-            organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+            organisation_id=organisation.pk, reason_id=id_or_none(request.POST.get("reason_id"))
         )
         if reason is None:
             messages.error(request, _("请选择不合适的原因"))
@@ -380,7 +374,7 @@ def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
         stage = get_object_or_404(
             OrganisationStage,
             organisation=organisation,
-            pk=_int_or_none(request.POST.get("stage_id")),
+            pk=id_or_none(request.POST.get("stage_id")),
         )
         organisation_stage_archive(stage=stage)
     elif action in ("reason_add", "reason_edit"):
@@ -399,7 +393,7 @@ def _settings_apply(request: HttpRequest, organisation: Organisation) -> None:
 
 def _reason_or_404(request: HttpRequest, organisation: Organisation) -> RejectionReason:
     reason = pipeline_selectors.rejection_reason_of(
-        organisation_id=organisation.pk, reason_id=_int_or_none(request.POST.get("reason_id"))
+        organisation_id=organisation.pk, reason_id=id_or_none(request.POST.get("reason_id"))
     )
     if reason is None:
         raise Http404

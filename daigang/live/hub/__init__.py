@@ -69,7 +69,6 @@ __all__ = [
     "frame_text",
     "hub_get",
     "room_publish_failed",
-    "room_viewers_get",
 ]
 
 
@@ -204,8 +203,3 @@ def room_publish_failed(room_id: int, message: dict[str, Any]) -> None:
             hub.publish_failed(room_id, message)
         else:
             loop.call_soon_threadsafe(hub.publish_failed, room_id, message)
-
-
-def room_viewers_get(*, room_id: int) -> int | None:
-    """Viewers now across all processes, as last aggregated (sync; for pages)."""
-    return audience.room_viewers_get(room_id=room_id)
