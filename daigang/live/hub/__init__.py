@@ -56,7 +56,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from daigang.live import audience, gc_freeze
+from daigang.live import gc_freeze
 from daigang.live.hub.delivery import CLOSE_TOO_SLOW, Delivery, HubSocket, Send, frame_text
 from daigang.live.hub.log import Room
 from daigang.live.hub.loops import Loops
