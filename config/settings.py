@@ -187,9 +187,16 @@ SMS_BACKEND = env_str("SMS_BACKEND", "daigang.accounts.sms.ConsoleBackend")
 # through while stopping a script; a person needs one or two numbers.
 SMS_NUMBERS_PER_ADDRESS_HOUR = env_int("SMS_NUMBERS_PER_ADDRESS_HOUR", 200)
 SMS_NUMBERS_PER_SESSION_HOUR = env_int("SMS_NUMBERS_PER_SESSION_HOUR", 5)
-for _name in ("SMS_NUMBERS_PER_ADDRESS_HOUR", "SMS_NUMBERS_PER_SESSION_HOUR"):
+# Of a number's 10 daily codes asked by browsers that never logged in with it, how many one
+# client address may take (a known device of the number has 5 of its own).
+SMS_CODES_PER_NUMBER_ADDRESS_DAY = env_int("SMS_CODES_PER_NUMBER_ADDRESS_DAY", 4)
+for _name in (
+    "SMS_NUMBERS_PER_ADDRESS_HOUR",
+    "SMS_NUMBERS_PER_SESSION_HOUR",
+    "SMS_CODES_PER_NUMBER_ADDRESS_DAY",
+):
     if globals()[_name] <= 0:
-        raise ImproperlyConfigured(f"{_name} must be a positive number of phone numbers")
+        raise ImproperlyConfigured(f"{_name} must be a positive number")
 # Login codes printed to a server's console let whoever reads its logs log in as anyone, and
 # nobody receives them: in production it is a mistake unless someone chose it (a demo, a bench).
 SMS_CONSOLE_ALLOWED = env_bool("SMS_CONSOLE_ALLOWED", DEBUG)

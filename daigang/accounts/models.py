@@ -95,6 +95,10 @@ class PhoneCode(models.Model):
     # A keyed hash of the session that asked (daigang.accounts.clients): only that session may
     # use the code, so a stranger's guesses cannot spend its tries.
     session_hash = models.CharField(max_length=64, default="", blank=True)
+    # A keyed hash of the client address, to count a number's codes per address.
+    address_hash = models.CharField(max_length=64, default="", blank=True)
+    # Asked for by a known device of the number (PhoneDevice): counted apart from strangers'.
+    known_device = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -111,6 +115,22 @@ class PhoneCode(models.Model):
     @property
     def attempts_left(self) -> int:
         return max(0, PHONE_CODE_MAX_ATTEMPTS - self.attempts)
+
+
+class PhoneDevice(models.Model):
+    """A browser that has logged in with this number (a keyed hash of its device cookie)."""
+
+    phone = models.CharField(max_length=11)
+    device_hash = models.CharField(max_length=64)
+    last_login_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "device_hash"], name="phone_device_once")
+        ]
+
+    def __str__(self) -> str:
+        return phone_mask(self.phone)
 
 
 class PhoneCodeLock(models.Model):

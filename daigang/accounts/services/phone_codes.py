@@ -8,6 +8,7 @@ import re
 import secrets
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from daigang.accounts.models import (
     PHONE_CODE_VALID_FOR,
     PhoneCode,
     PhoneCodeLock,
+    PhoneDevice,
     User,
 )
 from daigang.accounts.services.sms_budgets import sms_budget_spend
@@ -31,6 +33,7 @@ from daigang.core.refused import Refused, Throttled
 
 PHONE_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 PHONE_CODE_DAILY_LIMIT = 10
+PHONE_CODE_KNOWN_DEVICE_DAILY_LIMIT = 5
 # Old codes of a number are deleted when it asks for a new one; the daily limit needs one day.
 PHONE_CODE_KEEP_FOR = dt.timedelta(days=2)
 _CODE_RE = re.compile(r"^[0-9]{6}$")
@@ -62,12 +65,19 @@ def _wait_text(seconds: int) -> str:
     return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
 
 
-def _throttle_check(*, phone: str, session_hash: str, now: dt.datetime) -> None:
+def _until_midnight(now: dt.datetime) -> tuple[dt.datetime, int]:
+    """The start of today (the local calendar day, as SMS providers count it) and the seconds
+    left until tomorrow."""
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    wait = math.ceil((day_start + dt.timedelta(days=1) - now).total_seconds())
+    return day_start, wait
+
+
+def _throttle_check(*, phone: str, client: PhoneClient, known: bool, now: dt.datetime) -> None:
     # The minute between codes is per session: a stranger asking for the number must not make
-    # its owner wait. The day's limit is per number: it is what keeps the number from being
-    # flooded with SMS by many sessions.
+    # its owner wait.
     latest = (
-        PhoneCode.objects.filter(phone=phone, session_hash=session_hash)
+        PhoneCode.objects.filter(phone=phone, session_hash=client.session_hash)
         .order_by("-created_at")
         .first()
     )
@@ -78,18 +88,38 @@ def _throttle_check(*, phone: str, session_hash: str, now: dt.datetime) -> None:
             _("获取验证码太频繁，请%(wait)s后再试") % {"wait": _wait_text(wait)},
             retry_after=wait,
         )
-    # "Per day" is the local calendar day, as SMS providers count it.
-    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = PhoneCode.objects.filter(phone=phone, created_at__gte=day_start).count()
-    if sent_today >= PHONE_CODE_DAILY_LIMIT:
-        next_day = day_start + dt.timedelta(days=1)
-        wait = math.ceil((next_day - now).total_seconds())
+    # The day's limits keep the number from being flooded with SMS. A known device of the
+    # number (it logged in with it before) has its own allowance that strangers cannot spend;
+    # strangers share the number's allowance, and one address may take only a few of those,
+    # so a script must come from many addresses to lock a new number out for the day.
+    day_start, wait = _until_midnight(now)
+    today = PhoneCode.objects.filter(phone=phone, created_at__gte=day_start, known_device=known)
+    limit = PHONE_CODE_KNOWN_DEVICE_DAILY_LIMIT if known else PHONE_CODE_DAILY_LIMIT
+    if today.count() >= limit:
         raise Throttled(
             "daily_limit",
             _("该手机号今天已获取%(limit)d次验证码，达到上限，请%(wait)s后（明天0点起）再试")
-            % {"limit": PHONE_CODE_DAILY_LIMIT, "wait": _wait_text(wait)},
+            % {"limit": limit, "wait": _wait_text(wait)},
             retry_after=wait,
         )
+    per_address = settings.SMS_CODES_PER_NUMBER_ADDRESS_DAY
+    if not known and today.filter(address_hash=client.address_hash).count() >= per_address:
+        raise Throttled(
+            "daily_limit",
+            _(
+                "该手机号今天在当前网络已获取%(limit)d次验证码，请%(wait)s后（明天0点起）再试，"
+                "或在曾经登录过的手机上获取"
+            )
+            % {"limit": per_address, "wait": _wait_text(wait)},
+            retry_after=wait,
+        )
+
+
+def phone_device_known(*, phone: str, client: PhoneClient) -> bool:
+    """Has this browser logged in with this number before?"""
+    return bool(client.device_hash) and (
+        PhoneDevice.objects.filter(phone=phone, device_hash=client.device_hash).exists()
+    )
 
 
 def phone_code_send(
@@ -99,9 +129,10 @@ def phone_code_send(
     session asked for replaces its earlier ones.
 
     Raises Refused for a number that is not a mainland mobile, Throttled
-    past one code per 60 s per session, 10 per day per number, or the session's and the
-    address's hourly budgets of numbers (sms_budgets), Refused "sms_failed" if the provider
-    refused (that attempt is not counted).
+    past one code per 60 s per session; per day, past 10 codes of the number asked by strangers
+    (SMS_CODES_PER_NUMBER_ADDRESS_DAY of them from one address) or 5 asked by the number's known
+    devices; or past the session's and the address's hourly budgets of numbers (sms_budgets).
+    Refused "sms_failed" if the provider refused (that attempt is not counted).
     """
     phone = _phone_or_error(phone)
     now = now or timezone.now()
@@ -109,7 +140,8 @@ def phone_code_send(
     with transaction.atomic():
         PhoneCodeLock.objects.get_or_create(phone=phone)
         PhoneCodeLock.objects.select_for_update().get(phone=phone)
-        _throttle_check(phone=phone, session_hash=client.session_hash, now=now)
+        known = phone_device_known(phone=phone, client=client)
+        _throttle_check(phone=phone, client=client, known=known, now=now)
         # After the number's own limits, so a number refused by those costs no budget.
         sms_budget_spend(client=client, phone=phone, now=now.timestamp())
         PhoneCode.objects.filter(phone=phone, created_at__lt=now - PHONE_CODE_KEEP_FOR).delete()
@@ -117,6 +149,8 @@ def phone_code_send(
             phone=phone,
             code_hash=phone_code_hash(phone=phone, code=code),
             session_hash=client.session_hash,
+            address_hash=client.address_hash,
+            known_device=known,
             created_at=now,
             expires_at=now + PHONE_CODE_VALID_FOR,
         )
@@ -205,6 +239,10 @@ def phone_code_verify(
             phone_code.used_at = now
             phone_code.save(update_fields=["used_at"])
             user = user_get_or_create(phone=phone)
+            if client.device_hash:
+                PhoneDevice.objects.update_or_create(
+                    phone=phone, device_hash=client.device_hash, defaults={"last_login_at": now}
+                )
     if error is not None:
         raise error
     assert user is not None

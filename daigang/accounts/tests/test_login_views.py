@@ -8,7 +8,8 @@ import time_machine
 from django.contrib.auth import get_user
 from django.urls import reverse
 
-from daigang.accounts.models import User
+from daigang.accounts.clients import DEVICE_COOKIE
+from daigang.accounts.models import PhoneCode, User
 from daigang.accounts.testing import sms_code_last
 
 PHONE = "13812345678"
@@ -76,18 +77,33 @@ def test_asking_again_within_a_minute_gets_429_with_the_wait(client, sms_outbox)
     assert len(sms_outbox) == 1
 
 
-def test_asking_an_eleventh_time_in_a_day_gets_429_saying_until_when(client, sms_outbox):
+def test_asking_a_fifth_time_in_a_day_from_one_address_gets_429_saying_until_when(
+    client, sms_outbox
+):
     with time_machine.travel(MORNING, tick=False) as clock:
-        for _ in range(10):
+        for _ in range(4):
             send(client)
             clock.shift(dt.timedelta(minutes=1))
         response = send(client, HTTP_HX_REQUEST="true")
     assert response.status_code == 429
     body = response.content.decode()
-    assert "今天已获取10次验证码" in body
-    assert "14小时50分钟" in body
+    assert "今天在当前网络已获取4次验证码" in body
+    assert "14小时56分钟" in body
     # htmx swaps 429 answers in (static/js/forms.js), so the person sees the message.
     assert "data-swap-429" in body
+
+
+def test_a_login_marks_the_browser_as_a_known_device_of_the_number(client, sms_outbox):
+    # given a login by SMS code
+    send(client)
+    response = verify(client, sms_code_last(sms_outbox))
+    # then the browser keeps a long-lived device cookie, even past logging out
+    cookie = response.cookies[DEVICE_COOKIE]
+    assert cookie["httponly"] and int(cookie["max-age"]) >= 300 * 86400
+    client.post("/accounts/logout/")
+    # and the codes it asks for next are counted as the known device's, not strangers'
+    send(client)
+    assert PhoneCode.objects.order_by("-created_at", "-id").first().known_device
 
 
 def test_wrong_code_says_how_many_tries_are_left_and_does_not_log_in(client, sms_outbox):

@@ -158,11 +158,16 @@ def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(sms_outbox)
         assert len(sms_outbox) == 2
 
 
+def _stranger(n: int) -> PhoneClient:
+    """A browser that never logged in with PHONE, from address 10.0.0.<n // 4>."""
+    return PhoneClient(session_key=f"stranger-{n}", address=f"10.0.0.{n // 4}", device=f"d{n}")
+
+
 def test_the_eleventh_code_of_a_day_is_refused_until_midnight(sms_outbox):
     with time_machine.travel(MORNING, tick=False) as clock:
-        # given ten codes today, a minute apart
-        for _ in range(10):
-            phone_code_send(phone=PHONE, client=CLIENT)
+        # given ten codes today, a minute apart, from three addresses
+        for n in range(10):
+            phone_code_send(phone=PHONE, client=_stranger(n))
             clock.shift(dt.timedelta(seconds=60))
         # when
         with pytest.raises(Throttled) as error:
@@ -176,6 +181,59 @@ def test_the_eleventh_code_of_a_day_is_refused_until_midnight(sms_outbox):
         clock.move_to(dt.datetime(2026, 11, 25, 0, 0, 1, tzinfo=SHANGHAI))
         phone_code_send(phone=PHONE, client=CLIENT)
         assert len(sms_outbox) == 11
+
+
+def test_one_address_may_take_only_four_of_a_numbers_codes_a_day(sms_outbox):
+    with time_machine.travel(MORNING, tick=False) as clock:
+        # given a script at one address asking for the number from fresh sessions
+        for n in range(4):
+            phone_code_send(phone=PHONE, client=_stranger(n))
+            clock.shift(dt.timedelta(seconds=1))
+        # when it asks a fifth time
+        with pytest.raises(Throttled) as error:
+            phone_code_send(phone=PHONE, client=PhoneClient(session_key="5th", address="10.0.0.0"))
+        # then it is refused until midnight, and another address still gets codes
+        assert error.value.code == "daily_limit"
+        assert "当前网络" in error.value.message
+        assert len(sms_outbox) == 4
+        phone_code_send(phone=PHONE, client=_stranger(4))
+        assert len(sms_outbox) == 5
+
+
+def test_strangers_spending_a_numbers_codes_do_not_lock_out_its_known_device(sms_outbox):
+    owner = PhoneClient(session_key="owner-1", address="192.0.2.1", device="owners-phone")
+    with time_machine.travel(MORNING, tick=False) as clock:
+        # given the owner logged in on this phone yesterday
+        phone_code_send(phone=PHONE, client=owner)
+        phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=owner)
+        clock.move_to(MORNING + dt.timedelta(days=1))
+        # and strangers from three addresses spent all ten of today's codes
+        for n in range(10):
+            phone_code_send(phone=PHONE, client=_stranger(n))
+        with pytest.raises(Throttled):
+            phone_code_send(phone=PHONE, client=_stranger(11))
+        # when the owner, in a new session on the same phone, asks for a code
+        owner = PhoneClient(session_key="owner-2", address="192.0.2.1", device="owners-phone")
+        phone_code_send(phone=PHONE, client=owner)
+        # then it is sent and works
+        user = phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=owner)
+        assert user.phone == PHONE
+
+
+def test_a_known_device_has_five_codes_a_day_of_its_own(sms_outbox):
+    owner = PhoneClient(session_key="owner", address="192.0.2.1", device="owners-phone")
+    with time_machine.travel(MORNING, tick=False) as clock:
+        phone_code_send(phone=PHONE, client=owner)
+        phone_code_verify(phone=PHONE, code=sms_code_last(sms_outbox), client=owner)
+        # (that first code was a stranger's: the phone was not known yet)
+        for _ in range(5):
+            clock.shift(dt.timedelta(seconds=60))
+            phone_code_send(phone=PHONE, client=owner)
+        clock.shift(dt.timedelta(seconds=60))
+        with pytest.raises(Throttled) as error:
+            phone_code_send(phone=PHONE, client=owner)
+        assert error.value.code == "daily_limit"
+        assert "5次" in error.value.message
 
 
 def test_limits_are_per_number(sms_outbox):

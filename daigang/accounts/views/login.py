@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from daigang.accounts.clients import phone_client_of
+from daigang.accounts.clients import device_cookie_set, phone_client_of
 from daigang.accounts.forms import CodeForm, PhoneForm
 from daigang.accounts.services import phone_code_send, user_login_by_phone
 from daigang.core.http import HtmxRequest
@@ -73,20 +73,23 @@ def _send(request: HtmxRequest, next_url: str) -> HttpResponse:
 def _verify(request: HtmxRequest, next_url: str) -> HttpResponse:
     form = CodeForm(request.POST)
     if form.is_valid():
+        client = phone_client_of(request)
         try:
             user_login_by_phone(
                 request=request,
                 phone=form.cleaned_data["phone"],
                 code=form.cleaned_data["code"],
-                client=phone_client_of(request),
+                client=client,
                 name=form.cleaned_data["name"],
             )
         except Refused as exc:
             refused_to_form(form, exc)
         else:
-            if request.htmx:
-                return HttpResponseClientRedirect(next_url)
-            return redirect(next_url)
+            response: HttpResponse = (
+                HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
+            )
+            device_cookie_set(response, client)
+            return response
     if "phone" in form.errors:
         # The hidden number was tampered with or lost: start again.
         phone_form = PhoneForm(initial={"next": next_url})

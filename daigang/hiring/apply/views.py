@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daigang.accounts.clients import phone_client_of
+from daigang.accounts.clients import device_cookie_set, phone_client_of
 from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
@@ -197,10 +197,9 @@ def _apply_anonymous(request: HtmxRequest, job: Job) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
         return _render_form(request, job, form)
+    client = phone_client_of(request)
     try:
-        seeker = phone_code_verify(
-            phone=data["phone"], code=data["code"], client=phone_client_of(request)
-        )
+        seeker = phone_code_verify(phone=data["phone"], code=data["code"], client=client)
     except Refused as exc:
         # A double-submitted form: the first submission used the code and applied.
         replay = selectors.application_for_replay(
@@ -212,7 +211,9 @@ def _apply_anonymous(request: HtmxRequest, job: Job) -> HttpResponse:
         return _render_form(request, job, form)
     login(request, seeker, backend="django.contrib.auth.backends.ModelBackend")
     room = _room_for(job, data["room"])
-    return _apply_for(request, job, form, seeker=seeker, room=room)
+    response = _apply_for(request, job, form, seeker=seeker, room=room)
+    device_cookie_set(response, client)
+    return response
 
 
 def _member_organisation(request: HttpRequest, organisation_id: int) -> Organisation:

@@ -30,6 +30,7 @@ from daigang.accounts.models import (
     DELETED_USER_NAME,
     Membership,
     PhoneCode,
+    PhoneDevice,
     User,
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
@@ -86,6 +87,7 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         CheckIn.objects.filter(seeker=locked).delete()
         Notification.objects.filter(user=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
+        PhoneDevice.objects.filter(phone=phone).delete()
         locked.name = DELETED_NAME
         locked.phone = deleted_phone(user_id=locked.pk)
         locked.is_active = False

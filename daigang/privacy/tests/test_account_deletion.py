@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from daigang.accounts.models import PhoneCode, User
+from daigang.accounts.models import PhoneCode, PhoneDevice, User
 from daigang.contracts.models import Contract
 from daigang.contracts.testing import hire_make, signed_contract_make
 from daigang.hiring.models import Application, Note, Notification
@@ -133,15 +133,17 @@ def test_a_member_of_an_organisation_is_asked_to_leave_it_first():
     assert User.objects.get(pk=hire.owner.pk).is_active
 
 
-def test_pending_sms_codes_for_the_number_go():
+def test_pending_sms_codes_and_known_devices_of_the_number_go():
     from django.utils import timezone
 
     # given
     hire = hire_make()
     now = timezone.now()
     PhoneCode.objects.create(phone=hire.seeker.phone, code_hash="x", created_at=now, expires_at=now)
+    PhoneDevice.objects.create(phone=hire.seeker.phone, device_hash="d")
     # when
     phone = hire.seeker.phone
     account_delete(user=hire.seeker)
     # then
     assert not PhoneCode.objects.filter(phone=phone).exists()
+    assert not PhoneDevice.objects.filter(phone=phone).exists()

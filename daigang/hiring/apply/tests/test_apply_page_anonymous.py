@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from daigang.accounts.clients import DEVICE_COOKIE
 from daigang.accounts.testing import organisation_make, sms_code_last
 from daigang.hiring.models import Application
 from daigang.hiring.testing import seeker_make
@@ -95,6 +96,8 @@ def test_the_right_code_logs_in_and_applies_in_the_same_request(client, sms_outb
     assert application.name == "刘七"
     assert application.phone == PHONE
     assert application.consent_text and application.consented_at
+    # and the browser is now a known device of the number (its own daily codes)
+    assert DEVICE_COOKIE in response.cookies
 
 
 def test_the_consent_tick_is_checked_before_the_code_is_spent(client, sms_outbox):
