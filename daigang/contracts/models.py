@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daigang.accounts.models import Organisation, private_storage
+from daigang.core.phones import phone_mask
 from daigang.hiring.models import Application
 from daigang.jobs.models import Board, PaySchedule, Shift, WageUnit
 from daigang.jobs.wages import wage_display
@@ -210,6 +211,22 @@ class Contract(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
+
+    def shows_phone_to_organisation(self) -> bool:
+        """Does the text the organisation reads carry the seeker's full number?
+
+        Until both have signed, only while the seeker's consent lasts. A signed contract is
+        the document both parties hold and perform: it stays as signed (PIPL art. 13(1)(2)),
+        and its fingerprint covers the number.
+        """
+        return self.is_signed or self.application.consent_active
+
+    def body_for_organisation(self) -> str:
+        """The text as the organisation's pages show it: the number masked when it may not
+        be shown (shows_phone_to_organisation)."""
+        if self.shows_phone_to_organisation() or not self.seeker_phone:
+            return self.body
+        return self.body.replace(self.seeker_phone, phone_mask(self.seeker_phone))
 
     def party_label(self, party: str) -> str:
         """甲方/乙方 as this kind of contract calls them."""

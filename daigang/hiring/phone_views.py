@@ -24,6 +24,7 @@ SOURCE_BOARD = "pipeline_board"
 SOURCE_TABLE = "pipeline_table"
 SOURCE_APPLICATION = "application_detail"
 SOURCE_OFFER = "offer"
+SOURCE_CONTRACT = "contract"
 SOURCE_API_APPLICATION = "api:application"
 SOURCE_API_LIST = "api:organisation_applications"
 
@@ -38,6 +39,7 @@ def source_labels() -> dict[str, str]:
         SOURCE_TABLE: _("报名表格"),
         SOURCE_APPLICATION: _("报名详情"),
         SOURCE_OFFER: _("录用与签约"),
+        SOURCE_CONTRACT: _("合同"),
         SOURCE_API_APPLICATION: _("接口：单个报名"),
         SOURCE_API_LIST: _("接口：报名列表"),
     }

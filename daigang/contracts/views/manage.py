@@ -190,16 +190,25 @@ def _contract_page(
     form: SignForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    assert isinstance(request.user, User)  # organisation_for_contracts found their membership
     signatures = list(contract.signatures.all())
     signed = any(s.party == Signature.Party.ORGANISATION for s in signatures)
     if form is None and not signed:
         form = SignForm(initial=sign_form_initial())
+    if contract.shows_phone_to_organisation() and contract.seeker_phone in contract.body:
+        phone_views.phone_views_record(
+            viewer=request.user,
+            organisation_id=organisation.pk,
+            applications=[contract.application],
+            source=phone_views.SOURCE_CONTRACT,
+        )
     return render(
         request,
         "contracts/manage_contract.html",
         {
             "organisation": organisation,
             "contract": contract,
+            "contract_body": contract.body_for_organisation(),
             "signatures": signatures,
             "form": form if not signed else None,
             "party_label": contract.party_label(Signature.Party.ORGANISATION),

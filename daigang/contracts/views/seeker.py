@@ -94,6 +94,7 @@ def _contract_page(
         "contracts/seeker_contract.html",
         {
             "contract": contract,
+            "contract_body": contract.body,
             "signatures": signatures,
             "form": form if not signed else None,
             "party_label": contract.party_label(Signature.Party.SEEKER),
