@@ -248,3 +248,27 @@ def test_a_job_of_an_agency_whose_licence_expired_cannot_be_published(owner):
     # then it is refused because of the licence
     assert caught.value.code == "licence_expired"
     assert Job.objects.get(pk=job.pk).status == Job.Status.DRAFT
+
+
+def test_editing_a_job_from_before_the_split_asks_for_its_requirements(owner_client, org):
+    # given a job whose old description became its duties, with no requirements yet
+    job = job_make(organisation=org, duties="旧的岗位描述。")
+    Job.objects.filter(pk=job.pk).update(requirements="")
+    url = reverse("jobs:edit", args=[org.pk, job.pk])
+    # when the owner opens and saves it unchanged
+    form = owner_client.get(url).context["form"]
+    assert form.initial["duties"] == "旧的岗位描述。"
+    data = job_post_data(duties="旧的岗位描述。", requirements="")
+    response = owner_client.post(url, data)
+    # then the requirements are asked for and nothing changes
+    assert response.status_code == 200
+    assert "requirements" in response.context["form"].errors
+    assert Job.objects.get(pk=job.pk).requirements == ""
+
+
+def test_the_employer_name_goes_through_the_content_rules(agency):
+    with pytest.raises(ValidationError) as caught:
+        job_create(
+            organisation=agency, by=None, draft=agency_draft_make(employer_name="先交押金电子厂")
+        )
+    assert "押金" in caught.value.message_dict["employer_name"][0]
