@@ -91,7 +91,15 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "uscc", "status", "verified_until", "submitted_at")
+    list_display = (
+        "name",
+        "kind",
+        "uscc",
+        "status",
+        "verified_until",
+        "hr_licence_expires_on",
+        "submitted_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("name", "uscc", "contact_name")
     ordering = ("status", "submitted_at")

@@ -125,6 +125,41 @@ class OrganisationDetailsForm(_Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # A labour agency's 人力资源服务许可证, as printed on it (companies leave these empty).
+    hr_licence_number = forms.CharField(
+        label=gettext_lazy("人力资源服务许可证编号（人力资源服务机构必填）"),
+        max_length=50,
+        required=False,
+    )
+    hr_licence_issuer = forms.CharField(
+        label=gettext_lazy("许可证发证机关（人力资源服务机构必填）"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("例如：福州市人力资源和社会保障局"),
+    )
+    hr_licence_expires_on = forms.DateField(
+        label=gettext_lazy("许可证有效期至（人力资源服务机构必填）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == Organisation.Kind.AGENCY:
+            required = {
+                "hr_licence_number": _("请填写人力资源服务许可证编号"),
+                "hr_licence_issuer": _("请填写人力资源服务许可证的发证机关"),
+                "hr_licence_expires_on": _("请填写人力资源服务许可证的有效期"),
+            }
+            for name, message in required.items():
+                if (
+                    not cleaned.get(name)
+                    and name not in self.errors
+                    and not self.fields[name].disabled
+                ):
+                    self.add_error(name, message)
+        return cleaned
+
     def clean_uscc(self) -> str:
         uscc = uscc_normalize(self.cleaned_data["uscc"])
         validate_uscc(uscc)
@@ -153,8 +188,7 @@ class OrganisationRegisterForm(OrganisationDetailsForm):
         return _checked_file(self.cleaned_data.get("hr_service_licence"))
 
     def clean(self) -> dict:
-        super().clean()
-        cleaned = self.cleaned_data
+        cleaned = super().clean()
         if (
             cleaned.get("kind") == Organisation.Kind.AGENCY
             and not cleaned.get("hr_service_licence")
@@ -172,7 +206,14 @@ class OrganisationEditForm(OrganisationDetailsForm):
         super().__init__(*args, **kwargs)
         if legal_locked:
             # Verified: what the moderator checked cannot be changed here.
-            for field in ("name", "kind", "uscc"):
+            for field in (
+                "name",
+                "kind",
+                "uscc",
+                "hr_licence_number",
+                "hr_licence_issuer",
+                "hr_licence_expires_on",
+            ):
                 self.fields[field].disabled = True
 
 
@@ -204,6 +245,13 @@ class MemberAddForm(_Form):
 
     def clean_phone(self) -> str:
         return phone_normalize(self.cleaned_data["phone"])
+
+
+class ApproveForm(_Form):
+    licence_checked = forms.BooleanField(
+        label=gettext_lazy("已核对：许可证编号、发证机关、有效期与上传的人力资源服务许可证一致"),
+        required=False,
+    )
 
 
 class RejectForm(_Form):

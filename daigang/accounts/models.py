@@ -184,6 +184,12 @@ class Organisation(models.Model):
     # When it last went (back) to pending: moderators review the oldest submission first.
     submitted_at = models.DateTimeField(_("提交审核时间"), default=timezone.now, db_index=True)
 
+    # A labour agency's 人力资源服务许可证: what the moderator checks against the uploaded copy
+    # (OrganisationDocument.Kind.HR_SERVICE_LICENCE). Empty for companies.
+    hr_licence_number = models.CharField(_("人力资源服务许可证编号"), max_length=50, blank=True)
+    hr_licence_issuer = models.CharField(_("许可证发证机关"), max_length=100, blank=True)
+    hr_licence_expires_on = models.DateField(_("许可证有效期至"), null=True, blank=True)
+
     members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -196,38 +202,90 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def verified_q(now: dt.datetime, prefix: str = "") -> models.Q:
+        """is_verified() as a query, for lists: `prefix` is the path to the organisation
+        ("organisation__" from a job or a room). The one place both are defined."""
+        today = timezone.localdate(now)
+        return models.Q(
+            **{
+                f"{prefix}status": Organisation.Status.VERIFIED,
+                f"{prefix}verified_until__gt": now,
+            }
+        ) & (
+            ~models.Q(**{f"{prefix}kind": Organisation.Kind.AGENCY})
+            | models.Q(**{f"{prefix}hr_licence_expires_on__gte": today})
+        )
+
     def is_verified(self, now: dt.datetime | None = None) -> bool:
-        """Verified and not lapsed: only such organisations may publish jobs or go live."""
+        """Verified, not lapsed, and for an agency with its HR service licence in force: only
+        such organisations may publish jobs or go live, and only their jobs and rooms are
+        listed (verified_q is the same rule as a query)."""
         now = now or timezone.now()
         return (
             self.status == self.Status.VERIFIED
             and self.verified_until is not None
             and self.verified_until > now
+            and not self.licence_expired(now)
         )
 
+    def licence_expired(self, now: dt.datetime | None = None) -> bool:
+        """An agency whose HR service licence is past its date (or was never recorded)."""
+        if self.kind != self.Kind.AGENCY:
+            return False
+        today = timezone.localdate(now or timezone.now())
+        return self.hr_licence_expires_on is None or self.hr_licence_expires_on < today
+
     def is_lapsed(self, now: dt.datetime | None = None) -> bool:
-        """Was verified, but the six months are over: must be renewed."""
+        """Was verified, but the six months are over or the agency's licence expired: must be
+        renewed."""
         now = now or timezone.now()
         return (
             self.status == self.Status.VERIFIED
             and self.verified_until is not None
-            and self.verified_until <= now
+            and (self.verified_until <= now or self.licence_expired(now))
         )
 
     def renewal_open(self, now: dt.datetime | None = None) -> bool:
-        """May the owner ask for (re)verification now?"""
+        """May the owner ask for (re)verification now? Also when the agency's licence ends
+        within RENEWAL_WINDOW, so the new licence can be checked before the old one ends."""
         now = now or timezone.now()
         if self.status == self.Status.REJECTED:
             return True
         if self.status == self.Status.VERIFIED:
-            return self.verified_until is None or self.verified_until - now <= RENEWAL_WINDOW
+            if self.verified_until is None or self.verified_until - now <= RENEWAL_WINDOW:
+                return True
+            if self.kind == self.Kind.AGENCY:
+                today = timezone.localdate(now)
+                return (
+                    self.hr_licence_expires_on is None
+                    or self.hr_licence_expires_on - today <= RENEWAL_WINDOW
+                )
         return False
 
     def status_label(self, now: dt.datetime | None = None) -> str:
         """The status as people read it: a lapsed verification is not "verified"."""
+        if self.status == self.Status.VERIFIED and self.licence_expired(now):
+            return str(_("人力资源服务许可证已过期"))
         if self.is_lapsed(now):
             return str(_("认证已过期"))
         return str(self.get_status_display())
+
+    def ends(self) -> dict[str, dt.date]:
+        """What will end, by VerificationReminder.Subject: the verification, and an agency's
+        HR service licence (reminders and the page's notice are about these dates)."""
+        ends: dict[str, dt.date] = {}
+        if self.verified_until is not None:
+            ends[VerificationReminder.Subject.VERIFICATION] = timezone.localdate(
+                self.verified_until
+            )
+        if self.kind == self.Kind.AGENCY and self.hr_licence_expires_on is not None:
+            ends[VerificationReminder.Subject.LICENCE] = self.hr_licence_expires_on
+        return ends
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == self.Kind.AGENCY
 
 
 class Membership(models.Model):
@@ -320,3 +378,32 @@ class OrganisationDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.get_kind_display()}"
+
+
+class VerificationReminder(models.Model):
+    """One reminder sent to an organisation's owners before its verification or its HR service
+    licence ends. The unique row makes the daily command send each reminder once: a renewal
+    moves the date, and the new date gets its own reminders."""
+
+    class Subject(models.TextChoices):
+        VERIFICATION = "verification", _("认证")
+        LICENCE = "licence", _("人力资源服务许可证")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="verification_reminders"
+    )
+    subject = models.CharField(max_length=12, choices=Subject.choices)
+    ends_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "subject", "ends_on", "days_before"],
+                name="unique_verification_reminder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.subject} {self.ends_on} -{self.days_before}d"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -9,8 +10,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from daigang.accounts.models import Membership, Organisation, OrganisationDocument, User
+from daigang.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    User,
+    VerificationReminder,
+)
 from daigang.accounts.roles import MODERATOR_POWERS, Power, roles_with
 
 
@@ -171,3 +179,21 @@ def document_for_viewer(*, user: User | AnonymousUser, document_id: int) -> Orga
     ):
         raise Http404
     return document
+
+
+def organisation_reminders_current(
+    *, organisation: Organisation, now: dt.datetime | None = None
+) -> list[VerificationReminder]:
+    """The reminders sent for the organisation's current end dates (verification, licence)
+    that have not passed: the notice its page shows until it renews. One per subject, the
+    latest (the 7-day one once sent)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ends = organisation.ends()
+    current: dict[str, VerificationReminder] = {}
+    for reminder in organisation.verification_reminders.filter(ends_on__gte=today).order_by(
+        "sent_at", "pk"
+    ):
+        if ends.get(reminder.subject) == reminder.ends_on:
+            current[reminder.subject] = reminder
+    return list(current.values())

@@ -103,6 +103,15 @@ def moderator_make(*, phone: str | None = None) -> User:
     return user_make(phone=phone, name="审核员", is_staff=True)
 
 
+def licence_fields_make(*, expires_on: dt.date | None = None) -> dict[str, object]:
+    """An agency's 人力资源服务许可证 as entered: number, issuing office, expiry (a year on)."""
+    return {
+        "hr_licence_number": f"3501002026{next(_serial):05d}",
+        "hr_licence_issuer": "福州市人力资源和社会保障局",
+        "hr_licence_expires_on": expires_on or timezone.localdate() + dt.timedelta(days=365),
+    }
+
+
 def organisation_make(
     *,
     name: str = "昆山精密电子有限公司",
@@ -111,9 +120,12 @@ def organisation_make(
     lapsed: bool = False,
     verified_until: dt.datetime | None = None,
     owner: User | None = None,
+    licence_expires_on: dt.date | None = None,
 ) -> Organisation:
     """An organisation as it stands after review: verified (for six months) unless `status`
     says otherwise, or verified once and `lapsed`. `owner`, if given, becomes its owner.
+    An agency has its HR service licence on record, valid for a year unless
+    `licence_expires_on` says otherwise.
 
     Saved directly, not registered with documents (see organisation_registered_make); a
     verified one gets what organisation_approve's hooks add (the hiring app's rejection
@@ -138,6 +150,11 @@ def organisation_make(
         status=status,
         verified_at=verified_at if verified else None,
         verified_until=until if verified else None,
+        **(
+            licence_fields_make(expires_on=licence_expires_on)
+            if kind == Organisation.Kind.AGENCY
+            else {}
+        ),
     )
     if owner is not None:
         Membership.objects.create(organisation=organisation, user=owner, role=Membership.Role.OWNER)
@@ -163,6 +180,7 @@ def organisation_registered_make(
     }
     if kind == Organisation.Kind.AGENCY:
         data["hr_service_licence"] = upload("hr.pdf", pdf_bytes())
+        data.update(licence_fields_make())
     data.update(fields)
     return organisation_register(by=owner, **data)
 

@@ -95,6 +95,8 @@ def offer_terms_from_job(*, application: Application, today: dt.date | None = No
         address=job.address,
         start_date=today + DEFAULT_START_IN,
         term_months=DEFAULT_TERM_MONTHS,
+        # An agency's job names its employer (用工单位): the dispatch agreement names it too.
+        client_name=job.employer_name,
     )
 
 

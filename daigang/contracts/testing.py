@@ -50,10 +50,7 @@ def hire_make(
 ) -> Hire:
     """An organisation (with an owner), a published job and one seeker who applied."""
     if organisation is None:
-        organisation = organisation_make(name="昆山精密电子有限公司")
-        if kind != organisation.kind:
-            organisation.kind = kind
-            organisation.save(update_fields=["kind"])
+        organisation = organisation_make(name="昆山精密电子有限公司", kind=kind)
     owner = owner or member_make(organisation=organisation, role=Membership.Role.OWNER)
     job = job or job_make(
         organisation=organisation,
@@ -65,7 +62,7 @@ def hire_make(
         province="江苏省",
         city="苏州市",
         district="昆山市",
-        description="无尘车间，坐着干活。",
+        duties="无尘车间，坐着干活。",
     )
     seeker = seeker_make(name=seeker_name)
     application = application_make(job=job, seeker=seeker, name=seeker_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from daigang.accounts.models import Organisation
 from daigang.accounts.uscc import uscc_check_char
-from daigang.jobs.models import Board, PaySchedule, Shift, WageUnit
+from daigang.jobs.models import Arrangement, Board, PaySchedule, Shift, WageUnit
 
 # --- codes and files ------------------------------------------------------------------------
 
@@ -71,13 +71,18 @@ class DemoJob:
     city: str
     district: str
     address: str
-    description: str
+    requirements: str
+    duties: str
     benefits: list[str] = field(default_factory=list)
     couple_rooms: bool = False
     assembly_line: bool = False
     is_flexible: bool = False
     age_min: int = 18
     age_max: int = 45
+    # A labour agency's job names the employer it recruits for (用工单位) and how.
+    employer_name: str = ""
+    employer_uscc: str = ""
+    arrangement: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,9 @@ class DemoOrganisation:
     description: str
     status: str = Organisation.Status.VERIFIED
     jobs: list[DemoJob] = field(default_factory=list)
+    # A labour agency's 人力资源服务许可证; its date is set a year ahead when loaded.
+    hr_licence_number: str = ""
+    hr_licence_issuer: str = ""
 
 
 GD, JS = "广东省", "江苏省"
@@ -121,7 +129,8 @@ ELECTRONICS = DemoOrganisation(
             district="长安镇",
             address="振安中路128号",
             benefits=["五险一金", "免费班车", "全勤奖"],
-            description=(
+            requirements="能坐着工作8小时，视力良好，手脚灵活；无经验可学，有师傅带。",
+            duties=(
                 "手机摄像模组组装、贴膜、外观检查，坐着上班，有师傅带。\n"
                 "每天8小时，周末加班按1.5倍算。入职即买五险一金，不收任何费用。"
             ),
@@ -142,7 +151,8 @@ ELECTRONICS = DemoOrganisation(
             district="长安镇",
             address="振安中路128号",
             benefits=["五险一金", "加班费", "空调宿舍"],
-            description="看贴片机、上料、换线，两班倒每月倒一次班。综合工资含加班费，夜班补贴每天20元。",
+            requirements="能适应两班倒；有SMT或电子厂经验优先，会看简单的工单。",
+            duties="看贴片机、上料、换线，两班倒每月倒一次班。综合工资含加班费，夜班补贴每天20元。",
         ),
         DemoJob(
             title="质检员（QC）",
@@ -159,7 +169,8 @@ ELECTRONICS = DemoOrganisation(
             district="长安镇",
             address="振安中路128号",
             benefits=["五险一金", "带薪年假"],
-            description="来料和成品抽检，会看卡尺优先，初中以上学历，视力好。",
+            requirements="初中以上学历，视力好，做事细心；会用卡尺优先。",
+            duties="来料和成品抽检，会看卡尺优先，初中以上学历，视力好。",
             age_max=45,
         ),
         DemoJob(
@@ -179,7 +190,8 @@ ELECTRONICS = DemoOrganisation(
             district="长安镇",
             address="振安中路128号",
             benefits=["包工作餐"],
-            description="旺季临时用工，做一天结一天，当天下班微信转账。带身份证原件直接来厂门口报到。",
+            requirements="能连续工作8小时，听从安排；无需经验。",
+            duties="旺季临时用工，做一天结一天，当天下班微信转账。带身份证原件直接来厂门口报到。",
             age_max=50,
         ),
     ],
@@ -209,7 +221,8 @@ LOGISTICS = DemoOrganisation(
             district="昆山市",
             address="花桥镇绿地大道88号",
             benefits=["五险", "免费班车"],
-            description="按面单区域分拣包裹、上架、扫码，站着干活，需要能吃苦。半月结，从不拖欠。",
+            requirements="能站立工作、搬运20公斤以内包裹；会用手机扫码。",
+            duties="按面单区域分拣包裹、上架、扫码，站着干活，需要能吃苦。半月结，从不拖欠。",
         ),
         DemoJob(
             title="叉车工",
@@ -226,7 +239,8 @@ LOGISTICS = DemoOrganisation(
             district="昆山市",
             address="花桥镇绿地大道88号",
             benefits=["五险一金", "节日福利"],
-            description="持有效叉车证（N1），有一年以上仓库经验，负责卸货、移库、装车。",
+            requirements="持有效叉车证（N1），一年以上仓库叉车经验。",
+            duties="持有效叉车证（N1），有一年以上仓库经验，负责卸货、移库、装车。",
             age_max=50,
         ),
         DemoJob(
@@ -244,7 +258,8 @@ LOGISTICS = DemoOrganisation(
             district="昆山市",
             address="花桥镇",
             benefits=["电动车", "可预支"],
-            description="负责花桥片区派件和揽收，每天约150件，多劳多得。公司提供电动车和手机，不收押金。",
+            requirements="会骑电动车，熟悉手机导航，能吃苦；有快递经验优先。",
+            duties="负责花桥片区派件和揽收，每天约150件，多劳多得。公司提供电动车和手机，不收押金。",
         ),
         DemoJob(
             title="仓库打包员（零工）",
@@ -262,7 +277,8 @@ LOGISTICS = DemoOrganisation(
             district="太仓市",
             address="城厢镇郑和中路",
             benefits=[],
-            description="电商大促打包，按天结算，做满8小时200元左右，可长期。",
+            requirements="手脚麻利，能站立工作；按天报到，无需经验。",
+            duties="电商大促打包，按天结算，做满8小时200元左右，可长期。",
             age_max=55,
         ),
     ],
@@ -276,6 +292,8 @@ AGENCY = DemoOrganisation(
     owner_name="陈红",
     address="广东省深圳市宝安区西乡街道宝源路1062号",
     description="持人力资源服务许可证，为珠三角制造企业招聘一线员工，全程免费，不收取求职者任何费用。",
+    hr_licence_number="440306202300127",
+    hr_licence_issuer="深圳市宝安区人力资源局",
     jobs=[
         DemoJob(
             title="深圳电子厂普工（包吃住 夫妻间）",
@@ -294,7 +312,11 @@ AGENCY = DemoOrganisation(
             district="龙华区",
             address="观澜街道",
             benefits=["五险一金", "免费班车", "空调宿舍"],
-            description="大型电子厂直招，平板电脑组装。包吃住，夫妻可安排夫妻间。无押金，免体检费。",
+            employer_name="深圳市龙华精密电子有限公司",
+            employer_uscc=demo_uscc(division="440309", org_digits="61852034"),
+            arrangement=Arrangement.DISPATCH,
+            requirements="能适应两班倒和流水线作业，视力良好；无经验可学。",
+            duties="大型电子厂平板电脑组装，与本公司签劳务派遣合同。包吃住，夫妻可安排夫妻间。无押金，免体检费。",
         ),
         DemoJob(
             title="服装厂缝纫工（计件）",
@@ -311,7 +333,11 @@ AGENCY = DemoOrganisation(
             district="番禺区",
             address="南村镇",
             benefits=["全勤奖"],
-            description="会平车，做过T恤或卫衣优先，计件多劳多得，熟手月入8000以上。",
+            employer_name="广州市番禺锦织服饰有限公司",
+            employer_uscc=demo_uscc(division="440113", org_digits="72406815"),
+            arrangement=Arrangement.PLACEMENT,
+            requirements="会平车，做过T恤或卫衣优先。",
+            duties="会平车，做过T恤或卫衣优先，计件多劳多得，熟手月入8000以上。",
             age_max=50,
         ),
         DemoJob(
@@ -330,7 +356,11 @@ AGENCY = DemoOrganisation(
             district="惠阳区",
             address="新圩镇",
             benefits=["五险一金", "加班费"],
-            description="冲压、注塑机台操作，有师傅带，包体检。工作服公司发。",
+            employer_name="惠州市惠阳宏达汽车配件有限公司",
+            employer_uscc=demo_uscc(division="441303", org_digits="53907126"),
+            arrangement=Arrangement.DISPATCH,
+            requirements="能适应两班倒，服从安全规范；有冲压或注塑经验优先。",
+            duties="冲压、注塑机台操作，有师傅带，包体检。工作服公司发。",
         ),
         DemoJob(
             title="食品厂包装工（小时工）",
@@ -348,7 +378,11 @@ AGENCY = DemoOrganisation(
             district="宝安区",
             address="石岩街道",
             benefits=["日结"],
-            description="烘焙食品装盒、封箱，干净卫生，时间可选，做几小时算几小时。需办健康证（公司报销）。",
+            employer_name="深圳市宝安麦香食品有限公司",
+            employer_uscc=demo_uscc(division="440306", org_digits="40718253"),
+            arrangement=Arrangement.PLACEMENT,
+            requirements="需办健康证（公司报销），注意个人卫生。",
+            duties="烘焙食品装盒、封箱，干净卫生，时间可选，做几小时算几小时。需办健康证（公司报销）。",
             age_max=55,
         ),
     ],

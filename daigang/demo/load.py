@@ -35,6 +35,7 @@ from daigang.live.services import room_schedule
 MODERATOR_PHONE = "13800000000"
 SEEKER_PHONE = "13700000001"
 DEMO_JOB_VALID_FOR = dt.timedelta(days=60)
+DEMO_LICENCE_VALID_FOR = dt.timedelta(days=365)
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -58,6 +59,12 @@ def _organisation(spec: DemoOrganisation, *, moderator: User, now: dt.datetime) 
             "status": spec.status,
         },
     )
+    if spec.hr_licence_number and org.licence_expired(now):
+        # The agency's licence, as it would have entered it; a year ahead on every fresh load.
+        org.hr_licence_number = spec.hr_licence_number
+        org.hr_licence_issuer = spec.hr_licence_issuer
+        org.hr_licence_expires_on = timezone.localdate(now) + DEMO_LICENCE_VALID_FOR
+        org.save(update_fields=["hr_licence_number", "hr_licence_issuer", "hr_licence_expires_on"])
     if spec.status == Organisation.Status.VERIFIED and not org.is_verified(now):
         # Marked verified directly, as a moderator's approval would.
         org.status = Organisation.Status.VERIFIED
@@ -113,14 +120,19 @@ def _job(org: Organisation, spec: DemoJob, *, owner: User, today: dt.date) -> Jo
         district=spec.district,
         address=spec.address,
         benefits=list(spec.benefits),
-        description=spec.description,
+        requirements=spec.requirements,
+        duties=spec.duties,
         valid_until=today + DEMO_JOB_VALID_FOR,
         is_flexible=spec.is_flexible,
+        employer_name=spec.employer_name,
+        employer_uscc=spec.employer_uscc,
+        arrangement=spec.arrangement,
     )
     job = Job.objects.filter(organisation=org, title=spec.title).first()
     if job is None:
         job = job_create(organisation=org, by=owner, draft=draft)
-    elif job.valid_until < today:
+    elif job.valid_until < today or not job.requirements:
+        # Past its date, or loaded before jobs had requirements: brought up to the spec.
         job = job_update(job=job, by=owner, draft=draft)
     return job_publish(job=job, by=owner, today=today)
 

@@ -65,7 +65,7 @@ def world_make() -> World:
         province="江苏省",
         city="苏州市",
         district="昆山市",
-        description="无尘车间，坐着干活。",
+        duties="无尘车间，坐着干活。",
     )
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
     owner.name = "王经理"

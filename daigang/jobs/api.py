@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from daigang.core.api import api_error, api_errors
 from daigang.core.ids import ObjectId
 from daigang.jobs.forms import JobFilterForm
-from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.presenters import job_card
 from daigang.jobs.selectors import (
     JOBS_PER_PAGE,
@@ -54,8 +54,17 @@ class LocationOut(Schema):
 class OrganisationBriefOut(Schema):
     id: int
     name: str
+    kind: str = Field(description="company | agency")
     is_verified: bool
+    is_hr_agency: bool = Field(description="人力资源服务机构（持人力资源服务许可证）")
     url: str
+
+
+class EmployerOut(Schema):
+    name: str = Field(description="用工单位名称")
+    uscc: str = Field(description="用工单位统一社会信用代码")
+    arrangement: str = Field(description="dispatch（劳务派遣） | placement（职业中介）")
+    arrangement_label: str
 
 
 class JobOut(Schema):
@@ -78,6 +87,12 @@ class JobOut(Schema):
     age_max: int
     location: LocationOut
     benefits: list[str]
+    requirements: str = Field(description="任职要求")
+    duties: str = Field(description="工作内容")
+    employer: EmployerOut | None = Field(
+        description="人力资源服务机构代招时的用工单位；企业自招为 null"
+    )
+    is_dispatch: bool = Field(description="劳务派遣岗位")
     tags: list[str] = Field(description="卡片上显示的标签：食宿、夫妻间、班次、福利、结算方式")
     valid_until: dt.date
     published_at: dt.datetime | None
@@ -87,7 +102,7 @@ class JobOut(Schema):
 
 
 class JobDetailOut(JobOut):
-    description: str
+    pass
 
 
 class JobPageOut(Schema):
@@ -146,6 +161,19 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
             "display": card.place,
         },
         "benefits": list(job.benefits),
+        "requirements": job.requirements,
+        "duties": job.duties,
+        "employer": (
+            {
+                "name": job.employer_name,
+                "uscc": job.employer_uscc,
+                "arrangement": job.arrangement,
+                "arrangement_label": str(Arrangement(job.arrangement).label),
+            }
+            if job.employer_name and job.arrangement
+            else None
+        ),
+        "is_dispatch": job.is_dispatch,
         "tags": card.tags,
         "valid_until": job.valid_until,
         "published_at": job.published_at,
@@ -154,10 +182,11 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
         "organisation": {
             "id": org.pk,
             "name": org.name,
+            "kind": org.kind,
             "is_verified": org.is_verified(),
+            "is_hr_agency": org.is_agency,
             "url": request.build_absolute_uri(reverse("jobs:organisation", args=[org.pk])),
         },
-        "description": job.description,
     }
 
 
@@ -212,7 +241,9 @@ def jobs_read(request: HttpRequest, job_id: ObjectId) -> object:
     return job_out(job_for_public(job_id=job_id, user=None), request)
 
 
-class OrganisationOut(Schema):
+# Not "OrganisationOut": the live API has a brief schema of that name, and two schemas of one
+# name leave one of them documented as the other in the OpenAPI document.
+class OrganisationPublicOut(Schema):
     id: int
     url: str
     name: str
@@ -221,14 +252,18 @@ class OrganisationOut(Schema):
     uscc: str = Field(description="统一社会信用代码")
     address: str
     description: str
-    is_verified: bool = Field(description="已认证且未过期")
+    is_verified: bool = Field(description="已认证且未过期（人力资源服务机构还须许可证在有效期内）")
     verified_until: dt.datetime | None
+    is_hr_agency: bool = Field(description="人力资源服务机构（持人力资源服务许可证）")
+    hr_licence_number: str = Field(description="人力资源服务许可证编号；企业为空")
+    hr_licence_issuer: str = Field(description="许可证发证机关；企业为空")
+    hr_licence_expires_on: dt.date | None = Field(description="许可证有效期至；企业为 null")
     open_jobs: list[JobOut]
 
 
 @organisations_router.get(
     "/{organisation_id}",
-    response={200: OrganisationOut, **api_errors(404, 422)},
+    response={200: OrganisationPublicOut, **api_errors(404, 422)},
     summary="Read an organisation and its open jobs",
     url_name="organisations_read",
     # The id it had when it lived in accounts/api.py, so generated clients keep their method.
@@ -249,5 +284,9 @@ def organisations_read(request: HttpRequest, organisation_id: ObjectId) -> objec
         "description": org.description,
         "is_verified": org.is_verified(),
         "verified_until": org.verified_until,
+        "is_hr_agency": org.is_agency,
+        "hr_licence_number": org.hr_licence_number,
+        "hr_licence_issuer": org.hr_licence_issuer,
+        "hr_licence_expires_on": org.hr_licence_expires_on,
         "open_jobs": [job_out(job, request) for job in jobs],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.accounts.models import Organisation
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.selectors import JobFilters
-from daigang.jobs.services import JobDraft, job_content_check
+from daigang.jobs.services import JobDraft, job_completeness_check, job_content_check
 from daigang.jobs.wages import wage_parse_yuan, wage_range_parse, yuan_text
 
 # Stored in Chinese (data); shown translated (gettext_noop puts them in the catalogue).
@@ -52,8 +54,8 @@ class JobForm(forms.Form):
     wage_max = forms.CharField(
         label=_("最高工价（元）"),
         max_length=12,
-        required=False,
-        help_text=_("固定工价可不填"),
+        help_text=_("工价须写明数字范围，不能写“面议”；固定工价两格填同一个数"),
+        error_messages={"required": _("请填写最高工价；固定工价请填写与最低工价相同的数字")},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "28"}),
     )
     wage_unit = forms.ChoiceField(label=_("工价单位"), choices=WageUnit.choices)
@@ -81,12 +83,48 @@ class JobForm(forms.Form):
         required=False,
         help_text=_("用逗号或空格分隔，例如：年终奖，生日福利"),
     )
-    description = forms.CharField(
-        label=_("岗位描述"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6})
+    duties = forms.CharField(
+        label=_("工作内容"),
+        max_length=3000,
+        help_text=_("每天做什么：岗位职责、工作环境、是否站立、是否穿无尘服"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    requirements = forms.CharField(
+        label=_("任职要求"),
+        max_length=2000,
+        help_text=_("年龄以外的条件：经验、证书、视力、能否适应倒班等"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    # Shown only when the organisation is a labour agency (see __init__).
+    employer_name = forms.CharField(
+        label=_("用工单位"),
+        max_length=100,
+        help_text=_("实际用工的企业全称：求职者将为哪家单位工作"),
+    )
+    employer_uscc = forms.CharField(
+        label=_("用工单位统一社会信用代码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    arrangement = forms.ChoiceField(
+        label=_("用工方式"),
+        choices=Arrangement.choices,
+        widget=forms.RadioSelect,
+        help_text=_("劳务派遣：与本机构签劳动合同，派到用工单位；职业中介：直接与用工单位签合同"),
     )
     valid_until = forms.DateField(
         label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    AGENCY_FIELDS = ("employer_name", "employer_uscc", "arrangement")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if organisation.kind != Organisation.Kind.AGENCY:
+            # A company recruits for itself: no other employer to name.
+            for name in self.AGENCY_FIELDS:
+                del self.fields[name]
 
     @classmethod
     def initial_from_job(cls, job: Job) -> dict[str, object]:
@@ -113,10 +151,10 @@ class JobForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if "wage_min" in data:
+        if "wage_min" in data and "wage_max" in data:
             try:
                 data["wage_min_fen"], data["wage_max_fen"] = wage_range_parse(
-                    min_raw=data["wage_min"], max_raw=data.get("wage_max", "")
+                    min_raw=data["wage_min"], max_raw=data["wage_max"]
                 )
             except ValidationError as exc:
                 self._add_errors(exc, default_field="wage_min")
@@ -135,13 +173,19 @@ class JobForm(forms.Form):
                 "benefits_other", _("每项福利不超过 %(n)d 个字") % {"n": MAX_BENEFIT_LENGTH}
             )
         data["benefits"] = benefits
-        try:
-            job_content_check(values=data)
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                for error in errors:
-                    # Benefits are entered as ticked tags and free text.
-                    self.add_error("benefits_other" if field == "benefits" else field, error)
+        for check in (
+            lambda: job_completeness_check(values=data, organisation=self.organisation),
+            lambda: job_content_check(values=data),
+        ):
+            try:
+                check()
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    if field in self.errors:
+                        continue  # already refused by the field itself (e.g. left empty)
+                    for error in errors:
+                        # Benefits are entered as ticked tags and free text.
+                        self.add_error("benefits_other" if field == "benefits" else field, error)
         return data
 
     def _add_errors(self, exc: ValidationError, *, default_field: str) -> None:
@@ -173,9 +217,13 @@ class JobForm(forms.Form):
             district=data["district"],
             address=data["address"],
             benefits=data["benefits"],
-            description=data["description"],
+            requirements=data["requirements"],
+            duties=data["duties"],
             valid_until=data["valid_until"],
             is_flexible=data["is_flexible"],
+            employer_name=data.get("employer_name", ""),
+            employer_uscc=data.get("employer_uscc", ""),
+            arrangement=data.get("arrangement", ""),
         )
 
 

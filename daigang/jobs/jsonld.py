@@ -30,6 +30,13 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def job_description_text(job: Job) -> str:
+    """schema.org wants one description: the duties, then the requirements under a heading."""
+    if not job.requirements:
+        return job.duties
+    return f"{job.duties}\n\n{_('任职要求')}：{job.requirements}"
+
+
 def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict[str, Any]:
     organisation = job.organisation
     # The texts a person reads (place, wage, benefits) are the card's, as on the job page.
@@ -49,7 +56,9 @@ def job_posting_jsonld(*, job: Job, job_url: str, organisation_url: str) -> dict
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": job.title,
-        "description": job.description,
+        "description": job_description_text(job),
+        "responsibilities": job.duties,
+        "qualifications": job.requirements,
         "url": job_url,
         "identifier": {"@type": "PropertyValue", "name": organisation.name, "value": str(job.pk)},
         "datePosted": timezone.localdate(posted).isoformat(),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daigang.accounts.models import Organisation
+from daigang.accounts.uscc import validate_uscc
 
 
 class WageUnit(models.TextChoices):
@@ -41,6 +42,13 @@ class Board(models.TextChoices):
     NONE = "none", _("不提供")
 
 
+class Arrangement(models.TextChoices):
+    """How a labour agency (人力资源服务机构) fills a job for the employer it names."""
+
+    DISPATCH = "dispatch", _("劳务派遣")
+    PLACEMENT = "placement", _("职业中介")
+
+
 class Job(models.Model):
     """A job post. Wages are integer fen (分) with a unit, never floats."""
 
@@ -68,13 +76,26 @@ class Job(models.Model):
     district = models.CharField(_("区县"), max_length=20, blank=True)
     address = models.CharField(_("详细地址"), max_length=200, blank=True)
     benefits = models.JSONField(_("福利"), default=list, blank=True)
-    description = models.TextField(_("岗位描述"))
+    # The 2026 notice asks for both on every posting. Jobs from before the split kept their one
+    # description as their duties (migration complete_postings) and have no requirements until edited.
+    requirements = models.TextField(_("任职要求"), blank=True)
+    duties = models.TextField(_("工作内容"))
+    # An agency's job names the employer (用工单位) it recruits for and how: dispatch or placement.
+    # Empty for a company's own jobs.
+    employer_name = models.CharField(_("用工单位"), max_length=100, blank=True)
+    employer_uscc = models.CharField(
+        _("用工单位统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    arrangement = models.CharField(
+        _("用工方式"), max_length=10, choices=Arrangement.choices, blank=True
+    )
     valid_until = models.DateField(_("有效期至"))
     is_flexible = models.BooleanField(_("零工/灵活用工"), default=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    # Space-separated jieba tokens of title, kind of work, place, benefits and description.
+    # Space-separated jieba tokens of title, kind of work, place, benefits, duties
+    # and requirements.
     search_text = models.TextField(editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -106,3 +127,7 @@ class Job(models.Model):
         """Published and not past its date: a job past valid_until is closed for everyone."""
         today = today or timezone.localdate()
         return self.status == self.Status.PUBLISHED and self.valid_until >= today
+
+    @property
+    def is_dispatch(self) -> bool:
+        return self.arrangement == Arrangement.DISPATCH

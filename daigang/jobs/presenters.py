@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from daigang.jobs.models import Board, Job, PaySchedule, Shift
+from daigang.accounts.models import Organisation
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift
 from daigang.jobs.wages import wage_display
 
 PLACE_SEPARATOR = " · "
@@ -54,6 +55,19 @@ def job_tags(job: Job) -> list[str]:
     return [*benefits[:after_shift], pay_schedule, *benefits[after_shift:]]
 
 
+def job_labels(job: Job) -> list[str]:
+    """Who is posting and how, ahead of everything else: "人力资源服务机构" for a labour
+    agency's job, and "劳务派遣" when the seeker would be dispatched (reads job.organisation)."""
+    labels: list[str] = []
+    if job.organisation.kind == Organisation.Kind.AGENCY:
+        labels.append(_("人力资源服务机构"))
+    if job.arrangement == Arrangement.DISPATCH:
+        labels.append(_("劳务派遣"))
+    elif job.arrangement == Arrangement.PLACEMENT:
+        labels.append(_("职业中介"))
+    return labels
+
+
 @dataclass(frozen=True)
 class JobCard:
     id: int
@@ -65,6 +79,10 @@ class JobCard:
     pay_schedule: str
     tags: list[str]  # benefits and pay schedule, as a card shows them
     url: str
+    labels: list[str]  # agency and dispatch labels (job_labels)
+    employer: str  # the employer an agency recruits for (用工单位); "" for a company's job
+    headcount: int
+    valid_until: str  # "2026-12-31"
 
 
 def job_card(*, job: Job) -> JobCard:
@@ -79,4 +97,8 @@ def job_card(*, job: Job) -> JobCard:
         pay_schedule=str(PaySchedule(job.pay_schedule).label),
         tags=job_tags(job),
         url=reverse("jobs:detail", args=[job.pk]),
+        labels=job_labels(job),
+        employer=job.employer_name,
+        headcount=job.headcount,
+        valid_until=job.valid_until.isoformat(),
     )

@@ -43,10 +43,8 @@ class JobFilters:
 
 
 def _verified_organisation_q(now: dt.datetime) -> Q:
-    return Q(
-        organisation__status=Organisation.Status.VERIFIED,
-        organisation__verified_until__gt=now,
-    )
+    # Organisation.is_verified() as a query: lapsed, or an agency with an expired licence, hides.
+    return Organisation.verified_q(now, prefix="organisation__")
 
 
 def jobs_open(*, today: dt.date | None = None, now: dt.datetime | None = None) -> QuerySet[Job]:

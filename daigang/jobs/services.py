@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation, User
+from daigang.accounts.uscc import uscc_normalize, uscc_problem
 from daigang.core.refused import Refused
-from daigang.jobs.models import Board, Job, PaySchedule, Shift
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift
 from daigang.jobs.search import organisation_name_for_search, search_text_build
 from daigang.jobs.wages import wage_range_check
 from daigang.rules.ages import age_range_check
@@ -49,9 +50,14 @@ class JobDraft:
     district: str = ""
     address: str = ""
     benefits: list[str] = dataclasses.field(default_factory=list)
-    description: str
+    requirements: str
+    duties: str
     valid_until: dt.date
     is_flexible: bool = False
+    # A labour agency's job: the employer it recruits for (用工单位) and how. Empty otherwise.
+    employer_name: str = ""
+    employer_uscc: str = ""
+    arrangement: str = ""
 
 
 # Every free-text field of a job card: all of it is what a seeker reads.
@@ -62,8 +68,12 @@ JOB_TEXT_FIELDS = (
     "city",
     "district",
     "address",
-    "description",
+    "requirements",
+    "duties",
+    "employer_name",
 )
+# What the 2026 notice asks every posting to say; checked on save and again on publishing.
+JOB_REQUIRED_TEXT = ("requirements", "duties")
 
 
 def _field_label(name: str) -> str:
@@ -97,13 +107,74 @@ def job_content_check(*, values: Mapping[str, Any]) -> None:
         )
 
 
-def _draft_check(draft: JobDraft) -> None:
-    wage_range_check(min_fen=draft.wage_min_fen, max_fen=draft.wage_max_fen)
-    if draft.age_min > draft.age_max:
-        raise ValidationError(
-            {"age_max": [ValidationError(_("最高年龄不能低于最低年龄"), code="age_range")]}
+def job_completeness_check(*, values: Mapping[str, Any], organisation: Organisation) -> None:
+    """Raise ValidationError keyed by field when the posting lacks what the 2026 notice asks
+    of every job: requirements and duties; and for a labour agency the employer it recruits
+    for (name and a valid USCC) and whether it is dispatch (劳务派遣) or placement (职业中介).
+    A company's job names no other employer."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(field: str, message: str, code: str) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    for field in JOB_REQUIRED_TEXT:
+        if not str(values.get(field) or "").strip():
+            refuse(field, _("请填写%(field)s") % {"field": _field_label(field)}, "required")
+    employer_name = str(values.get("employer_name") or "").strip()
+    employer_uscc = str(values.get("employer_uscc") or "").strip()
+    arrangement = str(values.get("arrangement") or "")
+    if organisation.kind == Organisation.Kind.AGENCY:
+        if not employer_name:
+            refuse(
+                "employer_name",
+                _("人力资源服务机构发布岗位须写明用工单位名称"),
+                "employer_required",
+            )
+        if not employer_uscc:
+            refuse(
+                "employer_uscc",
+                _("请填写用工单位的统一社会信用代码"),
+                "employer_uscc_required",
+            )
+        else:
+            problem = uscc_problem(uscc_normalize(employer_uscc))
+            if problem is not None:
+                for message in problem.messages:
+                    refuse("employer_uscc", message, "employer_uscc_invalid")
+        if arrangement not in Arrangement.values:
+            refuse(
+                "arrangement",
+                _("请选择用工方式：劳务派遣或职业中介"),
+                "arrangement_required",
+            )
+    elif employer_name or employer_uscc or arrangement:
+        refuse(
+            "employer_name",
+            _("只有人力资源服务机构可以代其他用工单位招聘"),
+            "employer_not_agency",
         )
-    job_content_check(values=dataclasses.asdict(draft))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _draft_check(draft: JobDraft, organisation: Organisation) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    checks = (
+        lambda: wage_range_check(min_fen=draft.wage_min_fen, max_fen=draft.wage_max_fen),
+        lambda: job_completeness_check(values=dataclasses.asdict(draft), organisation=organisation),
+        lambda: job_content_check(values=dataclasses.asdict(draft)),
+    )
+    if draft.age_min > draft.age_max:
+        errors["age_max"] = [ValidationError(_("最高年龄不能低于最低年龄"), code="age_range")]
+    # Every problem at once, each on its field, so the employer fixes them in one go.
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            for field, field_errors in exc.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def job_search_text(*, job: Job) -> str:
@@ -123,20 +194,26 @@ def job_search_text(*, job: Job) -> str:
         _("夫妻间") if job.couple_rooms else "",
         _("流水线") if job.assembly_line else "",
         _("零工") if job.is_flexible else "",
-        job.description,
+        job.duties,
+        job.requirements,
+        job.employer_name,
+        str(Arrangement(job.arrangement).label) if job.arrangement else "",
     )
 
 
 def _apply_draft(job: Job, draft: JobDraft) -> None:
     for field in dataclasses.fields(draft):
-        setattr(job, field.name, getattr(draft, field.name))
+        value = getattr(draft, field.name)
+        setattr(job, field.name, value.strip() if isinstance(value, str) else value)
+    job.employer_uscc = uscc_normalize(job.employer_uscc) if job.employer_uscc else ""
     job.benefits = list(draft.benefits)
     job.search_text = job_search_text(job=job)
 
 
 def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) -> Job:
-    """Save a new job as a draft. Raises ValidationError (nothing saved) on bad content."""
-    _draft_check(draft)
+    """Save a new job as a draft. Raises ValidationError (nothing saved) on bad content or
+    an incomplete posting (job_completeness_check)."""
+    _draft_check(draft, organisation)
     job = Job(organisation=organisation, created_by=by, status=Job.Status.DRAFT)
     _apply_draft(job, draft)
     job.full_clean(exclude=["created_by"])
@@ -146,7 +223,7 @@ def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) 
 
 def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
     """Replace a job's content; its status is unchanged. Raises ValidationError on bad content."""
-    _draft_check(draft)
+    _draft_check(draft, job.organisation)
     with transaction.atomic():
         locked = Job.objects.select_for_update().select_related("organisation").get(pk=job.pk)
         _apply_draft(locked, draft)
@@ -166,7 +243,14 @@ def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> J
         locked = Job.objects.select_for_update().select_related("organisation").get(pk=job.pk)
         if locked.is_open(today):
             return locked
-        if not locked.organisation.is_verified():
+        organisation = locked.organisation
+        if organisation.licence_expired():
+            raise Refused(
+                "licence_expired",
+                _("人力资源服务许可证已过期，请更新许可证并重新认证后再发布岗位"),
+                status=409,
+            )
+        if not organisation.is_verified():
             raise Refused(
                 "organisation_unverified", _("单位尚未通过认证，不能发布岗位"), status=409
             )
@@ -174,13 +258,14 @@ def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> J
             raise Refused(
                 "valid_until_passed", _("岗位有效期已过，请先修改有效期再发布"), field="valid_until"
             )
+        values = {field.name: getattr(locked, field.name) for field in dataclasses.fields(JobDraft)}
         try:
-            job_content_check(
-                values={
-                    field.name: getattr(locked, field.name)
-                    for field in dataclasses.fields(JobDraft)
-                }
-            )
+            # A job saved before the 2026 fields existed must be completed before it goes out.
+            job_completeness_check(values=values, organisation=organisation)
+        except ValidationError as exc:
+            raise Refused("incomplete", " ".join(exc.messages)) from exc
+        try:
+            job_content_check(values=values)
         except ValidationError as exc:
             raise Refused("content_rule", " ".join(exc.messages)) from exc
         locked.status = Job.Status.PUBLISHED

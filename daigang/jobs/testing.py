@@ -12,7 +12,8 @@ import datetime as dt
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation, User
-from daigang.jobs.models import Board, Job, PaySchedule, Shift, WageUnit
+from daigang.accounts.testing import uscc_make
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
 from daigang.jobs.services import JobDraft, job_create
 
 
@@ -34,11 +35,23 @@ def draft_make(**overrides: object) -> JobDraft:
         "district": "长安镇",
         "address": "振安中路1号",
         "benefits": ["五险一金"],
-        "description": "手机配件组装，坐着上班。",
+        "requirements": "18-45岁，视力良好，能适应流水线。",
+        "duties": "手机配件组装，坐着上班。",
         "valid_until": timezone.localdate() + dt.timedelta(days=30),
     }
     values.update(overrides)
     return JobDraft(**values)  # type: ignore[arg-type]
+
+
+def agency_draft_make(**overrides: object) -> JobDraft:
+    """A labour agency's job: it names the employer it recruits for, and dispatch or placement."""
+    values: dict[str, object] = {
+        "employer_name": "东莞示例电子有限公司",
+        "employer_uscc": uscc_make(),
+        "arrangement": Arrangement.DISPATCH,
+    }
+    values.update(overrides)
+    return draft_make(**values)
 
 
 def job_make(
@@ -54,7 +67,11 @@ def job_make(
     checks, so a test can build the published job of an organisation whose verification has
     since lapsed, or one past its date. `overrides` are JobDraft fields.
     """
-    job = job_create(organisation=organisation, by=by, draft=draft_make(**overrides))
+    if organisation.kind == Organisation.Kind.AGENCY:
+        draft = agency_draft_make(**overrides)
+    else:
+        draft = draft_make(**overrides)
+    job = job_create(organisation=organisation, by=by, draft=draft)
     if status != Job.Status.DRAFT:
         now = timezone.now()
         job.status = status
@@ -64,9 +81,9 @@ def job_make(
     return job
 
 
-def job_post_data(**overrides: str) -> dict[str, object]:
-    """What the job form posts, with yuan as text."""
-    draft = draft_make()
+def job_post_data(*, agency: bool = False, **overrides: str) -> dict[str, object]:
+    """What the job form posts, with yuan as text (with the employer's fields for an agency)."""
+    draft = agency_draft_make() if agency else draft_make()
     data: dict[str, object] = {
         field.name: getattr(draft, field.name) for field in dataclasses.fields(draft)
     }
@@ -82,6 +99,9 @@ def job_post_data(**overrides: str) -> dict[str, object]:
         age_min="18",
         age_max="45",
     )
+    if not agency:
+        for name in ("employer_name", "employer_uscc", "arrangement"):
+            data.pop(name)
     for flag in ("couple_rooms", "assembly_line", "is_flexible"):
         if not data.get(flag):
             data.pop(flag, None)

@@ -142,13 +142,15 @@ def create(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
     if request.method == "POST":
-        form = JobForm(request.POST)
+        form = JobForm(request.POST, organisation=org)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=None)
             if response is not None:
                 return response
     else:
-        form = JobForm(initial={"valid_until": timezone.localdate() + NEW_JOB_VALID_FOR})
+        form = JobForm(
+            initial={"valid_until": timezone.localdate() + NEW_JOB_VALID_FOR}, organisation=org
+        )
     return render(
         request,
         "jobs/form.html",
@@ -163,13 +165,13 @@ def edit(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> Ht
     )
     org = job.organisation
     if request.method == "POST":
-        form = JobForm(request.POST)
+        form = JobForm(request.POST, organisation=org)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=job)
             if response is not None:
                 return response
     else:
-        form = JobForm(initial=JobForm.initial_from_job(job))
+        form = JobForm(initial=JobForm.initial_from_job(job), organisation=org)
     return render(
         request,
         "jobs/form.html",

@@ -18,6 +18,8 @@ from daigang.jobs.models import WageUnit
 # PositiveIntegerField limit; no blue-collar wage in any unit comes near 1,000,000 yuan.
 WAGE_MAX_YUAN = Decimal(1000000)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# "Pay to be agreed" in its usual spellings: the 2026 notice wants a number range on every job.
+_NEGOTIABLE_RE = re.compile(r"面议|面谈|详谈|商议|议定|协商|待定|另议|negotiable", re.IGNORECASE)
 
 # schema.org's QuantitativeValue.unitText is free text; HOUR/DAY/MONTH are what search engines
 # recognise. Piece rates have no standard code, so they say what they are.
@@ -37,6 +39,11 @@ def wage_parse_yuan(raw: str) -> int:
     text = (raw or "").strip().replace(",", "").replace("，", "").replace("元", "").strip()
     if not text:
         raise ValidationError(_("请填写工价"), code="wage_required")
+    if _NEGOTIABLE_RE.search(text):
+        raise ValidationError(
+            _("工价不能写“面议”：请填写具体数字范围（单位：元），例如 25 到 28"),
+            code="wage_negotiable",
+        )
     # Plain decimal notation only: no "1e3", "NaN" or "Infinity", which Decimal would accept.
     if not _NUMBER_RE.fullmatch(text):
         raise ValidationError(

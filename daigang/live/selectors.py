@@ -55,10 +55,7 @@ def _rooms_public() -> QuerySet[Room]:
     """Live rooms and rooms still to come, of verified organisations, live ones first."""
     now = timezone.now()
     return (
-        Room.objects.filter(
-            organisation__status=Organisation.Status.VERIFIED,
-            organisation__verified_until__gt=now,
-        )
+        Room.objects.filter(Organisation.verified_q(now, prefix="organisation__"))
         .filter(
             Q(state=Room.State.LIVE)
             | Q(state=Room.State.SCHEDULED, planned_start__gte=now - UPCOMING_GRACE)
@@ -135,7 +132,8 @@ def job_card(*, job: Job, room: Room) -> dict[str, Any]:
         "organisation": card.organisation,
         "wage": card.wage,
         "place": card.place,
-        "tags": card.tags,
+        # Agency and dispatch labels first: the room's card shows them as its first tags.
+        "tags": [*card.labels, *card.tags],
         "url": card.url,
         "apply_url": f"{reverse('hiring:apply', args=[job.pk])}?{urlencode({'room': room.pk})}",
     }

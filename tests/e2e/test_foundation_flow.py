@@ -120,9 +120,8 @@ def test_member_registers_moderator_approves_member_publishes_visitor_finds(
     page.fill("input[name=province]", "广东省")
     page.fill("input[name=city]", "东莞")
     page.fill("input[name=district]", "长安镇")
-    page.fill(
-        "textarea[name=description]", "手机屏幕组装，坐着上班，不穿无尘服。不收押金，免费体检。"
-    )
+    page.fill("textarea[name=duties]", "手机屏幕组装，坐着上班，不穿无尘服。不收押金，免费体检。")
+    page.fill("textarea[name=requirements]", "视力良好，能适应流水线。")
     page.fill("input[name=valid_until]", (dt.date.today() + dt.timedelta(days=30)).isoformat())
     page.click("button:has-text('保存草稿')")
     page.wait_for_url(f"{base}/manage/{organisation.pk}/jobs/")

@@ -39,8 +39,10 @@ Status = Organisation.Status
 organisation_verified_hooks: list[Callable[[Organisation], object]] = []
 DocKind = OrganisationDocument.Kind
 
-# Fields fixed by the licence: a verified organisation cannot change them without review.
-LEGAL_FIELDS = ("name", "kind", "uscc")
+# Fields fixed by the licence: a verified organisation cannot change them without review. A
+# renewed HR service licence is entered after asking for renewal (back to pending).
+LICENCE_FIELDS = ("hr_licence_number", "hr_licence_issuer", "hr_licence_expires_on")
+LEGAL_FIELDS = ("name", "kind", "uscc", *LICENCE_FIELDS)
 EDITABLE_FIELDS = (*LEGAL_FIELDS, "contact_name", "contact_phone", "address", "description")
 
 
@@ -101,6 +103,38 @@ def required_document_kinds(kind: str) -> list[str]:
     if kind == Kind.AGENCY:
         kinds.append(DocKind.HR_SERVICE_LICENCE.value)
     return kinds
+
+
+def _licence_values_check(
+    *, kind: str, number: str, issuer: str, expires_on: dt.date | None, today: dt.date
+) -> None:
+    """A labour agency states its 人力资源服务许可证: number, issuing office, a date not past."""
+    if kind != Kind.AGENCY:
+        return
+    if not number.strip():
+        raise Refused(
+            "licence_number_required",
+            _("请填写人力资源服务许可证编号"),
+            field="hr_licence_number",
+        )
+    if not issuer.strip():
+        raise Refused(
+            "licence_issuer_required",
+            _("请填写人力资源服务许可证的发证机关"),
+            field="hr_licence_issuer",
+        )
+    if expires_on is None:
+        raise Refused(
+            "licence_expiry_required",
+            _("请填写人力资源服务许可证的有效期"),
+            field="hr_licence_expires_on",
+        )
+    if expires_on < today:
+        raise Refused(
+            "licence_expired",
+            _("人力资源服务许可证已过期，请上传有效的许可证"),
+            field="hr_licence_expires_on",
+        )
 
 
 def _missing_documents_check(organisation: Organisation) -> None:
@@ -177,10 +211,14 @@ def organisation_register(
     address: str,
     business_licence: File,
     hr_service_licence: File | None = None,
+    hr_licence_number: str = "",
+    hr_licence_issuer: str = "",
+    hr_licence_expires_on: dt.date | None = None,
     description: str = "",
     now: dt.datetime | None = None,
 ) -> Organisation:
-    """Register an organisation for verification; `by` becomes its owner.
+    """Register an organisation for verification; `by` becomes its owner. A labour agency
+    also gives its HR service licence: a copy, its number, issuing office and expiry date.
 
     Submitting the same code again by its owner (a double tap, a retry) returns the first
     registration unchanged.
@@ -195,6 +233,15 @@ def organisation_register(
             _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
             field="hr_service_licence",
         )
+    _licence_values_check(
+        kind=kind,
+        number=hr_licence_number,
+        issuer=hr_licence_issuer,
+        expires_on=hr_licence_expires_on,
+        today=timezone.localdate(now),
+    )
+    if kind != Kind.AGENCY:
+        hr_licence_number, hr_licence_issuer, hr_licence_expires_on = "", "", None
     _content_check({"name": name, "address": address, "description": description})
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
@@ -213,6 +260,9 @@ def organisation_register(
                     contact_phone=contact_phone.strip(),
                     address=address.strip(),
                     description=description.strip(),
+                    hr_licence_number=hr_licence_number.strip(),
+                    hr_licence_issuer=hr_licence_issuer.strip(),
+                    hr_licence_expires_on=hr_licence_expires_on,
                     status=Status.PENDING,
                     created_at=now,
                     submitted_at=now,
@@ -244,37 +294,54 @@ def organisation_register(
     )
 
 
-def organisation_update(*, organisation: Organisation, by: User, **fields: str) -> Organisation:
-    """Change details. Name, type and code are fixed while verified (they are what the
-    moderator checked); contact details can always change. Owners only."""
+def organisation_update(
+    *, organisation: Organisation, by: User, **fields: str | dt.date | None
+) -> Organisation:
+    """Change details. Name, type, code and the HR service licence are fixed while verified
+    (they are what the moderator checked); contact details can always change. Owners only."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     organisation_owner_check(organisation=organisation, by=by)
+    fields = {
+        name: value.strip() if isinstance(value, str) and name != "uscc" else value
+        for name, value in fields.items()
+    }
     if "uscc" in fields:
-        fields["uscc"] = _uscc_clean(fields["uscc"])
+        fields["uscc"] = _uscc_clean(str(fields["uscc"]))
     if "kind" in fields and fields["kind"] not in Kind.values:
         raise Refused("kind", _("请选择单位类型"), field="kind")
-    _content_check(fields)
+    _content_check({name: str(value) for name, value in fields.items() if name in _CONTENT_FIELDS})
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [
-            field
-            for field, value in fields.items()
-            if getattr(organisation, field) != (value.strip() if field != "uscc" else value)
+            field for field, value in fields.items() if getattr(organisation, field) != value
         ]
         if organisation.status == Status.VERIFIED and set(changed) & set(LEGAL_FIELDS):
             raise Refused(
                 "legal_locked",
-                _("已认证单位不能修改名称、类型和统一社会信用代码；如有变更请联系平台客服"),
+                _(
+                    "已认证单位不能修改名称、类型、统一社会信用代码和许可证信息；许可证更新请先"
+                    "申请重新认证，其他变更请联系平台客服"
+                ),
+            )
+        after = {field: fields.get(field, getattr(organisation, field)) for field in LEGAL_FIELDS}
+        if set(changed) & {"kind", *LICENCE_FIELDS}:
+            # Only what changed is checked: an untouched old date is the moderator's business.
+            expires_on = after["hr_licence_expires_on"]
+            _licence_values_check(
+                kind=str(after["kind"]),
+                number=str(after["hr_licence_number"] or ""),
+                issuer=str(after["hr_licence_issuer"] or ""),
+                expires_on=expires_on if isinstance(expires_on, dt.date) else None,
+                today=timezone.localdate(),
             )
         if "uscc" in changed and (
             Organisation.objects.filter(uscc=fields["uscc"]).exclude(pk=organisation.pk).exists()
         ):
             raise Refused("uscc_taken", _("该统一社会信用代码已被其他单位登记"), field="uscc")
         for field in changed:
-            value = fields[field]
-            setattr(organisation, field, value.strip() if field != "uscc" else value)
+            setattr(organisation, field, fields[field])
         if changed:
             organisation.save(update_fields=changed)
     return organisation
@@ -312,10 +379,19 @@ def organisation_renew_request(
 
 
 def organisation_approve(
-    *, organisation: Organisation, by: User, now: dt.datetime | None = None
+    *,
+    organisation: Organisation,
+    by: User,
+    licence_checked: bool = False,
+    now: dt.datetime | None = None,
 ) -> Organisation:
     """A moderator verifies the organisation for VERIFICATION_VALID_FOR (six months).
-    Approving an already verified organisation changes nothing."""
+    Approving an already verified organisation changes nothing.
+
+    A labour agency needs its HR service licence on record (copy, number, issuing office, a
+    date not past) and the moderator's word that they checked the copy against the number,
+    office and date (`licence_checked`); its verification holds only while the licence does
+    (Organisation.is_verified)."""
     now = now or timezone.now()
     _moderator_check(by)
     with transaction.atomic():
@@ -323,6 +399,20 @@ def organisation_approve(
         if organisation.status == Status.VERIFIED:
             return organisation
         _missing_documents_check(organisation)
+        if organisation.kind == Kind.AGENCY:
+            _licence_values_check(
+                kind=organisation.kind,
+                number=organisation.hr_licence_number,
+                issuer=organisation.hr_licence_issuer,
+                expires_on=organisation.hr_licence_expires_on,
+                today=timezone.localdate(now),
+            )
+            if not licence_checked:
+                raise Refused(
+                    "licence_unchecked",
+                    _("请先核对人力资源服务许可证的编号、发证机关和有效期与上传的许可证一致"),
+                    field="licence_checked",
+                )
         organisation.status = Status.VERIFIED
         organisation.verified_at = now
         organisation.verified_until = now + VERIFICATION_VALID_FOR

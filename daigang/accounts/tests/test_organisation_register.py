@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation, OrganisationDocument
 from daigang.accounts.testing import (
+    licence_fields_make,
     organisation_registered_make,
     pdf_bytes,
     upload,
@@ -122,14 +126,61 @@ def test_register_page_requires_the_hr_licence_for_agencies(client):
     assert not Organisation.objects.exists()
 
 
+def licence_form_data():
+    fields = licence_fields_make()
+    fields["hr_licence_expires_on"] = fields["hr_licence_expires_on"].isoformat()
+    return fields
+
+
 def test_register_page_accepts_an_agency_with_a_pdf_hr_licence(client):
     client.force_login(user_make())
     response = client.post(
         reverse("accounts:organisation_new"),
-        form_data(kind=Organisation.Kind.AGENCY, hr_service_licence=upload("hr.pdf", pdf_bytes())),
+        form_data(
+            kind=Organisation.Kind.AGENCY,
+            hr_service_licence=upload("hr.pdf", pdf_bytes()),
+            **licence_form_data(),
+        ),
     )
     assert response.status_code == 302
-    assert Organisation.objects.get().documents.count() == 2
+    organisation = Organisation.objects.get()
+    assert organisation.documents.count() == 2
+    assert organisation.hr_licence_issuer == "福州市人力资源和社会保障局"
+    assert organisation.hr_licence_expires_on is not None
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("hr_licence_number", "请填写人力资源服务许可证编号"),
+        ("hr_licence_issuer", "请填写人力资源服务许可证的发证机关"),
+        ("hr_licence_expires_on", "请填写人力资源服务许可证的有效期"),
+    ],
+)
+def test_register_page_asks_an_agency_for_each_fact_of_its_licence(client, missing, message):
+    # given an agency's registration without one fact of its licence
+    client.force_login(user_make())
+    data = form_data(
+        kind=Organisation.Kind.AGENCY,
+        hr_service_licence=upload("hr.pdf", pdf_bytes()),
+        **licence_form_data(),
+    )
+    data[missing] = ""
+    # when it is posted
+    response = client.post(reverse("accounts:organisation_new"), data)
+    # then it is refused with a message beside that field, and nothing is saved
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[missing][0]
+    assert not Organisation.objects.exists()
+
+
+def test_registering_an_agency_with_an_expired_licence_is_refused():
+    with pytest.raises(Refused, match="人力资源服务许可证已过期"):
+        organisation_registered_make(
+            kind=Organisation.Kind.AGENCY,
+            hr_licence_expires_on=timezone.localdate() - dt.timedelta(days=1),
+        )
+    assert not Organisation.objects.exists()
 
 
 def test_register_page_refuses_a_bad_contact_phone(client):

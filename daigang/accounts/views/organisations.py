@@ -32,6 +32,7 @@ from daigang.accounts.selectors import (
     organisation_documents_current,
     organisation_for_member,
     organisation_members,
+    organisation_reminders_current,
 )
 from daigang.accounts.services import (
     membership_add,
@@ -89,6 +90,9 @@ def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
                 description=data["description"],
                 business_licence=data["business_licence"],
                 hr_service_licence=data.get("hr_service_licence") or None,
+                hr_licence_number=data["hr_licence_number"],
+                hr_licence_issuer=data["hr_licence_issuer"],
+                hr_licence_expires_on=data["hr_licence_expires_on"],
             )
         except Refused as exc:
             refused_to_form(form, exc)
@@ -130,6 +134,9 @@ def _detail_context(
         "status": organisation.status_label(now),
         "verified": organisation.is_verified(now),
         "lapsed": organisation.is_lapsed(now),
+        "licence_expired": organisation.status == Organisation.Status.VERIFIED
+        and organisation.licence_expired(now),
+        "reminders": organisation_reminders_current(organisation=organisation, now=now),
         "renewal_open": organisation.renewal_open(now),
         "documents": documents,
         "missing_documents": missing,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from daigang.accounts.forms import RejectForm
+from daigang.accounts.forms import ApproveForm, RejectForm
 from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import OrganisationDocument
 from daigang.accounts.selectors import (
@@ -39,13 +39,20 @@ def review_list(request: AuthenticatedRequest) -> HttpResponse:
 def review_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     organisation = organisation_for_moderator(user=request.user, organisation_id=organisation_id)
     reject_form = RejectForm()
+    approve_form = ApproveForm()
     error = ""
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "approve":
-                organisation_approve(organisation=organisation, by=request.user)
+                approve_form = ApproveForm(request.POST)
+                approve_form.is_valid()
+                organisation_approve(
+                    organisation=organisation,
+                    by=request.user,
+                    licence_checked=bool(approve_form.cleaned_data.get("licence_checked")),
+                )
                 messages.success(request, _("已通过：%(name)s") % {"name": organisation.name})
                 return redirect("accounts:review_list")
             if action == "reject":
@@ -81,6 +88,12 @@ def review_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpRe
             for member in organisation_members(organisation=organisation)
         ],
         "reject_form": reject_form,
+        "approve_form": approve_form,
+        "licence_expired": organisation.kind == organisation.Kind.AGENCY
+        and (
+            organisation.hr_licence_expires_on is None
+            or organisation.hr_licence_expires_on < timezone.localdate(now)
+        ),
         "error": error,
     }
     return render(request, "accounts/review_detail.html", context, status=status)

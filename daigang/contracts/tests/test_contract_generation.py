@@ -11,6 +11,7 @@ from django.urls import reverse
 from daigang.accounts.models import Organisation
 from daigang.contracts.models import ContractKind, ContractTemplate
 from daigang.contracts.placeholders import placeholders_render, term_end
+from daigang.contracts.selectors import offer_terms_from_job
 from daigang.contracts.services import contract_template_save, offer_accept
 from daigang.contracts.testing import contract_make, hire_make, offer_make
 
@@ -123,3 +124,9 @@ def test_members_edit_and_reset_the_template_on_the_page(client):
     # when reset
     client.post(url, {"kind": "employment", "action": "reset"})
     assert not ContractTemplate.objects.exists()
+
+
+def test_an_agencys_offer_starts_with_the_employer_its_job_names():
+    hire = hire_make(kind=Organisation.Kind.AGENCY)
+    terms = offer_terms_from_job(application=hire.application)
+    assert terms.client_name == hire.job.employer_name == "东莞示例电子有限公司"

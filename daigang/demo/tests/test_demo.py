@@ -52,6 +52,21 @@ def test_demo_has_three_verified_organisations_with_valid_codes_and_one_pending(
     assert pending.get().documents.filter(content_type="image/png").exists()
     agency = Organisation.objects.get(kind="agency")
     assert agency.documents.filter(kind="hr_service_licence").exists()
+    assert agency.hr_licence_number and agency.hr_licence_issuer
+    assert not agency.licence_expired()
+
+
+@pytest.mark.django_db
+def test_every_demo_job_is_a_complete_posting_and_the_agencys_name_their_employer():
+    demo_load()
+    jobs = list(Job.objects.select_related("organisation"))
+    assert jobs and all(job.requirements and job.duties for job in jobs)
+    agency_jobs = [job for job in jobs if job.organisation.kind == "agency"]
+    assert agency_jobs
+    for job in agency_jobs:
+        assert job.employer_name and uscc_is_valid(job.employer_uscc) and job.arrangement
+    assert {job.arrangement for job in agency_jobs} == {"dispatch", "placement"}
+    assert all(not job.employer_name for job in jobs if job.organisation.kind == "company")
 
 
 @pytest.mark.django_db

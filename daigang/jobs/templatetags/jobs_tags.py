@@ -26,3 +26,9 @@ def job_tags(job: Job) -> list[str]:
 def job_place(job: Job) -> str:
     """ "东莞市 · 长安镇" """
     return presenters.job_place_text(job)
+
+
+@register.filter
+def job_labels(job: Job) -> list[str]:
+    """ "人力资源服务机构", "劳务派遣" """
+    return presenters.job_labels(job)

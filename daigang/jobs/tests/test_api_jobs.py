@@ -40,7 +40,11 @@ def test_list_returns_open_jobs_with_wages_in_fen_unit_and_text(client, org):
     assert item["organisation"]["is_verified"] is True
     assert item["location"]["city"] == "东莞市"
     assert "包吃住" in item["tags"]
-    assert "description" not in item
+    assert item["requirements"] == "18-45岁，视力良好，能适应流水线。"
+    assert item["duties"] == "手机配件组装，坐着上班。"
+    assert item["employer"] is None
+    assert item["is_dispatch"] is False
+    assert item["organisation"]["is_hr_agency"] is False
 
 
 @pytest.mark.django_db
@@ -92,18 +96,19 @@ def test_list_is_paginated(client, org):
 
 
 @pytest.mark.django_db
-def test_read_a_job_with_its_description(client, org):
+def test_read_a_job_with_its_requirements_and_duties(client, org):
     job = job_make(
         organisation=org,
         title="叉车工",
-        description="持证上岗。",
+        requirements="持叉车证。",
+        duties="仓库装卸。",
         wage_min_fen=35,
         wage_max_fen=60,
         wage_unit=WageUnit.PIECE,
     )
     data = client.get(f"/api/v1/jobs/{job.pk}").json()
     assert data["id"] == job.pk
-    assert data["description"] == "持证上岗。"
+    assert (data["requirements"], data["duties"]) == ("持叉车证。", "仓库装卸。")
     assert data["wage"] == {
         "min_fen": 35,
         "max_fen": 60,

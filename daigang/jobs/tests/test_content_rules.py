@@ -27,7 +27,9 @@ BYPASSES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("text", BYPASSES)
-@pytest.mark.parametrize("field", ["title", "description", "address", "district", "kind_of_work"])
+@pytest.mark.parametrize(
+    "field", ["title", "requirements", "duties", "address", "district", "kind_of_work"]
+)
 def test_a_reported_bypass_is_refused_in_any_field_and_nothing_is_saved(org, field, text):
     with pytest.raises(ValidationError) as exc:
         job_create(organisation=org, by=None, draft=draft_make(**{field: text[:20]}))

@@ -80,12 +80,12 @@ def test_a_job_asking_for_money_is_refused_naming_the_term_and_keeps_what_was_ty
 ):
     response = owner_client.post(
         create_url(org),
-        job_post_data(title="仓库分拣员", description="入职需交押金200元，体检费自理"),
+        job_post_data(title="仓库分拣员", duties="入职需交押金200元，体检费自理"),
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "岗位描述含有向求职者收取押金或保证金的内容（“押金”）" in body
-    assert "岗位描述含有向求职者收取费用的内容（“体检费”）" in body
+    assert "工作内容含有向求职者收取押金或保证金的内容（“押金”）" in body
+    assert "工作内容含有向求职者收取费用的内容（“体检费”）" in body
     assert "《劳动合同法》第九条" in body
     assert "仓库分拣员" in body  # the form is shown again with the input
     assert Job.objects.count() == 0

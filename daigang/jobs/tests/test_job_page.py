@@ -58,7 +58,8 @@ def test_the_page_embeds_a_schema_org_job_posting(client, org):
     job = job_make(
         organisation=org,
         title="SMT操作工",
-        description="看贴片机、上料。",
+        requirements="能适应两班倒。",
+        duties="看贴片机、上料。",
         wage_min_fen=550050,
         wage_max_fen=750000,
         wage_unit=WageUnit.MONTH,
@@ -72,7 +73,9 @@ def test_the_page_embeds_a_schema_org_job_posting(client, org):
     assert data["@context"] == "https://schema.org/"
     assert data["@type"] == "JobPosting"
     assert data["title"] == "SMT操作工"
-    assert data["description"] == "看贴片机、上料。"
+    assert data["description"] == "看贴片机、上料。\n\n任职要求：能适应两班倒。"
+    assert data["responsibilities"] == "看贴片机、上料。"
+    assert data["qualifications"] == "能适应两班倒。"
     assert data["datePosted"] == timezone.localdate(job.published_at).isoformat()
     assert data["validThrough"] == "2030-06-30T23:59:59+08:00"
     assert data["hiringOrganization"]["@type"] == "Organization"
@@ -125,8 +128,10 @@ def test_day_work_is_temporary_part_time_and_piece_rates_say_piece(client, org):
 @pytest.mark.django_db
 def test_text_cannot_break_out_of_the_json_ld_script(client, org):
     nasty = '</script><script>alert("x")</script> & <b>'
-    job = job_make(organisation=org, description=nasty)
+    job = job_make(organisation=org, duties=nasty, requirements=nasty)
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     body = response.content.decode()
     assert "<script>alert" not in body
-    assert jsonld_of(response)["description"] == nasty
+    data = jsonld_of(response)
+    assert (data["responsibilities"], data["qualifications"]) == (nasty, nasty)
+    assert data["description"].startswith(nasty)

@@ -36,7 +36,8 @@ def jobs(org):
             city="苏州市",
             district="昆山市",
             board=Board.MEAL_ALLOWANCE,
-            description="持叉车证，仓库装卸。",
+            requirements="持叉车证。",
+            duties="仓库装卸。",
             wage_min_fen=650000,
             wage_max_fen=800000,
             wage_unit=WageUnit.MONTH,
@@ -48,7 +49,7 @@ def jobs(org):
             city="深圳市",
             district="宝安区",
             board=Board.LODGING,
-            description="包裹分拣、扫码。",
+            duties="包裹分拣、扫码。",
         ),
     }
 
@@ -78,7 +79,7 @@ def test_every_word_of_the_query_must_match(jobs):
 
 
 @pytest.mark.django_db
-def test_place_tags_and_description_are_searchable(jobs):
+def test_place_tags_duties_and_requirements_are_searchable(jobs):
     assert titles("昆山") == {"叉车工"}
     assert titles("夫妻间") == {"电子厂普工"}
     assert titles("扫码") == {"快递分拣员"}

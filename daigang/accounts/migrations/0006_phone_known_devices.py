@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_organisationdocument_preview"),
+        ("accounts", "0005_hr_licence_and_verification_reminders"),
     ]
 
     operations = [
