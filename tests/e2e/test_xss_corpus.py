@@ -113,7 +113,8 @@ def _build() -> Site:
 
     from daigang.accounts.models import Membership, Organisation, User
     from daigang.accounts.testing import member_make, moderator_make, organisation_make
-    from daigang.contracts.services import offer_accept
+    from daigang.contracts.models import ContractKind, ContractTemplate, Signature
+    from daigang.contracts.services import contract_sign, offer_accept
     from daigang.contracts.testing import Hire, offer_make
     from daigang.hiring.models import OrganisationStage, RejectionReason, Stage
     from daigang.hiring.pipeline.notes import application_tag_add, note_add
@@ -147,7 +148,9 @@ def _build() -> Site:
         application=application, to_stage=Stage.CONTACTED, by=owner, reason=_text(500)
     )
     for index in range(3):
-        ChatMessage.objects.create(room=room, user=seeker, text=_text(200), client_token=f"x{index}")
+        ChatMessage.objects.create(
+            room=room, user=seeker, text=_text(200), client_token=f"x{index}"
+        )
 
     # an interview with notes and a verdict, then an offer with notes and its contract
     now = timezone.now()
@@ -176,7 +179,21 @@ def _build() -> Site:
     offer = offer_make(hire, note="按时发薪", client_name="")
     _fill(offer, "note", "client_name", "job_title", "kind_of_work", "address")
     contract = offer_accept(offer=offer, seeker=seeker)
+    signature, _created = contract_sign(
+        contract=contract,
+        party=Signature.Party.SEEKER,
+        user=seeker,
+        typed_name=contract.seeker_name,
+        method=Signature.Method.TAPPED,
+        ip="127.0.0.1",
+        user_agent=_text(300),
+    )
+    _fill(signature, "typed_name", "user_agent")
     _fill(contract, "title", "body", "organisation_name", "seeker_name")
+    template = ContractTemplate.objects.create(
+        organisation=organisation, kind=ContractKind.EMPLOYMENT, title="x", body="x"
+    )
+    _fill(template, "title", "body")
 
     # a second seeker, turned down with a reason whose message and comment are payloads
     rejected = seeker_make(name="李四")
@@ -196,7 +213,7 @@ def _build() -> Site:
 
     # an organisation waiting for review, for the moderator
     pending = organisation_make(name="待审核", status=Organisation.Status.PENDING)
-    _fill(pending, "name", "description", "address", "contact_name")
+    _fill(pending, "name", "description", "address", "contact_name", "rejection_reason")
     moderator = moderator_make()
     admin = User.objects.create_superuser(phone="13700009999", name="管理员")
 
@@ -218,7 +235,6 @@ def _build() -> Site:
             ("visitor", f"/org/{org}/"),
             ("visitor", f"/jobs/{job.pk}/apply/"),
             ("seeker", "/me/applications/"),
-            ("seeker", "/me/contracts/"),
             ("seeker", "/me/interviews/"),
             ("seeker", f"/interviews/{seat.token}/"),
             ("seeker", f"/me/offers/{offer.pk}/"),
@@ -232,6 +248,9 @@ def _build() -> Site:
             ("owner", f"/manage/{org}/applications/{rejected_application.pk}/"),
             ("owner", f"/manage/{org}/applications/{app}/offer/"),
             ("owner", f"/manage/{org}/interviews/"),
+            ("owner", f"/manage/{org}/contracts/"),
+            ("owner", f"/manage/{org}/contracts/{contract.pk}/"),
+            ("owner", f"/manage/{org}/contract-templates/"),
             ("owner", f"/manage/{org}/jobs/"),
             ("owner", f"/manage/{org}/jobs/{job.pk}/edit/"),
             ("owner", "/accounts/organisations/"),
@@ -307,9 +326,10 @@ def test_no_payload_in_any_free_text_field_runs_on_any_page_or_chat_frame(
 
     # when each person opens each page where those texts show
     shown_nowhere = []
+    pages = {who: _page(contexts, who, watch) for who in contexts}
+    screenshot_on_failure.extend(pages.items())
     for who, url in site.pages:
-        page = _page(contexts, who, watch)
-        screenshot_on_failure.append((f"{who}{url.replace('/', '_')}", page))
+        page = pages[who]
         response = page.goto(url)
         page.wait_for_load_state("load")
 
@@ -318,15 +338,14 @@ def test_no_payload_in_any_free_text_field_runs_on_any_page_or_chat_frame(
         if SHOWN not in page.inner_text("body"):
             shown_nowhere.append(url)
         _assert_clean(page, url, watch)
-        page.close()
 
     # when a seeker and the anchor send payloads through the chat form (the WebSocket), and a
     # visitor watches the room
     room = f"/live/{site.room_id}/"
-    viewer = _page(contexts, "visitor", watch)
+    viewer = pages["visitor"]
     viewer.goto(room)
     viewer.wait_for_selector("[data-room-chat][data-connection=open]")
-    senders = [(_page(contexts, "seeker", watch), room), (_page(contexts, "owner", watch), room)]
+    senders = [(pages["seeker"], room), (pages["owner"], room)]
     for index, (sender, url) in enumerate(senders):
         sender.goto(url)
         sender.wait_for_selector("[data-room-chat][data-connection=open]")
