@@ -2,12 +2,15 @@
 
 Every text a user can set — organisation name, description, address, contact; job title,
 description, address, kind of work; room title; chat messages; the name on an application;
-notes, tags, stage-change reasons, rejection reasons and the messages they send; interview
-title, notes and verdict comments; offer notes and client names; contract title and clauses;
-a person's name — is seeded with classic payloads (services where they exist, the ORM for what
-a service would refuse, as an older version or an admin might have stored it), and two chat
-messages go through the real chat form and WebSocket. Then each page where they show is opened
-in Debian's chromium as the person who sees it.
+notes, tags, custom stages, stage-change reasons, rejection reasons and the messages they send;
+interview title, notes and verdict comments; offer notes, client names and decline reasons;
+contract titles, clauses and templates; signatures' typed names and browsers; a moderator's
+rejection reason; a person's name — holds classic payloads. Notes, stage-change reasons,
+rejection comments, decline reasons and signatures' browsers go through their services; the
+other objects are made by the services and factories and their texts then written straight to
+the table (a service would refuse some markup or lengths; what an older version or an admin
+stored must be as safe). Two chat messages go through the real chat form and WebSocket. Then
+each page where the texts show is opened in Debian's chromium as the person who sees it.
 
 No payload may run or be parsed as markup:
 - each payload calls `__xss(n)` (a trap installed before any page script) or `alert(n)`
@@ -114,7 +117,8 @@ def _build() -> Site:
     from daigang.accounts.models import Membership, Organisation, User
     from daigang.accounts.testing import member_make, moderator_make, organisation_make
     from daigang.contracts.models import ContractKind, ContractTemplate, Signature
-    from daigang.contracts.services import contract_sign, offer_accept
+    from daigang.contracts.services import contract_sign, offer_accept, offer_decline
+    from daigang.contracts.services.offers import DECLINE_REASON_MAX
     from daigang.contracts.testing import Hire, offer_make
     from daigang.hiring.models import OrganisationStage, RejectionReason, Stage
     from daigang.hiring.pipeline.notes import application_tag_add, note_add
@@ -211,6 +215,15 @@ def _build() -> Site:
         comment=_text(400),
     )
 
+    # a third seeker declines an offer, with a reason
+    decliner = seeker_make(name="王五")
+    declined_hire = Hire(
+        organisation, owner, job, decliner, application_make(job=job, seeker=decliner, name="王五")
+    )
+    declined = offer_decline(
+        offer=offer_make(declined_hire), seeker=decliner, reason=_text(DECLINE_REASON_MAX)
+    )
+
     # an organisation waiting for review, for the moderator
     pending = organisation_make(name="待审核", status=Organisation.Status.PENDING)
     _fill(pending, "name", "description", "address", "contact_name", "rejection_reason")
@@ -224,6 +237,7 @@ def _build() -> Site:
             "visitor": None,
             "seeker": session_cookie(seeker),
             "rejected": session_cookie(rejected),
+            "decliner": session_cookie(decliner),
             "owner": session_cookie(owner),
             "moderator": session_cookie(moderator),
             "admin": session_cookie(admin),
@@ -247,6 +261,8 @@ def _build() -> Site:
             ("owner", f"/manage/{org}/applications/{app}/"),
             ("owner", f"/manage/{org}/applications/{rejected_application.pk}/"),
             ("owner", f"/manage/{org}/applications/{app}/offer/"),
+            ("owner", f"/manage/{org}/applications/{declined_hire.application.pk}/offer/"),
+            ("decliner", f"/me/offers/{declined.pk}/"),
             ("owner", f"/manage/{org}/interviews/"),
             ("owner", f"/manage/{org}/contracts/"),
             ("owner", f"/manage/{org}/contracts/{contract.pk}/"),
