@@ -155,6 +155,8 @@ def _run(strategy, *, headers: dict[str, str], server: str, label: str) -> list[
         # Negative data for an operation with nothing left to break (its only parameter, the
         # session cookie, is fixed): nothing to send.
         assert "negative" in label, label
+    finally:
+        session.close()
     return failures
 
 
