@@ -6,16 +6,15 @@ Each domain app contributes a router; this module only assembles them.
 from __future__ import annotations
 
 from django.db import DatabaseError
-from ninja import NinjaAPI
 
-from daigang.core.api import api_exception_handlers_install, refused_response
+from daigang.core.api import DocumentedApi, api_exception_handlers_install, refused_response
 from daigang.core.refused import Refused
 from daigang.core.unavailable import api_database_error
 from daigang.jobs.api import organisations_router
 from daigang.jobs.api import router as jobs_router
 from daigang.live.api import router as rooms_router
 
-api = NinjaAPI(
+api = DocumentedApi(
     title="daigang API",
     version="1",
     description="直播带岗 — jobs, organisations, live rooms and applications.",

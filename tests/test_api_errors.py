@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 BAD_PATH_VALUES = ["999999", "abc", "-1", "0", "9" * 30, "1.5"]
 BAD_BODIES = [None, "not json", "{}", "[]", '{"to_stage": 5, "job_id": "x", "reason": []}']
-BAD_QUERY_VALUES = ["abc", "-1", "", "9" * 30]
+# "a\x00b": PostgreSQL cannot hold a NUL byte in text; a filter must refuse it, not query it.
+BAD_QUERY_VALUES = ["abc", "-1", "", "9" * 30, "a\x00b"]
 
 
 def _operations(document: dict) -> list[tuple[str, str, dict]]:

@@ -27,3 +27,28 @@ def test_openapi_document_lists_the_job_and_organisation_endpoints(client):
     wage = doc["components"]["schemas"]["WageOut"]["properties"]
     assert wage["min_fen"]["type"] == "integer"
     assert wage["max_fen"]["type"] == "integer"
+
+
+@pytest.mark.django_db
+def test_apply_documents_its_idempotency_key_as_required_with_its_format(client):
+    # given / when
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/applications"]["post"]
+
+    # then: a request without the key is refused 400, so the document says it is required
+    (key,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+    assert key["in"] == "header" and key["required"] is True
+    assert key["schema"]["pattern"] == "^[A-Za-z0-9_.:\\-]{8,64}$"
+
+
+@pytest.mark.django_db
+def test_every_operation_documents_the_503_of_a_database_that_cannot_serve(client):
+    # given / when
+    document = client.get("/api/v1/openapi.json").json()
+
+    # then
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            unavailable = operation["responses"]["503"]
+            schema = unavailable["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ApiError"}
+            assert "Retry-After" in unavailable["headers"]

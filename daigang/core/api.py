@@ -135,6 +135,30 @@ def api_exception_handlers_install(api: NinjaAPI) -> None:
         return api_error_response(500)
 
 
+class DocumentedApi(NinjaAPI):
+    """NinjaAPI whose document also lists the answers every operation can give.
+
+    A database that cannot serve just now answers any operation 503 with Retry-After
+    (daigang.core.unavailable); the document says so on each operation, with the shared body.
+    """
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ApiError", ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        unavailable = {
+            "description": "The database cannot serve just now: retry after Retry-After seconds",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+        }
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                operation.setdefault("responses", {}).setdefault(503, unavailable)
+        return schema
+
+
 def _is_json(response: HttpResponseBase) -> bool:
     return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
 

@@ -17,7 +17,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Schema
+from ninja import Router, Schema
 from ninja.security import APIKeyCookie
 
 from daigang.accounts.api_auth import session_auth
@@ -34,6 +34,7 @@ from daigang.hiring.apply.http import (
     apply_request_parse,
     apply_response_make,
 )
+from daigang.hiring.apply.services import IDEMPOTENCY_KEY_RE
 
 router = Router(tags=["applications"])
 
@@ -87,23 +88,26 @@ class ApplyErrorOut(ApiError):
     auth=SessionCookieAuth(csrf=False),
     summary="One-tap apply (一键报名) to a job",
     url_name="application_create",
-    # The body is parsed by apply_request_parse (shared with the fast path), not by ninja,
-    # so that both answer a bad body with the same 400; documented here.
+    # The body and the key are parsed by apply_request_parse (shared with the fast path), not
+    # by ninja, so that both answer a bad body or a missing key with the same 400; documented
+    # here as what they are: the key is required (a request without one is refused).
     openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "description": "A fresh random value (e.g. a UUID) per apply; the same on retries.",
+                "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_RE.pattern},
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": ApplyIn.model_json_schema()}},
-        }
+        },
     },
 )
-def application_create(
-    request: HttpRequest,
-    idempotency_key: str | None = Header(
-        default=None,
-        alias="Idempotency-Key",
-        description="A fresh random value (e.g. a UUID) per apply; the same on retries.",
-    ),
-) -> HttpResponse:
+def application_create(request: HttpRequest) -> HttpResponse:
     """Apply the logged-in seeker to a job, exactly once.
 
     201 with the new application; 200 with the SAME application when it already exists
@@ -113,7 +117,9 @@ def application_create(
     try:
         if apply_csrf_refused(request):
             raise apply_refused_csrf()
-        apply = apply_request_parse(body=request.body, idempotency_key=idempotency_key)
+        apply = apply_request_parse(
+            body=request.body, idempotency_key=request.headers.get("Idempotency-Key")
+        )
         if not request.user.is_authenticated:
             raise apply_refused_login()
     except Refused as refused:

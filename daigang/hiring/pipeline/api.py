@@ -262,13 +262,28 @@ def application_withdraw_endpoint(
 def organisation_applications(
     request: AuthenticatedApiRequest, organisation_id: ObjectId, filters: Query[StageFilter]
 ):
-    """At most 500, newest first. `stage` is a stage key (see advance)."""
+    """At most 500, newest first. `stage` is one of the organisation's stage keys (see
+    advance); any other value is refused 422."""
     try:
         organisation = organisation_for_member(
             user=request.auth, organisation_id=organisation_id, power=Power.APPLICATIONS
         )
     except Http404:
         return Status(404, api_error("not_found", _("没有这个单位")))
+    # Only the organisation's own stage keys: anything else (an unknown key, or text that the
+    # database cannot hold, such as a NUL byte on PostgreSQL) is a bad parameter, not a query.
+    if filters.stage and filters.stage not in {
+        option.key
+        for option in pipeline_selectors.pipeline_stage_options(organisation=organisation)
+    }:
+        return Status(
+            422,
+            api_error(
+                "validation_error",
+                _("请求的参数有误"),
+                errors={"stage": [_("没有这个阶段")]},
+            ),
+        )
     found = pipeline_selectors.applications_for_pipeline(
         organisation=organisation,
         filters=TableFilters(

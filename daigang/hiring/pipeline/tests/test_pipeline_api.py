@@ -136,6 +136,39 @@ def test_the_organisation_lists_its_pipeline_filtered_by_stage(client):
     assert everything[1]["phone"] == "13800001111"
 
 
+@pytest.mark.parametrize("stage", ["nonsense", "custom:999999", "a\x00b"])
+def test_the_pipeline_list_refuses_a_stage_the_organisation_does_not_have(client, stage):
+    # given (a NUL byte used to reach the database: a 500 on PostgreSQL, found by schemathesis)
+    world = world_make()
+    client.force_login(world.owner)
+    url = f"/api/v1/organisations/{world.organisation.pk}/applications"
+
+    # when
+    response = client.get(url, {"stage": stage})
+
+    # then
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == {"stage": ["没有这个阶段"]}
+
+
+def test_the_pipeline_list_filters_by_a_custom_stage_of_the_organisation(client):
+    # given
+    world = world_make()
+    custom = organisation_stage_add(
+        organisation=world.organisation, name="二面", after_stage="interview"
+    )
+    client.force_login(world.owner)
+
+    # when
+    response = client.get(
+        f"/api/v1/organisations/{world.organisation.pk}/applications", {"stage": custom.key}
+    )
+
+    # then
+    assert response.status_code == 200, response.content
+    assert response.json() == []
+
+
 def test_the_pipeline_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
 
