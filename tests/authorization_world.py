@@ -67,7 +67,8 @@ class World:
     pending_organisation: Organisation
     job: Job
     draft_job: Job
-    room: Room
+    room: Room  # the anchor's (and was the ex-member's)
+    other_room: Room  # a room of home's the anchor is not on
     application: Application  # the seeker's, at the interview stage
     hired: Application  # the seeker's second, signed and onboarded
     interview: Interview
@@ -106,6 +107,7 @@ def world_make() -> World:
     draft_job = job_make(organisation=home, title="质检员", status=Job.Status.DRAFT)
     second_job = job_make(organisation=home, title="仓管员")
     room = room_make(organisation=home, anchors=[anchor, ex_member], jobs=[job], state="live")
+    other_room = room_make(organisation=home, title="仓储物流专场")  # anchored by no one
     # A PDF, so that it has a first-page preview too.
     document = organisation_document_add(
         organisation=home, kind="business_licence", file=upload("yyzz.pdf", pdf_bytes()), by=owner
@@ -168,6 +170,7 @@ def world_make() -> World:
         job=job,
         draft_job=draft_job,
         room=room,
+        other_room=other_room,
         application=application,
         hired=hired,
         interview=interview,
