@@ -398,13 +398,15 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
         await pc.setRemoteDescription(
             RTCSessionDescription(sdp=_offer_prepare(offer_sdp), type="offer")
         )
+        # Inside the try too: an offer with no media section parses, and aiortc's answer to
+        # it raises ValueError (a 500 before; found by tests/test_authorization_matrix.py).
+        await pc.setLocalDescription(await pc.createAnswer())
     except Exception as exc:
         # aiortc raises ValueError for unparsable SDP and OperationError when no codec fits.
         raise Refused(
             "offer_invalid",
             _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。"),
         ) from exc
-    await pc.setLocalDescription(await pc.createAnswer())
     return ice.sdp_addresses_announce(pc.localDescription.sdp)
 
 
