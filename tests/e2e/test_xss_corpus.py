@@ -1,7 +1,7 @@
 """An XSS corpus through every free-text field, into every page and chat frame where it shows.
 
 Every text a user can set — organisation name, description, address, contact; job title,
-description, address, kind of work; room title; chat messages; the name on an application;
+duties, requirements, address, kind of work; room title; chat messages; the name on an application;
 notes, tags, custom stages, stage-change reasons, rejection reasons and the messages they send;
 interview title, notes and verdict comments; offer notes, client names and decline reasons;
 contract titles, clauses and templates; signatures' typed names and browsers; a moderator's
@@ -136,7 +136,7 @@ def _build() -> Site:
     owner = member_make(organisation=organisation, role=Membership.Role.OWNER)
     _fill(owner, "name")
     job = job_make(organisation=organisation, title="普工")
-    _fill(job, "title", "description", "address", "kind_of_work")
+    _fill(job, "title", "duties", "requirements", "address", "kind_of_work")
     room = room_make(organisation=organisation, anchors=[owner], jobs=[job], state=Room.State.LIVE)
     _fill(room, "title")
     Room.objects.filter(pk=room.pk).update(pinned_job=job)
