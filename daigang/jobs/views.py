@@ -141,7 +141,10 @@ def create(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("place_refresh"):
+        # Without JavaScript: the city and district lists for what was chosen; nothing saved.
+        form = JobForm(initial=JobForm.initial_from_post(request.POST))
+    elif request.method == "POST":
         form = JobForm(request.POST)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=None)
@@ -162,7 +165,10 @@ def edit(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> Ht
         user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
     org = job.organisation
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("place_refresh"):
+        # Without JavaScript: the city and district lists for what was chosen; nothing saved.
+        form = JobForm(initial=JobForm.initial_from_post(request.POST))
+    elif request.method == "POST":
         form = JobForm(request.POST)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=job)

@@ -11,11 +11,14 @@ rule against the parent links of every loaded row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from daigang.regions.models import Region
 from daigang.regions.names import name_clean, short_name
 
+MUNICIPALITY = "直辖市"
 _PREFIX_LENGTH = {Region.Level.PROVINCE: 2, Region.Level.CITY: 4, Region.Level.COUNTY: 6}
 
 
@@ -50,14 +53,15 @@ def region_and_descendants(*, region: Region, current_only: bool = False) -> Que
     return regions.filter(retired_at__isnull=True) if current_only else regions
 
 
-def region_acts_as_city(*, region: Region) -> bool:
+def region_acts_as_city(*, region: Region, model: Any = Region) -> bool:
     """A province with no city below it: a 直辖市 (北京) or one with no divisions listed (香港).
 
-    It is its own city: its counties are chosen right under it.
+    It is its own city: its counties are chosen right under it. (`model`: Region, or its
+    historical version in a migration; so for the other helpers that take it.)
     """
     return (
         region.level == Region.Level.PROVINCE
-        and not Region.objects.filter(parent=region, level=Region.Level.CITY).exists()
+        and not model.objects.filter(parent_id=region.code, level=Region.Level.CITY).exists()
     )
 
 
@@ -69,6 +73,22 @@ def region_city_choices(*, province: Region) -> list[Region]:
     return list(region_children(region=province))
 
 
+def regions_city_choices_by_province() -> list[tuple[Region, list[Region]]]:
+    """Every province with its city choices (region_city_choices), in two queries."""
+    provinces = list(regions_provinces())
+    below: dict[str, list[Region]] = {p.code: [] for p in provinces}
+    for region in Region.objects.filter(
+        parent__level=Region.Level.PROVINCE, retired_at__isnull=True
+    ):
+        below[region.parent_id or ""].append(region)
+    choices = []
+    for province in provinces:
+        children = below[province.code]
+        has_cities = any(r.level == Region.Level.CITY for r in children)
+        choices.append((province, children if has_cities else [province]))
+    return choices
+
+
 def region_district_choices(*, city: Region) -> list[Region]:
     """What the job form offers as 区县 under a city choice (none under 东莞 or 仙桃)."""
     if city.level == Region.Level.COUNTY:
@@ -76,7 +96,7 @@ def region_district_choices(*, city: Region) -> list[Region]:
     return [r for r in region_children(region=city) if r.level == Region.Level.COUNTY]
 
 
-def region_place(*, region: Region) -> tuple[Region, Region, Region | None]:
+def region_place(*, region: Region, model: Any = Region) -> tuple[Region, Region, Region | None]:
     """(province, city, district) as a person says where `region` is.
 
     广东省 / 东莞市 / — for 东莞; 北京市 / 北京市 / 朝阳区 for 朝阳区; 湖北省 / 仙桃市 / — for 仙桃.
@@ -90,13 +110,20 @@ def region_place(*, region: Region) -> tuple[Region, Region, Region | None]:
     if parent.level == Region.Level.CITY:
         assert parent.parent is not None
         return parent.parent, parent, region
-    if region_acts_as_city(region=parent):
+    # A county right under a province: a 直辖市's district, or a county-level unit the
+    # province runs itself. The kind says which without a query; the tree when it is missing.
+    municipality = (
+        parent.kind == MUNICIPALITY
+        if parent.kind
+        else region_acts_as_city(region=parent, model=model)
+    )
+    if municipality:
         return parent, parent, region
     return parent, region, None  # a county-level unit the province runs itself (仙桃)
 
 
 def regions_named(
-    *, name: str, levels: tuple[str, ...] = (), within: Region | None = None
+    *, name: str, levels: tuple[str, ...] = (), within: Region | None = None, model: Any = Region
 ) -> list[Region]:
     """Current regions whose official name or short name is `name` ("东莞" or "东莞市").
 
@@ -105,7 +132,7 @@ def regions_named(
     name = name_clean(name)
     if not name:
         return []
-    regions = Region.objects.filter(retired_at__isnull=True).filter(
+    regions = model.objects.filter(retired_at__isnull=True).filter(
         Q(name=name) | Q(short_name=short_name(name))
     )
     if levels:
@@ -133,7 +160,9 @@ def region_for_filter(*, value: str) -> Region | None:
     return None
 
 
-def region_match(*, province: str, city: str, district: str = "") -> RegionMatch:
+def region_match(
+    *, province: str, city: str, district: str = "", model: Any = Region
+) -> RegionMatch:
     """The region that free-text place fields name, as precisely as they allow.
 
     "广东"/"东莞"/"" gives 东莞市; "北京市"/"北京市"/"朝阳区" gives 北京's 朝阳区 (not 辽宁's
@@ -141,7 +170,12 @@ def region_match(*, province: str, city: str, district: str = "") -> RegionMatch
     `unmatched` and the city is kept. Used by the migration of existing jobs and by callers
     that still send names.
     """
-    return _match(province=name_clean(province), city=name_clean(city), district=name_clean(district))
+    return _match(
+        province=name_clean(province),
+        city=name_clean(city),
+        district=name_clean(district),
+        model=model,
+    )
 
 
 class RegionMatch:
@@ -159,11 +193,13 @@ def _one(regions: list[Region]) -> Region | None:
     return regions[0] if len(regions) == 1 else None
 
 
-def _match(*, province: str, city: str, district: str) -> RegionMatch:
+def _match(*, province: str, city: str, district: str, model: Any) -> RegionMatch:
     unmatched: list[str] = []
     found_province: Region | None = None
     if province:
-        found_province = _one(regions_named(name=province, levels=(Region.Level.PROVINCE,)))
+        found_province = _one(
+            regions_named(name=province, levels=(Region.Level.PROVINCE,), model=model)
+        )
         if found_province is None:
             unmatched.append(province)
     found_city: Region | None = None
@@ -175,13 +211,24 @@ def _match(*, province: str, city: str, district: str) -> RegionMatch:
                 name=city,
                 levels=(Region.Level.CITY, Region.Level.COUNTY),
                 within=found_province,
+                model=model,
             )
             # Prefer a city; a county here is one the province runs itself (仙桃) or, with no
             # province given, a unique county name.
             cities = [r for r in candidates if r.level == Region.Level.CITY]
             found_city = _one(cities) or (_one(candidates) if not cities else None)
             if found_city is None and found_province is None:
-                found_city = _one(regions_named(name=city, levels=(Region.Level.PROVINCE,)))
+                found_city = _one(
+                    regions_named(name=city, levels=(Region.Level.PROVINCE,), model=model)
+                )
+            if found_city is None and found_province is not None:
+                # A city named uniquely in the whole country outweighs a province that does
+                # not hold it ("广东" / "苏州市"); the province is reported as not matched.
+                found_city = _one(
+                    regions_named(name=city, levels=(Region.Level.CITY,), model=model)
+                )
+                if found_city is not None:
+                    unmatched.append(province)
         if found_city is None:
             unmatched.append(city)
     anchor = found_city or found_province
@@ -189,7 +236,9 @@ def _match(*, province: str, city: str, district: str) -> RegionMatch:
         found_district = None
         if anchor is not None and anchor.level != Region.Level.COUNTY:
             found_district = _one(
-                regions_named(name=district, levels=(Region.Level.COUNTY,), within=anchor)
+                regions_named(
+                    name=district, levels=(Region.Level.COUNTY,), within=anchor, model=model
+                )
             )
         if found_district is not None:
             return RegionMatch(found_district, unmatched)
