@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,9 +22,9 @@ from daigang.regions.models import Region
 from daigang.regions.selectors import (
     region_city_choices,
     region_district_choices,
-    regions_city_choices_by_province,
     region_get,
     region_place,
+    regions_city_choices_by_province,
     regions_provinces,
 )
 
@@ -41,6 +42,7 @@ COMMON_BENEFITS: tuple[str, ...] = (
     gettext_noop("可预支"),
 )
 MAX_BENEFITS = 12
+PLACE_FIELDS = ("province", "city", "district")
 MAX_BENEFIT_LENGTH = 12
 _BENEFIT_SPLIT = re.compile(r"[,，、;；/\s]+")
 
@@ -138,7 +140,8 @@ class JobForm(forms.Form):
             attrs["data-region-list"] = reverse(str(attrs["data-region-list"]), args=["000000"])
         pick = [("", _("请选择"))]
         province, city = self._chosen("province"), self._chosen("city")
-        self.fields["province"].choices = pick + [(r.code, r.name) for r in regions_provinces()]
+        fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in PLACE_FIELDS}
+        fields["province"].choices = pick + [(r.code, r.name) for r in regions_provinces()]
         if province is not None:
             cities: list = [(r.code, r.name) for r in region_city_choices(province=province)]
         else:
@@ -147,17 +150,15 @@ class JobForm(forms.Form):
                 (p.name, [(r.code, r.name) for r in below])
                 for p, below in regions_city_choices_by_province()
             ]
-        self.fields["city"].choices = pick + cities
+        fields["city"].choices = pick + cities
         districts = region_district_choices(city=city) if city is not None else []
-        self.fields["district"].choices = [("", _("不限/无"))] + [
-            (r.code, r.name) for r in districts
-        ]
+        fields["district"].choices = [("", _("不限/无"))] + [(r.code, r.name) for r in districts]
 
     @staticmethod
     def initial_from_post(post: QueryDict) -> dict[str, object]:
         """What was posted, as the initial values of a form shown again unchecked (the
         place_refresh button: new lists for the chosen province and city, nothing saved)."""
-        initial: dict[str, object] = post.dict()
+        initial: dict[str, object] = dict(post.dict())
         initial["benefits_common"] = post.getlist("benefits_common")
         return initial
 
