@@ -67,9 +67,9 @@ class DemoJob:
     pay_schedule: str
     shift: str
     board: str
-    province: str
-    city: str
-    district: str
+    # GB/T 2260 code of the job's county, or of its city when it has none (东莞): the job's
+    # province / city / district names come from it.
+    region: str
     address: str
     description: str
     benefits: list[str] = field(default_factory=list)
@@ -89,11 +89,10 @@ class DemoOrganisation:
     owner_name: str
     address: str
     description: str
+    region: str = ""
     status: str = Organisation.Status.VERIFIED
     jobs: list[DemoJob] = field(default_factory=list)
 
-
-GD, JS = "广东省", "江苏省"
 
 ELECTRONICS = DemoOrganisation(
     name="东莞市华锐电子科技有限公司",
@@ -102,6 +101,7 @@ ELECTRONICS = DemoOrganisation(
     owner_phone="13900000001",
     owner_name="李敏",
     address="广东省东莞市长安镇锦厦社区振安中路128号",
+    region="441900",
     description="手机摄像模组和电源板生产企业，员工约2800人，厂区有员工食堂、宿舍和篮球场。",
     jobs=[
         DemoJob(
@@ -116,10 +116,8 @@ ELECTRONICS = DemoOrganisation(
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
             assembly_line=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "免费班车", "全勤奖"],
             description=(
                 "手机摄像模组组装、贴膜、外观检查，坐着上班，有师傅带。\n"
@@ -137,10 +135,8 @@ ELECTRONICS = DemoOrganisation(
             shift=Shift.TWO_SHIFTS,
             board=Board.LODGING,
             assembly_line=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "加班费", "空调宿舍"],
             description="看贴片机、上料、换线，两班倒每月倒一次班。综合工资含加班费，夜班补贴每天20元。",
         ),
@@ -154,10 +150,8 @@ ELECTRONICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.ROOM_AND_BOARD,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "带薪年假"],
             description="来料和成品抽检，会看卡尺优先，初中以上学历，视力好。",
             age_max=45,
@@ -174,10 +168,8 @@ ELECTRONICS = DemoOrganisation(
             board=Board.MEALS,
             assembly_line=True,
             is_flexible=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["包工作餐"],
             description="旺季临时用工，做一天结一天，当天下班微信转账。带身份证原件直接来厂门口报到。",
             age_max=50,
@@ -192,6 +184,7 @@ LOGISTICS = DemoOrganisation(
     owner_phone="13900000002",
     owner_name="周强",
     address="江苏省苏州市昆山市花桥镇物流园区绿地大道88号",
+    region="320583",
     description="长三角电商仓配一体企业，昆山、太仓两个仓，日均发货20万单。",
     jobs=[
         DemoJob(
@@ -204,9 +197,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.HALF_MONTHLY,
             shift=Shift.TWO_SHIFTS,
             board=Board.LODGING,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇绿地大道88号",
             benefits=["五险", "免费班车"],
             description="按面单区域分拣包裹、上架、扫码，站着干活，需要能吃苦。半月结，从不拖欠。",
@@ -221,9 +212,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.MEAL_ALLOWANCE,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇绿地大道88号",
             benefits=["五险一金", "节日福利"],
             description="持有效叉车证（N1），有一年以上仓库经验，负责卸货、移库、装车。",
@@ -239,9 +228,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.FLEXIBLE,
             board=Board.MEAL_ALLOWANCE,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇",
             benefits=["电动车", "可预支"],
             description="负责花桥片区派件和揽收，每天约150件，多劳多得。公司提供电动车和手机，不收押金。",
@@ -257,9 +244,7 @@ LOGISTICS = DemoOrganisation(
             shift=Shift.DAY_ONLY,
             board=Board.NONE,
             is_flexible=True,
-            province=JS,
-            city="苏州市",
-            district="太仓市",
+            region="320585",  # 苏州市太仓市
             address="城厢镇郑和中路",
             benefits=[],
             description="电商大促打包，按天结算，做满8小时200元左右，可长期。",
@@ -275,6 +260,7 @@ AGENCY = DemoOrganisation(
     owner_phone="13900000003",
     owner_name="陈红",
     address="广东省深圳市宝安区西乡街道宝源路1062号",
+    region="440306",
     description="持人力资源服务许可证，为珠三角制造企业招聘一线员工，全程免费，不收取求职者任何费用。",
     jobs=[
         DemoJob(
@@ -289,9 +275,7 @@ AGENCY = DemoOrganisation(
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
             assembly_line=True,
-            province=GD,
-            city="深圳市",
-            district="龙华区",
+            region="440309",  # 深圳市龙华区
             address="观澜街道",
             benefits=["五险一金", "免费班车", "空调宿舍"],
             description="大型电子厂直招，平板电脑组装。包吃住，夫妻可安排夫妻间。无押金，免体检费。",
@@ -306,9 +290,7 @@ AGENCY = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.LODGING,
-            province=GD,
-            city="广州市",
-            district="番禺区",
+            region="440113",  # 广州市番禺区
             address="南村镇",
             benefits=["全勤奖"],
             description="会平车，做过T恤或卫衣优先，计件多劳多得，熟手月入8000以上。",
@@ -325,9 +307,7 @@ AGENCY = DemoOrganisation(
             shift=Shift.TWO_SHIFTS,
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
-            province=GD,
-            city="惠州市",
-            district="惠阳区",
+            region="441303",  # 惠州市惠阳区
             address="新圩镇",
             benefits=["五险一金", "加班费"],
             description="冲压、注塑机台操作，有师傅带，包体检。工作服公司发。",
@@ -343,9 +323,7 @@ AGENCY = DemoOrganisation(
             shift=Shift.FLEXIBLE,
             board=Board.MEAL_ALLOWANCE,
             is_flexible=True,
-            province=GD,
-            city="深圳市",
-            district="宝安区",
+            region="440306",  # 深圳市宝安区
             address="石岩街道",
             benefits=["日结"],
             description="烘焙食品装盒、封箱，干净卫生，时间可选，做几小时算几小时。需办健康证（公司报销）。",
@@ -361,6 +339,7 @@ PENDING = DemoOrganisation(
     owner_phone="13900000004",
     owner_name="黄志明",
     address="广东省佛山市南海区狮山镇松岗工业区",
+    region="440605",
     description="不锈钢厨具五金件加工，等待平台审核。",
     status=Organisation.Status.PENDING,
 )

@@ -54,10 +54,14 @@ def _organisation(spec: DemoOrganisation, *, moderator: User, now: dt.datetime) 
             "contact_name": spec.owner_name,
             "contact_phone": spec.owner_phone,
             "address": spec.address,
+            "region_id": spec.region or None,
             "description": spec.description,
             "status": spec.status,
         },
     )
+    if spec.region and org.region_id is None:  # loaded before organisations had a region
+        org.region_id = spec.region
+        org.save(update_fields=["region"])
     if spec.status == Organisation.Status.VERIFIED and not org.is_verified(now):
         # Marked verified directly, as a moderator's approval would.
         org.status = Organisation.Status.VERIFIED
@@ -108,9 +112,7 @@ def _job(org: Organisation, spec: DemoJob, *, owner: User, today: dt.date) -> Jo
         assembly_line=spec.assembly_line,
         age_min=spec.age_min,
         age_max=spec.age_max,
-        province=spec.province,
-        city=spec.city,
-        district=spec.district,
+        region_id=spec.region,
         address=spec.address,
         benefits=list(spec.benefits),
         description=spec.description,
