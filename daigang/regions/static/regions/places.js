@@ -8,14 +8,18 @@
 (function () {
   "use strict";
 
-  function reset(select, keepFirst) {
-    while (select.options.length > (keepFirst ? 1 : 0)) select.remove(select.options.length - 1);
+  // Keeps only the first option ("请选择"); optgroups (every city, before a province is chosen)
+  // go too.
+  function reset(select) {
+    const first = select.options[0];
+    select.replaceChildren(...(first ? [first] : []));
+    select.value = "";
   }
 
   function clearBelow(select) {
     const child = select.dataset.regionChild && document.getElementById(select.dataset.regionChild);
     if (!child) return;
-    reset(child, true);
+    reset(child);
     clearBelow(child);
   }
 
