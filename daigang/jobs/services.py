@@ -23,6 +23,7 @@ from daigang.jobs.models import Board, Job, PaySchedule, Shift
 from daigang.jobs.places import place_names, region_is_job_place
 from daigang.jobs.search import organisation_name_for_search, search_text_build
 from daigang.jobs.wages import wage_range_check
+from daigang.regions.names import short_name
 from daigang.regions.selectors import region_get, region_match
 from daigang.rules.ages import age_range_check
 from daigang.rules.refusals import fields_refusals
@@ -155,6 +156,9 @@ def job_search_text(*, job: Job) -> str:
         job.province,
         job.city,
         job.district,
+        # "黔南", "广西", "东莞": the short names people type, which the tokenizer may not cut
+        # out of the official ones ("黔南布依族苗族自治州").
+        " ".join(short_name(name) for name in (job.province, job.city, job.district) if name),
         job.address,
         " ".join(job.benefits),
         str(Board(job.board).label) if job.board != Board.NONE else "",

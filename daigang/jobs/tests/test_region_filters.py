@@ -92,3 +92,14 @@ def test_the_api_documents_the_region_filter(client):
     # then
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/jobs"]["get"]["parameters"]}
     assert "GB/T 2260" in parameters["region"]["description"]
+
+
+@pytest.mark.django_db
+def test_a_keyword_search_by_a_province_or_a_short_name_finds_the_jobs_below_it(client, org):
+    # given a job in 黔南布依族苗族自治州's 都匀市 and one in 东莞
+    job_make(organisation=org, title="都匀普工", province="贵州省", city="黔南", district="都匀市")
+    job_make(organisation=org, title="东莞普工")
+    # when / then
+    assert titles(client, q="黔南") == ["都匀普工"]
+    assert titles(client, q="贵州") == ["都匀普工"]
+    assert titles(client, q="广东") == ["东莞普工"]
