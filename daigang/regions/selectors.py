@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from daigang.regions.models import Region
 from daigang.regions.names import name_clean, short_name
@@ -125,34 +125,38 @@ def region_place(*, region: Region, model: Any = Region) -> tuple[Region, Region
 def regions_named(
     *, name: str, levels: tuple[str, ...] = (), within: Region | None = None, model: Any = Region
 ) -> list[Region]:
-    """Current regions whose official name or short name is `name` ("东莞" or "东莞市").
+    """Current regions named `name`: by official name if any has it ("朝阳区": 北京's and
+    长春's, not 辽宁's 朝阳市), else by short name ("东莞" → 东莞市, "朝阳" → all four).
 
     Narrowed to `levels` and to the regions below `within` when given; by code.
     """
     name = name_clean(name)
     if not name:
         return []
-    regions = model.objects.filter(retired_at__isnull=True).filter(
-        Q(name=name) | Q(short_name=short_name(name))
-    )
+    regions = model.objects.filter(retired_at__isnull=True)
     if levels:
         regions = regions.filter(level__in=levels)
     if within is not None:
         regions = regions.filter(code__startswith=region_prefix(region=within))
-    return list(regions.select_related("parent", "parent__parent"))
+    regions = regions.select_related("parent", "parent__parent")
+    return list(regions.filter(name=name)) or list(regions.filter(short_name=short_name(name)))
 
 
-# A place filter names a city more often than a province or a county: "朝阳" is first 辽宁's
-# 朝阳市; "海南" the province before 青海's 海南藏族自治州.
-_FILTER_LEVEL_ORDER = (Region.Level.CITY, Region.Level.PROVINCE, Region.Level.COUNTY)
+# A name shared across levels means the larger place: "海南" is the province before 青海's
+# 海南藏族自治州, "吉林" the province before its city, "朝阳" 辽宁's 朝阳市 before the districts
+# of 北京 and 长春.
+_FILTER_LEVEL_ORDER = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
 
 
 def region_for_filter(*, value: str) -> Region | None:
     """The region a place filter means: a code ("441900"), or a name ("东莞", "东莞市",
-    "广东"), tried as a city, then a province, then a county. None when nothing matches."""
+    "广东"), tried as a province, then a city, then a county. None when nothing matches."""
     value = name_clean(value)
     if value.isdigit():
         return region_get(code=value, current_only=False)
+    exact = regions_named(name=value)
+    if exact and exact[0].name == value:
+        return exact[0]
     for level in _FILTER_LEVEL_ORDER:
         found = regions_named(name=value, levels=(level,))
         if found:

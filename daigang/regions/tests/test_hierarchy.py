@@ -134,5 +134,8 @@ def test_a_filter_value_may_be_a_code_or_a_name():
     # when / then
     assert region_for_filter(value="441900").name == "东莞市"
     assert region_for_filter(value="广东").code == "440000"
+    assert region_for_filter(value="海南").code == "460000"  # not 青海's 海南藏族自治州
+    assert region_for_filter(value="海南藏族自治州").code == "632500"
+    assert [r.code for r in regions_named(name="朝阳区")] == ["110105", "220104"]
     assert region_for_filter(value="长安镇") is None
     assert region_for_filter(value="999999") is None
