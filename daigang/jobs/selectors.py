@@ -103,6 +103,13 @@ def job_place_q(*, value: str) -> Q:
     )
 
 
+def job_place_code(*, value: str) -> str:
+    """The code a place filter value stands for ("东莞" → "441900"), "" when none: the city
+    select shows it chosen whichever way it was typed."""
+    region = region_for_filter(value=value) if value else None
+    return region.code if region is not None else ""
+
+
 def job_cities(*, today: dt.date | None = None) -> list[Region]:
     """Cities that have open jobs, for the city filter (北京市 for a job in 朝阳区)."""
     codes = jobs_open(today=today).filter(region__isnull=False).order_by().values("region_id")

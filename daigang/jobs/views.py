@@ -29,6 +29,7 @@ from daigang.jobs.selectors import (
     job_for_member,
     job_for_public,
     job_is_open,
+    job_place_code,
     jobs_of_organisation,
     jobs_page,
     jobs_search,
@@ -49,6 +50,7 @@ def home(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "jobs/_job_list.html", context)
     context["cities"] = job_cities()
+    context["city_code"] = job_place_code(value=str(form["city"].value() or ""))
     return render(request, "jobs/home.html", context)
 
 
