@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("daigang.regions.urls")),
     path("accounts/", include("daigang.accounts.urls")),
     path("live/", include("daigang.live.urls")),
     path("stream/", include("daigang.streaming.urls")),

@@ -103,6 +103,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     search_fields = ("name", "uscc", "contact_name")
     ordering = ("status", "submitted_at")
+    raw_id_fields = ("region",)  # ~3,200 regions: a code, not a select
     inlines = (MembershipInline, DocumentInline)
     # Verification changes only through the actions below, which call the services.
     readonly_fields = (

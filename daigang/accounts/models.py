@@ -164,6 +164,15 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
     address = models.CharField(_("地址"), max_length=200)
+    # Where the organisation is (a county or a city, GB/T 2260 code); empty until it says.
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在地区"),
+    )
     description = models.TextField(_("单位简介"), blank=True)
     status = models.CharField(
         _("认证状态"), max_length=10, choices=Status.choices, default=Status.PENDING

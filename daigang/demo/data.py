@@ -67,9 +67,9 @@ class DemoJob:
     pay_schedule: str
     shift: str
     board: str
-    province: str
-    city: str
-    district: str
+    # GB/T 2260 code of the job's county, or of its city when it has none (东莞): the job's
+    # province / city / district names come from it.
+    region: str
     address: str
     requirements: str
     duties: str
@@ -94,14 +94,13 @@ class DemoOrganisation:
     owner_name: str
     address: str
     description: str
+    region: str = ""
     status: str = Organisation.Status.VERIFIED
     jobs: list[DemoJob] = field(default_factory=list)
     # A labour agency's 人力资源服务许可证; its date is set a year ahead when loaded.
     hr_licence_number: str = ""
     hr_licence_issuer: str = ""
 
-
-GD, JS = "广东省", "江苏省"
 
 ELECTRONICS = DemoOrganisation(
     name="东莞市华锐电子科技有限公司",
@@ -110,6 +109,7 @@ ELECTRONICS = DemoOrganisation(
     owner_phone="13900000001",
     owner_name="李敏",
     address="广东省东莞市长安镇锦厦社区振安中路128号",
+    region="441900",
     description="手机摄像模组和电源板生产企业，员工约2800人，厂区有员工食堂、宿舍和篮球场。",
     jobs=[
         DemoJob(
@@ -124,10 +124,8 @@ ELECTRONICS = DemoOrganisation(
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
             assembly_line=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "免费班车", "全勤奖"],
             requirements="能坐着工作8小时，视力良好，手脚灵活；无经验可学，有师傅带。",
             duties=(
@@ -146,10 +144,8 @@ ELECTRONICS = DemoOrganisation(
             shift=Shift.TWO_SHIFTS,
             board=Board.LODGING,
             assembly_line=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "加班费", "空调宿舍"],
             requirements="能适应两班倒；有SMT或电子厂经验优先，会看简单的工单。",
             duties="看贴片机、上料、换线，两班倒每月倒一次班。综合工资含加班费，夜班补贴每天20元。",
@@ -164,10 +160,8 @@ ELECTRONICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.ROOM_AND_BOARD,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["五险一金", "带薪年假"],
             requirements="初中以上学历，视力好，做事细心；会用卡尺优先。",
             duties="来料和成品抽检，会看卡尺优先，初中以上学历，视力好。",
@@ -185,10 +179,8 @@ ELECTRONICS = DemoOrganisation(
             board=Board.MEALS,
             assembly_line=True,
             is_flexible=True,
-            province=GD,
-            city="东莞市",
-            district="长安镇",
-            address="振安中路128号",
+            region="441900",  # 东莞市
+            address="长安镇振安中路128号",
             benefits=["包工作餐"],
             requirements="能连续工作8小时，听从安排；无需经验。",
             duties="旺季临时用工，做一天结一天，当天下班微信转账。带身份证原件直接来厂门口报到。",
@@ -204,6 +196,7 @@ LOGISTICS = DemoOrganisation(
     owner_phone="13900000002",
     owner_name="周强",
     address="江苏省苏州市昆山市花桥镇物流园区绿地大道88号",
+    region="320583",
     description="长三角电商仓配一体企业，昆山、太仓两个仓，日均发货20万单。",
     jobs=[
         DemoJob(
@@ -216,9 +209,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.HALF_MONTHLY,
             shift=Shift.TWO_SHIFTS,
             board=Board.LODGING,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇绿地大道88号",
             benefits=["五险", "免费班车"],
             requirements="能站立工作、搬运20公斤以内包裹；会用手机扫码。",
@@ -234,9 +225,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.MEAL_ALLOWANCE,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇绿地大道88号",
             benefits=["五险一金", "节日福利"],
             requirements="持有效叉车证（N1），一年以上仓库叉车经验。",
@@ -253,9 +242,7 @@ LOGISTICS = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.FLEXIBLE,
             board=Board.MEAL_ALLOWANCE,
-            province=JS,
-            city="苏州市",
-            district="昆山市",
+            region="320583",  # 苏州市昆山市
             address="花桥镇",
             benefits=["电动车", "可预支"],
             requirements="会骑电动车，熟悉手机导航，能吃苦；有快递经验优先。",
@@ -272,9 +259,7 @@ LOGISTICS = DemoOrganisation(
             shift=Shift.DAY_ONLY,
             board=Board.NONE,
             is_flexible=True,
-            province=JS,
-            city="苏州市",
-            district="太仓市",
+            region="320585",  # 苏州市太仓市
             address="城厢镇郑和中路",
             benefits=[],
             requirements="手脚麻利，能站立工作；按天报到，无需经验。",
@@ -291,6 +276,7 @@ AGENCY = DemoOrganisation(
     owner_phone="13900000003",
     owner_name="陈红",
     address="广东省深圳市宝安区西乡街道宝源路1062号",
+    region="440306",
     description="持人力资源服务许可证，为珠三角制造企业招聘一线员工，全程免费，不收取求职者任何费用。",
     hr_licence_number="440306202300127",
     hr_licence_issuer="深圳市宝安区人力资源局",
@@ -307,9 +293,7 @@ AGENCY = DemoOrganisation(
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
             assembly_line=True,
-            province=GD,
-            city="深圳市",
-            district="龙华区",
+            region="440309",  # 深圳市龙华区
             address="观澜街道",
             benefits=["五险一金", "免费班车", "空调宿舍"],
             employer_name="深圳市龙华精密电子有限公司",
@@ -328,9 +312,7 @@ AGENCY = DemoOrganisation(
             pay_schedule=PaySchedule.MONTHLY,
             shift=Shift.DAY_ONLY,
             board=Board.LODGING,
-            province=GD,
-            city="广州市",
-            district="番禺区",
+            region="440113",  # 广州市番禺区
             address="南村镇",
             benefits=["全勤奖"],
             employer_name="广州市番禺锦织服饰有限公司",
@@ -351,9 +333,7 @@ AGENCY = DemoOrganisation(
             shift=Shift.TWO_SHIFTS,
             board=Board.ROOM_AND_BOARD,
             couple_rooms=True,
-            province=GD,
-            city="惠州市",
-            district="惠阳区",
+            region="441303",  # 惠州市惠阳区
             address="新圩镇",
             benefits=["五险一金", "加班费"],
             employer_name="惠州市惠阳宏达汽车配件有限公司",
@@ -373,9 +353,7 @@ AGENCY = DemoOrganisation(
             shift=Shift.FLEXIBLE,
             board=Board.MEAL_ALLOWANCE,
             is_flexible=True,
-            province=GD,
-            city="深圳市",
-            district="宝安区",
+            region="440306",  # 深圳市宝安区
             address="石岩街道",
             benefits=["日结"],
             employer_name="深圳市宝安麦香食品有限公司",
@@ -395,6 +373,7 @@ PENDING = DemoOrganisation(
     owner_phone="13900000004",
     owner_name="黄志明",
     address="广东省佛山市南海区狮山镇松岗工业区",
+    region="440605",
     description="不锈钢厨具五金件加工，等待平台审核。",
     status=Organisation.Status.PENDING,
 )

@@ -55,6 +55,7 @@ def _organisation(spec: DemoOrganisation, *, moderator: User, now: dt.datetime) 
             "contact_name": spec.owner_name,
             "contact_phone": spec.owner_phone,
             "address": spec.address,
+            "region_id": spec.region or None,
             "description": spec.description,
             "status": spec.status,
         },
@@ -65,6 +66,9 @@ def _organisation(spec: DemoOrganisation, *, moderator: User, now: dt.datetime) 
         org.hr_licence_issuer = spec.hr_licence_issuer
         org.hr_licence_expires_on = timezone.localdate(now) + DEMO_LICENCE_VALID_FOR
         org.save(update_fields=["hr_licence_number", "hr_licence_issuer", "hr_licence_expires_on"])
+    if spec.region and org.region_id is None:  # loaded before organisations had a region
+        org.region_id = spec.region
+        org.save(update_fields=["region"])
     if spec.status == Organisation.Status.VERIFIED and not org.is_verified(now):
         # Marked verified directly, as a moderator's approval would.
         org.status = Organisation.Status.VERIFIED
@@ -115,9 +119,7 @@ def _job(org: Organisation, spec: DemoJob, *, owner: User, today: dt.date) -> Jo
         assembly_line=spec.assembly_line,
         age_min=spec.age_min,
         age_max=spec.age_max,
-        province=spec.province,
-        city=spec.city,
-        district=spec.district,
+        region_id=spec.region,
         address=spec.address,
         benefits=list(spec.benefits),
         requirements=spec.requirements,

@@ -44,6 +44,9 @@ class WageOut(Schema):
 
 
 class LocationOut(Schema):
+    region: str | None = Field(
+        description="地区代码（GB/T 2260，县级或地级，如 441900 东莞市）；早于地区代码的岗位可能为空"
+    )
     province: str
     city: str
     district: str
@@ -115,7 +118,17 @@ class JobPageOut(Schema):
 
 class JobFiltersIn(Schema):
     q: str = Field("", description="关键词，空格分隔；每个词都要匹配，例如“深圳 包吃住”")
-    city: str = ""
+    region: str = Field(
+        "",
+        description=(
+            "地区代码（GB/T 2260）：含其下所有地区，如 440000 广东省的全部岗位、441900 东莞市；"
+            "优先于 city"
+        ),
+    )
+    city: str = Field(
+        "",
+        description="城市：代码或名称，“东莞”与“东莞市”相同；含其下所有区县。旧参数，建议用 region",
+    )
     room_and_board: bool = Field(False, description="只看包吃住")
     couple_rooms: bool = Field(False, description="只看有夫妻间")
     flexible: bool = Field(False, description="只看零工")
@@ -154,6 +167,7 @@ def job_out(job: Job, request: HttpRequest) -> dict[str, object]:
         "age_min": job.age_min,
         "age_max": job.age_max,
         "location": {
+            "region": job.region_id,
             "province": job.province,
             "city": job.city,
             "district": job.district,
@@ -200,7 +214,7 @@ def jobs_list(request: HttpRequest, filters: Query[JobFiltersIn]) -> object:
     form = JobFilterForm(
         {
             "q": filters.q,
-            "city": filters.city,
+            "city": filters.region or filters.city,
             "room_and_board": filters.room_and_board,
             "couple_rooms": filters.couple_rooms,
             "flexible": filters.flexible,

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Organisation
 from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.places import region_is_job_place
 from daigang.jobs.selectors import JobFilters
 from daigang.jobs.services import JobDraft, job_completeness_check, job_content_check
 from daigang.jobs.wages import wage_parse_yuan, wage_range_parse, yuan_text
+from daigang.regions.models import Region
+from daigang.regions.selectors import (
+    region_city_choices,
+    region_district_choices,
+    region_get,
+    region_place,
+    regions_city_choices_by_province,
+    regions_provinces,
+)
 
 # Stored in Chinese (data); shown translated (gettext_noop puts them in the catalogue).
 COMMON_BENEFITS: tuple[str, ...] = (
@@ -31,6 +43,7 @@ COMMON_BENEFITS: tuple[str, ...] = (
     gettext_noop("可预支"),
 )
 MAX_BENEFITS = 12
+PLACE_FIELDS = ("province", "city", "district")
 MAX_BENEFIT_LENGTH = 12
 _BENEFIT_SPLIT = re.compile(r"[,，、;；/\s]+")
 
@@ -67,9 +80,31 @@ class JobForm(forms.Form):
     is_flexible = forms.BooleanField(label=_("零工 / 灵活用工"), required=False)
     age_min = forms.IntegerField(label=_("最低年龄"), min_value=16, max_value=70, initial=18)
     age_max = forms.IntegerField(label=_("最高年龄"), min_value=16, max_value=70, initial=50)
-    province = forms.CharField(label=_("省"), max_length=20)
-    city = forms.CharField(label=_("市"), max_length=20)
-    district = forms.CharField(label=_("区县"), max_length=20, required=False)
+    # Region codes (GB/T 2260), chosen from lists: province → city → district. The lists below
+    # a choice follow it (static regions/places.js, or the place_refresh button without
+    # JavaScript); `city` lists every city of every province until a province is chosen.
+    province = forms.ChoiceField(
+        label=_("省"),
+        required=False,
+        widget=forms.Select(
+            attrs={"data-region-child": "id_city", "data-region-list": "regions:cities"}
+        ),
+    )
+    city = forms.ChoiceField(
+        label=_("市"),
+        widget=forms.Select(
+            attrs={
+                "data-region-child": "id_district",
+                "data-region-list": "regions:districts",
+            }
+        ),
+        error_messages={"invalid_choice": _("所选城市不在该省内")},
+    )
+    district = forms.ChoiceField(
+        label=_("区县"),
+        required=False,
+        error_messages={"invalid_choice": _("所选区县不在该城市内")},
+    )
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
     benefits_common = forms.MultipleChoiceField(
         label=_("福利"),
@@ -125,6 +160,54 @@ class JobForm(forms.Form):
             # A company recruits for itself: no other employer to name.
             for name in self.AGENCY_FIELDS:
                 del self.fields[name]
+        self._place_choices()
+
+    def _chosen(self, name: str) -> Region | None:
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return region_get(code=str(value or ""))
+
+    def _place_choices(self) -> None:
+        """The three lists, narrowed by what is chosen (posted, or the job's initial place)."""
+        for name in ("province", "city"):
+            attrs = self.fields[name].widget.attrs
+            # regions/places.js puts the chosen code in place of 000000.
+            attrs["data-region-list"] = reverse(str(attrs["data-region-list"]), args=["000000"])
+        pick = [("", _("请选择"))]
+        province, city = self._chosen("province"), self._chosen("city")
+        fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in PLACE_FIELDS}
+        fields["province"].choices = pick + [(r.code, r.name) for r in regions_provinces()]
+        if province is not None:
+            cities: list = [(r.code, r.name) for r in region_city_choices(province=province)]
+        else:
+            # No province yet (no JavaScript): every city, grouped by province.
+            cities = [
+                (p.name, [(r.code, r.name) for r in below])
+                for p, below in regions_city_choices_by_province()
+            ]
+        fields["city"].choices = pick + cities
+        districts = region_district_choices(city=city) if city is not None else []
+        fields["district"].choices = [("", _("不限/无"))] + [(r.code, r.name) for r in districts]
+
+    @staticmethod
+    def initial_from_post(post: QueryDict) -> dict[str, object]:
+        """What was posted, as the initial values of a form shown again unchecked (the
+        place_refresh button: new lists for the chosen province and city, nothing saved)."""
+        initial: dict[str, object] = dict(post.dict())
+        initial["benefits_common"] = post.getlist("benefits_common")
+        return initial
+
+    @staticmethod
+    def place_initial(job: Job) -> dict[str, str]:
+        """The three selects for a saved job's region (empty for a job without one)."""
+        region = region_get(code=job.region_id or "", current_only=False)
+        if region is None:
+            return {"province": "", "city": "", "district": ""}
+        province, city, district = region_place(region=region)
+        return {
+            "province": province.code,
+            "city": city.code,
+            "district": district.code if district else "",
+        }
 
     @classmethod
     def initial_from_job(cls, job: Job) -> dict[str, object]:
@@ -141,6 +224,7 @@ class JobForm(forms.Form):
             benefits_common=common,
             benefits_other="，".join(other),
         )
+        initial.update(cls.place_initial(job))
         return initial
 
     def clean_valid_until(self) -> object:
@@ -149,8 +233,28 @@ class JobForm(forms.Form):
             raise ValidationError(_("有效期不能早于今天"), code="valid_until_past")
         return value
 
+    def clean_place(self, data: dict[str, object]) -> None:
+        """The district must lie in the city and the city in the province; sets region_id."""
+        province = region_get(code=str(data.get("province") or ""))
+        city = region_get(code=str(data.get("city") or ""))
+        district = region_get(code=str(data.get("district") or ""))
+        if city is None:
+            return  # the field's own error ("required" or "not a choice") says why
+        in_province, as_city, _below = region_place(region=city)
+        if province is not None and province.code != in_province.code:
+            self.add_error("city", _("所选城市不在该省内"))
+            return
+        if as_city.code != city.code or not region_is_job_place(region=city):
+            self.add_error("city", _("请选择城市"))
+            return
+        if district is not None and district.parent_id != city.code:
+            self.add_error("district", _("所选区县不在该城市内"))
+            return
+        data["region_id"] = (district or city).code
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        self.clean_place(data)
         if "wage_min" in data and "wage_max" in data:
             try:
                 data["wage_min_fen"], data["wage_max_fen"] = wage_range_parse(
@@ -212,9 +316,7 @@ class JobForm(forms.Form):
             assembly_line=data["assembly_line"],
             age_min=data["age_min"],
             age_max=data["age_max"],
-            province=data["province"],
-            city=data["city"],
-            district=data["district"],
+            region_id=str(data.get("region_id") or ""),
             address=data["address"],
             benefits=data["benefits"],
             requirements=data["requirements"],

@@ -71,6 +71,19 @@ class Job(models.Model):
     assembly_line = models.BooleanField(_("流水线"), default=False)
     age_min = models.PositiveSmallIntegerField(_("最低年龄"), default=18)
     age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=50)
+    # Where the job is: a county, or a city with no county chosen (东莞 has none), by its
+    # GB/T 2260 code. Filters by a region find everything below it by code prefix. Empty only
+    # for jobs saved before regions whose place names matched no region.
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("地区"),
+    )
+    # The region's names as a person reads them (regions.selectors.region_place), kept on the
+    # row for cards, search text and contracts: 广东省 / 东莞市 / "" or 北京市 / 北京市 / 朝阳区.
     province = models.CharField(_("省"), max_length=20)
     city = models.CharField(_("市"), max_length=20, db_index=True)
     district = models.CharField(_("区县"), max_length=20, blank=True)

@@ -22,6 +22,8 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.jobs.models import Board, Job, WageUnit
 from daigang.jobs.search import search_query_tokens
+from daigang.regions.models import Region
+from daigang.regions.selectors import region_for_filter, region_place, region_prefix
 
 JOBS_PER_PAGE = 20
 
@@ -31,6 +33,8 @@ class JobFilters:
     """What a seeker can narrow the list by. Empty values mean "any"."""
 
     q: str = ""
+    # A place: a region code ("441900", "440000") or a name ("东莞", "东莞市", "广东"); jobs
+    # anywhere below it match (regions.selectors.region_for_filter).
     city: str = ""
     room_and_board: bool = False
     couple_rooms: bool = False
@@ -65,7 +69,7 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
     for token in search_query_tokens(filters.q):
         jobs = jobs.filter(search_text__contains=f" {token} ")
     if filters.city:
-        jobs = jobs.filter(city=filters.city)
+        jobs = jobs.filter(job_place_q(value=filters.city))
     if filters.room_and_board:
         jobs = jobs.filter(board=Board.ROOM_AND_BOARD)
     if filters.couple_rooms:
@@ -82,9 +86,34 @@ def jobs_page(*, jobs: QuerySet[Job], page: int | str | None) -> Page:
     return Paginator(jobs, JOBS_PER_PAGE).get_page(page)
 
 
-def job_cities(*, today: dt.date | None = None) -> list[str]:
-    """Cities that have open jobs, for the city filter."""
-    return sorted(set(jobs_open(today=today).order_by().values_list("city", flat=True).distinct()))
+def job_place_q(*, value: str) -> Q:
+    """Jobs in the place `value` names (a code or a name), anywhere below it.
+
+    By code prefix on the job's region, so a province finds its cities' jobs and "东莞" finds
+    what was entered as "东莞市". A job saved before regions whose names matched no region is
+    found by its city name. A value that names no region finds nothing.
+    """
+    region = region_for_filter(value=value)
+    if region is None:
+        return Q(region__isnull=True, city=value)
+    return Q(region__code__startswith=region_prefix(region=region)) | Q(
+        region__isnull=True, city__in={region.name, region.short_name}
+    )
+
+
+def job_place_code(*, value: str) -> str:
+    """The code a place filter value stands for ("东莞" → "441900"), "" when none: the city
+    select shows it chosen whichever way it was typed."""
+    region = region_for_filter(value=value) if value else None
+    return region.code if region is not None else ""
+
+
+def job_cities(*, today: dt.date | None = None) -> list[Region]:
+    """Cities that have open jobs, for the city filter (北京市 for a job in 朝阳区)."""
+    codes = jobs_open(today=today).filter(region__isnull=False).order_by().values("region_id")
+    regions = Region.objects.filter(code__in=codes).select_related("parent", "parent__parent")
+    cities = {region_place(region=region)[1] for region in regions}
+    return sorted(cities, key=lambda region: region.code)
 
 
 def job_for_public(*, job_id: int, user: User | AnonymousUser | None = None) -> Job:

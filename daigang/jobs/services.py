@@ -21,8 +21,11 @@ from daigang.accounts.models import Organisation, User
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
 from daigang.core.refused import Refused
 from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift
+from daigang.jobs.places import place_names, region_is_job_place
 from daigang.jobs.search import organisation_name_for_search, search_text_build
 from daigang.jobs.wages import wage_range_check
+from daigang.regions.names import short_name
+from daigang.regions.selectors import region_get, region_match
 from daigang.rules.ages import age_range_check
 from daigang.rules.refusals import fields_refusals
 from daigang.rules.terms import PUBLIC_RULES
@@ -45,8 +48,12 @@ class JobDraft:
     assembly_line: bool = False
     age_min: int = 18
     age_max: int = 50
-    province: str
-    city: str
+    # The job's region (GB/T 2260 code of a county, or of a city with no county chosen). The
+    # names below are then derived from it; without it, they are matched to a region by name
+    # (callers that still send names: demo data, older code) and refused if none matches.
+    region_id: str = ""
+    province: str = ""
+    city: str = ""
     district: str = ""
     address: str = ""
     benefits: list[str] = dataclasses.field(default_factory=list)
@@ -105,6 +112,40 @@ def job_content_check(*, values: Mapping[str, Any]) -> None:
                 for field, messages in refusals.items()
             }
         )
+
+
+def _place_error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code="region")]})
+
+
+def job_draft_place(*, draft: JobDraft) -> JobDraft:
+    """The draft with its region and the region's names (province / city / district).
+
+    Raises ValidationError (on "city" or "district") for an unknown or retired code, a province
+    that has cities, names that match no region, or a district that is not in the city.
+    """
+    if draft.region_id:
+        region = region_get(code=draft.region_id)
+        if region is None:
+            raise _place_error("city", _("没有这个地区，请从列表中选择"))
+    else:
+        match = region_match(province=draft.province, city=draft.city, district=draft.district)
+        if match.region is None:
+            raise _place_error("city", _("找不到这个城市，请从列表中选择省、市"))
+        if draft.district and draft.district in match.unmatched:
+            raise _place_error("district", _("所选区县不在该城市内"))
+        region = region_get(code=match.region.code)
+        assert region is not None
+    if not region_is_job_place(region=region):
+        raise _place_error("city", _("请选择城市"))
+    names = place_names(region=region)
+    return dataclasses.replace(
+        draft,
+        region_id=region.code,
+        province=names.province,
+        city=names.city,
+        district=names.district,
+    )
 
 
 def job_completeness_check(*, values: Mapping[str, Any], organisation: Organisation) -> None:
@@ -186,6 +227,9 @@ def job_search_text(*, job: Job) -> str:
         job.province,
         job.city,
         job.district,
+        # "黔南", "广西", "东莞": the short names people type, which the tokenizer may not cut
+        # out of the official ones ("黔南布依族苗族自治州").
+        " ".join(short_name(name) for name in (job.province, job.city, job.district) if name),
         job.address,
         " ".join(job.benefits),
         str(Board(job.board).label) if job.board != Board.NONE else "",
@@ -211,8 +255,9 @@ def _apply_draft(job: Job, draft: JobDraft) -> None:
 
 
 def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) -> Job:
-    """Save a new job as a draft. Raises ValidationError (nothing saved) on bad content or
-    an incomplete posting (job_completeness_check)."""
+    """Save a new job as a draft. Raises ValidationError (nothing saved) on bad content,
+    a place that is not a city or county, or an incomplete posting (job_completeness_check)."""
+    draft = job_draft_place(draft=draft)
     _draft_check(draft, organisation)
     job = Job(organisation=organisation, created_by=by, status=Job.Status.DRAFT)
     _apply_draft(job, draft)
@@ -223,6 +268,7 @@ def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) 
 
 def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
     """Replace a job's content; its status is unchanged. Raises ValidationError on bad content."""
+    draft = job_draft_place(draft=draft)
     _draft_check(draft, job.organisation)
     with transaction.atomic():
         locked = Job.objects.select_for_update().select_related("organisation").get(pk=job.pk)

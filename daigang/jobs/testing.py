@@ -32,8 +32,8 @@ def draft_make(**overrides: object) -> JobDraft:
         "assembly_line": True,
         "province": "广东省",
         "city": "东莞市",
-        "district": "长安镇",
-        "address": "振安中路1号",
+        "district": "",
+        "address": "长安镇振安中路1号",
         "benefits": ["五险一金"],
         "requirements": "18-45岁，视力良好，能适应流水线。",
         "duties": "手机配件组装，坐着上班。",
@@ -87,6 +87,9 @@ def job_post_data(*, agency: bool = False, **overrides: str) -> dict[str, object
     data: dict[str, object] = {
         field.name: getattr(draft, field.name) for field in dataclasses.fields(draft)
     }
+    # The form picks the place from lists of region codes: 广东省 / 东莞市 by default.
+    data.pop("region_id")
+    data.update(province="440000", city="441900", district="")
     data.pop("wage_min_fen")
     data.pop("wage_max_fen")
     data.pop("benefits")

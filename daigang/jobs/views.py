@@ -29,6 +29,7 @@ from daigang.jobs.selectors import (
     job_for_member,
     job_for_public,
     job_is_open,
+    job_place_code,
     jobs_of_organisation,
     jobs_page,
     jobs_search,
@@ -49,6 +50,7 @@ def home(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "jobs/_job_list.html", context)
     context["cities"] = job_cities()
+    context["city_code"] = job_place_code(value=str(form["city"].value() or ""))
     return render(request, "jobs/home.html", context)
 
 
@@ -141,7 +143,10 @@ def create(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("place_refresh"):
+        # Without JavaScript: the city and district lists for what was chosen; nothing saved.
+        form = JobForm(initial=JobForm.initial_from_post(request.POST), organisation=org)
+    elif request.method == "POST":
         form = JobForm(request.POST, organisation=org)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=None)
@@ -164,7 +169,10 @@ def edit(request: AuthenticatedRequest, organisation_id: int, job_id: int) -> Ht
         user=request.user, organisation_id=organisation_id, job_id=job_id, power=Power.JOBS_WRITE
     )
     org = job.organisation
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("place_refresh"):
+        # Without JavaScript: the city and district lists for what was chosen; nothing saved.
+        form = JobForm(initial=JobForm.initial_from_post(request.POST), organisation=org)
+    elif request.method == "POST":
         form = JobForm(request.POST, organisation=org)
         if form.is_valid():
             response = _save_and_maybe_publish(request, organisation=org, form=form, job=job)

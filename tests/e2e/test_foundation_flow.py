@@ -117,9 +117,13 @@ def test_member_registers_moderator_approves_member_publishes_visitor_finds(
     page.select_option("select[name=shift]", "day_only")
     page.select_option("select[name=board]", "room_and_board")
     page.check("input[name=couple_rooms]")
-    page.fill("input[name=province]", "广东省")
-    page.fill("input[name=city]", "东莞")
-    page.fill("input[name=district]", "长安镇")
+    page.select_option("select[name=province]", label="广东省")
+    page.wait_for_function(
+        "() => !document.querySelector('select[name=city] optgroup')"
+        " && document.querySelector('select[name=city] option[value=\"441900\"]')"
+    )
+    page.select_option("select[name=city]", label="东莞市")
+    page.fill("input[name=address]", "长安镇振安中路88号")
     page.fill("textarea[name=duties]", "手机屏幕组装，坐着上班，不穿无尘服。不收押金，免费体检。")
     page.fill("textarea[name=requirements]", "视力良好，能适应流水线。")
     page.fill("input[name=valid_until]", (dt.date.today() + dt.timedelta(days=30)).isoformat())

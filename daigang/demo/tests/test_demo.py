@@ -128,3 +128,20 @@ def test_each_verified_demo_organisation_has_one_upcoming_room_even_after_a_seco
     rooms = Room.objects.filter(state=Room.State.SCHEDULED)
     assert rooms.count() == 3
     assert all(room.jobs.exists() and room.anchors.exists() for room in rooms)
+
+
+@pytest.mark.django_db
+def test_every_demo_job_and_organisation_has_a_region_and_the_names_it_gives():
+    # given
+    demo_load()
+    # when
+    jobs = list(Job.objects.select_related("region"))
+    # then
+    assert jobs and all(job.region_id for job in jobs)
+    dongguan = [job for job in jobs if job.region_id == "441900"]
+    assert dongguan and {(j.province, j.city, j.district) for j in dongguan} == {
+        ("广东省", "东莞市", "")
+    }
+    kunshan = Job.objects.filter(region_id="320583").first()
+    assert (kunshan.province, kunshan.city, kunshan.district) == ("江苏省", "苏州市", "昆山市")
+    assert not Organisation.objects.filter(region__isnull=True).exists()

@@ -18,11 +18,13 @@ def test_cards_show_wage_place_and_tags_without_an_account(client, org):
         wage_max_fen=2800,
         couple_rooms=True,
         benefits=["五险一金", "免费班车"],
+        city="深圳市",
+        district="宝安区",
     )
     body = client.get(reverse("jobs:home")).content.decode()
     assert "电子厂普工" in body
     assert "25-28 元/小时" in body
-    assert "东莞市 · 长安镇" in body
+    assert "深圳市 · 宝安区" in body
     for tag in ("包吃住", "夫妻间", "长白班", "五险一金", "免费班车"):
         assert f'<li class="tag">{tag}</li>' in body
 
