@@ -215,6 +215,9 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("privacy:delete", "POST"): logged_in(),  # without the typed confirmation: back, nothing done
     # --- jobs ------------------------------------------------------------------------------------
     ("jobs:home", "GET"): public(),
+    # The province → city → district lists of the job form: public reference data.
+    ("regions:cities", "GET"): public(),
+    ("regions:districts", "GET"): public(),
     ("jobs:detail", "GET"): public(),
     # A draft is seen by the organisation's members only (roles.ORGANISATION_SEE).
     ("jobs:detail", "GET", "a draft job"): only(MEMBERS, anonymous=E404),
@@ -296,6 +299,7 @@ def _default_params(world: World) -> dict[str, object]:
         "contract_id": world.contract.pk,
         "offer_id": world.offer.pk,
         "checkin_id": world.checkin.pk,
+        "code": "440000",  # 广东省 (regions:districts answers its own list, empty)
     }
 
 

@@ -27,7 +27,9 @@ def fill_job(page, title: str) -> None:
     page.fill("input[name=kind_of_work]", "普工")
     page.fill("input[name=headcount]", "30")
     page.fill("input[name=wage_min]", "23")
-    page.fill("textarea[name=description]", "手机屏幕组装，坐着上班。")
+    page.fill("input[name=wage_max]", "25")
+    page.fill("textarea[name=duties]", "手机屏幕组装，坐着上班。")
+    page.fill("textarea[name=requirements]", "视力良好，能适应流水线。")
 
 
 @pytest.fixture
