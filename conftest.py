@@ -27,3 +27,26 @@ def sms_outbox(settings):
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _regions_loaded(request):
+    """China's divisions come from a data migration; a transactional test's flush empties them.
+
+    pytest-django runs the `db` tests first (on the migrated data) and the transactional ones
+    after, each of which may start on a flushed database: those get the regions loaded again
+    from the installed package (a bulk insert of ~3,200 rows).
+    """
+    fixtures = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from daigang.regions.services import regions_ensure_loaded
+
+    regions_ensure_loaded()

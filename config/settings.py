@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "daigang.core",
+    "daigang.regions",
     "daigang.rules",
     "daigang.accounts",
     "daigang.jobs",

@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Lowest first.
 LAYERS: list[str] = [
     "core",  # env, phones, realtime publish, test server: imports no app
+    "regions",  # China's administrative divisions (codes): imports only core
     "rules",  # content rules for every text a seeker reads: imports only core
     "accounts",
     "jobs",
