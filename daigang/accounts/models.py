@@ -150,6 +150,8 @@ class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company", _("企业")
         AGENCY = "agency", _("劳务派遣·人力资源服务机构")
+        # 人社局 / 公共就业服务中心: runs job fairs, bound to one region (region below).
+        BUREAU = "bureau", _("公共就业服务机构")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审核")
@@ -164,6 +166,15 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
     address = models.CharField(_("地址"), max_length=200)
+    # Where the organisation is (a county or a city, GB/T 2260 code); empty until it says.
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在地区"),
+    )
     description = models.TextField(_("单位简介"), blank=True)
     status = models.CharField(
         _("认证状态"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -235,6 +246,10 @@ class Membership(models.Model):
         OWNER = "owner", _("管理员")
         HR = "hr", _("招聘专员")
         ANCHOR = "anchor", _("主播")
+        # A bureau's own roles (roles.py says what each may do).
+        OPERATOR = "operator", _("招聘会运营")
+        MATCHMAKER = "matchmaker", _("就业服务专员")
+        VIEWER = "viewer", _("数据查看")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"

@@ -46,7 +46,9 @@ def package_rows() -> list[RegionRow]:
     return list(_rows(AREAS, parent=None, depth=0))
 
 
-def _rows(nodes: Iterable[dict[str, Any]], *, parent: str | None, depth: int) -> Iterator[RegionRow]:
+def _rows(
+    nodes: Iterable[dict[str, Any]], *, parent: str | None, depth: int
+) -> Iterator[RegionRow]:
     for node in nodes:
         name = str(node["name"]).strip()
         raw = str(node.get("code") or "")

@@ -141,7 +141,9 @@ def region_match(*, province: str, city: str, district: str = "") -> RegionMatch
     `unmatched` and the city is kept. Used by the migration of existing jobs and by callers
     that still send names.
     """
-    return _match(province=name_clean(province), city=name_clean(city), district=name_clean(district))
+    return _match(
+        province=name_clean(province), city=name_clean(city), district=name_clean(district)
+    )
 
 
 class RegionMatch:

@@ -27,6 +27,7 @@ from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
 from daigang.core.refused import Refused
+from daigang.regions.models import Region
 from daigang.rules.refusals import fields_refusals
 from daigang.rules.terms import MONEY_RULES
 
@@ -178,9 +179,11 @@ def organisation_register(
     business_licence: File,
     hr_service_licence: File | None = None,
     description: str = "",
+    region: Region | None = None,
     now: dt.datetime | None = None,
 ) -> Organisation:
-    """Register an organisation for verification; `by` becomes its owner.
+    """Register an organisation for verification; `by` becomes its owner. A public
+    employment bureau must name the region it serves (it sees the bureaus below it).
 
     Submitting the same code again by its owner (a double tap, a retry) returns the first
     registration unchanged.
@@ -195,6 +198,8 @@ def organisation_register(
             _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
             field="hr_service_licence",
         )
+    if kind == Kind.BUREAU and region is None:
+        raise Refused("region", _("公共就业服务机构须填写所辖地区"), field="region")
     _content_check({"name": name, "address": address, "description": description})
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
@@ -213,6 +218,7 @@ def organisation_register(
                     contact_phone=contact_phone.strip(),
                     address=address.strip(),
                     description=description.strip(),
+                    region=region,
                     status=Status.PENDING,
                     created_at=now,
                     submitted_at=now,

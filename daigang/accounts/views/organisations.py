@@ -89,6 +89,7 @@ def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
                 description=data["description"],
                 business_licence=data["business_licence"],
                 hr_service_licence=data.get("hr_service_licence") or None,
+                region=data.get("region"),
             )
         except Refused as exc:
             refused_to_form(form, exc)

@@ -76,6 +76,17 @@ def idempotency_key_clean(raw: str | None) -> str:
     return key
 
 
+SOURCE_MAX_LENGTH = 40
+_SOURCE_RE = re.compile(r"^[a-z]{2,12}(?::[0-9]{1,12}){1,2}$")
+
+
+def source_clean(raw: str | None) -> str:
+    """An application's source tag ("fair:12", "fair:12:3") as sent with a link, or "" when
+    it is not one (attribution only: a bad tag never refuses an apply)."""
+    value = (raw or "").strip()
+    return value if len(value) <= SOURCE_MAX_LENGTH and _SOURCE_RE.match(value) else ""
+
+
 def name_clean(raw: str | None) -> str:
     name = " ".join((raw or "").split())
     if not name:
@@ -137,6 +148,7 @@ def application_apply(
     idempotency_key: str,
     consent_text: str,
     consented_at: dt.datetime | None = None,
+    source: str = "",
     now: dt.datetime | None = None,
 ) -> tuple[Application, bool]:
     """Apply `seeker` to `job`; return (application, created).
@@ -163,6 +175,7 @@ def application_apply(
             idempotency_key=idempotency_key,
             consent_text=consent_text,
             consented_at=consented_at,
+            source=source,
             now=now,
         )
     )
@@ -198,6 +211,7 @@ class ApplyArgs:
     consent_text: str
     room: Room | None = None
     consented_at: dt.datetime | None = None
+    source: str = ""
     now: dt.datetime | None = None
 
 
@@ -287,6 +301,7 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
         consent_text=consent_text,
         consented_at=args.consented_at or now,
         idempotency_key=idempotency_key,
+        source=source_clean(args.source),
         created_at=now,
     )
 

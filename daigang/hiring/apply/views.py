@@ -36,6 +36,7 @@ from daigang.hiring.apply.services import (
     application_consent_text,
     consent_required_error,
     name_clean,
+    source_clean,
 )
 from daigang.hiring.models import Application
 from daigang.hiring.phone_views import SOURCE_BACK_OFFICE, phone_views_record
@@ -103,6 +104,7 @@ def _apply_for(
             idempotency_key=data["idempotency_key"],
             consent_text=consent_text,
             consented_at=consented_at,
+            source=data.get("source", ""),
             now=now,
         )
     except ValidationError as exc:
@@ -142,6 +144,7 @@ def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
     initial: dict[str, Any] = {
         "idempotency_key": str(uuid.uuid4()),
         "room": id_or_none(request.GET.get("room")),
+        "source": source_clean(request.GET.get("src")),
     }
     if request.user.is_authenticated:
         initial["name"] = selectors.seeker_name_default(seeker=request.user)

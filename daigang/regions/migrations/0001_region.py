@@ -5,28 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('short_name', models.CharField(db_index=True, max_length=40, verbose_name='简称')),
-                ('level', models.CharField(choices=[('province', '省级'), ('city', '地级'), ('county', '县级')], max_length=10, verbose_name='级别')),
-                ('kind', models.CharField(blank=True, max_length=10, verbose_name='类型')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销于')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("short_name", models.CharField(db_index=True, max_length=40, verbose_name="简称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省级"), ("city", "地级"), ("county", "县级")],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("kind", models.CharField(blank=True, max_length=10, verbose_name="类型")),
+                ("retired_at", models.DateTimeField(blank=True, null=True, verbose_name="撤销于")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
     ]
