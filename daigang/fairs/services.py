@@ -166,7 +166,26 @@ def fair_entry_register(
         FairJob.objects.bulk_create(
             [FairJob(entry=entry, job=job, headcount=headcount) for job, headcount in jobs]
         )
+        _bureau_rooms_jobs_sync(fair=fair)
     return entry
+
+
+def _bureau_rooms_jobs_sync(*, fair: Fair) -> None:
+    """The bureau's own rooms in the fair carry every approved employer's fair jobs, so its
+    anchor can pin any of them (an apply there goes to the job's employer, the room its
+    source). Jobs of an employer no longer approved come off; the bureau's own stay."""
+    approved = set(
+        FairJob.objects.filter(
+            entry__fair=fair, entry__status=FairEntry.Status.APPROVED
+        ).values_list("job_id", flat=True)
+    )
+    for fair_room in FairRoom.objects.filter(
+        fair=fair, room__organisation=fair.bureau
+    ).select_related("room"):
+        room = fair_room.room
+        others = set(room.jobs.exclude(organisation=fair.bureau).values_list("pk", flat=True))
+        room.jobs.remove(*(others - approved))
+        room.jobs.add(*(approved - others))
 
 
 def fair_entry_decide(
@@ -184,6 +203,7 @@ def fair_entry_decide(
             locked.decided_by = by
             locked.decided_at = now or timezone.now()
             locked.save(update_fields=["status", "note", "decided_by", "decided_at"])
+            _bureau_rooms_jobs_sync(fair=locked.fair)
     return locked
 
 
@@ -205,7 +225,9 @@ def fair_room_add(*, fair: Fair, room: Room, by: User) -> FairRoom:
         return existing
     try:
         with transaction.atomic():
-            return FairRoom.objects.create(fair=fair, room=room, added_by=by)
+            fair_room = FairRoom.objects.create(fair=fair, room=room, added_by=by)
+            _bureau_rooms_jobs_sync(fair=fair)
+            return fair_room
     except IntegrityError:
         return FairRoom.objects.get(room=room, fair=fair)
 

@@ -186,3 +186,28 @@ def test_an_unpublished_fair_is_not_shown_to_seekers(client):
     fair = fair_make(bureau=bureau_make(), publish=False)
     assert client.get(reverse("fairs:fair", args=[fair.pk])).status_code == 404
     assert fair.title not in client.get(reverse("fairs:list")).content.decode()
+
+
+def test_the_bureaus_own_room_pins_an_employers_job_and_the_apply_goes_to_the_employer():
+    # given a bureau room in the fair and an approved employer
+    bureau = bureau_make()
+    operator = operator_make(bureau=bureau)
+    fair = fair_make(bureau=bureau, by=operator)
+    employer, hr, job = _employer_with_job()
+    entry = fair_entry_register(fair=fair, organisation=employer, by=hr, jobs=[(job, 8)])
+    anchor = member_make(organisation=bureau, role=Membership.Role.OWNER, name="局主播")
+    bureau_room = room_make(organisation=bureau, anchors=[anchor], state="live")
+    fair_room_add(fair=fair, room=bureau_room, by=operator)
+    assert not bureau_room.jobs.exists()
+    # when the employer is approved
+    fair_entry_decide(entry=entry, by=operator, approve=True)
+    # then the bureau's anchor can pin its job, and an apply from that room goes to the employer
+    from daigang.hiring.testing import application_make, seeker_make
+    from daigang.live.services import room_pin
+
+    room_pin(room=bureau_room, job=job, by=anchor)
+    application = application_make(job=job, seeker=seeker_make(), room=bureau_room)
+    assert (application.organisation_id, application.room_id) == (employer.pk, bureau_room.pk)
+    # and a rejected employer's job comes off the bureau's room
+    fair_entry_decide(entry=entry, by=operator, approve=False)
+    assert not bureau_room.jobs.filter(pk=job.pk).exists()

@@ -272,6 +272,13 @@ def _args_of(args: ApplyArgs) -> dict:
     return {name: getattr(args, name) for name in ApplyArgs.__slots__}
 
 
+def _room_carries(*, room: Room, job: Job) -> bool:
+    """A room takes applications for its organisation's jobs, and for the jobs on its list
+    that belong to others (a bureau's fair room shows the fair's employers' jobs: the
+    application goes to the employer, with the room as its source)."""
+    return room.organisation_id == job.organisation_id or room.jobs.filter(pk=job.pk).exists()
+
+
 def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
     """The checked, unsaved application for `args` — or (existing, False) when the job no
     longer takes applications but this is a replay of one it took. Raises ValidationError."""
@@ -282,7 +289,7 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
     consent_text = (args.consent_text or "").strip()
     if not consent_text:
         raise consent_required_error()
-    if room is not None and room.organisation_id != job.organisation_id:
+    if room is not None and not _room_carries(room=room, job=job):
         raise ValidationError(_("该直播间不属于这个岗位的单位"), code="room_mismatch")
     try:
         application_check_open(job=job, now=now)

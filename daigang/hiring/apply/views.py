@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -61,10 +62,16 @@ def _job_for_apply(job_id: int) -> Job:
 
 
 def _room_for(job: Job, room_id: int | None) -> Room | None:
-    """The room the seeker came from; an id of another organisation's room is ignored."""
+    """The room the seeker came from; an id of a room that does not carry the job (another
+    organisation's, not on its list) is ignored."""
     if room_id is None:
         return None
-    return Room.objects.filter(pk=room_id, organisation_id=job.organisation_id).first()
+    return (
+        Room.objects.filter(pk=room_id)
+        .filter(Q(organisation_id=job.organisation_id) | Q(jobs=job))
+        .distinct()
+        .first()
+    )
 
 
 def _render_apply(request: HtmxRequest, job: Job, **context: Any) -> HttpResponse:
