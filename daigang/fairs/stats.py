@@ -9,10 +9,13 @@ A seeker who applied in two of the fairs counts once among the applicants.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from daigang.fairs.models import Fair, FairEntry, FairInvite, FairJob, FairRoom
@@ -122,6 +125,22 @@ def fair_numbers_by_organisation(*, fair: Fair) -> list[dict[str, Any]]:
     for item in counted:
         rows[item.pop("organisation_id")].update(item)
     return list(rows.values())
+
+
+def fair_applications_by_day(*, fair: Fair) -> list[tuple[str, int]]:
+    """Applications per local day over the fair's period (days with none included)."""
+    ids = fair_family_ids(fair=fair)
+    counts = dict(
+        fair_applications(fair_ids=ids)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    first = timezone.localdate(fair.starts_at)
+    last = max(timezone.localdate(min(fair.ends_at, timezone.now())), first)
+    days = [first + dt.timedelta(days=n) for n in range(min((last - first).days, 89) + 1)]
+    return [(day.isoformat(), counts.get(day, 0)) for day in days]
 
 
 def fair_numbers_by_invite(*, fair: Fair) -> list[dict[str, Any]]:

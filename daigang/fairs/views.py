@@ -349,9 +349,19 @@ def fair_register(
 def _stats_context(fair: Fair) -> dict[str, Any]:
     services.fair_report_freeze(fair=fair)
     numbers = stats.fair_numbers(fair=fair)
+    rows = fair_summary_rows(numbers=numbers, frozen=fair.report)
+    by_day = stats.fair_applications_by_day(fair=fair)
+    funnel_keys = ("applications", "intentions", "interviews", "offers", "signed", "hires")
     return {
         "fair": fair,
-        "rows": fair_summary_rows(numbers=numbers, frozen=fair.report),
+        "rows": rows,
+        "by_day": by_day,
+        "chart_data": {
+            "funnel": [
+                [str(label), numbers[key]] for key, label in stats.FIGURES if key in funnel_keys
+            ],
+            "days": by_day,
+        },
         "frozen_at": fair.report_frozen_at,
         "by_organisation": stats.fair_numbers_by_organisation(fair=fair),
         "by_invite": stats.fair_numbers_by_invite(fair=fair),
