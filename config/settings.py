@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "daigang.hiring",
     "daigang.interviews",
     "daigang.contracts",
+    "daigang.fairs",
     "daigang.privacy",
     "daigang.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("daigang.hiring.urls")),
     path("", include("daigang.interviews.urls")),
     path("", include("daigang.contracts.urls")),
+    path("", include("daigang.fairs.urls")),
     path("", include("daigang.privacy.urls")),
     path("", include("daigang.jobs.urls")),
 ]

@@ -35,6 +35,9 @@ from daigang.accounts.testing import (
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.contracts.testing import Hire, onboarded_make
+from daigang.fairs.models import Fair, FairEntry, FairInvite
+from daigang.fairs.services import fair_entry_register, fair_invite_create
+from daigang.fairs.testing import bureau_make, fair_make
 from daigang.hiring.models import Application
 from daigang.hiring.testing import application_make, seeker_make
 from daigang.interviews.models import Interview, InterviewParticipant
@@ -79,6 +82,9 @@ class World:
     document: OrganisationDocument
     pending_document: OrganisationDocument
     hr_membership: Membership
+    fair: Fair  # a 兰州 bureau's running fair; home registered for it with its job
+    fair_entry: FairEntry
+    fair_invite: FairInvite
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -98,6 +104,7 @@ class World:
 
 
 def world_make() -> World:
+    fair = fair_make(bureau=bureau_make(region="620100"))
     home = organisation_make(name="昆山精密电子有限公司")
     owner = member_make(organisation=home, role=Membership.Role.OWNER, name="王经理")
     hr = member_make(organisation=home, role=Membership.Role.HR, name="人事小王")
@@ -185,6 +192,9 @@ def world_make() -> World:
         document=document,
         pending_document=pending_document,
         hr_membership=Membership.objects.get(organisation=home, user=hr),
+        fair=fair,
+        fair_entry=fair_entry_register(fair=fair, organisation=home, by=owner, jobs=[(job, 5)]),
+        fair_invite=fair_invite_create(fair=fair, by=fair.created_by, label="兰州大学"),
     )
     for persona, user in users.items():
         if user is not None:

@@ -30,6 +30,7 @@ LAYERS: list[str] = [
     "hiring",
     "interviews",
     "contracts",
+    "fairs",  # bureaus' job fairs, their schedules, numbers and reports
     "privacy",  # export, deletion, retention: reads and anonymises every domain above
     # A new app (regions, safety rules, fairs, matching, courses, …) takes its place in this
     # list: above every package it imports, below every package that imports it. When a lower

@@ -215,6 +215,27 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("privacy:delete", "POST"): logged_in(),  # without the typed confirmation: back, nothing done
     # --- jobs ------------------------------------------------------------------------------------
     ("jobs:home", "GET"): public(),
+    # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
+    ("fairs:list", "GET"): public(),
+    ("fairs:fair", "GET"): public(),
+    ("fairs:invite", "GET"): public(),  # remembers the invite, then the fair page
+    ("fairs:register", "GET"): only(HIRING),  # roles.FAIRS_JOIN
+    ("fairs:register", "POST"): only(HIRING, INVALID),  # no job chosen
+    # No persona is a bureau's member: home is a company (404 for its own owner too), and the
+    # fair is a 兰州 bureau's. tests in daigang/fairs check the bureau's own roles.
+    ("fairs:bureau_fairs", "GET"): only(set()),
+    ("fairs:fair_new", "GET"): only(set()),
+    ("fairs:fair_new", "POST"): only(set()),
+    ("fairs:manage", "GET"): only(set()),
+    ("fairs:edit", "GET"): only(set()),
+    ("fairs:edit", "POST"): only(set()),
+    ("fairs:publish", "POST"): only(set()),
+    ("fairs:entry_decide", "POST"): only(set()),
+    ("fairs:room_add", "POST"): only(set()),
+    ("fairs:invite_add", "POST"): only(set()),
+    ("fairs:stats", "GET"): only(set()),
+    ("fairs:export_csv", "GET"): only(set()),
+    ("fairs:export_xlsx", "GET"): only(set()),
     # The province → city → district lists of the job form: public reference data.
     ("regions:cities", "GET"): public(),
     ("regions:districts", "GET"): public(),
@@ -249,6 +270,9 @@ def _json(make: Callable[[World], dict]) -> Callable[[World], str]:
 
 
 REQUESTS: dict[tuple[str, ...], Request] = {
+    ("fairs:invite", "GET"): Request(
+        params=lambda w: {"fair_id": w.fair.pk, "token": w.fair_invite.token}
+    ),
     ("live:console", "GET", "a room the anchor is not on"): Request(
         params=lambda w: {"room_id": w.other_room.pk}
     ),
@@ -299,7 +323,9 @@ def _default_params(world: World) -> dict[str, object]:
         "contract_id": world.contract.pk,
         "offer_id": world.offer.pk,
         "checkin_id": world.checkin.pk,
-        "code": "440000",  # 广东省 (regions:districts answers its own list, empty)
+        "code": "440000",
+        "fair_id": world.fair.pk,
+        "entry_id": world.fair_entry.pk,  # 广东省 (regions:districts answers its own list, empty)
     }
 
 
@@ -334,10 +360,14 @@ ROUTES, SKIPPED = http_routes()
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 # Rows whose URL names an organisation and one of its things: asked again by the owner of
 # another organisation with their own organisation's id and home's thing.
+# (Not a route whose other id is a thing anyone may use with their own organisation: a fair is
+# a bureau's, and every employer registers for it under its own id.)
+SHARED_THINGS = {"fairs:register"}
 CROSS_ORGANISATION = [
     key
     for key in HTTP
     if key[0] in ROUTES_BY_NAME
+    and key[0] not in SHARED_THINGS
     and "<id:organisation_id>" in ROUTES_BY_NAME[key[0]].route
     and len(_PARAM.findall(ROUTES_BY_NAME[key[0]].route)) > 1
 ]

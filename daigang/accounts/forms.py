@@ -15,6 +15,8 @@ from daigang.accounts.models import Membership, Organisation, OrganisationDocume
 from daigang.accounts.uploads import document_upload_check
 from daigang.accounts.uscc import uscc_normalize, validate_uscc
 from daigang.core.phones import phone_normalize
+from daigang.regions.models import Region
+from daigang.regions.selectors import region_for_filter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -176,10 +178,27 @@ class OrganisationDetailsForm(_Form):
 
 
 class OrganisationRegisterForm(OrganisationDetailsForm):
-    business_licence = _licence_field(gettext_lazy("营业执照"), required=True)
+    region = forms.CharField(
+        label=gettext_lazy("所辖地区（公共就业服务机构必填）"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("填写地区名称或6位区划代码，如 甘肃省、兰州市、620102"),
+    )
+    business_licence = _licence_field(
+        gettext_lazy("营业执照（公共就业服务机构上传事业单位法人证书）"), required=True
+    )
     hr_service_licence = _licence_field(
         gettext_lazy("人力资源服务许可证（劳务派遣·人力资源服务机构必填）"), required=False
     )
+
+    def clean_region(self) -> Region | None:
+        value = self.cleaned_data.get("region", "").strip()
+        if not value:
+            return None
+        region = region_for_filter(value=value)
+        if region is None or not region.is_current:
+            raise ValidationError(_("找不到这个地区，请填写省、市或区县的全称，或6位区划代码"))
+        return region
 
     def clean_business_licence(self):  # type: ignore[no-untyped-def]
         return _checked_file(self.cleaned_data["business_licence"])
@@ -198,6 +217,12 @@ class OrganisationRegisterForm(OrganisationDetailsForm):
                 "hr_service_licence",
                 _("劳务派遣·人力资源服务机构须上传人力资源服务许可证"),
             )
+        if (
+            cleaned.get("kind") == Organisation.Kind.BUREAU
+            and not cleaned.get("region")
+            and "region" not in self.errors
+        ):
+            self.add_error("region", _("公共就业服务机构须填写所辖地区"))
         return cleaned
 
 

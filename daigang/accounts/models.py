@@ -150,6 +150,8 @@ class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company", _("企业")
         AGENCY = "agency", _("劳务派遣·人力资源服务机构")
+        # 人社局 / 公共就业服务中心: runs job fairs, bound to one region (region below).
+        BUREAU = "bureau", _("公共就业服务机构")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审核")
@@ -302,6 +304,10 @@ class Membership(models.Model):
         OWNER = "owner", _("管理员")
         HR = "hr", _("招聘专员")
         ANCHOR = "anchor", _("主播")
+        # A bureau's own roles (roles.py says what each may do).
+        OPERATOR = "operator", _("招聘会运营")
+        MATCHMAKER = "matchmaker", _("就业服务专员")
+        VIEWER = "viewer", _("数据查看")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"

@@ -16,6 +16,12 @@ from daigang.accounts.models import Membership
 OWNER = Membership.Role.OWNER.value
 HR = Membership.Role.HR.value
 ANCHOR = Membership.Role.ANCHOR.value
+# A public employment bureau's roles: the operator runs its job fairs, the matchmaker
+# (就业服务专员) follows seekers, the viewer only reads the numbers.
+OPERATOR = Membership.Role.OPERATOR.value
+MATCHMAKER = Membership.Role.MATCHMAKER.value
+VIEWER = Membership.Role.VIEWER.value
+BUREAU_ROLES = frozenset({OPERATOR, MATCHMAKER, VIEWER})
 
 
 class Power(enum.StrEnum):
@@ -40,18 +46,27 @@ class Power(enum.StrEnum):
     # ORGANISATION_SEE: anchors may sit on a panel).
     INTERVIEWS = "interviews"
     CONTRACTS = "contracts"
+    # A bureau: create and run job fairs, approve the organisations that join them.
+    FAIRS_RUN = "fairs_run"
+    # A bureau: read the numbers of its fairs and of the bureaus below it, and export them.
+    STATS_SEE = "stats_see"
+    # An employer: register for a bureau's fair with its jobs.
+    FAIRS_JOIN = "fairs_join"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
-    Power.ORGANISATION_SEE: frozenset({OWNER, HR, ANCHOR}),
-    Power.DOCUMENTS_SEE: frozenset({OWNER, HR, ANCHOR}),
+    Power.ORGANISATION_SEE: frozenset({OWNER, HR, ANCHOR}) | BUREAU_ROLES,
+    Power.DOCUMENTS_SEE: frozenset({OWNER, HR, ANCHOR}) | BUREAU_ROLES,
     Power.ORGANISATION_MANAGE: frozenset({OWNER}),
     Power.JOBS_WRITE: frozenset({OWNER, HR}),
-    Power.ROOMS_SCHEDULE: frozenset({OWNER, HR, ANCHOR}),
+    Power.ROOMS_SCHEDULE: frozenset({OWNER, HR, ANCHOR, OPERATOR}),
     Power.ROOMS_RUN: frozenset({OWNER}),
     Power.APPLICATIONS: frozenset({OWNER, HR}),
     Power.INTERVIEWS: frozenset({OWNER, HR}),
     Power.CONTRACTS: frozenset({OWNER, HR}),
+    Power.FAIRS_RUN: frozenset({OWNER, OPERATOR}),
+    Power.STATS_SEE: frozenset({OWNER, OPERATOR, MATCHMAKER, VIEWER}),
+    Power.FAIRS_JOIN: frozenset({OWNER, HR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every
@@ -59,8 +74,8 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
 # (their review pages check is_staff themselves: accounts.selectors.organisation_for_moderator).
 MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE})
 
-# Bureau roles (a labour bureau watching the agencies of its district) will come as another
-# Membership.Role (or their own kind of membership) with read-only powers added to this table.
+# The bureau roles are roles of a bureau's members; FAIRS_RUN and STATS_SEE mean something
+# only for a bureau (daigang.fairs checks the organisation's kind as well).
 
 
 def roles_with(power: Power) -> frozenset[str]:

@@ -26,6 +26,7 @@ from daigang.accounts.models import (
 )
 from daigang.accounts.services.organisations import organisation_document_add
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
+from daigang.demo.fairs import demo_fairs_load
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Job
 from daigang.jobs.services import JobDraft, job_create, job_publish, job_update
@@ -173,6 +174,7 @@ def demo_load() -> list[str]:
             "Demo logins (phone + the SMS code printed on this console):",
             f"  moderator  {moderator.phone}  {moderator.name}",
         ]
+        employers: list[tuple[Organisation, User]] = []
         for spec in DEMO_ORGANISATIONS:
             owner = _user(spec.owner_phone, spec.owner_name)
             org = _organisation(spec, moderator=moderator, now=now)
@@ -186,11 +188,13 @@ def demo_load() -> list[str]:
                 f"  owner      {owner.phone}  {owner.name} · {org.name} ({org.status_label(now)})"
             )
             if org.is_verified(now):
+                employers.append((org, owner))
                 room = _room(org, owner=owner, now=now)
                 lines.append(
                     f"             room /live/{room.pk}/ · console /live/{room.pk}/console/"
                 )
         lines.append(f"  job seeker {seeker.phone}  {seeker.name}")
+        lines += demo_fairs_load(moderator=moderator, employers=employers)
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()
         lines.append(f"{open_jobs} open jobs; browse them at http://127.0.0.1:8000/")
     return lines

@@ -104,6 +104,9 @@ class Application(models.Model):
     idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLIED)
     created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
+    # Where the seeker came from besides a room, as "<kind>:<id>[:<sub>]": "fair:12" (a job
+    # fair's page), "fair:12:3" (its invite link 3). Read by the app that wrote it (fairs).
+    source = models.CharField(_("来源"), max_length=40, blank=True, default="")
     # The organisation's own stage the application is in, if any (then `stage` is the
     # built-in stage it comes after).
     custom_stage = models.ForeignKey(
@@ -139,6 +142,7 @@ class Application(models.Model):
             models.Index(fields=["organisation", "stage"], name="application_org_stage"),
             # "该求职者还报名了": the same phone's other applications to this organisation.
             models.Index(fields=["organisation", "phone"], name="application_org_phone"),
+            models.Index(fields=["source"], name="application_source"),
         ]
 
     def __str__(self) -> str:

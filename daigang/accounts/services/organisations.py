@@ -27,6 +27,7 @@ from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import DOCUMENT_TYPES, CheckedUpload, document_upload_check
 from daigang.accounts.uscc import uscc_normalize, uscc_problem
 from daigang.core.refused import Refused
+from daigang.regions.models import Region
 from daigang.rules.refusals import fields_refusals
 from daigang.rules.terms import MONEY_RULES
 
@@ -215,10 +216,12 @@ def organisation_register(
     hr_licence_issuer: str = "",
     hr_licence_expires_on: dt.date | None = None,
     description: str = "",
+    region: Region | None = None,
     now: dt.datetime | None = None,
 ) -> Organisation:
     """Register an organisation for verification; `by` becomes its owner. A labour agency
-    also gives its HR service licence: a copy, its number, issuing office and expiry date.
+    also gives its HR service licence: a copy, its number, issuing office and expiry date. A
+    public employment bureau must name the region it serves (it sees the bureaus below it).
 
     Submitting the same code again by its owner (a double tap, a retry) returns the first
     registration unchanged.
@@ -242,6 +245,8 @@ def organisation_register(
     )
     if kind != Kind.AGENCY:
         hr_licence_number, hr_licence_issuer, hr_licence_expires_on = "", "", None
+    if kind == Kind.BUREAU and region is None:
+        raise Refused("region", _("公共就业服务机构须填写所辖地区"), field="region")
     _content_check({"name": name, "address": address, "description": description})
     files = {DocKind.BUSINESS_LICENCE.value: business_licence}
     if hr_service_licence is not None:
@@ -263,6 +268,7 @@ def organisation_register(
                     hr_licence_number=hr_licence_number.strip(),
                     hr_licence_issuer=hr_licence_issuer.strip(),
                     hr_licence_expires_on=hr_licence_expires_on,
+                    region=region,
                     status=Status.PENDING,
                     created_at=now,
                     submitted_at=now,

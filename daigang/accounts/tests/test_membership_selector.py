@@ -159,10 +159,12 @@ def test_the_readme_table_says_what_the_code_does():
         if line.startswith("| `"):
             cells = [cell.strip() for cell in line.strip("|").split("|")]
             rows[cells[0].strip("`")] = cells
-    # then every power has a row whose ticks match ROLES_WITH (columns: owner, HR, anchor)
+    # then every power has a row whose ticks match ROLES_WITH (columns: owner, HR, anchor,
+    # operator, matchmaker, viewer)
     assert set(rows) == {power.value for power in Power}
+    columns = (Role.OWNER, Role.HR, Role.ANCHOR, Role.OPERATOR, Role.MATCHMAKER, Role.VIEWER)
     for power in Power:
-        ticks = rows[power.value][2:5]
-        assert [tick == "✓" for tick in ticks] == [
-            role in ROLES_WITH[power] for role in (Role.OWNER, Role.HR, Role.ANCHOR)
-        ], power
+        ticks = rows[power.value][2:8]
+        assert [tick == "✓" for tick in ticks] == [role in ROLES_WITH[power] for role in columns], (
+            power
+        )

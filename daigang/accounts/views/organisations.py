@@ -93,6 +93,7 @@ def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
                 hr_licence_number=data["hr_licence_number"],
                 hr_licence_issuer=data["hr_licence_issuer"],
                 hr_licence_expires_on=data["hr_licence_expires_on"],
+                region=data.get("region"),
             )
         except Refused as exc:
             refused_to_form(form, exc)

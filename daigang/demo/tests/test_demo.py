@@ -38,7 +38,7 @@ def test_demo_load_twice_creates_nothing_new():
 @pytest.mark.django_db
 def test_demo_has_three_verified_organisations_with_valid_codes_and_one_pending():
     demo_load()
-    verified = [org for org in Organisation.objects.all() if org.is_verified()]
+    verified = [org for org in Organisation.objects.exclude(kind="bureau") if org.is_verified()]
     pending = Organisation.objects.filter(status=Organisation.Status.PENDING)
     assert len(verified) == 3
     assert pending.count() == 1
@@ -126,7 +126,9 @@ def test_each_verified_demo_organisation_has_one_upcoming_room_even_after_a_seco
     demo_load()
     # then
     rooms = Room.objects.filter(state=Room.State.SCHEDULED)
-    assert rooms.count() == 3
+    assert rooms.exclude(organisation__kind="bureau").count() == 3
+    # and the province bureau's room in the running fair carries the fair's employers' jobs
+    assert rooms.filter(organisation__kind="bureau").count() == 1
     assert all(room.jobs.exists() and room.anchors.exists() for room in rooms)
 
 
@@ -145,3 +147,27 @@ def test_every_demo_job_and_organisation_has_a_region_and_the_names_it_gives():
     kunshan = Job.objects.filter(region_id="320583").first()
     assert (kunshan.province, kunshan.city, kunshan.district) == ("江苏省", "苏州市", "昆山市")
     assert not Organisation.objects.filter(region__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_bureaus_at_three_levels_and_a_running_an_upcoming_and_an_ended_fair():
+    from daigang.fairs.models import Fair
+    from daigang.fairs.stats import fair_numbers
+
+    demo_load()
+    bureaus = Organisation.objects.filter(kind="bureau")
+    assert sorted(bureau.region.level for bureau in bureaus) == [
+        "city",
+        "city",
+        "county",
+        "county",
+        "province",
+    ]
+    assert all(bureau.is_verified() for bureau in bureaus)
+    phases = sorted(fair.phase() for fair in Fair.objects.filter(status="published"))
+    assert phases == ["ended", "running", "upcoming"]
+    running = next(fair for fair in Fair.objects.all() if fair.phase() == "running")
+    numbers = fair_numbers(fair=running)
+    assert numbers["organisations"] == 3 and numbers["sessions"] == 4
+    assert Fair.objects.get(target_group="graduates").invites.count() == 2
+    assert Fair.objects.get(target_group="veterans").report_frozen_at is not None

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from daigang.core.phones import phone_normalize
-from daigang.hiring.apply.services import NAME_MAX_LENGTH
+from daigang.hiring.apply.services import NAME_MAX_LENGTH, source_clean
 from daigang.hiring.models import IDEMPOTENCY_KEY_MAX_LENGTH
 
 
@@ -28,6 +28,12 @@ class ApplyForm(forms.Form):
         widget=forms.HiddenInput, max_length=IDEMPOTENCY_KEY_MAX_LENGTH
     )
     room = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Where the seeker came from ("fair:12"): attribution, not typed by the seeker, so a
+    # malformed value is dropped rather than shown as an error.
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def clean_source(self) -> str:
+        return source_clean(self.cleaned_data.get("source"))
 
 
 class AnonymousApplyForm(ApplyForm):
@@ -50,7 +56,7 @@ class AnonymousApplyForm(ApplyForm):
         ),
     )
 
-    field_order = ("name", "phone", "code", "consent", "idempotency_key", "room")
+    field_order = ("name", "phone", "code", "consent", "idempotency_key", "room", "source")
 
     def clean_phone(self) -> str:
         try:

@@ -76,6 +76,17 @@ def idempotency_key_clean(raw: str | None) -> str:
     return key
 
 
+SOURCE_MAX_LENGTH = 40
+_SOURCE_RE = re.compile(r"^[a-z]{2,12}(?::[0-9]{1,12}){1,2}$")
+
+
+def source_clean(raw: str | None) -> str:
+    """An application's source tag ("fair:12", "fair:12:3") as sent with a link, or "" when
+    it is not one (attribution only: a bad tag never refuses an apply)."""
+    value = (raw or "").strip()
+    return value if len(value) <= SOURCE_MAX_LENGTH and _SOURCE_RE.match(value) else ""
+
+
 def name_clean(raw: str | None) -> str:
     name = " ".join((raw or "").split())
     if not name:
@@ -137,6 +148,7 @@ def application_apply(
     idempotency_key: str,
     consent_text: str,
     consented_at: dt.datetime | None = None,
+    source: str = "",
     now: dt.datetime | None = None,
 ) -> tuple[Application, bool]:
     """Apply `seeker` to `job`; return (application, created).
@@ -163,6 +175,7 @@ def application_apply(
             idempotency_key=idempotency_key,
             consent_text=consent_text,
             consented_at=consented_at,
+            source=source,
             now=now,
         )
     )
@@ -198,6 +211,7 @@ class ApplyArgs:
     consent_text: str
     room: Room | None = None
     consented_at: dt.datetime | None = None
+    source: str = ""
     now: dt.datetime | None = None
 
 
@@ -258,6 +272,13 @@ def _args_of(args: ApplyArgs) -> dict:
     return {name: getattr(args, name) for name in ApplyArgs.__slots__}
 
 
+def _room_carries(*, room: Room, job: Job) -> bool:
+    """A room takes applications for its organisation's jobs, and for the jobs on its list
+    that belong to others (a bureau's fair room shows the fair's employers' jobs: the
+    application goes to the employer, with the room as its source)."""
+    return room.organisation_id == job.organisation_id or room.jobs.filter(pk=job.pk).exists()
+
+
 def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
     """The checked, unsaved application for `args` — or (existing, False) when the job no
     longer takes applications but this is a replay of one it took. Raises ValidationError."""
@@ -268,7 +289,7 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
     consent_text = (args.consent_text or "").strip()
     if not consent_text:
         raise consent_required_error()
-    if room is not None and room.organisation_id != job.organisation_id:
+    if room is not None and not _room_carries(room=room, job=job):
         raise ValidationError(_("该直播间不属于这个岗位的单位"), code="room_mismatch")
     try:
         application_check_open(job=job, now=now)
@@ -287,6 +308,7 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
         consent_text=consent_text,
         consented_at=args.consented_at or now,
         idempotency_key=idempotency_key,
+        source=source_clean(args.source),
         created_at=now,
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -36,6 +37,7 @@ from daigang.hiring.apply.services import (
     application_consent_text,
     consent_required_error,
     name_clean,
+    source_clean,
 )
 from daigang.hiring.models import Application
 from daigang.hiring.phone_views import SOURCE_BACK_OFFICE, phone_views_record
@@ -60,10 +62,16 @@ def _job_for_apply(job_id: int) -> Job:
 
 
 def _room_for(job: Job, room_id: int | None) -> Room | None:
-    """The room the seeker came from; an id of another organisation's room is ignored."""
+    """The room the seeker came from; an id of a room that does not carry the job (another
+    organisation's, not on its list) is ignored."""
     if room_id is None:
         return None
-    return Room.objects.filter(pk=room_id, organisation_id=job.organisation_id).first()
+    return (
+        Room.objects.filter(pk=room_id)
+        .filter(Q(organisation_id=job.organisation_id) | Q(jobs=job))
+        .distinct()
+        .first()
+    )
 
 
 def _render_apply(request: HtmxRequest, job: Job, **context: Any) -> HttpResponse:
@@ -103,6 +111,7 @@ def _apply_for(
             idempotency_key=data["idempotency_key"],
             consent_text=consent_text,
             consented_at=consented_at,
+            source=data.get("source", ""),
             now=now,
         )
     except ValidationError as exc:
@@ -142,6 +151,7 @@ def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
     initial: dict[str, Any] = {
         "idempotency_key": str(uuid.uuid4()),
         "room": id_or_none(request.GET.get("room")),
+        "source": source_clean(request.GET.get("src")),
     }
     if request.user.is_authenticated:
         initial["name"] = selectors.seeker_name_default(seeker=request.user)

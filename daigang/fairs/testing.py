@@ -1,0 +1,58 @@
+"""Factories for fair tests: bureaus bound to real regions, fairs running now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.testing import member_make, organisation_make
+from daigang.fairs.models import Fair
+from daigang.fairs.services import fair_publish, fair_save
+from daigang.regions.models import Region
+
+GANSU, LANZHOU, CHENGGUAN, QILIHE = "620000", "620100", "620102", "620103"
+TIANSHUI, QINZHOU = "620500", "620502"
+
+
+def bureau_make(*, region: str = GANSU, name: str = "", owner: User | None = None) -> Organisation:
+    """A verified bureau of the region with this code (its owner, if given)."""
+    where = Region.objects.get(code=region)
+    bureau = organisation_make(
+        name=name or f"{where.name}公共就业服务中心", kind=Organisation.Kind.BUREAU, owner=owner
+    )
+    bureau.region = where
+    bureau.save(update_fields=["region"])
+    return bureau
+
+
+def operator_make(*, bureau: Organisation, role: str = Membership.Role.OPERATOR) -> User:
+    return member_make(organisation=bureau, role=role, name="招聘会运营小李")
+
+
+def fair_make(
+    *,
+    bureau: Organisation,
+    by: User | None = None,
+    title: str = "春风行动 · 农民工专场",
+    region: str | None = None,
+    starts_in: dt.timedelta = dt.timedelta(hours=-1),
+    lasts: dt.timedelta = dt.timedelta(days=3),
+    parent: Fair | None = None,
+    publish: bool = True,
+) -> Fair:
+    """A fair of `bureau` (running now unless told otherwise), published unless told."""
+    by = by or operator_make(bureau=bureau)
+    starts_at = timezone.now() + starts_in
+    fair = fair_save(
+        bureau=bureau,
+        by=by,
+        title=title,
+        target_group="migrant_workers",
+        region=Region.objects.get(code=region) if region else bureau.region,  # type: ignore[arg-type]
+        starts_at=starts_at,
+        ends_at=starts_at + lasts,
+        parent=parent,
+    )
+    return fair_publish(fair=fair, by=by) if publish else fair

@@ -1,0 +1,52 @@
+// The fair dashboard's charts (Apache ECharts, static/vendor/echarts.min.js): the hiring
+// funnel and applications per day. The numbers come from the JSON the page renders beside its
+// tables (#fair-chart-data); htmx swaps that part every few seconds and the charts follow.
+(function () {
+  "use strict";
+  var charts = {};
+
+  function data() {
+    var node = document.getElementById("fair-chart-data");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function chart(id) {
+    var node = document.getElementById(id);
+    if (!node || !window.echarts) return null;
+    if (!charts[id]) charts[id] = window.echarts.init(node, null, { renderer: "canvas" });
+    return charts[id];
+  }
+
+  function draw() {
+    var d = data();
+    if (!d) return;
+    var funnel = chart("fair-funnel-chart");
+    if (funnel) {
+      funnel.setOption({
+        animation: false,
+        grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: d.funnel.map(function (r) { return r[0]; }) },
+        series: [{ type: "bar", data: d.funnel.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }],
+        color: ["#e8380d"],
+      });
+    }
+    var days = chart("fair-days-chart");
+    if (days) {
+      days.setOption({
+        animation: false,
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: d.days.map(function (r) { return r[0].slice(5); }) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "line", data: d.days.map(function (r) { return r[1]; }), areaStyle: {} }],
+        color: ["#e8380d"],
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:afterSettle", draw);
+  window.addEventListener("resize", function () {
+    Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+  });
+})();
