@@ -192,10 +192,14 @@ SMS_NUMBERS_PER_SESSION_HOUR = env_int("SMS_NUMBERS_PER_SESSION_HOUR", 5)
 # Of a number's 10 daily codes asked by browsers that never logged in with it, how many one
 # client address may take (a known device of the number has 5 of its own).
 SMS_CODES_PER_NUMBER_ADDRESS_DAY = env_int("SMS_CODES_PER_NUMBER_ADDRESS_DAY", 4)
+# Seekers who asked to be reminded of an upcoming job fair are told this many minutes before
+# it starts (`manage.py send_fair_reminders`, run every few minutes).
+FAIR_REMINDER_LEAD_MINUTES = env_int("FAIR_REMINDER_LEAD_MINUTES", 60)
 for _name in (
     "SMS_NUMBERS_PER_ADDRESS_HOUR",
     "SMS_NUMBERS_PER_SESSION_HOUR",
     "SMS_CODES_PER_NUMBER_ADDRESS_DAY",
+    "FAIR_REMINDER_LEAD_MINUTES",
 ):
     if globals()[_name] <= 0:
         raise ImproperlyConfigured(f"{_name} must be a positive number")
@@ -257,6 +261,8 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/accounts/organisations/new/$",
         r"/accounts/organisations/\d+/documents/$",
         r"/contracts/verify/$",
+        r"/manage/\d+/fairs/new/$",
+        r"/fairs/\d+/manage/edit/$",
     ],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

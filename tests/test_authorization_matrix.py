@@ -219,6 +219,10 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
     ("fairs:invite", "GET"): public(),  # remembers the invite, then the fair page
+    # The world's fair runs already: a seeker is told it takes no reminders (a redirect back).
+    ("fairs:remind", "POST"): logged_in(),
+    # The world's fair has no poster; who sees a draft's poster: test_fair_reminders_and_poster.
+    ("fairs:poster", "GET"): public(E404),
     ("fairs:register", "GET"): only(HIRING),  # roles.FAIRS_JOIN
     ("fairs:register", "POST"): only(HIRING, INVALID),  # no job chosen
     # No persona is a bureau's member: home is a company (404 for its own owner too), and the
@@ -325,7 +329,8 @@ def _default_params(world: World) -> dict[str, object]:
         "checkin_id": world.checkin.pk,
         "code": "440000",
         "fair_id": world.fair.pk,
-        "entry_id": world.fair_entry.pk,  # 广东省 (regions:districts answers its own list, empty)
+        "entry_id": world.fair_entry.pk,
+        "sha": "0" * 16,  # 广东省 (regions:districts answers its own list, empty)
     }
 
 

@@ -27,7 +27,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 # Content type (from the file's first bytes) → file extension used in storage.
-DOCUMENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+DOCUMENT_TYPES = {**IMAGE_TYPES, "application/pdf": "pdf"}
 # filetype needs at most 262 bytes; read a little more for safety.
 _HEAD_BYTES = 8192
 
@@ -194,12 +195,11 @@ def _pdf_first_page_render(data: bytes, *, unreadable: ValidationError) -> bytes
     return out.getvalue()
 
 
-def document_upload_check(*, file: File) -> CheckedUpload:
-    """JPEG, PNG or PDF by content, at most settings.UPLOAD_MAX_BYTES; else ValidationError.
-
-    Images come back re-encoded (within settings.UPLOAD_IMAGE_MAX_PIXELS, EXIF orientation
-    applied, metadata and trailing bytes dropped); PDFs with scripts or automatic actions are
-    refused and the others come back with a PNG preview of their first page."""
+def _upload_read(
+    *, file: File, types: dict[str, str], bad_type: ValidationError
+) -> tuple[str, bytes]:
+    """(content type by content, bytes) of an upload of at most settings.UPLOAD_MAX_BYTES whose
+    content is one of `types`; else ValidationError."""
     limit = settings.UPLOAD_MAX_BYTES
     size = _file_size(file)
     if size == 0:
@@ -214,23 +214,50 @@ def document_upload_check(*, file: File) -> CheckedUpload:
     head = file.read(_HEAD_BYTES)
     file.seek(0)
     kind = filetype.guess(head)
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
-        raise ValidationError(
-            _("只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别，改文件名无效）"),
-            code="bad_type",
-        )
+    if kind is None or kind.mime not in types:
+        raise bad_type
     data = file.read()
     file.seek(0)
-    preview = None
-    if kind.mime == "application/pdf":
-        preview = _pdf_check(data)
-        content = data
-    else:
-        content = _image_clean(data, content_type=kind.mime)
+    return kind.mime, data
+
+
+def _checked(content_type: str, content: bytes, preview: bytes | None = None) -> CheckedUpload:
     return CheckedUpload(
-        content_type=kind.mime,
+        content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
         preview=preview,
     )
+
+
+def document_upload_check(*, file: File) -> CheckedUpload:
+    """JPEG, PNG or PDF by content, at most settings.UPLOAD_MAX_BYTES; else ValidationError.
+
+    Images come back re-encoded (within settings.UPLOAD_IMAGE_MAX_PIXELS, EXIF orientation
+    applied, metadata and trailing bytes dropped); PDFs with scripts or automatic actions are
+    refused and the others come back with a PNG preview of their first page."""
+    content_type, data = _upload_read(
+        file=file,
+        types=DOCUMENT_TYPES,
+        bad_type=ValidationError(
+            _("只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别，改文件名无效）"),
+            code="bad_type",
+        ),
+    )
+    if content_type == "application/pdf":
+        return _checked(content_type, data, preview=_pdf_check(data))
+    return _checked(content_type, _image_clean(data, content_type=content_type))
+
+
+def image_upload_check(*, file: File) -> CheckedUpload:
+    """A JPEG or PNG picture (a poster, a screenshot), checked and re-encoded like a
+    document's images; anything else is refused with a clear message."""
+    content_type, data = _upload_read(
+        file=file,
+        types=IMAGE_TYPES,
+        bad_type=ValidationError(
+            _("只能上传 JPG 或 PNG 图片（按文件内容识别，改文件名无效）"), code="bad_type"
+        ),
+    )
+    return _checked(content_type, _image_clean(data, content_type=content_type))

@@ -28,6 +28,12 @@ class FairForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    poster = forms.FileField(
+        label=_("海报（选填）"),
+        required=False,
+        help_text=_("JPG 或 PNG 图片，不超过10MB；不选则保留原海报"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
     parent = forms.IntegerField(
         label=_("所属联动招聘会编号（选填）"),
         required=False,

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daigang.accounts.models import Organisation
+from daigang.accounts.models import Organisation, private_storage
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 from daigang.regions.models import Region
@@ -35,6 +35,11 @@ class TargetGroup(models.TextChoices):
 
 def new_invite_token() -> str:
     return secrets.token_urlsafe(12)
+
+
+def _poster_path(instance: Fair, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1]
+    return f"fair-posters/{instance.pk}-{instance.poster_sha256[:16]}.{ext}"
 
 
 class Fair(models.Model):
@@ -56,6 +61,14 @@ class Fair(models.Model):
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     description = models.TextField(_("简介"), blank=True)
+    # The poster, re-encoded on upload (daigang.accounts.uploads.image_upload_check) and served
+    # by fairs:poster, which checks the fair is public; its hash names the file, so the URL
+    # changes with the picture and can be cached for good.
+    poster = models.FileField(
+        _("海报"), storage=private_storage, upload_to=_poster_path, max_length=200, blank=True
+    )
+    poster_content_type = models.CharField(max_length=20, blank=True)
+    poster_sha256 = models.CharField(max_length=64, blank=True)
     # 三级联动: this fair is part of a bigger one, shown and counted inside it.
     parent = models.ForeignKey(
         "self",
@@ -187,3 +200,23 @@ class FairInvite(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class FairReminder(models.Model):
+    """A seeker asked to be told (a notice and an SMS) when an upcoming fair starts. Opt-in,
+    one row per fair and person; `sent_at` is set when the reminder went out, so each is
+    sent once however often `send_fair_reminders` runs."""
+
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fair_reminders"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fair", "user"], name="fair_reminder_once")]
+        indexes = [models.Index(fields=["sent_at", "fair"], name="fair_reminder_due")]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}/{self.user_id}"

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
+from daigang.accounts.uploads import IMAGE_TYPES, CheckedUpload, image_upload_check
 from daigang.core.refused import Refused
 from daigang.fairs.models import Fair, FairEntry, FairInvite, FairJob, FairRoom
 from daigang.fairs.selectors import region_within
@@ -60,9 +63,12 @@ def fair_save(
     description: str = "",
     parent: Fair | None = None,
     fair: Fair | None = None,
+    poster: File | None = None,
 ) -> Fair:
     """Create a fair of `bureau` (or change `fair`). Its region must be the bureau's or one
-    below it; a parent fair (三级联动) must be of a region containing it."""
+    below it; a parent fair (三级联动) must be of a region containing it. A `poster` (JPEG or
+    PNG) replaces the old one, re-encoded; without one the old poster stays. Nothing is saved
+    when anything is refused."""
     _power_check(user=by, organisation=bureau, power=Power.FAIRS_RUN)
     _bureau_check(bureau)
     title, description = title.strip(), description.replace("\r\n", "\n").strip()
@@ -88,6 +94,12 @@ def fair_save(
         rules=PUBLIC_RULES,
     ).items():
         errors.setdefault(name, []).extend(messages)
+    checked = None
+    if poster is not None:
+        try:
+            checked = image_upload_check(file=poster)
+        except ValidationError as exc:
+            errors["poster"] = [exc]
     if errors:
         raise ValidationError(errors)
     values = {
@@ -99,12 +111,29 @@ def fair_save(
         "description": description,
         "parent": parent,
     }
-    if fair is None:
-        return Fair.objects.create(bureau=bureau, created_by=by, **values)
-    for name, value in values.items():
-        setattr(fair, name, value)
-    fair.save(update_fields=list(values))
+    with transaction.atomic():
+        if fair is None:
+            fair = Fair.objects.create(bureau=bureau, created_by=by, **values)
+        else:
+            for name, value in values.items():
+                setattr(fair, name, value)
+            fair.save(update_fields=list(values))
+        if checked is not None:
+            _poster_store(fair, checked)
     return fair
+
+
+def _poster_store(fair: Fair, checked: CheckedUpload) -> None:
+    old = fair.poster.name if fair.poster else ""
+    fair.poster_sha256 = checked.sha256
+    fair.poster_content_type = checked.content_type
+    fair.poster.save(
+        f"poster.{IMAGE_TYPES[checked.content_type]}", ContentFile(checked.content), save=False
+    )
+    fair.save(update_fields=["poster", "poster_sha256", "poster_content_type"])
+    if old and old != fair.poster.name:
+        storage, name = fair.poster.storage, old
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def fair_publish(*, fair: Fair, by: User) -> Fair:

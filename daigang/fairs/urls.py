@@ -8,6 +8,8 @@ urlpatterns = [
     path("fairs/", views.fairs_list, name="list"),
     path("fairs/<id:fair_id>/", views.fair_page, name="fair"),
     path("fairs/<id:fair_id>/i/<str:token>/", views.fair_invite, name="invite"),
+    path("fairs/<id:fair_id>/remind/", views.fair_remind, name="remind"),
+    path("fairs/<id:fair_id>/poster/<str:sha>/", views.fair_poster, name="poster"),
     path(
         "fairs/<id:fair_id>/register/<id:organisation_id>/",
         views.fair_register,

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +25,7 @@ from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.core.http import HtmxRequest
 from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused, refused_to_form
-from daigang.fairs import selectors, services, stats
+from daigang.fairs import reminders, selectors, services, stats
 from daigang.fairs.export import fair_report_xlsx, fair_summary_rows
 from daigang.fairs.forms import DecideForm, FairForm, InviteForm, RoomAddForm
 from daigang.fairs.models import Fair, FairInvite
@@ -77,8 +79,53 @@ def fair_page(request: HttpRequest, fair_id: int) -> HttpResponse:
         "city": city,
         "source": _source_of(request, fair),
         "my_organisations": my_organisations,
+        "reminder_set": request.user.is_authenticated
+        and reminders.fair_reminder_is_set(fair=fair, user=request.user),
     }
     return render(request, "fairs/fair.html", context)
+
+
+@require_POST
+def fair_remind(request: HttpRequest, fair_id: int) -> HttpResponse:
+    """/fairs/<id>/remind/ — opt in to (on=1) or out of (on=0) the start reminder. A visitor
+    who is not logged in logs in with their phone first and comes back to the fair."""
+    fair = selectors.fair_public_get(fair_id=fair_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("fairs:fair", args=[fair.pk]))
+    on = request.POST.get("on") != "0"
+    try:
+        reminders.fair_reminder_set(fair=fair, user=request.user, on=on)
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        if on:
+            messages.success(request, _("已预约：开始前会通过短信和消息提醒您"))
+        else:
+            messages.success(request, _("已取消开场提醒"))
+    return redirect("fairs:fair", fair_id=fair.pk)
+
+
+@require_GET
+def fair_poster(request: HttpRequest, fair_id: int, sha: str) -> FileResponse:
+    """/fairs/<id>/poster/<sha>/ — the fair's poster. A published fair's is public; a draft's
+    only for the bureau's members. The hash is in the URL, so the answer never changes and
+    any cache may keep it."""
+    fair = get_object_or_404(Fair, pk=fair_id)
+    if not fair.is_public() and not (
+        request.user.is_authenticated
+        and membership_has(
+            user=request.user, organisation_id=fair.bureau_id, power=Power.ORGANISATION_SEE
+        )
+    ):
+        raise Http404
+    if not fair.poster or fair.poster_sha256[:16] != sha:
+        raise Http404
+    response = FileResponse(fair.poster.open("rb"), content_type=fair.poster_content_type)
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if fair.is_public() else "private, no-store"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET
@@ -108,6 +155,7 @@ def _fair_form_values(form: FairForm) -> dict[str, Any]:
         "ends_at": data["ends_at"],
         "description": data["description"],
         "parent": parent,
+        "poster": data.get("poster") or None,
     }
 
 
@@ -125,7 +173,7 @@ def _fair_form_page(
 def _fair_form_post(
     request: AuthenticatedRequest, *, bureau: Organisation, fair: Fair | None
 ) -> HttpResponse:
-    form = FairForm(request.POST)
+    form = FairForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             saved = services.fair_save(

@@ -34,6 +34,7 @@ from daigang.accounts.models import (
     User,
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
+from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
 
 DELETED_NAME = DELETED_USER_NAME
@@ -86,6 +87,7 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         )
         CheckIn.objects.filter(seeker=locked).delete()
         Notification.objects.filter(user=locked).delete()
+        FairReminder.objects.filter(user=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         locked.name = DELETED_NAME

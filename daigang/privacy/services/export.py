@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from daigang.accounts.models import User
 from daigang.contracts.models import Contract, Offer
+from daigang.fairs.models import FairReminder
 from daigang.hiring.models import Application, Notification
 from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
@@ -169,9 +170,18 @@ def _chat(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _fair_reminders(user: User) -> list[dict[str, Any]]:
+    rows = FairReminder.objects.filter(user=user).select_related("fair").order_by("id")
+    return [
+        {"fair": row.fair.title, "asked_at": _at(row.created_at), "sent_at": _at(row.sent_at)}
+        for row in rows
+    ]
+
+
 def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """All of `user`'s data: account, applications with their history, consents, interviews,
-    offers, contracts (links to them), notifications and the chat messages they sent."""
+    offers, contracts (links to them), notifications, the chat messages they sent and the
+    job fairs they asked to be reminded of."""
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _at(now or timezone.now()),
@@ -187,4 +197,5 @@ def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, An
         "contracts": _contracts(user),
         "notifications": _notifications(user),
         "chat_messages": _chat(user),
+        "fair_reminders": _fair_reminders(user),
     }
