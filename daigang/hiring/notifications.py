@@ -7,10 +7,14 @@ Other apps (interviews, contracts) call `notification_send` too, so a seeker has
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from daigang.accounts.models import User
 from daigang.accounts.sms import SmsSendError, sms_send
@@ -68,3 +72,35 @@ def notifications_mark_read(*, user: User, now=None) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+
+
+# A link written into a notice's text for the SMS (which has no buttons). On a page it would be
+# a long unbreakable string (586 px wide on a 360 px phone); the card shows buttons instead.
+_LINK_IN_TEXT = re.compile(r"\s*https?://\S+\s*")
+
+
+@dataclass(frozen=True)
+class NotificationCard:
+    """A notice as a page shows it: its text without links, and buttons (label, href)."""
+
+    text: str
+    actions: list[tuple[str, str]]
+
+
+def notification_card(notification: Notification) -> NotificationCard:
+    text = _LINK_IN_TEXT.sub(_("下方链接"), notification.text).strip()
+    actions: list[tuple[str, str]] = []
+    if notification.url:
+        try:
+            match = resolve(notification.url)
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name == "interviews:call":
+            token = match.kwargs["token"]
+            actions = [
+                (_("进入面试"), notification.url),
+                (_("加入日历"), reverse("interviews:invite", kwargs={"token": token})),
+            ]
+        else:
+            actions = [(_("查看"), notification.url)]
+    return NotificationCard(text=text, actions=actions)

@@ -23,7 +23,10 @@ def _world() -> dict[str, object]:
     bureau = bureau_make(region="620100")
     operator = operator_make(bureau=bureau)
     fair = fair_make(
-        bureau=bureau, by=operator, title="2027届高校毕业生春季双选会", starts_in=dt.timedelta(days=2)
+        bureau=bureau,
+        by=operator,
+        title="2027届高校毕业生春季双选会",
+        starts_in=dt.timedelta(days=2),
     )
     seeker = seeker_make(name="马小军")
     cookies = {}
@@ -42,9 +45,7 @@ def _poster(path) -> None:  # type: ignore[no-untyped-def]
     image.save(path, format="JPEG", quality=85)
 
 
-def test_a_seeker_books_a_start_reminder_on_a_fair_with_a_poster(
-    asgi_server, chromium, tmp_path
-):
+def test_a_seeker_books_a_start_reminder_on_a_fair_with_a_poster(asgi_server, chromium, tmp_path):
     world = orm(_world)
     cookies, fair = world["cookies"], world["fair"]
     # given the operator uploads a poster on the fair's edit form

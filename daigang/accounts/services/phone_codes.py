@@ -261,10 +261,12 @@ def user_login_by_phone(
     now: dt.datetime | None = None,
 ) -> User:
     """Verify the code and log the user in on `request` (for the login page and for flows
-    such as applying without an account). A non-empty `name` is saved on the user."""
+    such as applying without an account). A non-empty `name` is saved on a user who has
+    none yet; logging in never renames an account (whoever knows a code for the number must
+    not change what organisations see)."""
     user = phone_code_verify(phone=phone, code=code, client=client, now=now)
     name = (name or "").strip()[:50]
-    if name and name != user.name:
+    if name and not user.name:
         user.name = name
         user.save(update_fields=["name"])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

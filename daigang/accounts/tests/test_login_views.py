@@ -129,6 +129,17 @@ def test_right_code_logs_in_saves_the_name_and_redirects_to_next(client, sms_out
     assert User.objects.get(phone=PHONE).name == "王小明"
 
 
+def test_logging_in_never_renames_an_account_that_has_a_name(client, sms_outbox):
+    # given a seeker whose name organisations already know
+    User.objects.create_user(PHONE, name="王小明")
+    # when someone logs in with the number's code and types another name
+    send(client)
+    response = verify(client, sms_code_last(sms_outbox), name="李四")
+    # then they are logged in and the name stays
+    assert response.status_code == 302
+    assert User.objects.get(phone=PHONE).name == "王小明"
+
+
 def test_htmx_login_redirects_the_whole_page(client, sms_outbox):
     send(client, HTTP_HX_REQUEST="true")
     response = verify(client, sms_code_last(sms_outbox), HTTP_HX_REQUEST="true")

@@ -8,7 +8,8 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext as _
 
-from daigang.hiring.models import Application
+from daigang.hiring.models import Application, Notification
+from daigang.hiring.notifications import NotificationCard, notification_card
 from daigang.hiring.pipeline.selectors import StageOption, stage_options_forward
 
 register = template.Library()
@@ -39,3 +40,9 @@ def moves_for(application: Application, options: list[StageOption]) -> list[Stag
         for option in stage_options_forward(options=options, application=application)
         if not option.is_end
     ]
+
+
+@register.filter(name="notification_card")
+def notification_card_filter(notification: Notification) -> NotificationCard:
+    """A notice as a card: its text without raw links, and buttons (进入面试, 加入日历, 查看)."""
+    return notification_card(notification)

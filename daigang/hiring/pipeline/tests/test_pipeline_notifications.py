@@ -131,3 +131,25 @@ def test_an_employer_reading_english_still_texts_the_seeker_in_the_sites_languag
     # then the seeker is told in Chinese: we do not know their language, only the site's
     [sms] = sms_outbox
     assert sms.message.startswith("您报名的“普工（电子厂）”")
+
+
+def test_a_notice_with_a_link_is_a_card_with_buttons_never_a_raw_url(client):
+    # given an interview invitation whose SMS text carries the full link
+    world = world_make()
+    path = "/interviews/AbC123_token/"
+    notification_send(
+        user=world.seeker,
+        sms=False,
+        text=f"某单位邀请您参加视频面试。请用手机浏览器打开 http://127.0.0.1:8000{path} 进入面试。",
+        url=path,
+    )
+    notification_send(user=world.seeker, sms=False, text="有新进展：录用", url="/me/applications/")
+    client.force_login(world.seeker)
+    # when the seeker opens 我的报名
+    html = client.get("/me/applications/").content.decode()
+    # then the text has no URL, and the invitation has 进入面试 and 加入日历 buttons
+    assert "http://127.0.0.1:8000" not in html
+    assert "请用手机浏览器打开下方链接进入面试" in html
+    assert f'<a class="btn" href="{path}">进入面试</a>' in html
+    assert f'href="{path}invite.ics">加入日历</a>' in html
+    assert '<a class="btn" href="/me/applications/">查看</a>' in html

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from daigang.core.refused import Refused
 from daigang.hiring.models import Application, RejectionReason, Stage, StageChange
@@ -137,3 +138,19 @@ def test_the_reject_form_needs_a_reason_from_the_list(client):
 
     assert "请选择不合适的原因" in response.content.decode()
     assert Application.objects.get(pk=world.application.pk).stage == Stage.APPLIED
+
+
+def test_the_reject_form_has_no_reason_chosen_until_hr_picks_one(client):
+    # given HR on an application's page
+    world = world_make()
+    rejection_reasons_seed(organisation=world.organisation)
+    client.force_login(world.hr)
+    args = [world.organisation.pk, world.application.pk]
+    page = client.get(reverse("hiring:application_detail", args=args)).content.decode()
+    # then the reason list starts on a blank, required choice
+    assert '<option value="" selected disabled>请选择原因</option>' in page
+    # and sending the form without a reason rejects nothing and says why
+    response = client.post(reverse("hiring:application_reject", args=args), follow=True)
+    assert "请选择不合适的原因" in response.content.decode()
+    world.application.refresh_from_db()
+    assert world.application.stage != Stage.REJECTED
