@@ -28,7 +28,7 @@
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: d.funnel.map(function (r) { return r[0]; }) },
         series: [{ type: "bar", data: d.funnel.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }],
-        color: ["#e8380d"],
+        color: ["#cf300c"],
       });
     }
     var days = chart("fair-days-chart");
@@ -39,7 +39,7 @@
         xAxis: { type: "category", data: d.days.map(function (r) { return r[0].slice(5); }) },
         yAxis: { type: "value", minInterval: 1 },
         series: [{ type: "line", data: d.days.map(function (r) { return r[1]; }), areaStyle: {} }],
-        color: ["#e8380d"],
+        color: ["#cf300c"],
       });
     }
   }
