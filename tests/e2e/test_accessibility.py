@@ -1,0 +1,109 @@
+"""axe-core (pinned in tests/vendor) in the real browser on the pages people use most, as a
+seeker on a 360 px phone and as HR on a 1366 px laptop: no serious or critical violation
+(contrast, names of buttons and fields, landmarks, the language of the page, ...).
+
+axe is injected from the file into each page under test; the site itself never serves it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import orm
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 768}
+# What a person would miss: axe's "serious" and "critical" impacts.
+BLOCKING = ("serious", "critical")
+
+
+def _world() -> dict[str, object]:
+    from tests.authorization_world import world_make
+
+    world = world_make()
+    from django.test import Client
+
+    cookies = {}
+    people = {persona: world.users[persona] for persona in ("seeker", "owner", "anchor")}
+    people["operator"] = world.fair.created_by
+    for persona, user in people.items():
+        client = Client()
+        client.force_login(user)
+        cookies[persona] = client.cookies["sessionid"].value
+    organisation = world.organisation.pk
+    return {
+        "cookies": cookies,
+        "seeker_pages": {
+            "home": "/",
+            "job": f"/jobs/{world.job.pk}/",
+            "room": f"/live/{world.room.pk}/",
+            "apply": f"/jobs/{world.job.pk}/apply/",
+            "my-applications": "/me/applications/",
+            "contract": f"/me/contracts/{world.contract.pk}/",
+            "fair": f"/fairs/{world.fair.pk}/",
+        },
+        "visitor_pages": {"login": "/accounts/login/"},
+        "hr_pages": {
+            "board": f"/manage/{organisation}/pipeline/",
+            "statistics": f"/manage/{organisation}/pipeline/stats/",
+            "applications": f"/manage/{organisation}/applications/",
+            "table": f"/manage/{organisation}/pipeline/table/",
+            "contracts": f"/manage/{organisation}/contracts/",
+        },
+        "anchor_pages": {"console": f"/live/{world.room.pk}/console/"},
+        "operator_pages": {
+            "fair-stats": f"/fairs/{world.fair.pk}/stats/",
+            "fair-manage": f"/fairs/{world.fair.pk}/manage/",
+        },
+    }
+
+
+def _violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    found = []
+    for violation in results:
+        if violation["impact"] in BLOCKING:
+            targets = [
+                f"{', '.join(node['target'])} {node['html'][:80]}"
+                for node in violation["nodes"][:3]
+            ]
+            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_main_pages_have_no_serious_accessibility_violations(asgi_server, chromium, viewport):
+    world = orm(_world)
+    report: dict[str, list[str]] = {}
+    for who, pages in (
+        ("seeker", world["seeker_pages"]),
+        (None, world["visitor_pages"]),
+        ("owner", world["hr_pages"]),
+        ("anchor", world["anchor_pages"]),
+        ("operator", world["operator_pages"]),
+    ):
+        # bypass_csp: the page forbids inline scripts, and axe is injected as one.
+        context = chromium.new_context(
+            viewport=viewport, base_url=asgi_server, locale="zh-CN", bypass_csp=True
+        )
+        if who:
+            context.add_cookies(
+                [{"name": "sessionid", "value": world["cookies"][who], "url": asgi_server}]
+            )
+        page = context.new_page()
+        for name, path in pages.items():
+            response = page.goto(path)
+            assert response is not None and response.status == 200, (name, path)
+            found = _violations(page)
+            if found:
+                report[name] = found
+        context.close()
+    assert report == {}, "\n".join(f"{name}: {found}" for name, found in report.items())
