@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from daigang.accounts import sms
 from tests.conftest import orm
@@ -31,9 +32,14 @@ def test_a_person_logs_in_by_phone_and_lands_on_next(asgi_server, chromium, scre
     page.wait_for_selector("input[name=code]")
     assert f"验证码已发送至 {PHONE}" in page.content()
     assert sms.outbox[-1].phone == PHONE
-    # when asking again at once, the 429 message is shown (htmx swaps it in)
-    page.click("text=没收到？重新获取验证码")
+    # then the resend button waits out the minute, saying how long is left
+    resend = page.locator("button[data-countdown]")
+    expect(resend).to_be_disabled()
+    expect(resend).to_have_text(re.compile(r"^\d+秒后可重新获取验证码$"))
+    # when a resend is sent anyway (a stale tab), the 429 message is shown (htmx swaps it in)
+    page.evaluate("document.querySelector('button[data-countdown]').form.requestSubmit()")
     page.wait_for_selector("text=获取验证码太频繁")
+    expect(page.locator("button[data-countdown]")).to_be_disabled()
     # when a wrong code is typed
     wrong = "000000" if last_code() != "000000" else "111111"
     page.fill("input[name=code]", wrong)

@@ -13,7 +13,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from daigang.accounts.clients import device_cookie_set, phone_client_of
 from daigang.accounts.forms import CodeForm, PhoneForm
-from daigang.accounts.services import phone_code_send, user_login_by_phone
+from daigang.accounts.services import (
+    PHONE_CODE_RESEND_AFTER,
+    phone_code_send,
+    user_login_by_phone,
+)
 from daigang.core.http import HtmxRequest
 from daigang.core.phones import phone_mask
 from daigang.core.refused import Refused, Throttled, refused_to_form
@@ -59,6 +63,7 @@ def _send(request: HtmxRequest, next_url: str) -> HttpResponse:
             # A code went to this number under a minute ago: it can still be typed in.
             context = _code_step(phone=phone, next_url=next_url)
             context["error"] = exc.message
+            context["resend_in"] = exc.retry_after
         response = _render(request, context, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
@@ -67,6 +72,7 @@ def _send(request: HtmxRequest, next_url: str) -> HttpResponse:
         return _render(request, {"step": "phone", "form": form, "next": next_url})
     context = _code_step(phone=phone, next_url=next_url)
     context["sent"] = True
+    context["resend_in"] = int(PHONE_CODE_RESEND_AFTER.total_seconds())
     return _render(request, context)
 
 

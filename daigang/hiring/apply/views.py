@@ -23,7 +23,7 @@ from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
-from daigang.accounts.services import phone_code_send, phone_code_verify
+from daigang.accounts.services import PHONE_CODE_RESEND_AFTER, phone_code_send, phone_code_verify
 from daigang.core.http import HtmxRequest
 from daigang.core.ids import id_or_none
 from daigang.core.phones import phone_mask
@@ -183,13 +183,21 @@ def _send_code(request: HtmxRequest, job: Job) -> HttpResponse:
     try:
         phone_code_send(phone=phone, client=phone_client_of(request))
     except Throttled as exc:
-        response = _render_form(request, job, form, phone_error=exc.message)
+        # Too soon after the last code: the button counts down until a resend is allowed.
+        resend_in = exc.retry_after if exc.code == "throttled" else 0
+        response = _render_form(request, job, form, phone_error=exc.message, resend_in=resend_in)
         response.status_code = 429
         response["Retry-After"] = str(exc.retry_after)
         return response
     except Refused as exc:
         return _render_form(request, job, form, phone_error=exc.message)
-    return _render_form(request, job, form, code_sent_to=phone_mask(phone))
+    return _render_form(
+        request,
+        job,
+        form,
+        code_sent_to=phone_mask(phone),
+        resend_in=int(PHONE_CODE_RESEND_AFTER.total_seconds()),
+    )
 
 
 def _apply_anonymous(request: HtmxRequest, job: Job) -> HttpResponse:

@@ -51,6 +51,23 @@ def test_get_code_sends_an_sms_and_keeps_what_was_typed(client, sms_outbox):
     assert Application.objects.count() == 0
 
 
+def test_after_a_code_the_send_button_counts_down_the_minute_and_a_second_tap_is_refused(
+    client, sms_outbox
+):
+    # given a code was just sent
+    job = job_make(organisation=organisation_make())
+    url = reverse("hiring:apply", args=[job.pk])
+    sent = client.post(url, _form(action="send_code")).content.decode()
+    # then the button counts down the minute before a resend is allowed
+    assert 'data-countdown="60"' in sent
+    # and a second tap at once (no JavaScript) is answered 429, still counting down
+    again = client.post(url, _form(action="send_code"))
+    assert again.status_code == 429
+    assert "获取验证码太频繁" in again.content.decode()
+    assert 'data-countdown="' in again.content.decode()
+    assert len(sms_outbox) == 1
+
+
 def test_get_code_with_a_bad_phone_says_what_is_wrong(client, sms_outbox):
     job = job_make(organisation=organisation_make())
 
