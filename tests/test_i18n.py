@@ -116,6 +116,11 @@ def test_english_keeps_every_placeholder_of_the_chinese():
     assert wrong == []
 
 
+def test_the_chinese_speaks_to_people_in_one_register_您_never_你():
+    # Seekers, HR staff and bureau operators are addressed politely, the same on every page.
+    assert [e.msgid for e in messages() if "你" in e.msgid] == []
+
+
 def test_english_plurals_have_a_singular_and_a_plural_form():
     plurals = [e for e in messages() if e.msgid_plural is not None]
     assert plurals

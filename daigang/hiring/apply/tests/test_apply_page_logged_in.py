@@ -116,7 +116,7 @@ def test_the_box_is_not_asked_again_for_an_organisation_already_consented_to(cli
     page = client.get(url).content.decode()
     # then there is no box to tick, and applying without it works
     assert 'name="consent"' not in page
-    assert "你已同意" in page
+    assert "您已同意" in page
     response = client.post(url, {"name": "张三", "idempotency_key": "consent-once2"})
     assert "报名成功" in response.content.decode()
     assert Application.objects.filter(seeker=seeker).count() == 2

@@ -31,7 +31,7 @@ def test_my_applications_is_empty_with_a_hint_for_a_new_seeker(client):
 
     html = client.get(reverse("hiring:my_applications")).content.decode()
 
-    assert "你还没有报名" in html
+    assert "您还没有报名" in html
 
 
 def test_my_applications_asks_an_anonymous_visitor_to_log_in(client):
