@@ -18,6 +18,15 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _chat_rules_forgotten():
+    """Chat's moderation rules are cached per room in the process (daigang.live.moderation):
+    a room id reused after a flush must not find the last test's mutes."""
+    from daigang.live.moderation import room_rules_forget
+
+    room_rules_forget()
+
+
 @pytest.fixture
 def sms_outbox(settings):
     """SMS land in a list the test can read (like django.core.mail.outbox), empty at the start."""

@@ -1,4 +1,6 @@
-"""Per-message cost of the chat content check (daigang.live.chat.chat_content_check).
+"""Per-message cost of the chat content checks: the money rules (daigang.live.chat.
+chat_content_check) and contact moving (daigang.rules.contact.contact_found), which every
+message goes through.
 
     python -m bench.chat_rules [--messages 20000]
 
@@ -22,6 +24,7 @@ SAMPLES = (
     "主播好",
     "入職需交保證金200元",
     "交yajin二百",
+    "加V详聊 一三七 1234 5678",
 )
 
 
@@ -33,23 +36,26 @@ def main() -> None:
     import django
 
     django.setup()
-    from daigang.live.chat import ChatRefused, chat_content_check
+    from daigang.core.refused import Refused
+    from daigang.live.chat import chat_content_check
+    from daigang.rules.contact import contact_found
+
+    def check(text: str) -> None:
+        contact_found(text)
+        try:
+            chat_content_check(text)
+        except Refused:
+            pass
 
     started = time.perf_counter()
-    try:
-        chat_content_check("warm up")
-    except ChatRefused:
-        pass
+    check("warm up")
     print(f"first call (builds the automata): {(time.perf_counter() - started) * 1000:.0f} ms")
     for label, samples in (("ordinary", SAMPLES[:6]), ("refused", SAMPLES[6:])):
         count = 0
         started = time.perf_counter()
         while count < args.messages:
             for text in samples:
-                try:
-                    chat_content_check(text)
-                except ChatRefused:
-                    pass
+                check(text)
                 count += 1
         elapsed = time.perf_counter() - started
         print(f"{label:9} {count:7,} messages  {elapsed / count * 1e6:6.1f} µs/message")

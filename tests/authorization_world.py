@@ -44,7 +44,7 @@ from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
 from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
-from daigang.live.models import Room
+from daigang.live.models import ChatMessage, Room
 from daigang.live.testing import room_make
 
 # Who asks. "home" is the organisation whose things every URL names.
@@ -85,6 +85,7 @@ class World:
     fair: Fair  # a 兰州 bureau's running fair; home registered for it with its job
     fair_entry: FairEntry
     fair_invite: FairInvite
+    chat_message: ChatMessage  # the seeker's, in the room
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -195,6 +196,7 @@ def world_make() -> World:
         fair=fair,
         fair_entry=fair_entry_register(fair=fair, organisation=home, by=owner, jobs=[(job, 5)]),
         fair_invite=fair_invite_create(fair=fair, by=fair.created_by, label="兰州大学"),
+        chat_message=ChatMessage.objects.create(room=room, user=seeker, text="几点上班？"),
     )
     for persona, user in users.items():
         if user is not None:

@@ -37,6 +37,7 @@ from django.shortcuts import resolve_url
 from django.test import override_settings
 
 from daigang.interviews.models import InterviewParticipant
+from daigang.live.models import ChatMessage
 from tests.authorization_world import (
     EXCLUDED_NAMESPACES,
     PERSONAS,
@@ -51,6 +52,7 @@ OK, LOGIN, E401, E404, E405, INVALID = "ok", "login", "401", "404", "405", "inva
 EVERYONE = frozenset(PERSONAS)
 MEMBERS = frozenset({"owner", "hr", "anchor"})
 HIRING = frozenset({"owner", "hr"})  # roles.APPLICATIONS / INTERVIEWS / CONTRACTS / JOBS_WRITE
+CHAT_MODERATORS = frozenset({*MEMBERS, "moderator"})  # roles.CHAT_MODERATE (+ platform staff)
 
 
 def public(answer: str = OK) -> dict[str, str]:
@@ -97,6 +99,19 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("api:application_advance", "POST"): only(HIRING, anonymous=E401),
     ("api:application_withdraw", "POST"): only({"seeker"}, anonymous=E401),
     ("api:organisation_applications", "GET"): only(HIRING, anonymous=E401),
+    # Chat moderation: roles.CHAT_MODERATE (owner, HR, the room's anchor, platform moderators);
+    # the settings roles.CHAT_SETTINGS (owner, HR). Sent with well-formed bodies (REQUESTS).
+    ("api:room_moderation", "GET"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_message_delete", "POST"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_viewer_mute", "POST"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_viewer_ban", "POST"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_mute_lift", "POST"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_ban_lift", "POST"): only(CHAT_MODERATORS, anonymous=E401),
+    ("api:chat_settings", "POST"): only(HIRING, anonymous=E401),
+    # An anchor moderates only the rooms they are on.
+    ("api:chat_message_delete", "POST", "a room the anchor is not on"): only(
+        {"owner", "hr", "moderator"}, anonymous=E401
+    ),
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -136,6 +151,10 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("live:pin", "POST"): only({"owner", "anchor"}),
     ("live:unpin", "POST"): only({"owner", "anchor"}),
     ("live:stream_key_rotate", "POST"): only({"owner", "anchor"}),
+    ("live:chat_moderate", "GET"): only(CHAT_MODERATORS),  # roles.CHAT_MODERATE
+    ("live:chat_moderate", "GET", "a room the anchor is not on"): only(
+        {"owner", "hr", "moderator"}
+    ),
     # --- streaming: WHIP/WHEP speak bearer tokens and capability URLs, never sessions ----------
     # Publishing needs the room's stream key (none is sent here): the owner's session is not it.
     ("streaming:whip", "POST"): public(E401),
@@ -301,6 +320,35 @@ REQUESTS: dict[tuple[str, ...], Request] = {
         data=_json(lambda w: {"reason": ""}), content_type="application/json"
     ),
     ("live:pin", "POST"): Request(data=lambda w: {"job": w.job.pk}),
+    ("live:chat_moderate", "GET", "a room the anchor is not on"): Request(
+        params=lambda w: {"room_id": w.other_room.pk}
+    ),
+    ("api:chat_message_delete", "POST"): Request(
+        data=_json(lambda w: {"reason": ""}), content_type="application/json"
+    ),
+    ("api:chat_message_delete", "POST", "a room the anchor is not on"): Request(
+        params=lambda w: {
+            "room_id": w.other_room.pk,
+            "message_id": ChatMessage.objects.create(room=w.other_room, user=w.users["seeker"]).pk,
+        },
+        data=_json(lambda w: {"reason": ""}),
+        content_type="application/json",
+    ),
+    ("api:chat_viewer_mute", "POST"): Request(
+        data=_json(lambda w: {"duration": "10m"}), content_type="application/json"
+    ),
+    ("api:chat_viewer_ban", "POST"): Request(
+        data=_json(lambda w: {"reason": ""}), content_type="application/json"
+    ),
+    ("api:chat_mute_lift", "POST"): Request(
+        data=_json(lambda w: {}), content_type="application/json"
+    ),
+    ("api:chat_ban_lift", "POST"): Request(
+        data=_json(lambda w: {}), content_type="application/json"
+    ),
+    ("api:chat_settings", "POST"): Request(
+        data=_json(lambda w: {"slow_seconds": 0}), content_type="application/json"
+    ),
     ("streaming:whip", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
     # The draft job is the one to publish.
     ("jobs:publish", "POST"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
@@ -329,6 +377,8 @@ def _default_params(world: World) -> dict[str, object]:
         "checkin_id": world.checkin.pk,
         "code": "440000",
         "fair_id": world.fair.pk,
+        "message_id": world.chat_message.pk,
+        "user_id": world.users["seeker"].pk,  # type: ignore[union-attr]
         "entry_id": world.fair_entry.pk,
         "sha": "0" * 16,  # 广东省 (regions:districts answers its own list, empty)
     }

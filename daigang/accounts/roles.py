@@ -52,6 +52,11 @@ class Power(enum.StrEnum):
     STATS_SEE = "stats_see"
     # An employer: register for a bureau's fair with its jobs.
     FAIRS_JOIN = "fairs_join"
+    # Moderate a room's chat: delete messages, mute viewers, ban them from the organisation's
+    # rooms. An anchor moderates only the rooms they are on (live.moderation.room_can_moderate).
+    CHAT_MODERATE = "chat_moderate"
+    # A room's slow mode and the organisation's blocked words.
+    CHAT_SETTINGS = "chat_settings"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -67,12 +72,15 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.FAIRS_RUN: frozenset({OWNER, OPERATOR}),
     Power.STATS_SEE: frozenset({OWNER, OPERATOR, MATCHMAKER, VIEWER}),
     Power.FAIRS_JOIN: frozenset({OWNER, HR}),
+    Power.CHAT_MODERATE: frozenset({OWNER, HR, ANCHOR}),
+    Power.CHAT_SETTINGS: frozenset({OWNER, HR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every
-# organisation, so they may see any organisation's licence documents, and nothing else here
-# (their review pages check is_staff themselves: accounts.selectors.organisation_for_moderator).
-MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE})
+# organisation, so they may see any organisation's licence documents and moderate any room's
+# chat, and nothing else here (their review pages check is_staff themselves:
+# accounts.selectors.organisation_for_moderator).
+MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE, Power.CHAT_MODERATE})
 
 # The bureau roles are roles of a bureau's members; FAIRS_RUN and STATS_SEE mean something
 # only for a bureau (daigang.fairs checks the organisation's kind as well).

@@ -7,7 +7,9 @@ event out to its own sockets in coalesced frames. Nothing here knows about indiv
 The layer message is `{"type": "room.event", "room_id": <id>, "event": {"kind", "data"}}` (or
 `"events": [...]` for several at once): the room id travels with it because a process's hub
 listens on one channel for all its rooms. `{"type": "room.user_close", "room_id", "user_id"}`
-(room_user_sockets_close) tells every process's hub to close that user's sockets in the room.
+(room_user_sockets_close) tells every process's hub to close that user's sockets in the room;
+`{"type": "room.user_events", "room_id", "user_id", "events"}` (room_user_events_publish) gives
+events to that user's sockets in the room alone (a moderator's mute, told to the muted viewer).
 
 The database is the truth; the layer only carries news of it. A publish that fails (Redis down
 or not answering within DEPENDENCY_TIMEOUT_S) does not fail the write that committed: it is
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 ROOM_EVENT = "room.event"
 ROOM_USER_CLOSE = "room.user_close"
+ROOM_USER_EVENTS = "room.user_events"
 # `{"type": ROOM_RESYNC, "room_id": <id>, "after": <chat id>}`: some events of the room after
 # that chat message may not have reached every process; read them from the database.
 ROOM_RESYNC = "room.resync"
@@ -104,4 +107,21 @@ def room_user_sockets_close(*, room_id: int, user_id: int) -> None:
     member removed from the organisation: their socket must not outlive their membership)."""
     _publish_on_commit(
         room_id, {"type": ROOM_USER_CLOSE, "room_id": int(room_id), "user_id": int(user_id)}
+    )
+
+
+def room_user_events_publish(
+    *, room_id: int, user_id: int, events: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """Events for `user_id`'s sockets in the room alone, in every process, once the write
+    commits (a notice to one viewer: they were muted or banned)."""
+    checked = json.loads(json.dumps([{"kind": kind, "data": data} for kind, data in events]))
+    _publish_on_commit(
+        room_id,
+        {
+            "type": ROOM_USER_EVENTS,
+            "room_id": int(room_id),
+            "user_id": int(user_id),
+            "events": checked,
+        },
     )

@@ -22,7 +22,16 @@ from daigang.core.realtime import room_events_publish
 from daigang.core.refused import Refused, Throttled
 from daigang.live.chat_text import chat_text_scrub
 from daigang.live.models import ChatMessage, ChatSender, Room
+from daigang.live.moderation import (
+    RoomRules,
+    refusal_banned,
+    refusal_blocked_word,
+    refusal_muted,
+    room_rules,
+)
+from daigang.rules.contact import contact_found
 from daigang.rules.engine import text_matches
+from daigang.rules.normalise import normalise
 from daigang.rules.refusals import RULE_LABELS, RULE_LAWS
 from daigang.rules.terms import MONEY_RULES
 
@@ -165,12 +174,12 @@ class ChatSend:
     sent_at: dt.datetime | None = None
 
 
-def _rate_limited(wait: dt.timedelta) -> Throttled:
-    return Throttled(
-        "rate_limited",
-        _("发言太快了，请 %(seconds)d 秒后再发") % {"seconds": CHAT_INTERVAL.seconds},
-        retry_after=wait.total_seconds(),
-    )
+def _rate_limited(wait: dt.timedelta, interval: dt.timedelta) -> Throttled:
+    if interval > CHAT_INTERVAL:
+        message = _("慢速模式：每 %(seconds)d 秒可以发一条") % {"seconds": interval.seconds}
+    else:
+        message = _("发言太快了，请 %(seconds)d 秒后再发") % {"seconds": interval.seconds}
+    return Throttled("rate_limited", message, retry_after=wait.total_seconds())
 
 
 def _clean(send: ChatSend) -> tuple[str, str]:
@@ -201,6 +210,38 @@ def chat_content_check(text: str) -> None:
         )
 
 
+def chat_moderation_check(
+    *, rules: RoomRules, user_id: int, role: str, text: str, now: Any
+) -> None:
+    """Refused when the room's moderation holds the message back (daigang.live.moderation):
+    a banned or muted viewer, contact details (daigang.rules.contact: held back for a viewer,
+    refused to the organisation's people), or a viewer's message with a blocked word."""
+    viewer = role == ChatMessage.Role.VIEWER
+    if viewer and user_id in rules.banned:
+        raise refusal_banned()
+    if viewer and user_id in rules.muted:
+        until = rules.muted[user_id]
+        if until is None or until > now:
+            raise refusal_muted(until, now=now)
+    if contact_found(text) is not None:
+        if viewer:
+            raise Refused(
+                "contact_held",
+                _(
+                    "消息含有联系方式（手机号、微信、QQ 等），没有显示给其他人。"
+                    "想联系企业，请点岗位卡片上的「一键报名」。"
+                ),
+            )
+        raise Refused(
+            "contact_refused",
+            _("单位成员不能在聊天中发布联系方式，求职者会通过「一键报名」留下联系方式。"),
+        )
+    if viewer and rules.words:
+        normal = normalise(text).text
+        if any(word in normal for word in rules.words):
+            raise refusal_blocked_word()
+
+
 def _store(
     *, room: Room, sends: list[tuple[int, ChatSend, str, str]], now: dt.datetime
 ) -> dict[int, ChatMessage | Refused]:
@@ -208,6 +249,8 @@ def _store(
     results: dict[int, ChatMessage | Refused] = {}
     users = {send.user.pk: send.user for _, send, _, _ in sends}
     roles = _roles(room=room, users=list(users.values()))
+    rules = room_rules(room_id=room.pk, organisation_id=room.organisation_id)
+    slow = max(CHAT_INTERVAL, dt.timedelta(seconds=rules.slow_seconds))
     tokens = {token for _, _, _, token in sends if token}
     resent: dict[tuple[int, str], ChatMessage] = {}
     if tokens:
@@ -233,18 +276,23 @@ def _store(
                 # Sent before (or earlier in this batch): answer with that message.
                 results[index] = resent[(user_id, token)]
                 continue
-            if roles[user_id] != ChatMessage.Role.VIEWER:
-                # The money rules bind whoever speaks for the organisation: a seeker asking
-                # "要交押金吗？" is asking exactly what they should, and is not held back.
-                try:
+            try:
+                chat_moderation_check(
+                    rules=rules, user_id=user_id, role=roles[user_id], text=text, now=now
+                )
+                if roles[user_id] != ChatMessage.Role.VIEWER:
+                    # The money rules bind whoever speaks for the organisation: a seeker asking
+                    # "要交押金吗？" is asking exactly what they should, and is not held back.
                     chat_content_check(text)
-                except Refused as refused:
-                    results[index] = refused
-                    continue
+            except Refused as refused:
+                results[index] = refused
+                continue
+            # Slow mode slows viewers; the organisation's people keep the usual limit.
+            interval = slow if roles[user_id] == ChatMessage.Role.VIEWER else CHAT_INTERVAL
             sent_at = min(send.sent_at or now, now)
             last = last_sent.get(user_id)
-            if last is not None and last > sent_at - CHAT_INTERVAL:
-                results[index] = _rate_limited(last + CHAT_INTERVAL - sent_at)
+            if last is not None and last > sent_at - interval:
+                results[index] = _rate_limited(last + interval - sent_at, interval)
                 continue
             last_sent[user_id] = sent_at
             row = senders.get(user_id)
@@ -286,9 +334,10 @@ def chat_messages_send(
 
     Each send gets back its stored message or the Refused (Chinese message) saying why not:
     anonymous user, empty or over-long text, text breaking a content rule (money, loans or
-    papers asked: daigang.rules), no such room or an ended room, or a second message
-    from the same user in the same room within CHAT_INTERVAL (kept in the database, so it holds
-    across processes). Idempotent per client token: a resend returns the stored message and
+    papers asked: daigang.rules), the room's moderation (a muted or banned viewer, contact
+    details, a blocked word: chat_moderation_check), no such room or an ended room, or a second
+    message from the same user in the same room within CHAT_INTERVAL (the room's slow mode for
+    viewers; kept in the database, so it holds across processes). Idempotent per client token: a resend returns the stored message and
     publishes nothing again. Storing many at once is what lets a busy room's chat cost a few
     statements per batch rather than per message (see daigang.live.chat_writer).
     """
@@ -354,7 +403,9 @@ def chat_history(*, room_id: int, after: int | None = None) -> dict[str, Any]:
     With `after` (the last id a reconnecting client saw) it is the messages newer than that
     instead, at most CATCH_UP_MAX of the newest; `complete` is false when some were left out.
     """
-    messages = ChatMessage.objects.filter(room_id=room_id).select_related("user")
+    messages = ChatMessage.objects.filter(room_id=room_id, deleted_at__isnull=True).select_related(
+        "user"
+    )
     limit = HISTORY_SIZE
     if after is not None:
         messages = messages.filter(pk__gt=after)

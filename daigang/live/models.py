@@ -39,6 +39,8 @@ class Room(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Slow mode: a viewer may send one message per this many seconds (0: off).
+    chat_slow_seconds = models.PositiveSmallIntegerField(_("慢速模式（秒）"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -71,6 +73,8 @@ class ChatMessage(models.Model):
     # message once; blank when the client sent none.
     client_token = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    # Deleted by a moderator: gone from every screen and from history, kept for the log.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("聊天消息")
@@ -120,3 +124,112 @@ class RoomAudience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id}: {self.views}"
+
+
+class ChatMute(models.Model):
+    """A viewer who may not chat in this room until `until` (None: until the session ends)."""
+
+    class Duration(models.TextChoices):
+        TEN_MINUTES = "10m", _("10 分钟")
+        ONE_HOUR = "1h", _("1 小时")
+        SESSION = "session", _("本场直播")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="chat_mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    duration = models.CharField(_("时长"), max_length=10, choices=Duration.choices)
+    until = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("禁言")
+        verbose_name_plural = _("禁言")
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], name="live_chat_mute_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}/{self.user_id}"
+
+
+class ChatBan(models.Model):
+    """A viewer who may not chat in any of the organisation's rooms."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("封禁")
+        verbose_name_plural = _("封禁")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="live_chat_ban_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.user_id}"
+
+
+class ChatBlockedWord(models.Model):
+    """A word the organisation does not want in its rooms' chat: a viewer's message with it is
+    held back, as contact details are."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(_("屏蔽词"), max_length=30)
+
+    class Meta:
+        verbose_name = _("屏蔽词")
+        verbose_name_plural = _("屏蔽词")
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "word"], name="live_chat_blocked_word_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ChatModeration(models.Model):
+    """One moderation action in an organisation's rooms: who, what, on whom, why, when."""
+
+    class Action(models.TextChoices):
+        DELETE = "delete", _("删除消息")
+        MUTE = "mute", _("禁言")
+        UNMUTE = "unmute", _("解除禁言")
+        BAN = "ban", _("封禁")
+        UNBAN = "unban", _("解除封禁")
+        SLOW_MODE = "slow_mode", _("慢速模式")
+        BLOCKED_WORDS = "blocked_words", _("屏蔽词")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderations"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.ForeignKey(
+        ChatMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the deleted message said, or the setting's new value ("30 秒", the words).
+    detail = models.CharField(_("内容"), max_length=500, blank=True)
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("聊天管理记录")
+        verbose_name_plural = _("聊天管理记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="live_moderation_org")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"

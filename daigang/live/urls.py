@@ -8,6 +8,7 @@ app_name = "live"
 urlpatterns = [
     path("manage/<id:organisation_id>/rooms/", views.manage_rooms, name="manage_rooms"),
     path("manage/<id:organisation_id>/rooms/new/", views.room_new, name="room_new"),
+    path("manage/<id:room_id>/chat/", views.room_chat_moderate, name="chat_moderate"),
     path("<id:room_id>/", views.room_page, name="room"),
     path("<id:room_id>/console/", views.room_console, name="console"),
     path("<id:room_id>/pin/", views.room_pin_view, name="pin"),

@@ -22,7 +22,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.http import HtmxRequest
 from daigang.jobs.models import Job
-from daigang.live import selectors, services
+from daigang.live import moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
 from daigang.live.models import Room
 from daigang.live.viewers import viewer_cookie_ensure
@@ -90,6 +90,9 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
             "state": room.state,
         },
         "can_run": selectors.room_can_run(user=request.user, room=room),
+        # A link to the room's chat moderation (for platform moderators above all, who have
+        # no console).
+        "moderates": moderation.room_can_moderate(user=request.user, room=room),
     }
     response = render(request, "live/room.html", context)
     # Anonymous viewers are counted by this id, not by socket (daigang.live.viewers).
@@ -122,7 +125,27 @@ def _console_context(request: HttpRequest, room: Room) -> dict[str, Any]:
 def room_console(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     """The anchor's console: camera preview, go live/end, OBS settings, chat, pin."""
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
-    return render(request, "live/console.html", _console_context(request, room))
+    context = _console_context(request, room)
+    context["can_moderate"] = moderation.room_can_moderate(user=request.user, room=room)
+    return render(request, "live/console.html", context)
+
+
+@login_required
+def room_chat_moderate(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
+    """A room's chat moderation: the live chat with per-message actions, the muted and banned
+    lists (with undo), slow mode, blocked words and the log. The actions go through the JSON
+    API (static/js/moderate.js); `?panel=1` from htmx is the lists alone, refreshed after each.
+    """
+    room = moderation.room_for_moderator(user=request.user, room_id=room_id)
+    context = {
+        "room": room,
+        "overview": moderation.moderation_overview(room=room),
+        "can_configure": moderation.room_can_configure(user=request.user, room=room),
+        "can_moderate": True,
+    }
+    if request.htmx and request.GET.get("panel"):
+        return render(request, "live/_moderation_panel.html", context)
+    return render(request, "live/chat_moderate.html", context)
 
 
 def _console_jobs_response(request: HtmxRequest, room: Room, error: str = "") -> HttpResponse:

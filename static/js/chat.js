@@ -20,6 +20,9 @@
  * <span class="chat-role"> (anchor and moderator only), <span class="chat-name"> and
  * <span class="chat-text">. All text is set with textContent: messages are never parsed as HTML.
  *
+ * A `chat_deleted` {id} event (a moderator deleted it) removes that line at once; `muted`,
+ * `unmuted` and `banned` {message} (to this viewer alone) show their message in the notice.
+ *
  * Every event that arrives (hello, history, chat, viewers, state, pin, error, …) is also
  * dispatched on `document` as a `room:event` CustomEvent with detail {kind, data}, so other
  * modules (live.js) share this one socket.
@@ -116,6 +119,10 @@
       if (this.canSend && this.pending) this.sendPending();
     } else if (kind === "chat") {
       this.addMessage(data);
+    } else if (kind === "chat_deleted") {
+      this.removeMessage(data.id);
+    } else if (kind === "muted" || kind === "banned" || kind === "unmuted") {
+      this.showNotice(data.message || "", kind === "unmuted" ? null : 0);
     } else if (kind === "error") {
       this.onError(data);
     } else if (kind === "state" && data.state === "ended") {
@@ -159,6 +166,12 @@
       first.remove();
     }
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
+  };
+
+  RoomChat.prototype.removeMessage = function (id) {
+    if (typeof id !== "number" || !this.list) return;
+    const line = this.list.querySelector('[data-id="' + id + '"]');
+    if (line) line.remove();
   };
 
   RoomChat.prototype.onError = function (data) {

@@ -55,7 +55,10 @@ def _world() -> dict[str, object]:
             "table": f"/manage/{organisation}/pipeline/table/",
             "contracts": f"/manage/{organisation}/contracts/",
         },
-        "anchor_pages": {"console": f"/live/{world.room.pk}/console/"},
+        "anchor_pages": {
+            "console": f"/live/{world.room.pk}/console/",
+            "chat moderation": f"/live/manage/{world.room.pk}/chat/",
+        },
         "operator_pages": {
             "fair-stats": f"/fairs/{world.fair.pk}/stats/",
             "fair-manage": f"/fairs/{world.fair.pk}/manage/",

@@ -76,7 +76,7 @@ def test_non_members_and_anonymous_visitors_have_no_power(who):
             organisation_for_member(user=user, organisation_id=organisation.pk, power=power)
 
 
-def test_a_moderator_may_see_licence_documents_and_nothing_else():
+def test_a_moderator_may_see_licence_documents_and_moderate_chat_and_nothing_else():
     # given a moderator, member of no organisation
     organisation = organisation_registered_make()
     moderator = moderator_make()
@@ -90,7 +90,10 @@ def test_a_moderator_may_see_licence_documents_and_nothing_else():
         )
         == organisation
     )
-    for power in set(Power) - {Power.DOCUMENTS_SEE}:
+    assert membership_has(
+        user=moderator, organisation_id=organisation.pk, power=Power.CHAT_MODERATE
+    )
+    for power in set(Power) - {Power.DOCUMENTS_SEE, Power.CHAT_MODERATE}:
         assert not membership_has(user=moderator, organisation_id=organisation.pk, power=power)
 
 

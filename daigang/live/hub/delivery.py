@@ -277,6 +277,14 @@ class Delivery:
             self._post(socket, {"type": "websocket.close", "code": CLOSE_MEMBERSHIP_ENDED})
             self._gone(socket)
 
+    def user_events_send(self, room_id: int, user_id: int, events: list[dict[str, Any]]) -> None:
+        """Events for `user_id`'s sockets in the room alone (a notice: muted, banned)."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        for socket in [s for s in room.sockets if s.user_id == user_id]:
+            self.send_to(socket, events)
+
     def _drop(self, socket: HubSocket) -> None:
         """Too far behind: stop feeding it and close it once its current send is through."""
         logger.info("room %s: closing a socket %d frames behind", socket.room_id, len(socket.queue))

@@ -6,7 +6,7 @@ since, and a socket that has just had its join frame catches up from the same sl
 every socket has had are trimmed away.
 
 The join cache is the room's state and its last HISTORY_SIZE chat messages, kept current by the
-events passing through, so a join (or a reconnect whose last seen id the cache still covers)
+events passing through (a `chat_deleted` takes its message out), so a join (or a reconnect whose last seen id the cache still covers)
 needs no database read.
 
 The cache is only as good as the channel layer that feeds it. When a publish failed (the layer
@@ -21,6 +21,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from daigang.live.chat import CATCH_UP_MAX, HISTORY_SIZE
+from daigang.live.moderation import room_rules_forget
 
 if TYPE_CHECKING:
     from daigang.live.hub.delivery import HubSocket
@@ -118,6 +119,17 @@ class Room:
             self.seen.append(data["id"])
             if self.history is not None:
                 self._history_add([data])
+        elif kind == "chat_deleted" and isinstance(data.get("id"), int):
+            deleted = data["id"]
+            for messages in (self.history, self.recent):
+                if messages is not None:
+                    kept = [m for m in messages if m["id"] != deleted]
+                    if len(kept) != len(messages):
+                        messages.clear()
+                        messages.extend(kept)
+        elif kind == "moderation":
+            # Mutes, bans, slow mode or blocked words changed: read them again.
+            room_rules_forget(self.room_id)
 
     def join_cached(self, after: int | None) -> tuple[str, dict[str, Any]] | None:
         """(state, history) for a joining socket from the cache, or None if it cannot say."""

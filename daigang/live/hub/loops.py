@@ -4,8 +4,9 @@ The hub listens on ONE channel-layer channel, in the group `room.<id>` of every 
 local socket, and leaves a group with the room's last local socket; with no rooms left it stops
 its loops and lets the channel (and the live database connection) go. Its loops:
 
-- receive: room events from the layer, logged to their room (daigang.live.hub.log), and
-  requests to close one user's sockets in a room (a member removed from its organisation);
+- receive: room events from the layer, logged to their room (daigang.live.hub.log),
+  requests to close one user's sockets in a room (a member removed from its organisation) and
+  events for one user's sockets (a viewer told they were muted);
 - tick: a round (daigang.live.hub.delivery) at most every TICK_SECONDS, at once after a long one;
 - audience: every VIEWERS_PERIOD seconds, reports its distinct viewers per room (people, not
   sockets: Room.viewer_sockets; daigang.live.audience),
@@ -31,10 +32,11 @@ from daigang.core.realtime import (
     ROOM_EVENT,
     ROOM_RESYNC,
     ROOM_USER_CLOSE,
+    ROOM_USER_EVENTS,
     room_group,
     room_resync_message,
 )
-from daigang.live import audience, chat
+from daigang.live import audience, chat, moderation
 from daigang.live.chat_db import live_db, live_db_close
 from daigang.live.hub.log import Room
 
@@ -70,6 +72,7 @@ class Loops:
     # daigang.live.hub.delivery: one round, closing one user's sockets in a room, a side task.
     flush: Callable[[], Awaitable[None]]
     user_sockets_close: Callable[[int, int], None]
+    user_events_send: Callable[[int, int, list[dict[str, Any]]], None]
     _side_task: Callable[[Awaitable[Any]], None]
 
     def publish_failed(self, room_id: int, message: dict[str, Any]) -> None:
@@ -130,6 +133,9 @@ class Loops:
             room.publish(events)
 
     async def _room_close(self, room: Room) -> None:
+        # Unsubscribed, this process would miss the room's moderation changes: read them
+        # again when the room comes back.
+        moderation.room_rules_forget(room.room_id)
         if room.views_added:
             await self._audience_record(room.room_id, room.views_added, 0)
         await self._subscription_sync(room.room_id)
@@ -205,6 +211,9 @@ class Loops:
                 continue
             if message.get("type") == ROOM_USER_CLOSE:
                 self.user_sockets_close(message["room_id"], message["user_id"])
+                continue
+            if message.get("type") == ROOM_USER_EVENTS:
+                self.user_events_send(message["room_id"], message["user_id"], message["events"])
                 continue
             kind = message.get("type")
             if kind not in (ROOM_EVENT, ROOM_RESYNC):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from daigang.accounts.testing import user_make
-from daigang.live import chat
+from daigang.live import chat, moderation
 from daigang.live.chat_writer import chat_writer_get
 from daigang.live.models import ChatMessage, Room
 from daigang.live.testing import room_make
@@ -49,6 +49,8 @@ def test_a_batch_answers_each_send_on_its_own():
 def test_a_batch_costs_the_same_statements_whatever_its_size():
     room = room_make(state=Room.State.LIVE)
     now = timezone.now()
+    # The room's moderation rules are read once per process, then held in memory.
+    moderation.room_rules(room_id=room.pk, organisation_id=room.organisation_id)
 
     def statements(count: int) -> int:
         sends = [chat.ChatSend(user_make(), f"消息{n}") for n in range(count)]
