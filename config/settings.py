@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "daigang.contracts",
     "daigang.fairs",
     "daigang.privacy",
+    "daigang.safety",
     "daigang.demo",
 ]
 
@@ -263,6 +264,9 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/contracts/verify/$",
         r"/manage/\d+/fairs/new/$",
         r"/fairs/\d+/manage/edit/$",
+        # A report's screenshot and an appeal's evidence (daigang.safety).
+        r"/report/[a-z]+/\d+/$",
+        r"/manage/\d+/cases/\d+/appeal/$",
     ],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

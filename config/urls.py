@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("daigang.contracts.urls")),
     path("", include("daigang.fairs.urls")),
     path("", include("daigang.privacy.urls")),
+    path("", include("daigang.safety.urls")),
     path("", include("daigang.jobs.urls")),
 ]

@@ -25,6 +25,7 @@ from daigang.accounts.models import Membership, Organisation, OrganisationDocume
 from daigang.accounts.services.memberships import membership_remove
 from daigang.accounts.services.organisations import organisation_document_add
 from daigang.accounts.testing import (
+    jpeg_bytes,
     member_make,
     moderator_make,
     organisation_make,
@@ -46,6 +47,9 @@ from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
 from daigang.live.models import ChatMessage, Room
 from daigang.live.testing import room_make
+from daigang.safety.models import Case, Report
+from daigang.safety.services import case_decide, report_create
+from daigang.safety.targets import target_resolve
 
 # Who asks. "home" is the organisation whose things every URL names.
 PERSONAS = (
@@ -86,6 +90,8 @@ class World:
     fair_entry: FairEntry
     fair_invite: FairInvite
     chat_message: ChatMessage  # the seeker's, in the room
+    case: Case  # a report on home (with a screenshot), decided: a warning
+    report: Report
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -155,6 +161,15 @@ def world_make() -> World:
     pending_document = OrganisationDocument.objects.filter(organisation=pending).first()
     assert pending_document is not None
 
+    report, _created = report_create(
+        reporter=other_seeker,
+        target=target_resolve(kind="organisation", target_id=home.pk, user=other_seeker),
+        category="fees",
+        text="要交押金",
+        screenshot=upload("s.jpg", jpeg_bytes()),
+    )
+    case = case_decide(case=report.case, by=moderator_make(), action="warn", reason="请勿收取押金")
+
     ex_membership = Membership.objects.get(organisation=home, user=ex_member)
     membership_remove(membership=ex_membership, by=owner)
 
@@ -197,6 +212,8 @@ def world_make() -> World:
         fair_entry=fair_entry_register(fair=fair, organisation=home, by=owner, jobs=[(job, 5)]),
         fair_invite=fair_invite_create(fair=fair, by=fair.created_by, label="兰州大学"),
         chat_message=ChatMessage.objects.create(room=room, user=seeker, text="几点上班？"),
+        case=case,
+        report=report,
     )
     for persona, user in users.items():
         if user is not None:

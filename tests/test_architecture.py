@@ -32,6 +32,7 @@ LAYERS: list[str] = [
     "contracts",
     "fairs",  # bureaus' job fairs, their schedules, numbers and reports
     "privacy",  # export, deletion, retention: reads and anonymises every domain above
+    "safety",  # reports (举报), moderators' decisions, takedowns, suspensions, appeals
     # A new app (regions, safety rules, fairs, matching, courses, …) takes its place in this
     # list: above every package it imports, below every package that imports it. When a lower
     # package must react to a higher one, the higher one hooks in from its AppConfig.ready()

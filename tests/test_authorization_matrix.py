@@ -112,6 +112,12 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("api:chat_message_delete", "POST", "a room the anchor is not on"): only(
         {"owner", "hr", "moderator"}, anonymous=E401
     ),
+    # 举报 (daigang.safety). The body here is empty: ninja's 422 for anyone logged in.
+    ("api:report_create", "POST"): logged_in(INVALID) | {"anonymous": E401},
+    ("api:report_mine", "GET"): logged_in() | {"anonymous": E401},
+    ("api:organisation_cases", "GET"): only(HIRING, anonymous=E401),  # roles.CASES
+    # Sent with a well-formed appeal (REQUESTS): home's warning, appealed once by its owner/HR.
+    ("api:case_appeal", "POST"): only(HIRING, anonymous=E401),
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -234,6 +240,24 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("privacy:delete", "POST"): logged_in(),  # without the typed confirmation: back, nothing done
     # --- jobs ------------------------------------------------------------------------------------
     ("jobs:home", "GET"): public(),
+    # --- 举报 (daigang.safety) -----------------------------------------------------------------
+    # Reporting a public thing (home's job): anyone logged in; the empty form is refused.
+    ("safety:report", "GET"): logged_in(),
+    ("safety:report", "POST"): logged_in(INVALID),
+    ("safety:mine", "GET"): logged_in(),
+    ("safety:queue", "GET"): only({"moderator"}),
+    ("safety:case", "GET"): only({"moderator"}),
+    ("safety:case", "POST"): only({"moderator"}, INVALID),
+    ("safety:appeal_decide", "POST"): only({"moderator"}, INVALID),
+    # Moderators and bureau members with roles.STATS_SEE (no bureau persona here).
+    ("safety:suspended", "GET"): only({"moderator"}),
+    # A report's screenshot: moderators, and home's owner/HR once decided; files 404 anonymous.
+    ("safety:evidence", "GET"): only({"moderator", *HIRING}, anonymous=E404),
+    # Home's warning has no appeal yet, so no appeal evidence: 404 for everyone.
+    ("safety:appeal_evidence", "GET"): public(E404),
+    ("safety:org_cases", "GET"): only(HIRING),  # roles.CASES
+    # An empty appeal: back to the cases page with the form's message.
+    ("safety:org_appeal", "POST"): only(HIRING),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
@@ -349,6 +373,9 @@ REQUESTS: dict[tuple[str, ...], Request] = {
     ("api:chat_settings", "POST"): Request(
         data=_json(lambda w: {"slow_seconds": 0}), content_type="application/json"
     ),
+    ("api:case_appeal", "POST"): Request(
+        data=_json(lambda w: {"text": "我们没有收取押金"}), content_type="application/json"
+    ),
     ("streaming:whip", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
     # The draft job is the one to publish.
     ("jobs:publish", "POST"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
@@ -375,12 +402,16 @@ def _default_params(world: World) -> dict[str, object]:
         "contract_id": world.contract.pk,
         "offer_id": world.offer.pk,
         "checkin_id": world.checkin.pk,
-        "code": "440000",
+        "code": "440000",  # 广东省 (regions:districts answers its own list, empty)
         "fair_id": world.fair.pk,
         "message_id": world.chat_message.pk,
         "user_id": world.users["seeker"].pk,  # type: ignore[union-attr]
         "entry_id": world.fair_entry.pk,
-        "sha": "0" * 16,  # 广东省 (regions:districts answers its own list, empty)
+        "sha": "0" * 16,
+        "case_id": world.case.pk,
+        "report_id": world.report.pk,
+        "kind": "job",
+        "target_id": world.job.pk,
     }
 
 

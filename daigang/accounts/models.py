@@ -201,6 +201,11 @@ class Organisation(models.Model):
     hr_licence_issuer = models.CharField(_("许可证发证机关"), max_length=100, blank=True)
     hr_licence_expires_on = models.DateField(_("许可证有效期至"), null=True, blank=True)
 
+    # Suspended by a moderator after reports (daigang.safety): hidden with all its jobs and
+    # rooms (verified_q / is_verified say so) until an upheld appeal lifts it.
+    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    suspension_reason = models.TextField(_("暂停原因"), blank=True)
+
     members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -222,6 +227,7 @@ class Organisation(models.Model):
             **{
                 f"{prefix}status": Organisation.Status.VERIFIED,
                 f"{prefix}verified_until__gt": now,
+                f"{prefix}suspended_at__isnull": True,
             }
         ) & (
             ~models.Q(**{f"{prefix}kind": Organisation.Kind.AGENCY})
@@ -231,10 +237,11 @@ class Organisation(models.Model):
     def is_verified(self, now: dt.datetime | None = None) -> bool:
         """Verified, not lapsed, and for an agency with its HR service licence in force: only
         such organisations may publish jobs or go live, and only their jobs and rooms are
-        listed (verified_q is the same rule as a query)."""
+        listed (verified_q is the same rule as a query). A suspended organisation is not."""
         now = now or timezone.now()
         return (
-            self.status == self.Status.VERIFIED
+            self.suspended_at is None
+            and self.status == self.Status.VERIFIED
             and self.verified_until is not None
             and self.verified_until > now
             and not self.licence_expired(now)
@@ -274,8 +281,14 @@ class Organisation(models.Model):
                 )
         return False
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
     def status_label(self, now: dt.datetime | None = None) -> str:
         """The status as people read it: a lapsed verification is not "verified"."""
+        if self.suspended_at is not None:
+            return str(_("已暂停（违规）"))
         if self.status == self.Status.VERIFIED and self.licence_expired(now):
             return str(_("人力资源服务许可证已过期"))
         if self.is_lapsed(now):

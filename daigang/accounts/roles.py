@@ -57,6 +57,9 @@ class Power(enum.StrEnum):
     CHAT_MODERATE = "chat_moderate"
     # A room's slow mode and the organisation's blocked words.
     CHAT_SETTINGS = "chat_settings"
+    # Reports against the organisation (daigang.safety): read the moderators' decisions and
+    # the evidence, and appeal a decision once.
+    CASES = "cases"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -74,6 +77,7 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.FAIRS_JOIN: frozenset({OWNER, HR}),
     Power.CHAT_MODERATE: frozenset({OWNER, HR, ANCHOR}),
     Power.CHAT_SETTINGS: frozenset({OWNER, HR}),
+    Power.CASES: frozenset({OWNER, HR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every

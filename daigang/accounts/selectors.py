@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -158,6 +158,17 @@ def organisations_pending_review(*, user: User) -> list[PendingReview]:
             current.setdefault(document.kind, document)
         pending.append(PendingReview(organisation=organisation, documents=list(current.values())))
     return pending
+
+
+# What a moderator reviewing an organisation should know from apps above accounts (safety:
+# its USCC or HR licence number is on the suspended list): hook(organisation) -> sentences.
+# Added to from the apps' AppConfig.ready().
+review_flags_hooks: list[Callable[[Organisation], list[str]]] = []
+
+
+def organisation_review_flags(*, organisation: Organisation) -> list[str]:
+    """Warnings for the review page, one sentence each (review_flags_hooks)."""
+    return [flag for hook in review_flags_hooks for flag in hook(organisation)]
 
 
 def organisation_for_moderator(*, user: User, organisation_id: int) -> Organisation:

@@ -16,6 +16,7 @@ from daigang.fairs.models import Fair, FairEntry, FairJob, FairRoom
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import jobs_open
 from daigang.live.models import Room
+from daigang.live.selectors import room_hidden_q
 from daigang.regions.models import Region
 from daigang.regions.selectors import region_prefix
 
@@ -121,6 +122,7 @@ def fair_rooms(*, fair_ids: list[int]) -> list[Room]:
     )
     return list(
         Room.objects.filter(fair_room__fair_id__in=fair_ids)
+        .exclude(room_hidden_q())
         .select_related("organisation")
         .annotate(state_order=order)
         .order_by("state_order", "planned_start", "id")

@@ -116,6 +116,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Taken down by a moderator after reports (daigang.safety): hidden from every list, page
+    # and apply until an upheld appeal puts it back.
+    taken_down_at = models.DateTimeField(_("下架时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("岗位")
@@ -139,7 +142,11 @@ class Job(models.Model):
     def is_open(self, today: dt.date | None = None) -> bool:
         """Published and not past its date: a job past valid_until is closed for everyone."""
         today = today or timezone.localdate()
-        return self.status == self.Status.PUBLISHED and self.valid_until >= today
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.valid_until >= today
+            and self.taken_down_at is None
+        )
 
     @property
     def is_dispatch(self) -> bool:

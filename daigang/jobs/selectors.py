@@ -52,11 +52,14 @@ def _verified_organisation_q(now: dt.datetime) -> Q:
 
 
 def jobs_open(*, today: dt.date | None = None, now: dt.datetime | None = None) -> QuerySet[Job]:
-    """Published jobs not past their date, of organisations whose verification holds."""
+    """Published jobs not past their date, not taken down by a moderator, of organisations
+    whose verification holds and that are not suspended: what the public sees."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     return (
-        Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today)
+        Job.objects.filter(
+            status=Job.Status.PUBLISHED, valid_until__gte=today, taken_down_at__isnull=True
+        )
         .filter(_verified_organisation_q(now))
         .select_related("organisation")
         .order_by("-published_at", "-id")
@@ -119,12 +122,17 @@ def job_cities(*, today: dt.date | None = None) -> list[Region]:
 def job_for_public(*, job_id: int, user: User | AnonymousUser | None = None) -> Job:
     """A job anybody may read: published (open or past its date) or closed.
 
-    Drafts are visible only to members of their organisation (a preview); others get 404.
+    Drafts, jobs a moderator took down and jobs of a suspended organisation are visible only
+    to members of their organisation (who see why); others get 404.
     """
     job = Job.objects.select_related("organisation").filter(pk=job_id).first()
     if job is None:
         raise Http404
-    if job.status == Job.Status.DRAFT:
+    if (
+        job.status == Job.Status.DRAFT
+        or job.taken_down_at is not None
+        or job.organisation.suspended_at is not None
+    ):
         if not membership_has(
             user=user, organisation_id=job.organisation_id, power=Power.ORGANISATION_SEE
         ):
@@ -164,10 +172,11 @@ def organisation_public(*, organisation_id: int) -> Organisation:
     """An organisation's public page: only ever-verified organisations have one.
 
     Pending and rejected organisations are not public at all ("verified before anything is
-    public"), so they 404. A lapsed verification keeps the page, without open jobs.
+    public"), so they 404, and so do suspended ones (daigang.safety) until an upheld appeal
+    lifts the suspension. A lapsed verification keeps the page, without open jobs.
     """
     organisation = Organisation.objects.filter(
-        pk=organisation_id, status=Organisation.Status.VERIFIED
+        pk=organisation_id, status=Organisation.Status.VERIFIED, suspended_at__isnull=True
     ).first()
     if organisation is None:
         raise Http404

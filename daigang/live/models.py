@@ -42,6 +42,9 @@ class Room(models.Model):
     # Slow mode: a viewer may send one message per this many seconds (0: off).
     chat_slow_seconds = models.PositiveSmallIntegerField(_("慢速模式（秒）"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Ended and blocked by a moderator after reports (daigang.safety): hidden from every list
+    # and its page until an upheld appeal puts it back (as an ended room).
+    taken_down_at = models.DateTimeField(_("下架时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("直播间")

@@ -33,6 +33,7 @@ def jobs_schedulable(*, organisation: Organisation) -> QuerySet[Job]:
         organisation=organisation,
         status=Job.Status.PUBLISHED,
         valid_until__gte=timezone.localdate(),
+        taken_down_at__isnull=True,
     ).order_by("-published_at", "-id")
 
 
@@ -56,6 +57,7 @@ def _rooms_public() -> QuerySet[Room]:
     now = timezone.now()
     return (
         Room.objects.filter(Organisation.verified_q(now, prefix="organisation__"))
+        .filter(taken_down_at__isnull=True)
         .filter(
             Q(state=Room.State.LIVE)
             | Q(state=Room.State.SCHEDULED, planned_start__gte=now - UPCOMING_GRACE)
@@ -82,8 +84,19 @@ def rooms_by_state(*, state: str | None, limit: int = 50) -> list[Room]:
     return list(rooms[:limit])
 
 
-def room_get_public(*, room_id: int) -> Room:
-    """The room for its public page; 404 if there is none."""
+def room_hidden_q(prefix: str = "") -> Q:
+    """Rooms the public no longer sees: taken down by a moderator, or of a suspended
+    organisation (daigang.safety). The one place that says so for rooms of any state."""
+    return Q(**{f"{prefix}taken_down_at__isnull": False}) | Q(
+        **{f"{prefix}organisation__suspended_at__isnull": False}
+    )
+
+
+def room_is_hidden(*, room: Room) -> bool:
+    return room.taken_down_at is not None or room.organisation.suspended_at is not None
+
+
+def _room_get(*, room_id: int) -> Room:
     try:
         return (
             Room.objects.select_related("organisation", "pinned_job", "pinned_job__organisation")
@@ -92,6 +105,14 @@ def room_get_public(*, room_id: int) -> Room:
         )
     except Room.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def room_get_public(*, room_id: int) -> Room:
+    """The room for its public page; 404 if there is none or it is hidden (room_hidden_q)."""
+    room = _room_get(room_id=room_id)
+    if room_is_hidden(room=room):
+        raise Http404
+    return room
 
 
 def room_can_run(*, user: User | AnonymousUser, room: Room) -> bool:
@@ -111,15 +132,19 @@ def room_can_run(*, user: User | AnonymousUser, room: Room) -> bool:
 
 
 def room_for_runner(*, user: User, room_id: int) -> Room:
-    """The room if `user` may run it; 404 otherwise so outsiders learn nothing."""
-    room = room_get_public(room_id=room_id)
+    """The room if `user` may run it (hidden or not); 404 otherwise so outsiders learn
+    nothing."""
+    room = _room_get(room_id=room_id)
     if not room_can_run(user=user, room=room):
         raise Http404
     return room
 
 
 def room_jobs(*, room: Room) -> list[Job]:
-    return list(room.jobs.select_related("organisation").order_by("id"))
+    """The room's jobs, without those a moderator took down (daigang.safety)."""
+    return list(
+        room.jobs.filter(taken_down_at__isnull=True).select_related("organisation").order_by("id")
+    )
 
 
 def job_card(*, job: Job, room: Room) -> dict[str, Any]:

@@ -50,6 +50,8 @@
     this.root = root;
     this.roomId = root.dataset.roomId;
     this.list = root.querySelector("[data-chat-list]");
+    // 举报 per message (daigang.safety): the report form's URL for message 1, made per id.
+    this.reportUrl = root.dataset.reportUrl || "";
     this.notice = root.querySelector("[data-chat-notice]");
     this.form = root.querySelector("[data-chat-form]");
     this.input = this.form ? this.form.querySelector("[name=text]") : null;
@@ -159,6 +161,13 @@
     text.textContent = String(message.text || "");
     line.appendChild(name);
     line.appendChild(text);
+    if (this.reportUrl) {
+      const report = document.createElement("a");
+      report.className = "chat-report";
+      report.href = this.reportUrl.replace(/\/1\/$/, "/" + message.id + "/");
+      report.textContent = this.root.dataset.labelReport || "";
+      line.appendChild(report);
+    }
     this.list.appendChild(line);
     while (this.list.children.length > this.maxMessages) {
       const first = this.list.firstElementChild;

@@ -193,6 +193,18 @@
           video.srcObject = null;
           unmute.hidden = true;
         }
+      } else if (kind === "taken_down") {
+        // A moderator ended and blocked the room (daigang.safety): it leaves the screen.
+        stop(false);
+        video.srcObject = null;
+        const notice = document.getElementById("room-taken-down");
+        Array.prototype.forEach.call(root.children, function (child) {
+          if (child !== notice) child.hidden = true;
+        });
+        if (notice) {
+          notice.querySelector("[data-taken-down-message]").textContent = data.message || "";
+          notice.hidden = false;
+        }
       } else if (kind === "pin") {
         showPin(data.job || null);
       } else if (kind === "viewers") {

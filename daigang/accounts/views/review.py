@@ -17,6 +17,7 @@ from daigang.accounts.selectors import (
     organisation_documents_current,
     organisation_for_moderator,
     organisation_members,
+    organisation_review_flags,
     organisations_pending_review,
 )
 from daigang.accounts.services import (
@@ -95,5 +96,6 @@ def review_detail(request: AuthenticatedRequest, organisation_id: int) -> HttpRe
             or organisation.hr_licence_expires_on < timezone.localdate(now)
         ),
         "error": error,
+        "flags": organisation_review_flags(organisation=organisation),
     }
     return render(request, "accounts/review_detail.html", context, status=status)

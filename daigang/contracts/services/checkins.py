@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,11 @@ from daigang.hiring.models import Application, Stage
 from daigang.hiring.notifications import notification_send
 
 STARTED_ON_MAX_AGO = dt.timedelta(days=366)
+
+# Called with the check-in once a first answer commits. Apps above contracts add to it from
+# their AppConfig.ready() (safety: "not as described" counts as a report against the
+# organisation), so contracts records answers without importing them.
+checkin_answered_hooks: list[Callable[[CheckIn], None]] = []
 COMMENT_MAX = 500
 
 
@@ -160,4 +166,5 @@ def checkin_answer(
             setattr(locked, f"{field}_comment", getattr(answers, f"{field}_comment").strip())
         locked.answered_at = now
         locked.save()
+        transaction.on_commit(lambda: [hook(locked) for hook in checkin_answered_hooks])
     return locked, True

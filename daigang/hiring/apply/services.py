@@ -105,6 +105,12 @@ def application_check_open(*, job: Job, now: dt.datetime | None = None) -> None:
     spent) so a closed job is refused early with a message that says why.
     """
     now = now or timezone.now()
+    if job.organisation.suspended_at is not None:
+        raise ValidationError(
+            _("该单位因违规被平台暂停，暂不接受报名"), code="organisation_suspended"
+        )
+    if job.taken_down_at is not None:
+        raise ValidationError(_("该岗位已被平台下架，不能报名了"), code="job_taken_down")
     if not job.organisation.is_verified(now):
         raise ValidationError(
             _("该单位尚未通过认证（或认证已过期），暂不接受报名"),

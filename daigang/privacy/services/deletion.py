@@ -18,6 +18,7 @@ What the law makes the platform keep is kept, anonymised; everything else goes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q
@@ -40,6 +41,10 @@ from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, S
 DELETED_NAME = DELETED_USER_NAME
 # Applications that reached 已签约 back a contract: their notes stay with them.
 SIGNED_RANK = STAGE_ROAD.index(Stage.SIGNED)
+# Apps above privacy anonymise their own records of a deleted seeker from their
+# AppConfig.ready() (safety: the reports they made): hook(user), inside the deleting
+# transaction, with the user's row locked and not yet anonymised.
+account_deleted_hooks: list[Callable[[User], None]] = []
 # DELETED_PHONE_PREFIX + 10 digits fills the 11 characters of User.phone.
 _DELETED_ID_DIGITS = 10
 
@@ -90,6 +95,8 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         FairReminder.objects.filter(user=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
+        for hook in account_deleted_hooks:
+            hook(locked)
         locked.name = DELETED_NAME
         locked.phone = deleted_phone(user_id=locked.pk)
         locked.is_active = False

@@ -8,6 +8,7 @@ verdicts) is not "visible to them" and is not in it; the seeker's own reasons ar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -21,6 +22,10 @@ from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
 
 EXPORT_FORMAT = "daigang-seeker-export/1"
+
+# Apps above privacy add their own parts of a seeker's data from their AppConfig.ready()
+# (safety: the reports the seeker made): hook(user) -> {section name: JSON-ready data}.
+export_hooks: list[Callable[[User], dict[str, Any]]] = []
 
 
 def _at(value: dt.datetime | None) -> str | None:
@@ -181,8 +186,8 @@ def _fair_reminders(user: User) -> list[dict[str, Any]]:
 def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """All of `user`'s data: account, applications with their history, consents, interviews,
     offers, contracts (links to them), notifications, the chat messages they sent and the
-    job fairs they asked to be reminded of."""
-    return {
+    job fairs they asked to be reminded of; then what each app's `export_hooks` add."""
+    data = {
         "format": EXPORT_FORMAT,
         "exported_at": _at(now or timezone.now()),
         "account": {
@@ -199,3 +204,6 @@ def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, An
         "chat_messages": _chat(user),
         "fair_reminders": _fair_reminders(user),
     }
+    for hook in export_hooks:
+        data.update(hook(user))
+    return data
