@@ -232,3 +232,18 @@ class SuspensionListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.uscc}"
+
+
+class SuspendedDocument(models.Model):
+    """The fingerprint (sha256 of the stored file) of a licence a suspended organisation had
+    uploaded: the same file uploaded by another organisation is flagged on the review page,
+    whatever name and USCC it registers under."""
+
+    listing = models.ForeignKey(
+        SuspensionListing, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=20)
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sha256[:16]}"

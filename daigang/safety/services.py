@@ -44,6 +44,7 @@ from daigang.safety.models import (
     Decision,
     Kind,
     Report,
+    SuspendedDocument,
     SuspensionListing,
 )
 from daigang.safety.targets import Target
@@ -215,7 +216,7 @@ def _organisation_suspend(case: Case, by: User, reason: str, now: dt.datetime) -
         organisation.suspended_at = now
         organisation.suspension_reason = reason
         organisation.save(update_fields=["suspended_at", "suspension_reason"])
-    SuspensionListing.objects.create(
+    listing = SuspensionListing.objects.create(
         organisation=organisation,
         case=case,
         name=organisation.name,
@@ -224,6 +225,10 @@ def _organisation_suspend(case: Case, by: User, reason: str, now: dt.datetime) -
         reason=reason,
         listed_by=by,
         listed_at=now,
+    )
+    SuspendedDocument.objects.bulk_create(
+        SuspendedDocument(listing=listing, kind=kind, sha256=sha256)
+        for kind, sha256 in organisation.documents.values_list("kind", "sha256").distinct()
     )
     # Rooms on air or still to come end now; their viewers see them go.
     open_rooms = Room.objects.filter(organisation=organisation).exclude(state=Room.State.ENDED)
@@ -486,7 +491,7 @@ def reporter_deleted(user: User) -> None:
 def review_flags(organisation: Organisation) -> list[str]:
     """Sentences for the review page when the organisation's USCC or HR licence number is on
     the suspended list (a suspended organisation registering again, or changing its USCC to
-    a listed one)."""
+    a listed one), or it uploaded a licence file a listed organisation had uploaded."""
     listed = SuspensionListing.objects.filter(lifted_at__isnull=True)
     flags = []
     for listing in listed.filter(uscc=organisation.uscc):
@@ -509,4 +514,15 @@ def review_flags(organisation: Organisation) -> list[str]:
                     "reason": listing.reason,
                 }
             )
+    fingerprints = organisation.documents.values_list("sha256", flat=True)
+    same_files = (
+        SuspendedDocument.objects.filter(listing__lifted_at__isnull=True, sha256__in=fingerprints)
+        .exclude(listing__organisation=organisation)
+        .select_related("listing")
+    )
+    for listing in {document.listing for document in same_files}:
+        flags.append(
+            _("上传的证件与暂停名单上的单位（%(name)s，%(uscc)s）上传过的文件完全相同：%(reason)s")
+            % {"name": listing.name, "uscc": listing.uscc, "reason": listing.reason}
+        )
     return flags

@@ -8,11 +8,13 @@ from django.http import Http404
 
 from daigang.accounts.models import Membership, Organisation
 from daigang.accounts.selectors import organisation_review_flags
+from daigang.accounts.services.organisations import organisation_approve
 from daigang.accounts.testing import (
     jpeg_bytes,
     member_make,
     moderator_make,
     organisation_make,
+    organisation_registered_make,
     pdf_bytes,
     user_make,
 )
@@ -412,3 +414,33 @@ def test_given_two_suspensions_when_one_appeal_is_upheld_then_the_other_keeps_it
     services.appeal_decide(case=first, by=moderator_make(), upheld=True, reason="核实")
     org.refresh_from_db()
     assert org.is_suspended
+
+
+def _registered_and_verified() -> Organisation:
+    organisation = organisation_registered_make()
+    return organisation_approve(organisation=organisation, by=moderator_make())
+
+
+def test_given_a_suspended_organisation_when_its_licence_file_is_uploaded_again_under_another_name_then_flagged():
+    # Given a company suspended for fraud, which had uploaded its business licence
+    banned = _registered_and_verified()
+    case = case_of(report_make(reporter=seeker_make(), kind="organisation", target_id=banned.pk))
+    services.case_decide(case=case, by=moderator_make(), action=Action.SUSPEND, reason="诈骗")
+    # When a new organisation with a new name and USCC uploads the very same licence file
+    again = organisation_registered_make(name="福州另一家电子有限公司")
+    # Then the review page flags it, naming the listed organisation and why it was listed
+    flags = organisation_review_flags(organisation=again)
+    assert len(flags) == 1 and banned.uscc in flags[0] and "诈骗" in flags[0]
+    # And the suspended organisation itself is flagged by its USCC only, not by its own files
+    assert len(organisation_review_flags(organisation=banned)) == 1
+
+
+def test_given_an_appeal_upheld_when_the_same_licence_file_comes_back_then_it_is_not_flagged():
+    banned = _registered_and_verified()
+    case = case_of(report_make(reporter=seeker_make(), kind="organisation", target_id=banned.pk))
+    services.case_decide(case=case, by=moderator_make(), action=Action.SUSPEND, reason="诈骗")
+    owner = banned.memberships.get().user
+    services.appeal_submit(case=case, by=owner, text="误会，证照齐全")
+    services.appeal_decide(case=case, by=moderator_make(), upheld=True, reason="核实无误")
+    again = organisation_registered_make(name="福州另一家电子有限公司")
+    assert organisation_review_flags(organisation=again) == []
