@@ -11,6 +11,12 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fair_counters_at_once(settings):
+    """The fair counters are written as each apply commits, not by a thread a second later."""
+    settings.FAIR_COUNTERS_FLUSH_MS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Send budgets live in the cache: each test starts with none spent."""
     from django.core.cache import cache

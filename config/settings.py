@@ -288,6 +288,11 @@ LIVE_ROOM_SOCKETS_PER_ADDRESS = env_int("LIVE_ROOM_SOCKETS_PER_ADDRESS", 50)
 if LIVE_ROOM_SOCKETS_PER_ADDRESS < 0:
     raise ImproperlyConfigured("LIVE_ROOM_SOCKETS_PER_ADDRESS must be 0 (no cap) or more")
 
+# The fair dashboard's counters (daigang.fairs.counters): applies and stage moves are noted in
+# memory on the apply path and written this often by a thread of each process; 0 writes them
+# as each one commits (the tests).
+FAIR_COUNTERS_FLUSH_MS = env_int("FAIR_COUNTERS_FLUSH_MS", 1000)
+
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.
 STREAM_SERVER_URL = env_str("STREAM_SERVER_URL", "")

@@ -156,6 +156,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("live:stream_key_rotate", "POST", "a room the anchor is not on"): only({"owner"}),
     ("live:pin", "POST"): only({"owner", "anchor"}),
     ("live:unpin", "POST"): only({"owner", "anchor"}),
+    # A viewer tapped the pinned card: anyone who may see the room (counted once per pin).
+    ("live:card_open", "POST"): public(),
     ("live:stream_key_rotate", "POST"): only({"owner", "anchor"}),
     ("live:chat_moderate", "GET"): only(CHAT_MODERATORS),  # roles.CHAT_MODERATE
     ("live:chat_moderate", "GET", "a room the anchor is not on"): only(

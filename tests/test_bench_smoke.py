@@ -91,6 +91,30 @@ def test_the_apply_burst_benchmark_writes_every_acknowledged_apply_once():
     assert figures["ratio"] > 0
 
 
+def test_the_fair_stats_benchmark_finds_the_counters_equal_to_raw_counting():
+    # given a fair of 3 employers, 120 applications and 1,000 view events
+    # when the benchmark runs
+    figures = _bench_run(
+        """
+        import json
+        from bench.fair_stats import run
+
+        print(json.dumps(run(
+            organisations=3, jobs_per_organisation=2, applications=120, view_events=1000,
+            repeats=3, raw_repeats=2, joins=200, applies=30, moves=5,
+        ), default=str))
+        """
+    )
+
+    # then both ways of counting said the same, before and after the joins and applies
+    assert figures["applications"] == 120
+    assert figures["same"] is True and figures["still_same"] is True
+    assert figures["numbers"]["applications"] == 120
+    assert 0 < figures["numbers"]["viewers"] <= 300
+    assert figures["counted_p95_ms"] > 0 and figures["raw_p95_ms"] > 0
+    assert figures["flush_s"] > 0 and figures["joins_s"] > 0
+
+
 @pytest.mark.webrtc
 def test_the_relay_benchmark_feeds_every_viewer_frames():
     # given the encode-once relay with one, then two viewers, a one-second window each

@@ -220,3 +220,59 @@ class FairReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fair_id}/{self.user_id}"
+
+
+class Scope(models.TextChoices):
+    """What a counter counts for: a fair (its own rooms and pages) or one room."""
+
+    FAIR = "f", "fair"
+    ROOM = "r", "room"
+
+
+class FairCounter(models.Model):
+    """One precomputed number: (scope, scope id, figure, bucket) -> n.
+
+    Kept in step by daigang.fairs.counters (applies, stage changes, viewers, pins, card opens)
+    with upserts `n = n + k`; `manage.py fair_counters_rebuild` recounts them from the raw
+    rows. The bucket splits a figure: "" the total, "d2026-05-01" a day, "o12" an
+    organisation, "i3" an invite link, "j45" a job (a room's funnel), "g<target group>".
+    """
+
+    scope = models.CharField(max_length=1, choices=Scope.choices)
+    scope_id = models.BigIntegerField()
+    figure = models.CharField(max_length=24)
+    bucket = models.CharField(max_length=24, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_id", "figure", "bucket"], name="fair_counter_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}{self.scope_id}/{self.figure}/{self.bucket}={self.n}"
+
+
+class FairSeen(models.Model):
+    """Someone already counted in a unique figure of a scope (a viewer of a room or a fair,
+    an applicant of a fair, a card opened once per pin): one row per person and scope, never
+    per second. `person` is a keyed hash for viewers (no address or cookie is stored), "s<id>"
+    for seekers. A fair's rows cover the fairs inside it too, so a person who watched or
+    applied in two of its counties counts once."""
+
+    scope = models.CharField(max_length=1, choices=Scope.choices)
+    scope_id = models.BigIntegerField()
+    figure = models.CharField(max_length=24)
+    person = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_id", "figure", "person"], name="fair_seen_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}{self.scope_id}/{self.figure}/{self.person}"

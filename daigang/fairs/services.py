@@ -22,6 +22,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
 from daigang.accounts.uploads import IMAGE_TYPES, CheckedUpload, image_upload_check
 from daigang.core.refused import Refused
+from daigang.fairs import counters
 from daigang.fairs.models import Fair, FairEntry, FairInvite, FairJob, FairRoom
 from daigang.fairs.selectors import region_within
 from daigang.fairs.stats import fair_numbers
@@ -256,6 +257,8 @@ def fair_room_add(*, fair: Fair, room: Room, by: User) -> FairRoom:
         with transaction.atomic():
             fair_room = FairRoom.objects.create(fair=fair, room=room, added_by=by)
             _bureau_rooms_jobs_sync(fair=fair)
+            # What happened in the room before it joined now counts for the fair too.
+            counters.room_joined_fair(room_id=room.pk)
             return fair_room
     except IntegrityError:
         return FairRoom.objects.get(room=room, fair=fair)

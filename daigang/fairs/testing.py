@@ -13,7 +13,7 @@ from daigang.fairs.services import fair_publish, fair_save
 from daigang.regions.models import Region
 
 GANSU, LANZHOU, CHENGGUAN, QILIHE = "620000", "620100", "620102", "620103"
-TIANSHUI, QINZHOU = "620500", "620502"
+TIANSHUI, QINZHOU, MAIJI = "620500", "620502", "620503"
 
 
 def bureau_make(*, region: str = GANSU, name: str = "", owner: User | None = None) -> Organisation:

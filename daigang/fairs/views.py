@@ -5,7 +5,7 @@ services and selectors; every page of a bureau checks the member's power at each
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daigang.accounts.http import AuthenticatedRequest
@@ -32,6 +33,9 @@ from daigang.fairs.models import Fair, FairInvite
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 from daigang.regions.selectors import region_for_filter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Seekers' pages poll nothing; the dashboard refreshes its numbers this often (seconds).
 STATS_REFRESH_S = 5
@@ -394,21 +398,40 @@ def fair_register(
     )
 
 
+# The pinned jobs' funnel, in its order, with the names the dashboard shows.
+PIN_FUNNEL: tuple[tuple[str, StrOrPromise], ...] = (
+    ("pin_viewers", gettext_lazy("置顶时在线")),
+    ("card_opens", gettext_lazy("看了岗位卡片")),
+    ("applied", gettext_lazy("报名")),
+    ("intentions", gettext_lazy("达成意向")),
+    ("hires", gettext_lazy("入职")),
+)
+
+
 def _stats_context(fair: Fair) -> dict[str, Any]:
     services.fair_report_freeze(fair=fair)
     numbers = stats.fair_numbers(fair=fair)
     rows = fair_summary_rows(numbers=numbers, frozen=fair.report)
     by_day = stats.fair_applications_by_day(fair=fair)
+    rooms = stats.fair_rooms_numbers(fair=fair)
+    pinned = stats.fair_funnel(rooms=rooms)
     funnel_keys = ("applications", "intentions", "interviews", "offers", "signed", "hires")
     return {
         "fair": fair,
         "rows": rows,
         "by_day": by_day,
+        "rooms": rooms,
+        "pin_funnel": [(label, pinned[key]) for key, label in PIN_FUNNEL],
+        "pin_funnel_keys": [key for key, _label in PIN_FUNNEL],
+        "pin_funnel_labels": [label for _key, label in PIN_FUNNEL],
+        "by_group": stats.fair_applicants_by_group(fair=fair),
+        "retention": stats.fair_retention(fair=fair),
         "chart_data": {
             "funnel": [
                 [str(label), numbers[key]] for key, label in stats.FIGURES if key in funnel_keys
             ],
             "days": by_day,
+            "pinned": [[str(label), pinned[key]] for key, label in PIN_FUNNEL],
         },
         "frozen_at": fair.report_frozen_at,
         "by_organisation": stats.fair_numbers_by_organisation(fair=fair),

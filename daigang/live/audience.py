@@ -14,9 +14,12 @@ delta every period, so an entry costs no query.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
-from django.db import IntegrityError
+from django.db import IntegrityError, connections
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -29,6 +32,11 @@ logger = logging.getLogger(__name__)
 VIEWERS_PERIOD = 5  # seconds
 # Counters outlive the period that reads them, and no longer.
 _COUNTER_TTL = VIEWERS_PERIOD * 4
+
+# Called with {room id: [viewer keys]} (daigang.live.viewers.scope_viewer) of the people whose
+# view a process counted in the last period: apps above live count unique viewers from it
+# (daigang.fairs hooks in from its AppConfig.ready()).
+room_viewers_seen_hooks: list[Callable[[dict[int, list[str]]], None]] = []
 
 
 def _period(now: float) -> int:
@@ -89,6 +97,36 @@ def room_audience_record(*, room_id: int, views_added: int, viewers_now: int) ->
         views=F("views") + max(0, views_added),
         viewers_peak=Greatest(F("viewers_peak"), viewers_now),
         updated_at=timezone.now(),
+    )
+
+
+def room_viewers_seen(*, seen: dict[int, list[str]]) -> None:
+    """People who entered rooms (a period's worth from one process) for room_viewers_seen_hooks."""
+    for hook in room_viewers_seen_hooks:
+        try:
+            hook(seen)
+        except Exception:
+            logger.exception("counting unique viewers failed in %s", hook)
+
+
+# Counting unique viewers writes a row per new person: off the live database thread, so a
+# crowd joining at once does not hold up the chat's writes behind it.
+_counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-count")
+
+
+def _room_viewers_seen_closing(seen: dict[int, list[str]]) -> None:
+    try:
+        room_viewers_seen(seen=seen)
+    finally:
+        connections.close_all()
+
+
+async def room_viewers_seen_counted(*, seen: dict[int, list[str]]) -> None:
+    """room_viewers_seen in a thread of its own (one per process), for the room hubs."""
+    if not room_viewers_seen_hooks:
+        return
+    await sync_to_async(_room_viewers_seen_closing, thread_sensitive=False, executor=_counting)(
+        seen
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation
+from daigang.core.hooks import hooks_on_commit
 from daigang.core.realtime import room_event_publish
 from daigang.live.models import Room
 
@@ -29,6 +30,21 @@ room_end_hooks: list[Callable[[int], None]] = []
 # whoever it is, since a WHIP session carries no user. The room then waits its publisher grace
 # for someone with the new key, as after a dropped connection, and ends if nobody comes.
 room_publisher_drop_hooks: list[Callable[[int], None]] = []
+
+
+# Called with (room id, job id) once a pin of a new job commits (daigang.live.services.room_pin):
+# daigang.fairs counts pins and the viewers present for its funnels.
+room_pin_hooks: list[Callable[[int, int], None]] = []
+
+
+# Called with (room id, job id, pinned job id or None, viewer key) when a viewer taps the card of
+# a room's job (the room page's beacon): daigang.fairs counts card opens once per viewer per pin.
+room_card_open_hooks: list[Callable[[int, int, int | None, str], None]] = []
+
+
+def room_pin_on_commit(*, room_id: int, job_id: int) -> None:
+    """Have room_pin_hooks hear of the pin once the write commits."""
+    hooks_on_commit(room_pin_hooks, room_id, job_id)
 
 
 def room_publisher_drop_on_commit(*, room_id: int) -> None:

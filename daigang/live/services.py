@@ -15,7 +15,11 @@ from daigang.core.languages import site_language
 from daigang.core.realtime import room_event_publish, room_user_sockets_close
 from daigang.jobs.models import Job
 from daigang.live import selectors
-from daigang.live.lifecycle import room_publisher_drop_on_commit
+from daigang.live.lifecycle import (
+    room_card_open_hooks,
+    room_pin_on_commit,
+    room_publisher_drop_on_commit,
+)
 from daigang.live.models import Room, new_stream_key
 from daigang.rules.refusals import fields_check
 from daigang.rules.terms import PUBLIC_RULES
@@ -103,7 +107,17 @@ def room_pin(*, room: Room, job: Job, by: User) -> Room:
         with site_language():  # every viewer sees this card, not only the anchor
             card = selectors.job_card(job=job, room=room)
         room_event_publish(room_id=room.pk, kind="pin", data={"job": card})
+        room_pin_on_commit(room_id=room.pk, job_id=job.pk)
     return room
+
+
+def room_card_opened(*, room: Room, job_id: int, viewer: str) -> None:
+    """A viewer (daigang.live.viewers key) tapped a job's card in the room: room_card_open_hooks
+    hear it with the job pinned now, and decide what counts (a repeat is theirs to ignore)."""
+    if not viewer:
+        return
+    for hook in room_card_open_hooks:
+        hook(room.pk, job_id, room.pinned_job_id, viewer)
 
 
 def room_unpin(*, room: Room, by: User) -> Room:

@@ -51,6 +51,16 @@ def viewer_cookie_read(value: str) -> str | None:
         return None
 
 
+def request_viewer(request: HttpRequest) -> str:
+    """The key a page request's person is counted by, as scope_viewer keys a socket: `u<id>`,
+    `c<viewer id>`; "" for a browser with neither (not counted, rather than by address)."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    raw = request.COOKIES.get(VIEWER_COOKIE)
+    viewer_id = viewer_cookie_read(raw) if raw else None
+    return f"c{viewer_id}" if viewer_id is not None else ""
+
+
 def scope_address(scope: Mapping[str, Any]) -> str:
     """The client address of an ASGI connection, '' when the server does not say."""
     client = scope.get("client")

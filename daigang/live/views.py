@@ -25,7 +25,7 @@ from daigang.jobs.models import Job
 from daigang.live import moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
 from daigang.live.models import Room
-from daigang.live.viewers import viewer_cookie_ensure
+from daigang.live.viewers import request_viewer, viewer_cookie_ensure
 
 
 @login_required
@@ -190,3 +190,13 @@ def room_stream_key_rotate_view(request: AuthenticatedRequest, room_id: int) -> 
     services.room_stream_key_rotate(room=room)
     messages.success(request, _("推流密钥已更换，旧密钥立即失效"))
     return redirect(reverse("live:console", args=[room.pk]) + "#obs")
+
+
+@require_POST
+def room_card_open_view(request: HttpRequest, room_id: int, job_id: int) -> HttpResponse:
+    """The room page's beacon: a viewer tapped the pinned job's card (counted once per viewer
+    per pin by the apps that hook in; daigang.fairs's funnels). Always 204: a repeat, or a card
+    no longer pinned, is simply not counted."""
+    room = selectors.room_get_public(room_id=room_id)
+    services.room_card_opened(room=room, job_id=job_id, viewer=request_viewer(request))
+    return HttpResponse(status=204)

@@ -1,5 +1,5 @@
 // The fair dashboard's charts (Apache ECharts, static/vendor/echarts.min.js): the hiring
-// funnel and applications per day. The numbers come from the JSON the page renders beside its
+// funnel, applications per day and the pinned jobs' funnel. The numbers come from the JSON the page renders beside its
 // tables (#fair-chart-data); htmx swaps that part every few seconds and the charts follow.
 (function () {
   "use strict";
@@ -29,6 +29,20 @@
         yAxis: { type: "category", inverse: true, data: d.funnel.map(function (r) { return r[0]; }) },
         series: [{ type: "bar", data: d.funnel.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }],
         color: ["#cf300c"],
+      });
+    }
+    var pinned = chart("fair-pinned-chart");
+    if (pinned && d.pinned) {
+      pinned.setOption({
+        animation: false,
+        tooltip: { trigger: "item" },
+        series: [{
+          type: "funnel", sort: "none", left: 8, right: 8, top: 8, bottom: 8, minSize: "8%",
+          min: 0, max: Math.max(1, Math.max.apply(null, d.pinned.map(function (r) { return r[1]; }))),
+          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          data: d.pinned.map(function (r) { return { name: r[0], value: r[1] }; }),
+        }],
+        color: ["#e8380d", "#f06a3c", "#f59a6e", "#f9c3a3", "#fde3d4"],
       });
     }
     var days = chart("fair-days-chart");

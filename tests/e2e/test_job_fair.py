@@ -1,7 +1,8 @@
 """A job fair in the real browser: the bureau's operator creates and publishes it, an employer
 registers with a job and is approved, its room joins the schedule, a seeker applies from the
 fair page, the operator's dashboard counts the application without a reload, and the XLSX it
-downloads says what the page says."""
+downloads says what the page says; when the anchor pins the job and the seeker taps its card in
+the room, the dashboard's pinned-job funnel counts the card open without a reload."""
 
 from __future__ import annotations
 
@@ -44,8 +45,21 @@ def _sessions() -> dict[str, object]:
         "employer": employer.pk,
         "job": job.pk,
         "room": room.pk,
+        "hr": hr.pk,
         "cookies": cookies,
     }
+
+
+def _pin(room_id: int, job_id: int, hr_id: int) -> None:
+    from daigang.accounts.models import User
+    from daigang.jobs.models import Job
+    from daigang.live.models import Room
+    from daigang.live.services import room_pin
+
+    room = Room.objects.get(pk=room_id)
+    hr = User.objects.get(pk=hr_id)
+    room.anchors.add(hr)
+    room_pin(room=room, job=Job.objects.get(pk=job_id), by=hr)
 
 
 def _page(chromium, server: str, session: str, *, width: int = 390, height: int = 844):
@@ -104,6 +118,7 @@ def test_a_fair_from_creation_to_an_application_counted_on_the_dashboard(asgi_se
     operator.goto(f"/fairs/{fair_id}/stats/")
     expect(operator.locator("#fair-funnel-chart canvas")).to_have_count(1)
     expect(operator.locator("#fair-days-chart canvas")).to_have_count(1)
+    expect(operator.locator("#fair-pinned-chart canvas")).to_have_count(1)
     applications = operator.locator("td[data-figure='6']")
     assert applications.inner_text() == "0"
     # and a seeker applies from the fair page
@@ -133,3 +148,16 @@ def test_a_fair_from_creation_to_an_application_counted_on_the_dashboard(asgi_se
     assert summary == page_figures
     assert violations == []
     assert summary["报名人次"] == 1 and summary["招聘人数"] == 25
+
+    # when the anchor pins the job in the fair's room and the seeker taps its card there
+    orm(_pin, world["room"], world["job"], world["hr"])
+    seeker.goto(f"/live/{world['room']}/")
+    # (the beacon is a keepalive fetch: it reaches the server while the job page opens)
+    seeker.click("#pin-body .job-card h3 a")
+    seeker.wait_for_url(f"**/jobs/{world['job']}/**")
+    # then the dashboard's pinned-job funnel counts the card open without a reload
+    expect(operator.locator("td[data-funnel-total='1']")).to_have_text("1", timeout=15_000)
+    expect(operator.locator("#fair-pinned-table td[data-funnel='card_opens']")).to_have_text("1")
+    _shot(operator, "fair-stats-funnel-laptop")
+    operator.set_viewport_size({"width": 360, "height": 740})
+    _shot(operator, "fair-stats-funnel-phone")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation, User
+from daigang.core.hooks import hooks_on_commit
 from daigang.hiring.models import IDEMPOTENCY_KEY_MAX_LENGTH, Application
 from daigang.jobs.models import Job
 from daigang.live.models import Room
@@ -145,6 +146,17 @@ def _application_existing(*, job: Job, seeker: User, idempotency_key: str) -> Ap
     return None
 
 
+# Called with the applications just created (never a replay), once their insert commits. Apps
+# above hiring add to it from their AppConfig.ready() (daigang.fairs counts them). A hook runs
+# on the apply path: it must be cheap (no query) and must not raise.
+application_created_hooks: list[Callable[[list[Application]], None]] = []
+
+
+def _created_on_commit(applications: list[Application]) -> None:
+    if applications:
+        hooks_on_commit(application_created_hooks, applications)
+
+
 def application_apply(
     *,
     job: Job,
@@ -191,6 +203,7 @@ def application_apply(
     # Insert first, look later: the common case (a new application) costs one INSERT.
     if connections[router.db_for_write(Application)].vendor == "postgresql":
         if _applications_insert_unless_conflict([application]) == [True]:
+            _created_on_commit([application])
             return application, True
         return _application_after_conflict(application)
     try:
@@ -203,6 +216,7 @@ def application_apply(
         if existing is None:
             raise  # not a duplicate (e.g. the job was deleted meanwhile): a real error
         return existing, False
+    _created_on_commit([application])
     return application, True
 
 
@@ -261,6 +275,8 @@ def applications_apply(
                 inserted = _applications_insert_unless_conflict([app for _, app in new])
         except DatabaseError:
             inserted = None
+        else:
+            _created_on_commit([app for (_, app), made in zip(new, inserted, strict=True) if made])
     for position, (index, application) in enumerate(new):
         try:
             if inserted is None:

@@ -17,7 +17,7 @@ Rules (checked here, under the row lock, so two people moving the same card cann
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has
+from daigang.core.hooks import hooks_on_commit
 from daigang.core.languages import site_language
 from daigang.core.refused import Refused
 from daigang.hiring.models import (
@@ -191,6 +192,12 @@ def rejection_message_render(*, template: str, application: Application) -> str:
     )
 
 
+# Called with (application, stage_reached before, after) once a move that took an application
+# further along the road commits. Apps above hiring add to it from their AppConfig.ready()
+# (daigang.fairs keeps its intention / interview / offer / hire counters in step).
+application_reached_hooks: list[Callable[[Application, int, int], None]] = []
+
+
 def application_advance(
     *,
     application: Application,
@@ -250,8 +257,11 @@ def application_advance(
         locked.stage = stage
         locked.custom_stage = custom
         locked.stage_changed_at = now
+        reached_before = locked.stage_reached
         if stage in STAGE_ROAD:
             locked.stage_reached = max(locked.stage_reached, stage_rank(stage))
+        if locked.stage_reached > reached_before:
+            hooks_on_commit(application_reached_hooks, locked, reached_before, locked.stage_reached)
         locked.save(update_fields=["stage", "custom_stage", "stage_changed_at", "stage_reached"])
         change.save(force_insert=True)
         # The seeker hears about moves that change what they see (not the organisation's

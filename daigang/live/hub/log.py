@@ -45,6 +45,7 @@ class Room:
         "state",
         "viewer_sockets",
         "viewers",
+        "viewers_new",
         "views_added",
     )
 
@@ -57,6 +58,8 @@ class Room:
         self.log_start = 0
         self.viewers = 0
         self.views_added = 0
+        # People whose view was counted since the last audience round (for unique viewers).
+        self.viewers_new: set[str] = set()
         # Local sockets per person and per client address, kept as sockets join and leave (a
         # dict update each, no work per event): distinct viewers are len(viewer_sockets).
         self.viewer_sockets: dict[str, int] = {}

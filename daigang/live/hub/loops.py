@@ -138,6 +138,7 @@ class Loops:
         moderation.room_rules_forget(room.room_id)
         if room.views_added:
             await self._audience_record(room.room_id, room.views_added, 0)
+        await self._viewers_seen_record([room])
         await self._subscription_sync(room.room_id)
 
     async def _subscription_sync(self, room_id: int) -> None:
@@ -281,6 +282,20 @@ class Loops:
             if views_added or viewers > room.peak_recorded:
                 room.peak_recorded = max(room.peak_recorded, viewers)
                 await self._audience_record(room.room_id, views_added, viewers)
+        await self._viewers_seen_record(rooms)
+
+    async def _viewers_seen_record(self, rooms: list[Room]) -> None:
+        """Hand the people counted since the last round to audience.room_viewers_seen (unique
+        viewers): one call per round for every room, never one per join."""
+        seen = {room.room_id: sorted(room.viewers_new) for room in rooms if room.viewers_new}
+        if not seen:
+            return
+        for room in rooms:
+            room.viewers_new = set()
+        try:
+            await audience.room_viewers_seen_counted(seen=seen)
+        except Exception:
+            logger.exception("room hub: recording unique viewers failed")
 
     def _view_add(self, room: Room, socket: HubSocket) -> None:
         """Count a view for the socket's person unless they entered in the last
@@ -292,6 +307,8 @@ class Loops:
             self.view_counted[key] = now
             socket.viewed = True
             room.views_added += 1
+            if socket.viewer:
+                room.viewers_new.add(socket.viewer)
 
     def _views_prune(self) -> None:
         """Forget views older than VIEW_REPEAT_SECONDS: that person's next entry is a view."""
