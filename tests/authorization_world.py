@@ -47,6 +47,10 @@ from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
 from daigang.live.models import ChatMessage, Room
 from daigang.live.testing import room_make
+from daigang.matchmaking.models import Case as FollowCase
+from daigang.matchmaking.models import InviteLink
+from daigang.matchmaking.services import invite_link_for
+from daigang.matchmaking.testing import case_make, matchmaker_make
 from daigang.safety.models import Case, Report
 from daigang.safety.services import case_decide, report_create
 from daigang.safety.targets import target_resolve
@@ -92,6 +96,8 @@ class World:
     chat_message: ChatMessage  # the seeker's, in the room
     case: Case  # a report on home (with a screenshot), decided: a warning
     report: Report
+    follow_case: FollowCase  # the fair's bureau's matchmaker follows the seeker (consented)
+    matchmaker_invite: InviteLink  # that matchmaker's invite link
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -112,6 +118,7 @@ class World:
 
 def world_make() -> World:
     fair = fair_make(bureau=bureau_make(region="620100"))
+    matchmaker = matchmaker_make(organisation=fair.bureau)
     home = organisation_make(name="昆山精密电子有限公司")
     owner = member_make(organisation=home, role=Membership.Role.OWNER, name="王经理")
     hr = member_make(organisation=home, role=Membership.Role.HR, name="人事小王")
@@ -214,6 +221,8 @@ def world_make() -> World:
         chat_message=ChatMessage.objects.create(room=room, user=seeker, text="几点上班？"),
         case=case,
         report=report,
+        follow_case=case_make(membership=matchmaker, seeker=users["seeker"]),  # type: ignore[arg-type]
+        matchmaker_invite=invite_link_for(membership=matchmaker),
     )
     for persona, user in users.items():
         if user is not None:

@@ -31,6 +31,7 @@ LAYERS: list[str] = [
     "interviews",
     "contracts",
     "fairs",  # bureaus' job fairs, their schedules, numbers and reports
+    "matchmaking",  # matchmakers' caseloads, follow-ups, recommendations, their numbers
     "privacy",  # export, deletion, retention: reads and anonymises every domain above
     "safety",  # reports (举报), moderators' decisions, takedowns, suspensions, appeals
     # A new app (regions, safety rules, fairs, matching, courses, …) takes its place in this

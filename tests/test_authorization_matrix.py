@@ -118,6 +118,9 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("api:organisation_cases", "GET"): only(HIRING, anonymous=E401),  # roles.CASES
     # Sent with a well-formed appeal (REQUESTS): home's warning, appealed once by its owner/HR.
     ("api:case_appeal", "POST"): only(HIRING, anonymous=E401),
+    # The seeker's own profile (求职资料); PUT with an empty body empties it (REQUESTS).
+    ("api:profile", "GET"): logged_in() | {"anonymous": E401},
+    ("api:profile", "PUT"): logged_in() | {"anonymous": E401},
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -197,6 +200,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("hiring:my_applications", "GET"): logged_in(),
     ("hiring:my_application_withdraw", "POST"): only({"seeker"}),
     ("hiring:my_consent_withdraw", "POST"): only({"seeker"}),
+    # The seeker has no profile in the world: refused with a message, back to 我的报名 (302).
+    ("hiring:my_profile_attach", "POST"): only({"seeker"}),
     ("hiring:my_notifications_read", "POST"): logged_in(),
     # --- interviews ------------------------------------------------------------------------------
     ("interviews:list", "GET"): only(HIRING),
@@ -260,6 +265,22 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("safety:org_cases", "GET"): only(HIRING),  # roles.CASES
     # An empty appeal: back to the cases page with the form's message.
     ("safety:org_appeal", "POST"): only(HIRING),
+    # --- matchmakers: the seeker's own pages; the case is the seeker's (a 兰州 bureau's
+    # matchmaker follows them); the bureau's pages are its members' only (home is a company:
+    # daigang/matchmaking tests check the bureau's own roles).
+    ("matchmaking:profile", "GET"): logged_in(),
+    ("matchmaking:profile", "POST"): logged_in(),  # an empty form is an empty profile: saved
+    ("matchmaking:mine", "GET"): logged_in(),
+    ("matchmaking:consent", "POST"): only({"seeker"}),
+    ("matchmaking:leave", "POST"): only({"seeker"}),
+    ("matchmaking:invite", "GET"): logged_in(),
+    ("matchmaking:invite", "POST"): logged_in(),  # joins the matchmaker's caseload
+    ("matchmaking:caseload", "GET"): only(set()),
+    ("matchmaking:assign", "POST"): only(set()),
+    ("matchmaking:case", "GET"): only(set()),
+    ("matchmaking:follow_up", "POST"): only(set()),
+    ("matchmaking:recommend", "POST"): only(set()),
+    ("matchmaking:numbers", "GET"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
@@ -378,6 +399,18 @@ REQUESTS: dict[tuple[str, ...], Request] = {
     ("api:case_appeal", "POST"): Request(
         data=_json(lambda w: {"text": "我们没有收取押金"}), content_type="application/json"
     ),
+    ("api:profile", "PUT"): Request(data=_json(lambda w: {}), content_type="application/json"),
+    # The matchmaking pages name the matchmaker's case (follow_case), not a 举报 case.
+    **{
+        (route, method): Request(params=lambda w: {"case_id": w.follow_case.pk})
+        for route, method in [
+            ("matchmaking:consent", "POST"),
+            ("matchmaking:leave", "POST"),
+            ("matchmaking:case", "GET"),
+            ("matchmaking:follow_up", "POST"),
+            ("matchmaking:recommend", "POST"),
+        ]
+    },
     ("streaming:whip", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
     # The draft job is the one to publish.
     ("jobs:publish", "POST"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
@@ -414,6 +447,7 @@ def _default_params(world: World) -> dict[str, object]:
         "report_id": world.report.pk,
         "kind": "job",
         "target_id": world.job.pk,
+        "invite_token": world.matchmaker_invite.token,
     }
 
 
@@ -548,8 +582,10 @@ def _ask(
     with transaction.atomic():
         if method == "POST" and request.content_type is None:
             response = client.post(url, data)  # a form, as a browser sends it
-        elif method == "POST":
-            response = client.post(url, data, content_type=request.content_type)
+        elif method in ("POST", "PUT"):
+            response = client.generic(
+                method, url, data or "", content_type=request.content_type or ""
+            )
         else:
             response = client.generic(method, url)
         transaction.set_rollback(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -267,6 +267,19 @@ class MemberAddForm(_Form):
             (Membership.Role.ANCHOR.value, Membership.Role.ANCHOR.label),
         ],
     )
+
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A bureau's own roles, and a labour agency's matchmakers (劳务经纪人 / 就业服务专员).
+        roles: list[str] = [Membership.Role.HR, Membership.Role.ANCHOR]
+        if organisation is not None and organisation.kind == Organisation.Kind.BUREAU:
+            roles += [Membership.Role.OPERATOR, Membership.Role.MATCHMAKER, Membership.Role.VIEWER]
+        elif organisation is not None and organisation.kind == Organisation.Kind.AGENCY:
+            roles += [Membership.Role.MATCHMAKER]
+        field = cast(forms.ChoiceField, self.fields["role"])
+        field.choices = [
+            (Membership.Role(role).value, Membership.Role(role).label) for role in roles
+        ]
 
     def clean_phone(self) -> str:
         return phone_normalize(self.cleaned_data["phone"])

@@ -435,3 +435,86 @@ class VerificationReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.subject} {self.ends_on} -{self.days_before}d"
+
+
+class SeekerProfile(models.Model):
+    """What a seeker says about themselves (求职资料): never required to apply.
+
+    The seeker shares it one application at a time (hiring: "附上我的求职资料", with consent) and
+    with a matchmaker they let follow them (matchmaking); nobody else reads it.
+    """
+
+    class Need(models.TextChoices):
+        BOARD = "board", _("包吃住")
+        COUPLE_ROOMS = "couple_rooms", _("夫妻间")
+        DAY_SHIFT = "day_shift", _("长白班")
+        NO_CLEANROOM = "no_cleanroom", _("不穿无尘服")
+        SITTING = "sitting", _("坐着干活")
+        WEEKLY_PAY = "weekly_pay", _("周结或日结")
+
+    # The same values as daigang.fairs.models.TargetGroup (which sits above accounts and
+    # cannot be imported here), without its "综合".
+    class TargetGroup(models.TextChoices):
+        GRADUATES = "graduates", _("高校毕业生")
+        MIGRANT_WORKERS = "migrant_workers", _("农民工")
+        VETERANS = "veterans", _("退役军人")
+        DISABLED = "disabled", _("残疾人")
+        LIFTED_FROM_POVERTY = "lifted", _("脱贫劳动力")
+        DIFFICULTIES = "difficulties", _("就业困难人员")
+        WOMEN = "women", _("妇女")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="seeker_profile",
+    )
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    # A county (or a city without counties), GB/T 2260, picked province → city → district.
+    home_region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("家乡"),
+    )
+    current_city = models.CharField(_("现在所在城市"), max_length=50, blank=True)
+    work_kinds = models.JSONField(_("想做的工种"), default=list, blank=True)
+    # Yuan per month, the least the seeker would take; empty: not said.
+    wage_wanted = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
+    needs = models.JSONField(_("需求"), default=list, blank=True)
+    target_groups = models.JSONField(_("人员类别"), default=list, blank=True)
+    certificates = models.JSONField(_("证书"), default=list, blank=True)
+    work_history = models.TextField(_("工作经历"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("求职资料")
+        verbose_name_plural = _("求职资料")
+
+    def __str__(self) -> str:
+        return f"{self.name or _('求职者')} ({self.user_id})"
+
+    def is_empty(self) -> bool:
+        return not (
+            self.name
+            or self.birth_year
+            or self.home_region_id
+            or self.current_city
+            or self.work_kinds
+            or self.wage_wanted
+            or self.needs
+            or self.target_groups
+            or self.certificates
+            or self.work_history
+        )
+
+    def need_labels(self) -> list[str]:
+        labels = dict(self.Need.choices)
+        return [str(labels[value]) for value in self.needs if value in labels]
+
+    def target_group_labels(self) -> list[str]:
+        labels = dict(self.TargetGroup.choices)
+        return [str(labels[value]) for value in self.target_groups if value in labels]

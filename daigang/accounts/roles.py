@@ -60,6 +60,11 @@ class Power(enum.StrEnum):
     # Reports against the organisation (daigang.safety): read the moderators' decisions and
     # the evidence, and appeal a decision once.
     CASES = "cases"
+    # A bureau's or a labour agency's matchmaker: their own caseload (the seekers who consented:
+    # details, full phone, applications), follow-ups, recommending jobs, their invite link.
+    CASELOAD = "caseload"
+    # A bureau or labour agency: assign a seeker (by phone) to one of its matchmakers.
+    CASELOAD_ASSIGN = "caseload_assign"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -78,6 +83,8 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.CHAT_MODERATE: frozenset({OWNER, HR, ANCHOR}),
     Power.CHAT_SETTINGS: frozenset({OWNER, HR}),
     Power.CASES: frozenset({OWNER, HR}),
+    Power.CASELOAD: frozenset({MATCHMAKER}),
+    Power.CASELOAD_ASSIGN: frozenset({OWNER, OPERATOR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every
@@ -87,7 +94,8 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
 MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE, Power.CHAT_MODERATE})
 
 # The bureau roles are roles of a bureau's members; FAIRS_RUN and STATS_SEE mean something
-# only for a bureau (daigang.fairs checks the organisation's kind as well).
+# only for a bureau (daigang.fairs checks the organisation's kind as well). CASELOAD and
+# CASELOAD_ASSIGN mean something for a bureau or a labour agency (daigang.matchmaking checks).
 
 
 def roles_with(power: Power) -> frozenset[str]:

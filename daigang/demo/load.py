@@ -27,6 +27,7 @@ from daigang.accounts.models import (
 from daigang.accounts.services.organisations import organisation_document_add
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
 from daigang.demo.fairs import demo_fairs_load
+from daigang.demo.matchmaking import demo_matchmaking_load
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Job
 from daigang.jobs.services import JobDraft, job_create, job_publish, job_update
@@ -195,6 +196,7 @@ def demo_load() -> list[str]:
                 )
         lines.append(f"  job seeker {seeker.phone}  {seeker.name}")
         lines += demo_fairs_load(moderator=moderator, employers=employers)
+        lines += demo_matchmaking_load()
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()
         lines.append(f"{open_jobs} open jobs; browse them at http://127.0.0.1:8000/")
     return lines

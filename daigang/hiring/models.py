@@ -122,6 +122,9 @@ class Application(models.Model):
     # one aggregate over this column.
     stage_reached = models.PositiveSmallIntegerField(_("到达过的最远阶段"), default=0)
     stage_changed_at = models.DateTimeField(_("阶段变更时间"), null=True, blank=True)
+    # When the seeker attached their profile (求职资料) to this application, with consent: the
+    # organisation reads it with the application while consent lasts (consent_active).
+    profile_shared_at = models.DateTimeField(_("附上求职资料时间"), null=True, blank=True)
     tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
         "Tag", blank=True, related_name="applications"
     )

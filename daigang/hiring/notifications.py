@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -92,7 +93,7 @@ def notification_card(notification: Notification) -> NotificationCard:
     actions: list[tuple[str, str]] = []
     if notification.url:
         try:
-            match = resolve(notification.url)
+            match = resolve(urlsplit(notification.url).path)
         except Resolver404:
             match = None
         if match is not None and match.view_name == "interviews:call":
@@ -101,6 +102,9 @@ def notification_card(notification: Notification) -> NotificationCard:
                 (_("进入面试"), notification.url),
                 (_("加入日历"), reverse("interviews:invite", kwargs={"token": token})),
             ]
+        elif match is not None and match.view_name == "hiring:apply":
+            # A job recommended to the seeker (a matchmaker's): the link applies in one tap.
+            actions = [(_("一键报名"), notification.url)]
         else:
             actions = [(_("查看"), notification.url)]
     return NotificationCard(text=text, actions=actions)

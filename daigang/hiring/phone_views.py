@@ -27,6 +27,8 @@ SOURCE_OFFER = "offer"
 SOURCE_CONTRACT = "contract"
 SOURCE_API_APPLICATION = "api:application"
 SOURCE_API_LIST = "api:organisation_applications"
+# A matchmaker's page about a seeker in their caseload (daigang.matchmaking): no application.
+SOURCE_CASELOAD = "caseload"
 
 PHONE_VIEWS_PAGE_SIZE = 200
 
@@ -42,6 +44,7 @@ def source_labels() -> dict[str, str]:
         SOURCE_CONTRACT: _("合同"),
         SOURCE_API_APPLICATION: _("接口：单个报名"),
         SOURCE_API_LIST: _("接口：报名列表"),
+        SOURCE_CASELOAD: _("就业服务专员：服务对象"),
     }
 
 
@@ -71,6 +74,16 @@ def phone_views_record(
     if rows:
         PhoneView.objects.bulk_create(rows.values())
     return len(rows)
+
+
+def phone_views_record_seeker(
+    *, viewer: User, organisation_id: int, seeker_id: int, source: str
+) -> PhoneView:
+    """Record that `viewer` saw the full phone of a seeker shown outside any application
+    (a matchmaker following a seeker who consented)."""
+    return PhoneView.objects.create(
+        organisation_id=organisation_id, viewer_id=viewer.pk, seeker_id=seeker_id, source=source
+    )
 
 
 def phone_views_of_organisation(

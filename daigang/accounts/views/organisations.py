@@ -144,7 +144,7 @@ def _detail_context(
         "members": members,
         "manage_jobs_url": _manage_jobs_url(organisation),
         "document_form": forms.get("document_form") or DocumentForm(),
-        "member_form": forms.get("member_form") or MemberAddForm(),
+        "member_form": forms.get("member_form") or MemberAddForm(organisation=organisation),
     }
 
 
@@ -233,7 +233,7 @@ def member_add(request: AuthenticatedRequest, organisation_id: int) -> HttpRespo
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
     )
-    form = MemberAddForm(request.POST)
+    form = MemberAddForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
             membership = membership_add(

@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import User
+from daigang.accounts.models import SeekerProfile, User
 from daigang.core.languages import site_language
+from daigang.core.refused import Refused
 from daigang.hiring.models import Application
 from daigang.hiring.notifications import notification_send
 
@@ -59,3 +60,22 @@ def organisation_consent_withdraw(
                 )
     application.refresh_from_db(fields=["consent_withdrawn_at"])
     return changed
+
+
+def application_profile_attach(
+    *, application: Application, seeker: User, now: dt.datetime | None = None
+) -> Application:
+    """The seeker attaches their profile (求职资料) to one of their applications, with consent:
+    the organisation reads it with the application while consent lasts. Attaching again
+    changes nothing; a seeker with no profile, or who withdrew consent, is refused."""
+    if application.seeker_id != seeker.pk:
+        raise Refused("not_found", _("没有找到"), status=404)
+    if not SeekerProfile.objects.filter(user=seeker).exists():
+        raise Refused("no_profile", _("请先填写求职资料"), status=409)
+    if application.consent_withdrawn_at is not None:
+        raise Refused("consent_withdrawn", _("您已撤回对该单位的同意"), status=409)
+    Application.objects.filter(pk=application.pk, profile_shared_at__isnull=True).update(
+        profile_shared_at=now or timezone.now()
+    )
+    application.refresh_from_db(fields=["profile_shared_at"])
+    return application

@@ -59,5 +59,10 @@ urlpatterns = [
         views.my_consent_withdraw,
         name="my_consent_withdraw",
     ),
+    path(
+        "me/applications/<id:application_id>/profile/",
+        views.my_profile_attach,
+        name="my_profile_attach",
+    ),
     path("me/notifications/read/", views.my_notifications_read, name="my_notifications_read"),
 ]

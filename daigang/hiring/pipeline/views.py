@@ -25,6 +25,7 @@ from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
+from daigang.accounts.services.profiles import seeker_profile_of
 from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused
 from daigang.hiring import phone_views
@@ -32,7 +33,10 @@ from daigang.hiring.models import STAGE_ROAD, OrganisationStage, RejectionReason
 from daigang.hiring.notifications import notifications_mark_read, notifications_of_user
 from daigang.hiring.pipeline import notes
 from daigang.hiring.pipeline import selectors as pipeline_selectors
-from daigang.hiring.pipeline.consent import organisation_consent_withdraw
+from daigang.hiring.pipeline.consent import (
+    application_profile_attach,
+    organisation_consent_withdraw,
+)
 from daigang.hiring.pipeline.forms import PipelineFiltersForm
 from daigang.hiring.pipeline.selectors import seeker_applications
 from daigang.hiring.pipeline.services import (
@@ -141,6 +145,12 @@ def application_detail(
     context = {
         "organisation": organisation,
         "application": application,
+        # The seeker's profile, if they attached it and still consent.
+        "profile": (
+            seeker_profile_of(user=application.seeker)
+            if application.profile_shared_at and application.consent_active
+            else None
+        ),
         "history": list(reversed(history)),
         "spells": pipeline_selectors.application_stage_spells(
             application=application, history=history
@@ -473,6 +483,23 @@ def my_consent_withdraw(request: AuthenticatedRequest, application_id: int) -> H
     )
     organisation_consent_withdraw(application=application, seeker=request.user)
     messages.success(request, _("已撤回同意，该单位将只能看到隐藏后的手机号"))
+    return HttpResponseRedirect(f"{reverse('hiring:my_applications')}#application-{application.pk}")
+
+
+@login_required
+@require_POST
+def my_profile_attach(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
+    """The seeker attaches their profile (求职资料) to one of their applications, with
+    consent (twice is fine; others' applications are not found)."""
+    application = pipeline_selectors.application_for_seeker(
+        user=request.user, application_id=application_id
+    )
+    try:
+        application_profile_attach(application=application, seeker=request.user)
+    except Refused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已附上求职资料，该单位可以看到"))
     return HttpResponseRedirect(f"{reverse('hiring:my_applications')}#application-{application.pk}")
 
 

@@ -32,11 +32,13 @@ from daigang.accounts.models import (
     Membership,
     PhoneCode,
     PhoneDevice,
+    SeekerProfile,
     User,
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
+from daigang.matchmaking.models import Case
 
 DELETED_NAME = DELETED_USER_NAME
 # Applications that reached 已签约 back a contract: their notes stay with them.
@@ -93,6 +95,9 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         CheckIn.objects.filter(seeker=locked).delete()
         Notification.objects.filter(user=locked).delete()
         FairReminder.objects.filter(user=locked).delete()
+        # The profile, and every matchmaker's case with its follow-ups and recommendations.
+        SeekerProfile.objects.filter(user=locked).delete()
+        Case.objects.filter(seeker=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         for hook in account_deleted_hooks:

@@ -14,12 +14,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from daigang.accounts.models import User
+from daigang.accounts.models import SeekerProfile, User
 from daigang.contracts.models import Contract, Offer
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import Application, Notification
 from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
+from daigang.matchmaking.models import Case, Recommendation
 
 EXPORT_FORMAT = "daigang-seeker-export/1"
 
@@ -183,10 +184,60 @@ def _fair_reminders(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _profile(user: User) -> dict[str, Any] | None:
+    profile = SeekerProfile.objects.filter(user=user).select_related("home_region").first()
+    if profile is None:
+        return None
+    return {
+        "name": profile.name,
+        "birth_year": profile.birth_year,
+        "home_region": profile.home_region.name if profile.home_region else "",
+        "current_city": profile.current_city,
+        "work_kinds": profile.work_kinds,
+        "wage_wanted": profile.wage_wanted,
+        "needs": profile.need_labels(),
+        "target_groups": profile.target_group_labels(),
+        "certificates": profile.certificates,
+        "work_history": profile.work_history,
+        "updated_at": _at(profile.updated_at),
+    }
+
+
+def _matchmakers(user: User) -> list[dict[str, Any]]:
+    """Who followed or follows the seeker, what they agreed to, and the jobs recommended.
+    The matchmaker's follow-up notes are the matchmaker's work, like an organisation's notes."""
+    cases = (
+        Case.objects.filter(seeker=user)
+        .select_related("membership__user", "membership__organisation")
+        .order_by("id")
+    )
+    recommended: dict[int, list[dict[str, Any]]] = {}
+    for row in (
+        Recommendation.objects.filter(case__seeker=user).select_related("job").order_by("id")
+    ):
+        recommended.setdefault(row.case_id, []).append(
+            {"job": row.job.title, "note": row.note, "at": _at(row.at)}
+        )
+    return [
+        {
+            "matchmaker": case.membership.user.name or case.membership.user.masked_phone,
+            "organisation": case.membership.organisation.name,
+            "via": str(case.get_via_display()),
+            "joined_at": _at(case.created_at),
+            "consent_text": case.consent_text,
+            "consented_at": _at(case.consented_at),
+            "left_at": _at(case.withdrawn_at),
+            "recommendations": recommended.get(case.pk, []),
+        }
+        for case in cases
+    ]
+
+
 def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """All of `user`'s data: account, applications with their history, consents, interviews,
-    offers, contracts (links to them), notifications, the chat messages they sent and the
-    job fairs they asked to be reminded of; then what each app's `export_hooks` add."""
+    offers, contracts (links to them), notifications, the chat messages they sent, the
+    job fairs they asked to be reminded of, their profile and the matchmakers who follow(ed)
+    them; then what each app's `export_hooks` add."""
     data = {
         "format": EXPORT_FORMAT,
         "exported_at": _at(now or timezone.now()),
@@ -203,6 +254,8 @@ def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, An
         "notifications": _notifications(user),
         "chat_messages": _chat(user),
         "fair_reminders": _fair_reminders(user),
+        "profile": _profile(user),
+        "matchmakers": _matchmakers(user),
     }
     for hook in export_hooks:
         data.update(hook(user))

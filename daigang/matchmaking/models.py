@@ -1,0 +1,137 @@
+"""Matchmakers (就业服务专员) and the seekers they follow.
+
+A bureau's (or a labour agency's) member with the matchmaker role has a caseload: one Case
+per seeker, made by the organisation's assignment or by the seeker opening the matchmaker's
+invite link. The matchmaker sees the seeker's details only while the seeker's consent stands
+(Case.consent_active); the seeker withdraws it at /me/matchmakers/.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daigang.accounts.models import Membership
+from daigang.jobs.models import Job
+
+CLIENT_KEY_MAX_LENGTH = 64
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class InviteLink(models.Model):
+    """A matchmaker's invite link (/m/<token>/): a seeker who opens it and consents joins."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="invite_link"
+    )
+    token = models.CharField(max_length=32, unique=True, default=new_invite_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.token}"
+
+
+class Case(models.Model):
+    """One seeker in one matchmaker's caseload."""
+
+    class Via(models.TextChoices):
+        ASSIGNED = "assigned", _("机构分配")
+        INVITE = "invite", _("邀请链接")
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="cases", verbose_name=_("就业服务专员")
+    )
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cases",
+        verbose_name=_("求职者"),
+    )
+    via = models.CharField(_("来源"), max_length=10, choices=Via.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("分配人"),
+    )
+    created_at = models.DateTimeField(_("加入时间"), default=timezone.now)
+    # The seeker's consent: given (with the text they saw) and, perhaps, withdrawn.
+    consent_text = models.TextField(_("同意条款"), blank=True)
+    consented_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("最近联系"), null=True, blank=True)
+    next_follow_up_on = models.DateField(_("下次跟进"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("服务对象")
+        verbose_name_plural = _("服务对象")
+        constraints = [models.UniqueConstraint(fields=["membership", "seeker"], name="case_once")]
+        indexes = [models.Index(fields=["seeker"], name="case_seeker")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} → {self.seeker_id}"
+
+    @property
+    def consent_active(self) -> bool:
+        return self.consented_at is not None and self.withdrawn_at is None
+
+    @property
+    def awaiting_consent(self) -> bool:
+        return self.consented_at is None and self.withdrawn_at is None
+
+
+class FollowUp(models.Model):
+    """A contact the matchmaker logs (call, visit, message, note), with the next date."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("电话")
+        VISIT = "visit", _("走访")
+        MESSAGE = "message", _("消息")
+        NOTE = "note", _("备注")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("内容"), blank=True)
+    next_on = models.DateField(_("下次跟进"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    client_key = models.CharField(max_length=CLIENT_KEY_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "client_key"], name="follow_up_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Recommendation(models.Model):
+    """A job the matchmaker recommended to a seeker (a notice and an SMS with an apply link)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("推荐理由"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "job"], name="recommendation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.job_id}"

@@ -1,0 +1,246 @@
+"""Reads of the matchmaking app: caseloads, a seeker's progress, the numbers per matchmaker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Min, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from daigang.accounts.models import Membership, Organisation, SeekerProfile, User
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_get, organisation_for_member
+from daigang.contracts.models import CheckIn, Contract, Offer
+from daigang.hiring.models import STAGE_ROAD, Application, Stage, StageChange, stage_rank
+from daigang.interviews.models import InterviewParticipant
+from daigang.matchmaking.models import Case, InviteLink
+from daigang.matchmaking.services import CASELOAD_KINDS
+
+# A placement (安置): a seeker whose application reached 已签约 (signed) or 已入职.
+PLACED_RANK = stage_rank(Stage.SIGNED)
+PLACED_STAGES = (Stage.SIGNED, Stage.ONBOARDED)
+
+
+def caseload_organisation_for(*, user: User, organisation_id: int, power: Power) -> Organisation:
+    """A bureau or labour agency the user may use `power` for; 404 otherwise."""
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id, power=power)
+    if organisation.kind not in CASELOAD_KINDS:
+        raise Http404
+    return organisation
+
+
+def matchmaker_membership(*, user: User, organisation_id: int) -> Membership | None:
+    membership = membership_get(user=user, organisation_id=organisation_id, power=Power.CASELOAD)
+    if membership is None or membership.organisation.kind not in CASELOAD_KINDS:
+        return None
+    return membership
+
+
+def matchmakers_of(*, organisation: Organisation) -> list[Membership]:
+    return list(
+        organisation.memberships.filter(role=Membership.Role.MATCHMAKER)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    name: str
+    masked_phone: str
+    furthest_stage: str  # label, "" when the seeker has applied nowhere (or cannot be seen)
+    placed: bool
+    overdue: bool
+    applications: int = 0
+
+
+def _furthest(seeker_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """seeker id → (furthest road stage index, number of applications)."""
+    rows = (
+        Application.objects.filter(seeker_id__in=seeker_ids)
+        .values("seeker_id")
+        .annotate(reached=Max("stage_reached"))
+    )
+    counts: dict[int, int] = {}
+    for seeker_id in Application.objects.filter(seeker_id__in=seeker_ids).values_list(
+        "seeker_id", flat=True
+    ):
+        counts[seeker_id] = counts.get(seeker_id, 0) + 1
+    return {row["seeker_id"]: (row["reached"], counts.get(row["seeker_id"], 0)) for row in rows}
+
+
+def _display_name(case: Case, profiles: dict[int, SeekerProfile]) -> str:
+    profile = profiles.get(case.seeker_id)
+    if profile is not None and profile.name:
+        return profile.name
+    return case.seeker.name
+
+
+def caseload_rows(*, membership: Membership, today: dt.date | None = None) -> list[CaseRow]:
+    """The matchmaker's seekers (not those who left): overdue follow-ups first, then by the
+    next follow-up date, then those with none, newest first. Progress and names only of
+    seekers who consent; the others show a masked phone and "waiting for consent"."""
+    today = today or timezone.localdate()
+    cases = list(
+        Case.objects.filter(membership=membership, withdrawn_at__isnull=True).select_related(
+            "seeker"
+        )
+    )
+    consenting = [case.seeker_id for case in cases if case.consent_active]
+    furthest = _furthest(consenting)
+    profiles = {p.user_id: p for p in SeekerProfile.objects.filter(user_id__in=consenting)}
+    rows = []
+    for case in cases:
+        reached, count = furthest.get(case.seeker_id, (None, 0))
+        consent = case.consent_active
+        rows.append(
+            CaseRow(
+                case=case,
+                name=_display_name(case, profiles) if consent else "",
+                masked_phone=case.seeker.masked_phone,
+                furthest_stage=(
+                    str(Stage(STAGE_ROAD[reached]).label) if consent and reached is not None else ""
+                ),
+                placed=consent and reached is not None and reached >= PLACED_RANK,
+                overdue=case.next_follow_up_on is not None and case.next_follow_up_on < today,
+                applications=count if consent else 0,
+            )
+        )
+    far_future = dt.date.max
+    rows.sort(
+        key=lambda row: (
+            not row.overdue,
+            row.case.next_follow_up_on or far_future,
+            -row.case.created_at.timestamp(),
+        )
+    )
+    return rows
+
+
+def case_for_matchmaker(*, user: User, organisation_id: int, case_id: int) -> Case:
+    """One of the user's own cases (as the organisation's matchmaker); 404 otherwise."""
+    membership = matchmaker_membership(user=user, organisation_id=organisation_id)
+    if membership is None:
+        raise Http404
+    return get_object_or_404(
+        Case.objects.select_related("seeker", "membership__user", "membership__organisation"),
+        pk=case_id,
+        membership=membership,
+        withdrawn_at__isnull=True,
+    )
+
+
+def seeker_applications(*, seeker_id: int) -> QuerySet[Application]:
+    """Every application of the seeker, across employers, newest first (built-in stages)."""
+    return (
+        Application.objects.filter(seeker_id=seeker_id)
+        .select_related("job", "organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cases_of_seeker(*, seeker: User) -> list[Case]:
+    """Who follows the seeker, or asks to (those they left are not listed)."""
+    return list(
+        Case.objects.filter(seeker=seeker, withdrawn_at__isnull=True)
+        .select_related("membership__user", "membership__organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invite_link_get(*, token: str) -> InviteLink:
+    return get_object_or_404(
+        InviteLink.objects.select_related("membership__user", "membership__organisation"),
+        token=token,
+        membership__role=Membership.Role.MATCHMAKER,
+        membership__organisation__kind__in=CASELOAD_KINDS,
+    )
+
+
+@dataclass
+class MatchmakerNumbers:
+    membership: Membership
+    caseload: int = 0
+    placements: int = 0
+    median_days_to_hire: float | None = None
+    days: list[float] = field(default_factory=list)
+
+
+def matchmaker_numbers(*, organisation: Organisation) -> list[MatchmakerNumbers]:
+    """Per matchmaker: seekers followed with consent now, placements among them (an
+    application reached 已签约 or 已入职), and the median days from joining the caseload to
+    the first such move."""
+    numbers = {
+        m.pk: MatchmakerNumbers(membership=m) for m in matchmakers_of(organisation=organisation)
+    }
+    cases = list(
+        Case.objects.filter(
+            membership_id__in=list(numbers),
+            consented_at__isnull=False,
+            withdrawn_at__isnull=True,
+        ).values("membership_id", "seeker_id", "created_at")
+    )
+    seeker_ids = {case["seeker_id"] for case in cases}
+    hired_at = dict(
+        StageChange.objects.filter(
+            application__seeker_id__in=seeker_ids, to_stage__in=PLACED_STAGES
+        )
+        .values("application__seeker_id")
+        .annotate(first=Min("at"))
+        .values_list("application__seeker_id", "first")
+    )
+    for case in cases:
+        row = numbers[case["membership_id"]]
+        row.caseload += 1
+        at = hired_at.get(case["seeker_id"])
+        # A hire before the seeker joined the caseload is not the matchmaker's placement.
+        if at is not None and at >= case["created_at"]:
+            row.placements += 1
+            row.days.append(max(0.0, (at - case["created_at"]).total_seconds() / 86400))
+    for row in numbers.values():
+        if row.days:
+            row.median_days_to_hire = round(statistics.median(row.days), 1)
+    return list(numbers.values())
+
+
+@dataclass
+class SeekerProgress:
+    """What a consenting seeker's matchmaker sees beyond the applications. Check-ins say only
+    whether the seeker answered: what they answered reaches nobody (contracts.CheckIn)."""
+
+    interviews: list[InterviewParticipant]
+    offers: list[Offer]
+    contracts: list[Contract]
+    checkins: list[CheckIn]
+
+
+def seeker_progress(*, seeker_id: int) -> SeekerProgress:
+    return SeekerProgress(
+        interviews=list(
+            InterviewParticipant.objects.filter(
+                user_id=seeker_id, role=InterviewParticipant.Role.CANDIDATE, removed=False
+            )
+            .select_related("interview__organisation")
+            .order_by("-interview__starts_at")[:20]
+        ),
+        offers=list(
+            Offer.objects.filter(seeker_id=seeker_id)
+            .select_related("application__organisation")
+            .order_by("-id")[:20]
+        ),
+        contracts=list(
+            Contract.objects.filter(seeker_id=seeker_id)
+            .select_related("application__organisation")
+            .order_by("-id")[:20]
+        ),
+        checkins=list(
+            CheckIn.objects.filter(seeker_id=seeker_id)
+            .select_related("organisation")
+            .order_by("due_on", "id")[:20]
+        ),
+    )

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from daigang.matchmaking import views
+
+app_name = "matchmaking"
+
+urlpatterns = [
+    path("me/profile/", views.profile_page, name="profile"),
+    path("me/matchmakers/", views.mine, name="mine"),
+    path("me/matchmakers/<id:case_id>/consent/", views.consent, name="consent"),
+    path("me/matchmakers/<id:case_id>/leave/", views.leave, name="leave"),
+    path("m/<str:invite_token>/", views.invite, name="invite"),
+    path("manage/<id:organisation_id>/caseload/", views.caseload, name="caseload"),
+    path("manage/<id:organisation_id>/caseload/assign/", views.assign, name="assign"),
+    path("manage/<id:organisation_id>/caseload/<id:case_id>/", views.case_page, name="case"),
+    path(
+        "manage/<id:organisation_id>/caseload/<id:case_id>/follow-up/",
+        views.follow_up,
+        name="follow_up",
+    ),
+    path(
+        "manage/<id:organisation_id>/caseload/<id:case_id>/recommend/",
+        views.recommend,
+        name="recommend",
+    ),
+    path("manage/<id:organisation_id>/matchmakers/", views.numbers, name="numbers"),
+]

@@ -1,0 +1,296 @@
+"""Pages of the matchmaking app.
+
+Seeker: /me/profile/ 求职资料, /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a
+matchmaker's invite. Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the
+owner's or operator's assignment form), one seeker's page with follow-ups and recommendations,
+/manage/<org>/matchmakers/ the numbers per matchmaker. Views parse input and call services and
+selectors; every organisation page checks the member's power at each request.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from daigang.accounts.http import AuthenticatedRequest
+from daigang.accounts.roles import Power
+from daigang.accounts.selectors import membership_get, membership_has
+from daigang.accounts.services.profiles import seeker_profile_of, seeker_profile_save
+from daigang.core.refused import Refused, refused_to_form
+from daigang.hiring import phone_views
+from daigang.jobs.models import Job
+from daigang.jobs.selectors import jobs_open
+from daigang.matchmaking import selectors, services
+from daigang.matchmaking.forms import AssignForm, FollowUpForm, ProfileForm, RecommendForm
+from daigang.matchmaking.models import Case
+
+RECOMMEND_JOBS_MAX = 200
+
+
+# --- the seeker --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_page(request: AuthenticatedRequest) -> HttpResponse:
+    """/me/profile/ — 求职资料: optional; saved whole each time."""
+    profile = seeker_profile_of(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                seeker_profile_save(user=request.user, data=form.profile_data())
+            except Refused as refused:
+                refused_to_form(form, refused)
+            else:
+                messages.success(request, _("求职资料已保存"))
+                return redirect("matchmaking:profile")
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_from(profile))
+    return render(request, "matchmaking/profile.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_GET
+def mine(request: AuthenticatedRequest) -> HttpResponse:
+    """/me/matchmakers/ — 谁在跟进我: who follows the seeker or asks to; agree or leave."""
+    cases = selectors.cases_of_seeker(seeker=request.user)
+    rows = [(case, services.consent_text(membership=case.membership)) for case in cases]
+    return render(request, "matchmaking/mine.html", {"rows": rows})
+
+
+def _own_case(request: AuthenticatedRequest, case_id: int) -> Case:
+    return get_object_or_404(Case, pk=case_id, seeker=request.user)
+
+
+@login_required
+@require_POST
+def consent(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _own_case(request, case_id)
+    try:
+        services.case_consent(case=case, seeker=request.user)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("已同意，对方现在可以看到您的报名进展"))
+    return redirect("matchmaking:mine")
+
+
+@login_required
+@require_POST
+def leave(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _own_case(request, case_id)
+    services.case_leave(case=case, seeker=request.user)
+    messages.success(request, _("已退出，对方不能再看到您的信息"))
+    return redirect("matchmaking:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: AuthenticatedRequest, invite_token: str) -> HttpResponse:
+    """/m/<token>/ — a matchmaker's invite: what they will see, and 同意 to join."""
+    link = selectors.invite_link_get(token=invite_token)
+    if request.method == "POST":
+        try:
+            services.case_join_by_invite(link=link, seeker=request.user)
+        except Refused as refused:
+            if refused.status == 404:
+                raise Http404 from refused
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("已加入，对方现在可以看到您的报名进展"))
+            return redirect("matchmaking:mine")
+    return render(
+        request,
+        "matchmaking/invite.html",
+        {"link": link, "consent_text": services.consent_text(membership=link.membership)},
+    )
+
+
+# --- the organisation --------------------------------------------------------------------------
+
+
+def _caseload_context(request: AuthenticatedRequest, organisation_id: int) -> dict:
+    """The caseload page's organisation and what the user may do there (404 if nothing)."""
+    matchmaker = selectors.matchmaker_membership(user=request.user, organisation_id=organisation_id)
+    assigner = membership_get(
+        user=request.user, organisation_id=organisation_id, power=Power.CASELOAD_ASSIGN
+    )
+    if matchmaker is None and assigner is None:
+        raise Http404
+    organisation = selectors.caseload_organisation_for(
+        user=request.user,
+        organisation_id=organisation_id,
+        power=Power.CASELOAD if matchmaker is not None else Power.CASELOAD_ASSIGN,
+    )
+    return {
+        "organisation": organisation,
+        "matchmaker": matchmaker,
+        "may_assign": assigner is not None,
+    }
+
+
+@login_required
+@require_GET
+def caseload(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/caseload/ — the matchmaker's seekers, overdue follow-ups first."""
+    context = _caseload_context(request, organisation_id)
+    return _caseload_render(request, context, AssignForm(matchmakers=_matchmakers(context)))
+
+
+def _matchmakers(context: dict) -> list:
+    return selectors.matchmakers_of(organisation=context["organisation"])
+
+
+def _caseload_render(
+    request: AuthenticatedRequest, context: dict, form: AssignForm
+) -> HttpResponse:
+    matchmaker = context["matchmaker"]
+    if matchmaker is not None:
+        context["rows"] = selectors.caseload_rows(membership=matchmaker)
+        context["invite_link"] = services.invite_link_for(membership=matchmaker)
+    context["form"] = form
+    context["today"] = timezone.localdate()
+    context["may_see_numbers"] = membership_has(
+        user=request.user, organisation_id=context["organisation"].pk, power=Power.STATS_SEE
+    )
+    return render(request, "matchmaking/caseload.html", context)
+
+
+@login_required
+@require_POST
+def assign(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """An owner or operator assigns a seeker, by phone, to one of the matchmakers."""
+    organisation = selectors.caseload_organisation_for(
+        user=request.user, organisation_id=organisation_id, power=Power.CASELOAD_ASSIGN
+    )
+    context = _caseload_context(request, organisation_id)
+    matchmakers = selectors.matchmakers_of(organisation=organisation)
+    form = AssignForm(request.POST, matchmakers=matchmakers)
+    if form.is_valid():
+        chosen = next(m for m in matchmakers if m.pk == form.cleaned_data["matchmaker"])
+        try:
+            services.case_assign(
+                organisation=organisation,
+                matchmaker=chosen,
+                phone=form.cleaned_data["phone"],
+                by=request.user,
+            )
+        except Refused as refused:
+            refused_to_form(form, refused)
+        else:
+            messages.success(request, _("已分配，等待求职者同意"))
+            return redirect("matchmaking:caseload", organisation.pk)
+    return _caseload_render(request, context, form)
+
+
+def _case_render(
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    follow_up_form: FollowUpForm | None = None,
+    recommend_form: RecommendForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    jobs = list(jobs_open().select_related("organisation")[:RECOMMEND_JOBS_MAX])
+    organisation = case.membership.organisation
+    if case.consent_active:
+        # The full phone is shown: the audit log has the view.
+        phone_views.phone_views_record_seeker(
+            viewer=request.user,
+            organisation_id=organisation.pk,
+            seeker_id=case.seeker_id,
+            source=phone_views.SOURCE_CASELOAD,
+        )
+    context = {
+        "organisation": organisation,
+        "case": case,
+        "profile": seeker_profile_of(user=case.seeker) if case.consent_active else None,
+        "applications": (
+            list(selectors.seeker_applications(seeker_id=case.seeker_id))
+            if case.consent_active
+            else []
+        ),
+        "progress": (
+            selectors.seeker_progress(seeker_id=case.seeker_id) if case.consent_active else None
+        ),
+        "follow_ups": list(case.follow_ups.all()[:50]),
+        "recommendations": list(case.recommendations.select_related("job__organisation")[:50]),
+        "follow_up_form": follow_up_form or FollowUpForm(),
+        "recommend_form": recommend_form or RecommendForm(jobs=jobs),
+    }
+    return render(request, "matchmaking/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_page(request: AuthenticatedRequest, organisation_id: int, case_id: int) -> HttpResponse:
+    case = selectors.case_for_matchmaker(
+        user=request.user, organisation_id=organisation_id, case_id=case_id
+    )
+    return _case_render(request, case)
+
+
+@login_required
+@require_POST
+def follow_up(request: AuthenticatedRequest, organisation_id: int, case_id: int) -> HttpResponse:
+    case = selectors.case_for_matchmaker(
+        user=request.user, organisation_id=organisation_id, case_id=case_id
+    )
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_log(
+                case=case,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                next_on=form.cleaned_data["next_on"],
+                client_key=form.cleaned_data["client_key"],
+            )
+        except Refused as refused:
+            refused_to_form(form, refused)
+        else:
+            messages.success(request, _("跟进已记录"))
+            return redirect("matchmaking:case", organisation_id, case.pk)
+    return _case_render(request, case, follow_up_form=form, status=400)
+
+
+@login_required
+@require_POST
+def recommend(request: AuthenticatedRequest, organisation_id: int, case_id: int) -> HttpResponse:
+    case = selectors.case_for_matchmaker(
+        user=request.user, organisation_id=organisation_id, case_id=case_id
+    )
+    jobs = list(jobs_open().select_related("organisation")[:RECOMMEND_JOBS_MAX])
+    form = RecommendForm(request.POST, jobs=jobs)
+    if form.is_valid():
+        job = get_object_or_404(
+            Job.objects.select_related("organisation"), pk=form.cleaned_data["job"]
+        )
+        try:
+            services.job_recommend(
+                case=case, job=job, by=request.user, note=form.cleaned_data["note"]
+            )
+        except Refused as refused:
+            refused_to_form(form, refused)
+        else:
+            messages.success(request, _("已推荐，求职者会收到通知和短信"))
+            return redirect("matchmaking:case", organisation_id, case.pk)
+    return _case_render(request, case, recommend_form=form, status=400)
+
+
+@login_required
+@require_GET
+def numbers(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/matchmakers/ — per matchmaker: caseload, placements, median days to hire."""
+    organisation = selectors.caseload_organisation_for(
+        user=request.user, organisation_id=organisation_id, power=Power.STATS_SEE
+    )
+    rows = selectors.matchmaker_numbers(organisation=organisation)
+    return render(request, "matchmaking/numbers.html", {"organisation": organisation, "rows": rows})
