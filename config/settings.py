@@ -265,9 +265,11 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/contracts/verify/$",
         r"/manage/\d+/fairs/new/$",
         r"/fairs/\d+/manage/edit/$",
-        # A report's screenshot and an appeal's evidence (daigang.safety).
+        # A report's screenshot and an appeal's evidence (daigang.safety), pages and API.
         r"/report/[a-z]+/\d+/$",
         r"/manage/\d+/cases/\d+/appeal/$",
+        r"/api/v1/reports/\d+/screenshot$",
+        r"/api/v1/organisations/\d+/cases/\d+/appeal/evidence$",
     ],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
