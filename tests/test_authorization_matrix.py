@@ -286,6 +286,7 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:leave", "POST"): only({"seeker"}),
     ("matchmaking:invite", "GET"): logged_in(),
     ("matchmaking:invite", "POST"): logged_in(),  # joins the matchmaker's caseload
+    ("matchmaking:invite_qr", "GET"): only(set()),  # a matchmaker's own; no persona is one
     ("matchmaking:caseload", "GET"): only(set()),
     ("matchmaking:assign", "POST"): only(set()),
     ("matchmaking:case", "GET"): only(set()),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation
 from daigang.accounts.testing import member_make, organisation_make, user_make
+from daigang.core.qr import qr_svg
 from daigang.core.refused import Refused
 from daigang.fairs.testing import bureau_make
 from daigang.hiring.models import Application, Notification, PhoneView, Stage
@@ -288,3 +289,23 @@ def test_a_recommendation_notice_is_a_card_with_a_one_tap_apply_button(matchmake
     services.job_recommend(case=case, job=job, by=matchmaker.user)
     card = notification_card(Notification.objects.get(user=seeker))
     assert card.actions == [("一键报名", f"/jobs/{job.pk}/apply/?src=ref:{matchmaker.pk}")]
+
+
+def test_the_caseload_shows_the_invite_link_as_a_qr_code_that_carries_exactly_that_link(
+    bureau, matchmaker
+):
+    # given the matchmaker on their caseload page
+    client = _client(matchmaker.user)
+    page = client.get(reverse("matchmaking:caseload", args=[bureau.pk])).content.decode()
+    qr_url = reverse("matchmaking:invite_qr", args=[bureau.pk])
+    assert qr_url in page
+    # when the phone asks for the QR code
+    response = client.get(qr_url)
+    # then it is an SVG of their own invite link, absolute, as a seeker's camera will open it
+    link = services.invite_link_for(membership=matchmaker)
+    invite = "http://testserver" + reverse("matchmaking:invite", args=[link.token])
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content == qr_svg(invite, title="就业服务专员邀请")
+    # and an HR member of the bureau, who has no invite link, gets nothing
+    hr = member_make(organisation=bureau, role=Membership.Role.OPERATOR)
+    assert _client(hr).get(qr_url).status_code == 404
