@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Under /api/v1/, every error answer as JSON {code, message}, never an HTML page.
     "daigang.core.api.ApiErrorsAsJsonMiddleware",
     "daigang.core.static_files.StaticFilesMiddleware",
+    # HTML compressed (brotli or gzip) once every middleware below has finished the page.
+    "daigang.core.compression.HtmlCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
