@@ -121,6 +121,7 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # The seeker's own profile (求职资料); PUT with an empty body empties it (REQUESTS).
     ("api:profile", "GET"): logged_in() | {"anonymous": E401},
     ("api:profile", "PUT"): logged_in() | {"anonymous": E401},
+    ("api:assistance", "GET"): only(set(), anonymous=E401),  # roles.ASSISTANCE, a bureau's
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -281,6 +282,11 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:follow_up", "POST"): only(set()),
     ("matchmaking:recommend", "POST"): only(set()),
     ("matchmaking:numbers", "GET"): only(set()),
+    # roles.ASSISTANCE: a bureau's owner and operator (home is a company: nobody here;
+    # daigang/matchmaking/tests/test_assistance.py checks the bureau's roles).
+    ("matchmaking:assistance", "GET"): only(set()),
+    ("matchmaking:assistance_settings", "POST"): only(set()),
+    ("matchmaking:assistance_assign", "POST"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
