@@ -42,7 +42,7 @@ from daigang.core.refused import Refused
 from daigang.hiring.models import Application, Stage, StageChange, stage_rank
 from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.selectors import name_mask
-from daigang.matchmaking.models import Assistance, AssistanceSettings
+from daigang.matchmaking.models import Assistance, AssistanceSettings, Case
 from daigang.matchmaking.selectors import PLACED_STAGES
 from daigang.matchmaking.services import case_assign
 from daigang.regions.selectors import region_prefix
@@ -97,6 +97,9 @@ class Listed:
     reason: str = ""
     name: str = ""
     masked_phone: str = ""
+    # One of the bureau's matchmakers already follows them (by invite link or an assignment
+    # on the caseload page, not from this list): marked, still listed.
+    followed: bool = False
 
 
 @dataclass
@@ -246,8 +249,14 @@ def assistance_list(
     profiles = {
         p.user_id: p for p in SeekerProfile.objects.filter(user_id__in=ids).only("user_id", "name")
     }
+    followed = set(
+        Case.objects.filter(
+            membership__organisation=bureau, withdrawn_at__isnull=True, seeker_id__in=ids
+        ).values_list("seeker_id", flat=True)
+    )
     for row in page:
         _with_reason(row, settings)
+        row.followed = row.seeker_id in followed
         user = users[row.seeker_id]
         row.name = name_mask(_seeker_name(user, profiles))
         row.masked_phone = user.masked_phone

@@ -22,7 +22,7 @@ from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.jobs.testing import job_make
 from daigang.matchmaking import assistance
 from daigang.matchmaking.models import Assistance, Case
-from daigang.matchmaking.testing import matchmaker_make
+from daigang.matchmaking.testing import case_make, matchmaker_make
 from daigang.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +203,16 @@ def test_assigning_makes_an_assigned_case_awaiting_consent_and_twice_changes_not
     assert "杨红梅" in html.decode() and seeker.phone not in html.decode()
 
 
+def test_a_seeker_a_matchmaker_already_follows_is_listed_and_marked(bureau, matchmaker):
+    # given a listed seeker who joined the matchmaker's caseload by the invite link
+    seeker = seeker_make()
+    _apply(seeker, 5)
+    case_make(membership=matchmaker, seeker=seeker)
+    # then the list marks them
+    (row,) = assistance.assistance_list(bureau=bureau).rows
+    assert row.followed
+
+
 def test_a_seeker_not_on_the_list_cannot_be_assigned_from_it(bureau, operator, matchmaker):
     seeker = seeker_make()
     _apply(seeker, 2)
@@ -297,7 +307,25 @@ def test_the_list_is_a_few_aggregate_queries_whatever_its_length(
 ):
     for _ in range(6):
         _apply(seeker_make(), 5)
-    # settings, applications, interviews, homes, assigned, offers ×2, users, profiles
-    with django_assert_max_num_queries(9):
+    # settings, applications, interviews, homes, assigned, offers ×2, users, profiles, cases
+    with django_assert_max_num_queries(10):
         listing = assistance.assistance_list(bureau=bureau)
     assert listing.total == 6
+
+
+def test_a_seeker_who_deletes_their_account_leaves_the_bureau_s_assistance_rows(
+    bureau, operator, matchmaker
+):
+    from daigang.privacy.services.deletion import account_delete
+
+    # given an assisted seeker
+    seeker = seeker_make()
+    _apply(seeker, 5)
+    assistance.assistance_assign(
+        organisation=bureau, seeker_id=seeker.pk, matchmaker=matchmaker, by=operator
+    )
+    # when they delete their account
+    account_delete(user=seeker)
+    # then the assistance row (with its reason) is gone, and they are not listed again
+    assert not Assistance.objects.exists()
+    assert _listed_ids(bureau) == []
