@@ -329,3 +329,15 @@ def test_a_seeker_who_deletes_their_account_leaves_the_bureau_s_assistance_rows(
     # then the assistance row (with its reason) is gone, and they are not listed again
     assert not Assistance.objects.exists()
     assert _listed_ids(bureau) == []
+
+
+def test_the_seeker_s_export_says_why_the_bureau_assigned_them(bureau, operator, matchmaker):
+    from daigang.privacy.services.export import seeker_export
+
+    seeker = seeker_make()
+    _apply(seeker, 5)
+    assistance.assistance_assign(
+        organisation=bureau, seeker_id=seeker.pk, matchmaker=matchmaker, by=operator
+    )
+    (case,) = seeker_export(user=seeker)["matchmakers"]
+    assert case["assistance_reason"] == "30 天内报名 5 次，面试 0 次，没有录用"
