@@ -28,6 +28,7 @@ api.add_router("/applications", "daigang.hiring.apply.api.router")
 api.add_router("", "daigang.hiring.pipeline.api.router")  # the pipeline: /applications/{id}/…
 api.add_router("", "daigang.safety.api.router")  # /reports, /organisations/{id}/cases
 api.add_router("/me", "daigang.matchmaking.api.router")  # the seeker's profile
+api.add_router("", "daigang.matchmaking.api.assistance_router")  # a bureau's 帮扶名单
 # A database that cannot serve (busy, down, disk full, read-only) is a 503, not a 500.
 # (ninja types a handler's exception as instance-or-class; it always passes the instance.)
 api.add_exception_handler(DatabaseError, api_database_error)  # type: ignore[arg-type]

@@ -132,6 +132,7 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # warning is not appealed: 409).
     ("api:case_appeal_evidence", "POST"): only(HIRING, E409, anonymous=E401),
     ("api:case_appeal_evidence", "POST", "an appealed case"): only(HIRING, anonymous=E401),
+    ("api:assistance", "GET"): only(set(), anonymous=E401),  # roles.ASSISTANCE, a bureau's
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -293,6 +294,11 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:follow_up", "POST"): only(set()),
     ("matchmaking:recommend", "POST"): only(set()),
     ("matchmaking:numbers", "GET"): only(set()),
+    # roles.ASSISTANCE: a bureau's owner and operator (home is a company: nobody here;
+    # daigang/matchmaking/tests/test_assistance.py checks the bureau's roles).
+    ("matchmaking:assistance", "GET"): only(set()),
+    ("matchmaking:assistance_settings", "POST"): only(set()),
+    ("matchmaking:assistance_assign", "POST"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),

@@ -115,6 +115,23 @@ def test_the_fair_stats_benchmark_finds_the_counters_equal_to_raw_counting():
     assert figures["flush_s"] > 0 and figures["joins_s"] > 0
 
 
+def test_the_assistance_benchmark_lists_seekers_of_the_bureau():
+    # given 300 seekers applying in 兰州 and 天水
+    # when the benchmark runs
+    figures = _bench_run(
+        """
+        import json
+        from bench.assistance import run
+
+        print(json.dumps(run(seekers=300, repeats=2), default=str))
+        """
+    )
+
+    # then some are listed, and the list was timed
+    assert 0 < figures["listed"] < 300
+    assert figures["list_p95_ms"] > 0
+
+
 @pytest.mark.webrtc
 def test_the_relay_benchmark_feeds_every_viewer_frames():
     # given the encode-once relay with one, then two viewers, a one-second window each

@@ -65,6 +65,9 @@ class Power(enum.StrEnum):
     CASELOAD = "caseload"
     # A bureau or labour agency: assign a seeker (by phone) to one of its matchmakers.
     CASELOAD_ASSIGN = "caseload_assign"
+    # A bureau: the assistance list (帮扶) of seekers in its region who keep applying or being
+    # interviewed without an offer, its thresholds, and assigning them to its matchmakers.
+    ASSISTANCE = "assistance"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -85,6 +88,7 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.CASES: frozenset({OWNER, HR}),
     Power.CASELOAD: frozenset({MATCHMAKER}),
     Power.CASELOAD_ASSIGN: frozenset({OWNER, OPERATOR}),
+    Power.ASSISTANCE: frozenset({OWNER, OPERATOR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every
@@ -95,7 +99,8 @@ MODERATOR_POWERS: frozenset[Power] = frozenset({Power.DOCUMENTS_SEE, Power.CHAT_
 
 # The bureau roles are roles of a bureau's members; FAIRS_RUN and STATS_SEE mean something
 # only for a bureau (daigang.fairs checks the organisation's kind as well). CASELOAD and
-# CASELOAD_ASSIGN mean something for a bureau or a labour agency (daigang.matchmaking checks).
+# CASELOAD_ASSIGN mean something for a bureau or a labour agency (daigang.matchmaking checks);
+# ASSISTANCE only for a bureau, which has a region (daigang.matchmaking.assistance checks).
 
 
 def roles_with(power: Power) -> frozenset[str]:

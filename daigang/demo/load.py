@@ -25,6 +25,7 @@ from daigang.accounts.models import (
     User,
 )
 from daigang.accounts.services.organisations import organisation_document_add
+from daigang.demo.assistance import demo_assistance_load
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
 from daigang.demo.fairs import demo_fairs_load
 from daigang.demo.matchmaking import demo_matchmaking_load
@@ -197,6 +198,7 @@ def demo_load() -> list[str]:
         lines.append(f"  job seeker {seeker.phone}  {seeker.name}")
         lines += demo_fairs_load(moderator=moderator, employers=employers)
         lines += demo_matchmaking_load()
+        lines += demo_assistance_load()
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()
         lines.append(f"{open_jobs} open jobs; browse them at http://127.0.0.1:8000/")
     return lines

@@ -2,6 +2,9 @@
 
 GET /api/v1/me/profile   the profile (every field empty before the first save)
 PUT /api/v1/me/profile   replace it whole: the same body twice leaves the same profile
+
+A bureau's owner or operator:
+GET /api/v1/organisations/{organisation_id}/assistance   the assistance list (帮扶名单), masked
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from daigang.accounts.services.profiles import (
     seeker_profile_save,
 )
 from daigang.core.api import api_errors
+from daigang.core.ids import ObjectId
+from daigang.matchmaking import assistance
 
 router = Router(tags=["profile"])
 
@@ -113,3 +118,94 @@ def profile_put(request: AuthenticatedApiRequest, payload: ProfileIn):
     certificates, or one longer than 20 characters)."""
     seeker_profile_save(user=request.auth, data=ProfileData(**payload.dict()))
     return _out(seeker_profile_of(user=request.auth))
+
+
+# --- a bureau's assistance list (帮扶): GET /api/v1/organisations/{id}/assistance ---------------
+
+assistance_router = Router(tags=["assistance"])
+
+
+class AssistanceSettingsOut(Schema):
+    applications_min: int
+    interviews_min: int
+    window_days: int
+
+
+class ListedOut(Schema):
+    seeker_id: int
+    # Masked: the bureau has no consent from a listed seeker (王** · 138****1234).
+    name: str
+    masked_phone: str
+    applications: int
+    interviews: int
+    reason: str
+
+
+class HelpedOut(Schema):
+    seeker_id: int
+    # Whole only while the seeker consents to the matchmaker; masked otherwise.
+    name: str
+    masked_phone: str
+    matchmaker: str
+    state: str = Field(description="waiting, consented or left")
+    reason: str
+    assigned_at: dt.datetime
+    # The first 已签约/已入职 after the assignment; null unless the seeker consents.
+    hired_at: dt.datetime | None
+
+
+class AssistanceOut(Schema):
+    settings: AssistanceSettingsOut
+    total: int
+    listed: list[ListedOut]
+    helped: list[HelpedOut]
+    assisted: int
+    hired_after: int
+
+
+@assistance_router.get(
+    "/organisations/{int:organisation_id}/assistance",
+    response={200: AssistanceOut, **api_errors(401, 404, 422)},
+    auth=session_auth,
+    summary="A bureau's assistance list (帮扶名单), who it helped and its two figures "
+    "(owner, operator)",
+    url_name="assistance",
+)
+def assistance_read(request: AuthenticatedApiRequest, organisation_id: ObjectId):
+    bureau = assistance.assistance_bureau_for(user=request.auth, organisation_id=organisation_id)
+    listing = assistance.assistance_list(bureau=bureau)
+    numbers = assistance.assistance_numbers(bureau=bureau)
+    return {
+        "settings": {
+            "applications_min": listing.settings.applications_min,
+            "interviews_min": listing.settings.interviews_min,
+            "window_days": listing.settings.window_days,
+        },
+        "total": listing.total,
+        "listed": [
+            {
+                "seeker_id": row.seeker_id,
+                "name": row.name,
+                "masked_phone": row.masked_phone,
+                "applications": row.applications,
+                "interviews": row.interviews,
+                "reason": row.reason,
+            }
+            for row in listing.rows
+        ],
+        "helped": [
+            {
+                "seeker_id": row.assistance.seeker_id,
+                "name": row.name,
+                "masked_phone": row.masked_phone,
+                "matchmaker": row.matchmaker,
+                "state": row.state,
+                "reason": row.assistance.reason,
+                "assigned_at": row.assistance.assigned_at,
+                "hired_at": row.hired_at,
+            }
+            for row in assistance.assistance_helped(bureau=bureau)
+        ],
+        "assisted": numbers.assisted,
+        "hired_after": numbers.hired_after,
+    }

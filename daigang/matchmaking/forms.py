@@ -200,3 +200,29 @@ class RecommendForm(forms.Form):
         field.choices = [("", _("请选择"))] + [
             (job.pk, f"{job.title} · {job.organisation.name}") for job in jobs
         ]
+
+
+class AssistanceSettingsForm(forms.Form):
+    """The bureau's thresholds for its assistance list (帮扶名单); the service checks ranges."""
+
+    applications_min = forms.IntegerField(
+        label=_("报名次数至少"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    interviews_min = forms.IntegerField(
+        label=_("或面试次数至少"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    window_days = forms.IntegerField(
+        label=_("统计最近多少天"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+
+class AssistanceAssignForm(forms.Form):
+    """Assign one seeker of the list to a matchmaker."""
+
+    seeker = forms.IntegerField(widget=forms.HiddenInput)
+    matchmaker = forms.TypedChoiceField(label=_("就业服务专员"), coerce=int)
+
+    def __init__(self, *args: Any, matchmakers: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["matchmaker"])
+        field.choices = [(m.pk, m.user.name or m.user.masked_phone) for m in matchmakers]

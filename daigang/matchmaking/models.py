@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daigang.accounts.models import Membership
+from daigang.accounts.models import Membership, Organisation
 from daigang.jobs.models import Job
 
 CLIENT_KEY_MAX_LENGTH = 64
@@ -135,3 +135,74 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.job_id}"
+
+
+# The assistance list's thresholds when a bureau has set none (issue #14: 5 applications or
+# 2 interviews in 30 days, and no offer).
+ASSISTANCE_APPLICATIONS_DEFAULT = 5
+ASSISTANCE_INTERVIEWS_DEFAULT = 2
+ASSISTANCE_WINDOW_DEFAULT = 30
+
+
+class AssistanceSettings(models.Model):
+    """A bureau's thresholds for its assistance list (帮扶): a seeker is listed who, within the
+    last `window_days`, applied at least `applications_min` times or was interviewed at least
+    `interviews_min` times, and had no offer. No row: the defaults above."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="assistance_settings"
+    )
+    applications_min = models.PositiveSmallIntegerField(
+        _("报名次数"), default=ASSISTANCE_APPLICATIONS_DEFAULT
+    )
+    interviews_min = models.PositiveSmallIntegerField(
+        _("面试次数"), default=ASSISTANCE_INTERVIEWS_DEFAULT
+    )
+    window_days = models.PositiveSmallIntegerField(_("统计天数"), default=ASSISTANCE_WINDOW_DEFAULT)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("帮扶条件")
+        verbose_name_plural = _("帮扶条件")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organisation_id}: {self.applications_min}/{self.interviews_min}"
+            f" in {self.window_days}d"
+        )
+
+
+class Assistance(models.Model):
+    """A seeker from a bureau's assistance list whom the bureau assigned to one of its
+    matchmakers (帮扶): once per bureau and seeker. The case is the matchmaker's, made by
+    matchmaking.services.case_assign (the seeker still consents there)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assistances", db_index=False
+    )
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assistances",
+        verbose_name=_("求职者"),
+    )
+    case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="assistances")
+    # Why the seeker was listed, in words, as the bureau saw it when assigning.
+    reason = models.CharField(_("帮扶原因"), max_length=200)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("帮扶开始"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("帮扶")
+        verbose_name_plural = _("帮扶")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "seeker"], name="assistance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.seeker_id}"

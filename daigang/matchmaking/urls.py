@@ -25,4 +25,15 @@ urlpatterns = [
         name="recommend",
     ),
     path("manage/<id:organisation_id>/matchmakers/", views.numbers, name="numbers"),
+    path("manage/<id:organisation_id>/assistance/", views.assistance_page, name="assistance"),
+    path(
+        "manage/<id:organisation_id>/assistance/settings/",
+        views.assistance_settings,
+        name="assistance_settings",
+    ),
+    path(
+        "manage/<id:organisation_id>/assistance/assign/",
+        views.assistance_assign,
+        name="assistance_assign",
+    ),
 ]

@@ -3,7 +3,8 @@
 Seeker: /me/profile/ 求职资料, /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a
 matchmaker's invite. Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the
 owner's or operator's assignment form), one seeker's page with follow-ups and recommendations,
-/manage/<org>/matchmakers/ the numbers per matchmaker. Views parse input and call services and
+/manage/<org>/matchmakers/ the numbers per matchmaker; a bureau's /manage/<org>/assistance/ (帮扶名单,
+daigang.matchmaking.assistance). Views parse input and call services and
 selectors; every organisation page checks the member's power at each request.
 """
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daigang.accounts.http import AuthenticatedRequest
+from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_get, membership_has
 from daigang.accounts.services.profiles import seeker_profile_of, seeker_profile_save
@@ -27,8 +29,15 @@ from daigang.core.refused import Refused, refused_to_form
 from daigang.hiring import phone_views
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import jobs_open
-from daigang.matchmaking import selectors, services
-from daigang.matchmaking.forms import AssignForm, FollowUpForm, ProfileForm, RecommendForm
+from daigang.matchmaking import assistance, selectors, services
+from daigang.matchmaking.forms import (
+    AssignForm,
+    AssistanceAssignForm,
+    AssistanceSettingsForm,
+    FollowUpForm,
+    ProfileForm,
+    RecommendForm,
+)
 from daigang.matchmaking.models import Case
 
 RECOMMEND_JOBS_MAX = 200
@@ -311,4 +320,96 @@ def numbers(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse
         user=request.user, organisation_id=organisation_id, power=Power.STATS_SEE
     )
     rows = selectors.matchmaker_numbers(organisation=organisation)
-    return render(request, "matchmaking/numbers.html", {"organisation": organisation, "rows": rows})
+    context = {"organisation": organisation, "rows": rows}
+    if organisation.kind == Organisation.Kind.BUREAU:
+        context["assistance_numbers"] = assistance.assistance_numbers(bureau=organisation)
+        context["may_assist"] = membership_has(
+            user=request.user, organisation_id=organisation.pk, power=Power.ASSISTANCE
+        )
+    return render(request, "matchmaking/numbers.html", context)
+
+
+# --- the bureau's assistance list (帮扶) ---------------------------------------------------------
+
+
+def _assistance_render(
+    request: AuthenticatedRequest,
+    bureau: Organisation,
+    *,
+    settings_form: AssistanceSettingsForm | None = None,
+    assign_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    listing = assistance.assistance_list(bureau=bureau)
+    matchmakers = selectors.matchmakers_of(organisation=bureau)
+    settings = listing.settings
+    context = {
+        "organisation": bureau,
+        "listing": listing,
+        "helped": assistance.assistance_helped(bureau=bureau),
+        "numbers": assistance.assistance_numbers(bureau=bureau),
+        "matchmakers": matchmakers,
+        "assign_error": assign_error,
+        "settings_form": settings_form
+        or AssistanceSettingsForm(
+            initial={
+                "applications_min": settings.applications_min,
+                "interviews_min": settings.interviews_min,
+                "window_days": settings.window_days,
+            }
+        ),
+    }
+    return render(request, "matchmaking/assistance.html", context, status=status)
+
+
+@login_required
+@require_GET
+def assistance_page(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/assistance/ — 帮扶名单: who keeps failing to be hired, and who was helped."""
+    bureau = assistance.assistance_bureau_for(user=request.user, organisation_id=organisation_id)
+    return _assistance_render(request, bureau)
+
+
+@login_required
+@require_POST
+def assistance_settings(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    bureau = assistance.assistance_bureau_for(user=request.user, organisation_id=organisation_id)
+    form = AssistanceSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            assistance.assistance_settings_save(
+                organisation=bureau, by=request.user, **form.cleaned_data
+            )
+        except Refused as refused:
+            refused_to_form(form, refused)
+        else:
+            messages.success(request, _("帮扶条件已保存"))
+            return redirect("matchmaking:assistance", bureau.pk)
+    return _assistance_render(request, bureau, settings_form=form, status=400)
+
+
+@login_required
+@require_POST
+def assistance_assign(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """Assign one seeker of the list to a matchmaker; a second time changes nothing."""
+    bureau = assistance.assistance_bureau_for(user=request.user, organisation_id=organisation_id)
+    matchmakers = selectors.matchmakers_of(organisation=bureau)
+    form = AssistanceAssignForm(request.POST, matchmakers=matchmakers)
+    if not form.is_valid():
+        return _assistance_render(
+            request, bureau, assign_error=_("请选择一位就业服务专员"), status=400
+        )
+    chosen = next(m for m in matchmakers if m.pk == form.cleaned_data["matchmaker"])
+    try:
+        assistance.assistance_assign(
+            organisation=bureau,
+            seeker_id=form.cleaned_data["seeker"],
+            matchmaker=chosen,
+            by=request.user,
+        )
+    except Refused as refused:
+        return _assistance_render(
+            request, bureau, assign_error=refused.message, status=refused.status
+        )
+    messages.success(request, _("已分配，求职者同意后专员才能看到其信息"))
+    return redirect("matchmaking:assistance", bureau.pk)

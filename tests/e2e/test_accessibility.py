@@ -62,6 +62,7 @@ def _world() -> dict[str, object]:
         "operator_pages": {
             "fair-stats": f"/fairs/{world.fair.pk}/stats/",
             "fair-manage": f"/fairs/{world.fair.pk}/manage/",
+            "assistance": f"/manage/{world.fair.bureau_id}/assistance/",
         },
     }
 

@@ -132,6 +132,9 @@ def _detail_context(
         "organisation": organisation,
         "membership": membership,
         "is_owner": is_owner,
+        "may_assist": membership_has(
+            user=request.user, organisation_id=organisation.pk, power=Power.ASSISTANCE
+        ),
         "status": organisation.status_label(now),
         "verified": organisation.is_verified(now),
         "lapsed": organisation.is_lapsed(now),

@@ -20,7 +20,7 @@ from daigang.fairs.models import FairReminder
 from daigang.hiring.models import Application, Notification
 from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
-from daigang.matchmaking.models import Case, Recommendation
+from daigang.matchmaking.models import Assistance, Case, Recommendation
 
 EXPORT_FORMAT = "daigang-seeker-export/1"
 
@@ -218,6 +218,10 @@ def _matchmakers(user: User) -> list[dict[str, Any]]:
         recommended.setdefault(row.case_id, []).append(
             {"job": row.job.title, "note": row.note, "at": _at(row.at)}
         )
+    # A case the bureau made from its assistance list (帮扶) carries why the seeker was listed.
+    listed_because = dict(
+        Assistance.objects.filter(seeker=user, case__isnull=False).values_list("case_id", "reason")
+    )
     return [
         {
             "matchmaker": case.membership.user.name or case.membership.user.masked_phone,
@@ -228,6 +232,7 @@ def _matchmakers(user: User) -> list[dict[str, Any]]:
             "consented_at": _at(case.consented_at),
             "left_at": _at(case.withdrawn_at),
             "recommendations": recommended.get(case.pk, []),
+            "assistance_reason": listed_because.get(case.pk, ""),
         }
         for case in cases
     ]
