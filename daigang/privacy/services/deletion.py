@@ -38,7 +38,7 @@ from daigang.accounts.models import (
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
-from daigang.matchmaking.models import Case
+from daigang.matchmaking.models import Case, Dismissal
 
 DELETED_NAME = DELETED_USER_NAME
 # Applications that reached 已签约 back a contract: their notes stay with them.
@@ -98,6 +98,7 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         # The profile, and every matchmaker's case with its follow-ups and recommendations.
         SeekerProfile.objects.filter(user=locked).delete()
         Case.objects.filter(seeker=locked).delete()
+        Dismissal.objects.filter(seeker=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         for hook in account_deleted_hooks:
