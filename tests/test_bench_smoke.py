@@ -136,3 +136,24 @@ def test_the_relay_benchmark_feeds_every_viewer_frames():
         assert sample["fps_per_viewer"] > 0
         assert sample["stalled"] == 0
         assert sample["cpu_percent"] > 0
+
+
+def test_the_recommend_benchmark_scores_every_seeker_against_the_popularity_baseline():
+    # given 60 generated seekers and 3,000 jobs
+    # when the benchmark runs the site's scorer and the popularity baseline
+    figures = _bench_run(
+        """
+        import json
+        from bench.recommend import run
+
+        print(json.dumps(run(seekers=60, jobs=3000)))
+        """
+    )
+
+    # then both recalls are shares, every seeker was timed, and candidates stay under the cap
+    from daigang.matchmaking.recommend import CANDIDATES_MAX
+
+    assert figures["seekers"] == 60
+    assert 0 <= figures["recall"] <= 1 and 0 <= figures["recall_baseline"] <= 1
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert 0 < figures["candidates_mean"] <= CANDIDATES_MAX

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 MONTH_DAYS = 21.75
 DAY_HOURS = 8
 # The most candidate jobs the selector reads and scores per seeker (the freshest first).
-CANDIDATES_MAX = 3000
+CANDIDATES_MAX = 2000
 REASONS_MAX = 4
 FRESH_DAYS = 3
 
@@ -167,79 +167,109 @@ def near_tier(a: str, b: str) -> int:
 Reason = tuple[str, str]
 
 
-def _assess(
-    seeker: SeekerFeatures, job: JobFeatures, now_ts: float, reasons: list[Reason] | None
-) -> float:
-    """The job's score for the seeker; its reasons appended to `reasons` when given.
+class _Scorer:
+    """The scoring of one seeker's candidates. What depends only on a job's region or kind is
+    worked out once per region or kind seen (a few dozen), not once per job (thousands)."""
 
-    One function for both, so a reason is never shown for something that was not counted.
-    Reasons come in the order a seeker reads them: where, what it gives, pay, kind, fresh.
-    """
-    score = 0.0
-    explain = reasons is not None
-    near_home = near_tier(seeker.home_code, job.region_code)
-    near_now = near_tier(seeker.current_code, job.region_code)
-    tier = max(near_home, near_now)
-    score += W_NEAR[tier]
-    if explain and tier:
-        assert reasons is not None
-        place = _place(job, tier)
-        if near_home >= near_now:
-            reasons.append(("home_near" if tier >= 2 else "home_province", place))
-        else:
-            reasons.append(("current_near" if tier >= 2 else "current_province", place))
-    if job.region_code and job.region_code[:4] in seeker.applied_cities:
-        score += W_APPLIED_CITY
+    def __init__(self, seeker: SeekerFeatures, now_ts: float) -> None:
+        self.seeker = seeker
+        self.now_ts = now_ts
+        self._near: dict[str, tuple[float, Reason | None]] = {}
+        self._kind: dict[str, tuple[float, Reason | None]] = {}
 
-    needs = seeker.needs
-    if needs:
-        score += _needs(needs, job, reasons)
+    def near(self, job: JobFeatures) -> tuple[float, Reason | None]:
+        code = job.region_code
+        found = self._near.get(code)
+        if found is None:
+            seeker = self.seeker
+            near_home = near_tier(seeker.home_code, code)
+            near_now = near_tier(seeker.current_code, code)
+            tier = max(near_home, near_now)
+            score = W_NEAR[tier]
+            if code and code[:4] in seeker.applied_cities:
+                score += W_APPLIED_CITY
+            reason: Reason | None = None
+            if tier:
+                place = _place(job, tier)
+                if near_home >= near_now:
+                    reason = ("home_near" if tier >= 2 else "home_province", place)
+                else:
+                    reason = ("current_near" if tier >= 2 else "current_province", place)
+            found = self._near[code] = (score, reason)
+        return found
 
-    wanted = seeker.wage_wanted_fen
-    if wanted and job.month_max_fen is not None and job.month_min_fen is not None:
-        converted = "_converted" if job.wage_unit != UNIT_MONTH else ""
-        if job.month_min_fen >= wanted * 1.1:
-            score += W_WAGE_ABOVE
-            if explain:
-                assert reasons is not None
-                reasons.append(("wage_above" + converted, ""))
-        elif job.month_max_fen >= wanted:
-            score += W_WAGE_MEETS
-            if explain:
-                assert reasons is not None
-                reasons.append(("wage_meets" + converted, ""))
-        else:
-            score += W_WAGE_SHORT * (wanted - job.month_max_fen) / wanted
+    def kind(self, kind: str) -> tuple[float, Reason | None]:
+        found = self._kind.get(kind)
+        if found is None:
+            seeker = self.seeker
+            score = 0.0
+            reason: Reason | None = None
+            if any(kind_matches(wanted, kind) for wanted in seeker.work_kinds):
+                score, reason = W_KIND, ("kind", kind)
+            elif kind in seeker.applied_kinds:
+                score = W_APPLIED_KIND * (1 + min(seeker.applied_kinds[kind], 3) / 3) / 2
+                reason = ("applied_kind", "")
+            if kind in seeker.dismissed_kinds:
+                score += max(W_DISMISSED_KIND * seeker.dismissed_kinds[kind], DISMISSED_KIND_FLOOR)
+            found = self._kind[kind] = (score, reason)
+        return found
 
-    kind = job.kind
-    if any(kind_matches(wanted_kind, kind) for wanted_kind in seeker.work_kinds):
-        score += W_KIND
-        if explain:
+    def assess(self, job: JobFeatures, reasons: list[Reason] | None = None) -> float:
+        """The job's score; its reasons appended to `reasons` when given.
+
+        One function for both, so a reason is never shown for something that was not counted.
+        Reasons come in the order a seeker reads them: where, what it gives, pay, kind, fresh.
+        """
+        seeker = self.seeker
+        explain = reasons is not None
+        score, near_reason = self.near(job)
+        if explain and near_reason is not None:
             assert reasons is not None
-            reasons.append(("kind", kind))
-    elif kind in seeker.applied_kinds:
-        score += W_APPLIED_KIND * (1 + min(seeker.applied_kinds[kind], 3) / 3) / 2
-        if explain:
+            reasons.append(near_reason)
+
+        if seeker.needs:
+            score += _needs(seeker.needs, job, reasons)
+
+        wanted = seeker.wage_wanted_fen
+        if wanted and job.month_max_fen is not None and job.month_min_fen is not None:
+            if job.month_min_fen >= wanted * 1.1:
+                score += W_WAGE_ABOVE
+                if explain:
+                    assert reasons is not None
+                    reasons.append((_wage_code("wage_above", job), ""))
+            elif job.month_max_fen >= wanted:
+                score += W_WAGE_MEETS
+                if explain:
+                    assert reasons is not None
+                    reasons.append((_wage_code("wage_meets", job), ""))
+            else:
+                score += W_WAGE_SHORT * (wanted - job.month_max_fen) / wanted
+
+        kind_score, kind_reason = self.kind(job.kind)
+        score += kind_score
+        if explain and kind_reason is not None:
             assert reasons is not None
-            reasons.append(("applied_kind", ""))
-    if kind in seeker.dismissed_kinds:
-        score += max(W_DISMISSED_KIND * seeker.dismissed_kinds[kind], DISMISSED_KIND_FLOOR)
+            reasons.append(kind_reason)
 
-    for certificate in seeker.certificates:
-        stem = certificate_stem(certificate)
-        if len(stem) >= 2 and stem in job.text:
-            score += W_CERTIFICATE
-            if explain:
-                assert reasons is not None
-                reasons.append(("certificate", certificate))
-            break
+        for certificate in seeker.certificates:
+            stem = certificate_stem(certificate)
+            if len(stem) >= 2 and stem in job.text:
+                score += W_CERTIFICATE
+                if explain:
+                    assert reasons is not None
+                    reasons.append(("certificate", certificate))
+                break
 
-    days = max(0.0, (now_ts - job.published_ts) / 86400)
-    score += W_FRESH * 7 / (7 + days)
-    if explain and days <= FRESH_DAYS:
-        assert reasons is not None
-        reasons.append(("fresh", ""))
-    return score
+        days = max(0.0, (self.now_ts - job.published_ts) / 86400)
+        score += W_FRESH * 7 / (7 + days)
+        if explain and days <= FRESH_DAYS:
+            assert reasons is not None
+            reasons.append(("fresh", ""))
+        return score
+
+
+def _wage_code(code: str, job: JobFeatures) -> str:
+    return code if job.wage_unit == UNIT_MONTH else code + "_converted"
 
 
 def _place(job: JobFeatures, tier: int) -> str:
@@ -342,14 +372,18 @@ def reason_text(reason: Reason, *, to_seeker: bool = True) -> str:
 
 
 def job_score(*, seeker: SeekerFeatures, job: JobFeatures, now_ts: float) -> float:
-    return _assess(seeker, job, now_ts, None)
+    return _Scorer(seeker, now_ts).assess(job)
 
 
 def job_reasons(*, seeker: SeekerFeatures, job: JobFeatures, now_ts: float) -> list[Reason]:
     """Why the job is recommended, most telling first (at most REASONS_MAX); ("open", "")
     when nothing in particular (a job found by the seeker's province alone, far in it)."""
+    return _explain(_Scorer(seeker, now_ts), job)
+
+
+def _explain(scorer: _Scorer, job: JobFeatures) -> list[Reason]:
     reasons: list[Reason] = []
-    _assess(seeker, job, now_ts, reasons)
+    scorer.assess(job, reasons)
     return reasons[:REASONS_MAX] or [("open", "")]
 
 
@@ -371,26 +405,25 @@ def jobs_rank(
     """The `limit` best jobs for the seeker, best first (ties: the newer job), without the
     jobs they applied to or dismissed; each with its reasons unless `explain` is off."""
     excluded = seeker.excluded
+    scorer = _Scorer(seeker, now_ts)
+    assess = scorer.assess
     scored = (
-        (_assess(seeker, job, now_ts, None), job.published_ts, job.id, job)
-        for job in jobs
-        if job.id not in excluded
+        (assess(job), job.published_ts, job.id, job) for job in jobs if job.id not in excluded
     )
     best = heapq.nlargest(limit, scored, key=lambda row: (row[0], row[1], row[2]))
     return [
-        Ranked(
-            job=job,
-            score=score,
-            reasons=job_reasons(seeker=seeker, job=job, now_ts=now_ts) if explain else [],
-        )
+        Ranked(job=job, score=score, reasons=_explain(scorer, job) if explain else [])
         for score, _ts, _id, job in best
     ]
 
 
 def candidate_scopes(*, seeker: SeekerFeatures) -> tuple[frozenset[str], frozenset[str]]:
     """Where candidates are looked for: the provinces (2-digit code prefixes) of home, the
-    current place and the cities applied in; and the kinds wanted or applied to. Jobs outside
-    both are never scored (the selector's query, the benchmark's index)."""
+    current place and the cities applied in; and the kinds wanted or applied to (a job's kind
+    containing one: 叉车 finds 叉车工). Jobs outside both are never scored. Up to
+    CANDIDATES_MAX are taken: first those in both, then those in the provinces, then those
+    of the kinds elsewhere, the freshest first in each (the selector's query, the benchmark's
+    index)."""
     provinces = {code[:2] for code in (seeker.home_code, seeker.current_code) if code}
     provinces |= {prefix[:2] for prefix in seeker.applied_cities}
     kinds = set(seeker.work_kinds) | set(seeker.applied_kinds)

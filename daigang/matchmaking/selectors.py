@@ -7,7 +7,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Max, Min, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -365,22 +366,26 @@ def jobs_recommended(
 ) -> list[RecommendedJob]:
     """The open jobs (jobs_open: verified organisations, nothing taken down) that fit the
     seeker best, best first, each with why in words. Empty for a seeker with no profile and no
-    applications. Candidates are the freshest open jobs in the provinces of their home, current
-    place and applications, or of the kinds they want or applied to (recommend.CANDIDATES_MAX)."""
+    applications. Candidates: open jobs in the provinces of their home, current place and
+    applications, or of the kinds they want or applied to (recommend.candidate_scopes)."""
     now = now or timezone.now()
     seeker = seeker_features(user=user)
     if seeker.is_blank():
         return []
     provinces, kinds = recommend.candidate_scopes(seeker=seeker)
-    where = Q(pk__in=[])
+    in_place = Q(pk__in=[])
     for prefix in provinces:
-        where |= Q(region__code__startswith=prefix)
+        in_place |= Q(region__code__startswith=prefix)
+    of_kind = Q(pk__in=[])
     for kind in kinds:
-        where |= Q(kind_of_work__contains=kind)
+        of_kind |= Q(kind_of_work__contains=kind)
+    when = [When(in_place & of_kind, then=0)] if provinces and kinds else []
+    when += [When(in_place, then=1)] if provinces else []
     rows = (
         jobs_open(now=now)
-        .filter(where)
-        .order_by("-published_at", "-id")
+        .filter(in_place | of_kind)
+        .annotate(candidate_tier=SqlCase(*when, default=2))
+        .order_by("candidate_tier", "-published_at", "-id")
         .values(*_CANDIDATE_FIELDS)[: recommend.CANDIDATES_MAX]
     )
     ranked = recommend.jobs_rank(
