@@ -1,8 +1,9 @@
 """Pages of the matchmaking app.
 
 Seeker: /me/profile/ 求职资料, /me/recommended/ 为您推荐 (also the home page's section, and
-不感兴趣), /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a matchmaker's invite. Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the
-owner's or operator's assignment form), one seeker's page with follow-ups and recommendations,
+不感兴趣), /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a matchmaker's invite.
+Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the owner's or operator's
+assignment form), one seeker's page with follow-ups, 为TA推荐 and recommendations,
 /manage/<org>/matchmakers/ the numbers per matchmaker. Views parse input and call services and
 selectors; every organisation page checks the member's power at each request.
 """

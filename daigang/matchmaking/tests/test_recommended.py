@@ -210,3 +210,21 @@ def test_the_page_of_its_own_works_without_javascript(org):
     job_make(organisation=org, title="东莞普工")
     page = _client(seeker).get(FRAGMENT).content.decode()
     assert "<h1" in page and "东莞普工" in page and "不感兴趣" in page
+
+
+def test_the_section_costs_a_fixed_number_of_queries_however_many_jobs(
+    org, django_assert_max_num_queries
+):
+    # given a seeker with a profile naming a current city, and a dozen jobs that fit
+    seeker = seeker_make()
+    _profile(seeker, current_city="深圳")
+    for n in range(12):
+        job_make(organisation=org, title=f"普工{n}")
+    client = _client(seeker)
+    # when / then: session + user, profile, applications, dismissals, the current city's
+    # region by name (regions.selectors.region_for_filter: up to 6 for "深圳", tried as an
+    # exact name, then province, city, county), the candidates, the jobs shown with their
+    # organisations
+    with django_assert_max_num_queries(13):
+        response = client.get(FRAGMENT, headers=HTMX)
+    assert len(response.context["items"]) == 5
