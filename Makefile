@@ -1,5 +1,5 @@
 # daigang — two commands on a fresh machine:
-#   make run    virtualenv, install, migrate, demo data, serve http://127.0.0.1:8000
+#   make run    virtualenv, install, static files, migrate, demo data, serve http://127.0.0.1:8000
 #   make test   install what tests need (Debian's chromium included), run the whole suite
 PYTHON ?= python3.11
 VENV   := .venv
@@ -11,6 +11,9 @@ HOST   ?= 127.0.0.1
 UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
           --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
+# collectstatic's output (daigang.core.static_files); settings read the same variable.
+STATIC_ROOT ?= staticfiles
+STATIC := $(STATIC_ROOT)/staticfiles.json
 
 .PHONY: run test lint install chromium lock bench serve messages
 
@@ -22,12 +25,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-run: install
+# Static files hashed and compressed (gzip and brotli) again only when one of them changed or
+# the packages did: brotli at its best takes seconds over the whole set.
+$(STATIC): $(STAMP) $(shell find static -type f)
+	$(BIN)/python manage.py collectstatic --noinput --clear -v0
+
+run: install $(STATIC)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(UVICORN)
 
-serve: install
+serve: install $(STATIC)
 	$(UVICORN)
 
 # Debian's chromium for the real-browser tests (never a downloaded browser build).

@@ -65,3 +65,25 @@ def _regions_loaded(request):
     from daigang.regions.services import regions_ensure_loaded
 
     regions_ensure_loaded()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_collected():
+    """Pages link static files by hashed name, from the manifest `collectstatic` writes: the
+    tests use a collected copy made once per content of static/ (daigang.core.testing). Also
+    in the environment, for the `manage.py` and servers a test starts in another process."""
+    import os
+
+    from django.test.utils import override_settings
+
+    from daigang.core.testing import static_files_collected
+
+    root = static_files_collected()
+    before = os.environ.get("STATIC_ROOT")
+    os.environ["STATIC_ROOT"] = str(root)
+    with override_settings(STATIC_ROOT=root):
+        yield root
+    if before is None:
+        del os.environ["STATIC_ROOT"]
+    else:
+        os.environ["STATIC_ROOT"] = before

@@ -68,7 +68,9 @@ MIDDLEWARE = [
     "daigang.core.csp.SameHostCSPMiddleware",
     # Under /api/v1/, every error answer as JSON {code, message}, never an HTML page.
     "daigang.core.api.ApiErrorsAsJsonMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "daigang.core.static_files.StaticFilesMiddleware",
+    # HTML compressed (brotli or gzip) once every middleware below has finished the page.
+    "daigang.core.compression.HtmlCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,19 +236,19 @@ USE_TZ = True
 
 # --- files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Filled by `collectstatic` (`make run` runs it): hashed names, .gz and .br copies, a manifest
+# (daigang.core.static_files). Pages link the hashed names in every mode, DEBUG included.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "daigang.core.static_files.HashedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves what collectstatic wrote, as production does: not static/ through the
+# finders, and nothing re-read per request. Only the hashed names are kept (and compressed).
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Licences and other private uploads: never under a public URL; served by a view that checks
@@ -265,9 +267,11 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/contracts/verify/$",
         r"/manage/\d+/fairs/new/$",
         r"/fairs/\d+/manage/edit/$",
-        # A report's screenshot and an appeal's evidence (daigang.safety).
+        # A report's screenshot and an appeal's evidence (daigang.safety), pages and API.
         r"/report/[a-z]+/\d+/$",
         r"/manage/\d+/cases/\d+/appeal/$",
+        r"/api/v1/reports/\d+/screenshot$",
+        r"/api/v1/organisations/\d+/cases/\d+/appeal/evidence$",
     ],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

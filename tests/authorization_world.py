@@ -52,7 +52,7 @@ from daigang.matchmaking.models import InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
 from daigang.safety.models import Case, Report
-from daigang.safety.services import case_decide, report_create
+from daigang.safety.services import appeal_submit, case_decide, report_create
 from daigang.safety.targets import target_resolve
 
 # Who asks. "home" is the organisation whose things every URL names.
@@ -98,6 +98,8 @@ class World:
     report: Report
     follow_case: FollowCase  # the fair's bureau's matchmaker follows the seeker (consented)
     matchmaker_invite: InviteLink  # that matchmaker's invite link
+    open_report: Report  # the other seeker's report on home's room, its case still open
+    appealed_case: Case  # a report on home's job, decided (a warning), appealed by the owner
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -176,6 +178,21 @@ def world_make() -> World:
         screenshot=upload("s.jpg", jpeg_bytes()),
     )
     case = case_decide(case=report.case, by=moderator_make(), action="warn", reason="请勿收取押金")
+    open_report, _created = report_create(
+        reporter=other_seeker,
+        target=target_resolve(kind="room", target_id=room.pk, user=other_seeker),
+        category="contact",
+    )
+    job_report, _created = report_create(
+        reporter=other_seeker,
+        target=target_resolve(kind="job", target_id=job.pk, user=other_seeker),
+        category="fees",
+    )
+    appealed_case = appeal_submit(
+        case=case_decide(case=job_report.case, by=moderator_make(), action="warn", reason="押金"),
+        by=owner,
+        text="我们不收押金",
+    )
 
     ex_membership = Membership.objects.get(organisation=home, user=ex_member)
     membership_remove(membership=ex_membership, by=owner)
@@ -223,6 +240,8 @@ def world_make() -> World:
         report=report,
         follow_case=case_make(membership=matchmaker, seeker=users["seeker"]),  # type: ignore[arg-type]
         matchmaker_invite=invite_link_for(membership=matchmaker),
+        open_report=open_report,
+        appealed_case=appealed_case,
     )
     for persona, user in users.items():
         if user is not None:

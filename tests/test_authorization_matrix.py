@@ -12,6 +12,7 @@ and also fails on a row whose route is gone. Each row says, for each persona:
     LOGIN    302 to the login page (pages and forms, anonymous visitors)
     E401     401 (the JSON API, and WHIP without its bearer stream key)
     E404     404: the persona may not learn the thing exists (outsiders, files, fragments)
+    E409     409: the persona may act on the thing, but not in the state it is in now
     INVALID  400/415/422: authorised, then the (deliberately empty or junk) body was refused
     E405     405 (a method the route does not serve)
 
@@ -36,6 +37,7 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import override_settings
 
+from daigang.accounts.testing import upload
 from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
 from tests.authorization_world import (
@@ -47,7 +49,7 @@ from tests.authorization_world import (
     world_make,
 )
 
-OK, LOGIN, E401, E404, E405, INVALID = "ok", "login", "401", "404", "405", "invalid"
+OK, LOGIN, E401, E404, E405, E409, INVALID = "ok", "login", "401", "404", "405", "409", "invalid"
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS = frozenset({"owner", "hr", "anchor"})
@@ -121,6 +123,15 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # The seeker's own profile (求职资料); PUT with an empty body empties it (REQUESTS).
     ("api:profile", "GET"): logged_in() | {"anonymous": E401},
     ("api:profile", "PUT"): logged_in() | {"anonymous": E401},
+    # Uploads, sent with a real picture as multipart (REQUESTS). A report's screenshot: its
+    # reporter's alone (the other seeker's), and only while the case is open (home's report is
+    # decided: 409).
+    ("api:report_screenshot", "POST"): only({"other_seeker"}, E409, anonymous=E401),
+    ("api:report_screenshot", "POST", "an open report"): only({"other_seeker"}, anonymous=E401),
+    # An appeal's evidence: owner/HR (roles.CASES), once appealed and until it is decided (home's
+    # warning is not appealed: 409).
+    ("api:case_appeal_evidence", "POST"): only(HIRING, E409, anonymous=E401),
+    ("api:case_appeal_evidence", "POST", "an appealed case"): only(HIRING, anonymous=E401),
     # --- Django's language switch: anyone -----------------------------------------------------
     ("set_language", "POST"): public(),
     # --- accounts --------------------------------------------------------------------------------
@@ -277,6 +288,7 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:leave", "POST"): only({"seeker"}),
     ("matchmaking:invite", "GET"): logged_in(),
     ("matchmaking:invite", "POST"): logged_in(),  # joins the matchmaker's caseload
+    ("matchmaking:invite_qr", "GET"): only(set()),  # a matchmaker's own; no persona is one
     ("matchmaking:caseload", "GET"): only(set()),
     ("matchmaking:assign", "POST"): only(set()),
     ("matchmaking:case", "GET"): only(set()),
@@ -413,6 +425,15 @@ REQUESTS: dict[tuple[str, ...], Request] = {
             ("matchmaking:recommend", "POST"),
         ]
     },
+    # A form with a file (content_type None): multipart, as a browser or an app sends it.
+    ("api:report_screenshot", "POST"): Request(data=lambda w: {"file": upload("s.png")}),
+    ("api:report_screenshot", "POST", "an open report"): Request(
+        params=lambda w: {"report_id": w.open_report.pk}, data=lambda w: {"file": upload("s.png")}
+    ),
+    ("api:case_appeal_evidence", "POST"): Request(data=lambda w: {"file": upload("e.png")}),
+    ("api:case_appeal_evidence", "POST", "an appealed case"): Request(
+        params=lambda w: {"case_id": w.appealed_case.pk}, data=lambda w: {"file": upload("e.png")}
+    ),
     ("streaming:whip", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
     # The draft job is the one to publish.
     ("jobs:publish", "POST"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
@@ -482,8 +503,9 @@ def answer_of(response: HttpResponse) -> str:
 
 ROUTES, SKIPPED = http_routes()
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
-# Rows whose URL names an organisation and one of its things: asked again by the owner of
-# another organisation with their own organisation's id and home's thing.
+# Rows whose URL names an organisation and one of its things (pages say <id:…>, the API's
+# paths <int:…>): asked again by the owner of another organisation with their own
+# organisation's id and home's thing.
 # (Not a route whose other id is a thing anyone may use with their own organisation: a fair is
 # a bureau's, and every employer registers for it under its own id.)
 SHARED_THINGS = {"fairs:register"}
@@ -492,7 +514,7 @@ CROSS_ORGANISATION = [
     for key in HTTP
     if key[0] in ROUTES_BY_NAME
     and key[0] not in SHARED_THINGS
-    and "<id:organisation_id>" in ROUTES_BY_NAME[key[0]].route
+    and re.search(r"<(?:id|int):organisation_id>", ROUTES_BY_NAME[key[0]].route)
     and len(_PARAM.findall(ROUTES_BY_NAME[key[0]].route)) > 1
 ]
 

@@ -138,6 +138,24 @@ def test_the_relay_benchmark_feeds_every_viewer_frames():
         assert sample["cpu_percent"] > 0
 
 
+def test_the_fair_export_benchmark_measures_the_memory_each_export_adds():
+    # given a fair of 3 employers and 300 applications
+    # when the benchmark downloads its report as CSV and XLSX, and the obvious way
+    figures = _bench_run(
+        """
+        import json
+        from bench.fair_export import run
+
+        print(json.dumps(run(organisations=3, jobs_per_organisation=2, applications=300)))
+        """
+    )
+    # then every export sent every application, and each measured what it added
+    assert figures["applications"] == 300
+    assert figures["csv_bytes"] > 300 * 20 and figures["xlsx_bytes"] > 0
+    assert figures["obvious_bytes"] > 300 * 20
+    assert figures["csv_added_mb"] >= 0 and figures["xlsx_added_mb"] >= 0
+
+
 def test_the_recommend_benchmark_scores_every_seeker_against_the_popularity_baseline():
     # given 60 generated seekers and 3,000 jobs
     # when the benchmark runs the site's scorer and the popularity baseline

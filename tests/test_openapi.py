@@ -52,3 +52,20 @@ def test_every_operation_documents_the_503_of_a_database_that_cannot_serve(clien
             schema = unavailable["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ApiError"}
             assert "Retry-After" in unavailable["headers"]
+
+
+@pytest.mark.django_db
+def test_the_report_and_appeal_uploads_are_documented_as_multipart_with_a_file(client):
+    # given / when
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    # then: a client generated from the document sends the file as a form field `file`
+    for path in (
+        "/api/v1/reports/{report_id}/screenshot",
+        "/api/v1/organisations/{organisation_id}/cases/{case_id}/appeal/evidence",
+    ):
+        operation = paths[path]["post"]
+        form = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert form["required"] == ["file"], path
+        assert form["properties"]["file"] == {"format": "binary", "title": "File", "type": "string"}
+        assert {"200", "404", "409", "413"} <= set(operation["responses"]), path

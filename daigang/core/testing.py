@@ -14,22 +14,36 @@ WebSocket (or WebRTC through the relay) to the server like a browser would. It n
 connections and must see committed rows.
 
 Use it from a conftest with `from daigang.core.testing import asgi_server  # noqa: F401`.
+
+`static_files_collected()` runs `collectstatic` once per content of the static files (a folder
+in the system's temporary directory, reused by every later run until a file changes) and
+returns that folder, for tests to use as STATIC_ROOT: pages link hashed names from its manifest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.test.utils import override_settings
 
 from daigang.core import realtime
 
@@ -167,3 +181,43 @@ def capture_events() -> Iterator[RoomEvents]:
         yield captured
     finally:
         realtime._layer_send = send
+
+
+STATIC_CACHE_PREFIX = "daigang-static-"
+STATIC_CACHE_KEEP_S = 24 * 60 * 60
+
+
+def static_files_collected() -> Path:
+    """STATIC_ROOT as `collectstatic` makes it for the static files as they are now.
+
+    Compressing every file with brotli takes seconds: the result is kept in the temporary
+    directory under a digest of every file's name and content (and of the libraries that shape
+    the output), so only the first run after a change pays. Made in a folder of its own and
+    renamed into place, so two test runs at once never see half of it.
+    """
+    digest = hashlib.sha256()
+    for package in ("django", "whitenoise", "brotli"):
+        digest.update(f"{package}=={version(package)}\n".encode())
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    digest.update(f"{storage} {settings.WHITENOISE_KEEP_ONLY_HASHED_FILES}\n".encode())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            digest.update(f"{getattr(storage, 'prefix', '') or ''}/{path}\n".encode())
+            with storage.open(path) as file:
+                digest.update(hashlib.sha256(file.read()).digest())
+    temporary = Path(tempfile.gettempdir())
+    root = temporary / f"{STATIC_CACHE_PREFIX}{digest.hexdigest()[:20]}"
+    if (root / "staticfiles.json").exists():
+        os.utime(root)  # in use: not one to clear away below
+        return root
+    building = Path(tempfile.mkdtemp(prefix=f"{root.name}.", dir=temporary))
+    with override_settings(STATIC_ROOT=building):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        building.rename(root)
+    except OSError:  # another run got there first: its copy is the same
+        shutil.rmtree(building, ignore_errors=True)
+    for old in temporary.glob(f"{STATIC_CACHE_PREFIX}*"):
+        if old != root and time.time() - old.stat().st_mtime > STATIC_CACHE_KEEP_S:
+            shutil.rmtree(old, ignore_errors=True)
+    return root

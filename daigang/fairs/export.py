@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from daigang.fairs.models import Fair
 from daigang.fairs.stats import (
     FIGURES,
+    fair_applicants_by_profile,
     fair_application_rows,
     fair_numbers,
     fair_numbers_by_invite,
@@ -66,6 +67,17 @@ def fair_report_xlsx(*, fair: Fair, filename: str) -> FileResponse:
     invites.append([_("学校或院系"), _("报名人次")])
     for row in fair_numbers_by_invite(fair=fair):
         invites.append([row["invite"], row["applications"]])
+    profile = fair_applicants_by_profile(fair=fair)
+    homes = workbook.create_sheet(_("按家乡"))
+    homes.append([_("家乡"), _("报名人数")])
+    for row in profile["home"]:
+        homes.append([row["region"], row["applicants"]])
+    homes.append([_("未填写"), profile["unsaid_home"]])
+    groups = workbook.create_sheet(_("按人员类别"))
+    groups.append([_("人员类别"), _("报名人数")])
+    for row in profile["groups"]:
+        groups.append([row["group"], row["applicants"]])
+    groups.append([_("未填写"), profile["unsaid_group"]])
     applications = workbook.create_sheet(_("报名明细"))
     applications.append(
         [

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import User
 from daigang.core.languages import site_language
 from daigang.core.refused import Refused
+from daigang.core.times import local_time_text
 from daigang.fairs.models import Fair, FairReminder
 from daigang.hiring.notifications import notification_send
 
@@ -39,14 +40,13 @@ def fair_reminder_set(*, fair: Fair, user: User, on: bool, now: dt.datetime | No
 
 
 def fair_reminder_is_set(*, fair: Fair, user: User) -> bool:
-    return user.is_authenticated and FairReminder.objects.filter(fair=fair, user=user).exists()
+    return FairReminder.objects.filter(fair=fair, user=user).exists()
 
 
 def _message(fair: Fair) -> str:
-    starts = timezone.localtime(fair.starts_at)
     return _("【带岗】您预约的“%(title)s”将于%(time)s开始，打开带岗即可观看直播、一键报名。") % {
         "title": fair.title,
-        "time": starts.strftime("%m-%d %H:%M"),
+        "time": local_time_text(fair.starts_at),
     }
 
 

@@ -125,16 +125,20 @@ def fair_save(
 
 
 def _poster_store(fair: Fair, checked: CheckedUpload) -> None:
+    """Store the checked poster under a name made of the fair and the image's hash. The file is
+    written inside the caller's transaction; if that rolls back, the file stays unreferenced
+    and the same poster sent again finds it and uses it: never a second copy."""
     old = fair.poster.name if fair.poster else ""
     fair.poster_sha256 = checked.sha256
     fair.poster_content_type = checked.content_type
-    fair.poster.save(
-        f"poster.{IMAGE_TYPES[checked.content_type]}", ContentFile(checked.content), save=False
-    )
+    storage = fair.poster.storage
+    name = fair.poster.field.generate_filename(fair, f"poster.{IMAGE_TYPES[checked.content_type]}")
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(checked.content))
+    fair.poster.name = name
     fair.save(update_fields=["poster", "poster_sha256", "poster_content_type"])
-    if old and old != fair.poster.name:
-        storage, name = fair.poster.storage, old
-        transaction.on_commit(lambda: storage.delete(name))
+    if old and old != name:
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def fair_publish(*, fair: Fair, by: User) -> Fair:

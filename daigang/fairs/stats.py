@@ -16,11 +16,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from daigang.accounts.models import SeekerProfile
 from daigang.contracts.models import CheckIn
 from daigang.fairs import counters
 from daigang.fairs.counters import FAIR, ROOM, SEEN_VIEWER
@@ -38,6 +40,7 @@ from daigang.fairs.selectors import fair_family_ids
 from daigang.hiring.models import STAGE_ROAD, Application, Stage
 from daigang.jobs.models import Job
 from daigang.live.models import Room, RoomAudience
+from daigang.regions.models import Region
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -312,6 +315,58 @@ def fair_applicants_by_group_raw(*, fair: Fair) -> list[dict[str, Any]]:
         for value, label in TargetGroup.choices
         if seekers.get(value)
     ]
+
+
+# Applicants by what their profiles say is recounted at most this often: it reads the raw
+# applications (the profile can change, so it cannot be a counter), not every 5 s refresh.
+PROFILE_FIGURES_CACHE_S = 60
+
+
+def fair_applicants_by_profile(*, fair: Fair) -> dict[str, Any]:
+    """Unique applicants of the fair (and the fairs inside it) by what their optional profile
+    (求职资料) says today: the province of their home (家乡) and the groups they declared
+    (人员类别, a person in two groups counts in both). `unsaid_home` / `unsaid_group`: the
+    applicants whose profile says nothing of it. Counts only: no one is named."""
+    key = f"fairs:by-profile:{fair.pk}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    seekers = fair_applications(fair_ids=fair_family_ids(fair=fair)).values("seeker_id")
+    total = Application.objects.filter(seeker_id__in=seekers).values("seeker_id").distinct()
+    applicants = total.count()
+    provinces: dict[str, int] = {}
+    groups: dict[str, int] = {}
+    homes_said = groups_said = 0
+    profiles = SeekerProfile.objects.filter(user_id__in=seekers).values_list(
+        "home_region_id", "target_groups"
+    )
+    for home, declared in profiles.iterator(chunk_size=2000):
+        if home:
+            homes_said += 1
+            province = f"{home[:2]}0000"
+            provinces[province] = provinces.get(province, 0) + 1
+        if declared:
+            groups_said += 1
+            for group in set(declared):
+                groups[group] = groups.get(group, 0) + 1
+    names = dict(Region.objects.filter(code__in=provinces).values_list("code", "name"))
+    group_labels = dict(SeekerProfile.TargetGroup.choices)
+    found = {
+        "applicants": applicants,
+        "home": sorted(
+            ({"region": names.get(code, code), "applicants": n} for code, n in provinces.items()),
+            key=lambda row: (-row["applicants"], row["region"]),
+        ),
+        "unsaid_home": applicants - homes_said,
+        "groups": [
+            {"group": str(label), "applicants": groups[value]}
+            for value, label in group_labels.items()
+            if groups.get(value)
+        ],
+        "unsaid_group": applicants - groups_said,
+    }
+    cache.set(key, found, PROFILE_FIGURES_CACHE_S)
+    return found
 
 
 def fair_rooms_numbers(*, fair: Fair) -> list[dict[str, Any]]:

@@ -9,7 +9,17 @@ from django.utils import timezone
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.testing import member_make, organisation_make
 from daigang.fairs.models import Fair
-from daigang.fairs.services import fair_publish, fair_save
+from daigang.fairs.services import (
+    fair_entry_decide,
+    fair_entry_register,
+    fair_publish,
+    fair_room_add,
+    fair_save,
+)
+from daigang.jobs.models import Job
+from daigang.jobs.testing import job_make
+from daigang.live.models import Room
+from daigang.live.testing import room_make
 from daigang.regions.models import Region
 
 GANSU, LANZHOU, CHENGGUAN, QILIHE = "620000", "620100", "620102", "620103"
@@ -56,3 +66,22 @@ def fair_make(
         parent=parent,
     )
     return fair_publish(fair=fair, by=by) if publish else fair
+
+
+def fair_with_employer_make(
+    *, region: str, parent: Fair | None = None, title: str = "春风行动"
+) -> tuple[Fair, Job, Room, User, User]:
+    """A running fair of a new bureau in `region` with one approved employer, its job (10
+    places) and its live room in the schedule: (fair, job, room, the employer's owner, the
+    bureau's operator)."""
+    bureau = bureau_make(region=region)
+    operator = operator_make(bureau=bureau)
+    fair = fair_make(bureau=bureau, by=operator, parent=parent, title=title)
+    employer = organisation_make(name=f"{region}电子厂")
+    hr = member_make(organisation=employer, role=Membership.Role.OWNER)
+    job = job_make(organisation=employer, title="普工")
+    entry = fair_entry_register(fair=fair, organisation=employer, by=hr, jobs=[(job, 10)])
+    fair_entry_decide(entry=entry, by=operator, approve=True)
+    room = room_make(organisation=employer, jobs=[job], anchors=[hr], state=Room.State.LIVE)
+    fair_room_add(fair=fair, room=room, by=operator)
+    return fair, job, room, hr, operator

@@ -26,6 +26,7 @@ from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.core.http import HtmxRequest
 from daigang.core.ids import id_or_none
 from daigang.core.refused import Refused, refused_to_form
+from daigang.core.times import local_time_text
 from daigang.fairs import reminders, selectors, services, stats
 from daigang.fairs.export import fair_report_xlsx, fair_summary_rows
 from daigang.fairs.forms import DecideForm, FairForm, InviteForm, RoomAddForm
@@ -425,6 +426,7 @@ def _stats_context(fair: Fair) -> dict[str, Any]:
         "pin_funnel_keys": [key for key, _label in PIN_FUNNEL],
         "pin_funnel_labels": [label for _key, label in PIN_FUNNEL],
         "by_group": stats.fair_applicants_by_group(fair=fair),
+        "by_profile": stats.fair_applicants_by_profile(fair=fair),
         "retention": stats.fair_retention(fair=fair),
         "chart_data": {
             "funnel": [
@@ -491,7 +493,7 @@ def fair_export_csv(request: AuthenticatedRequest, fair_id: int) -> StreamingHtt
             ]
         )
         for row in stats.fair_application_rows(fair=fair):
-            at = timezone.localtime(row[1]).strftime("%Y-%m-%d %H:%M")
+            at = local_time_text(row[1])
             yield writer.writerow([row[0], at, *row[2:]])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

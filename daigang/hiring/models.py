@@ -52,6 +52,24 @@ def stage_rank(stage: str) -> int:
     return STAGE_ROAD.index(stage)
 
 
+# A referred application's source: "ref:<membership id>" of the matchmaker or labour broker
+# (劳务经纪人) who recommended the job (daigang.matchmaking writes it); the employer's numbers
+# and the broker's own bureau or agency count the referral for them.
+REFERRAL_SOURCE_PREFIX = "ref:"
+
+
+def referral_source(*, membership_id: int) -> str:
+    return f"{REFERRAL_SOURCE_PREFIX}{membership_id}"
+
+
+def referral_membership_id(source: str) -> int | None:
+    """The referrer's membership id in a source written by referral_source; None otherwise."""
+    if not source.startswith(REFERRAL_SOURCE_PREFIX):
+        return None
+    rest = source[len(REFERRAL_SOURCE_PREFIX) :]
+    return int(rest) if rest.isdigit() else None
+
+
 class Application(models.Model):
     """One seeker applying to one job (报名), stored exactly once.
 
@@ -105,7 +123,8 @@ class Application(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLIED)
     created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     # Where the seeker came from besides a room, as "<kind>:<id>[:<sub>]": "fair:12" (a job
-    # fair's page), "fair:12:3" (its invite link 3). Read by the app that wrote it (fairs).
+    # fair's page), "fair:12:3" (its invite link 3), "ref:7" (referred by membership 7, see
+    # referral_source). Read by the app that wrote it (fairs), and referrals by the pipeline.
     source = models.CharField(_("来源"), max_length=40, blank=True, default="")
     # The organisation's own stage the application is in, if any (then `stage` is the
     # built-in stage it comes after).

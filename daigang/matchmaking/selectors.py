@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Case as SqlCase
-from django.db.models import Max, Min, Q, QuerySet, When
+from django.db.models import Count, Max, Min, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,7 +18,15 @@ from daigang.accounts.models import Membership, Organisation, SeekerProfile, Use
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_get, organisation_for_member
 from daigang.contracts.models import CheckIn, Contract, Offer
-from daigang.hiring.models import STAGE_ROAD, Application, Stage, StageChange, stage_rank
+from daigang.hiring.models import (
+    STAGE_ROAD,
+    Application,
+    Stage,
+    StageChange,
+    referral_membership_id,
+    referral_source,
+    stage_rank,
+)
 from daigang.interviews.models import InterviewParticipant
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import jobs_open
@@ -175,6 +184,12 @@ class MatchmakerNumbers:
     placements: int = 0
     median_days_to_hire: float | None = None
     days: list[float] = field(default_factory=list)
+    # Applications the matchmaker (or broker) referred, with any employer, and the hires.
+    referrals: int = 0
+    referral_hires: int = 0
+    # Retention of the seekers they placed: of the day-7 (day-30) check-ins due, how many were
+    # answered (入职回访: the platform's only sign the person is still in the job), in %.
+    retention: dict[int, int | None] = field(default_factory=lambda: {7: None, 30: None})
 
 
 def matchmaker_numbers(*, organisation: Organisation) -> list[MatchmakerNumbers]:
@@ -211,7 +226,44 @@ def matchmaker_numbers(*, organisation: Organisation) -> list[MatchmakerNumbers]
     for row in numbers.values():
         if row.days:
             row.median_days_to_hire = round(statistics.median(row.days), 1)
+    _referrals_count(numbers)
+    _retention_count(numbers, cases)
     return list(numbers.values())
+
+
+def _referrals_count(numbers: dict[int, MatchmakerNumbers]) -> None:
+    hired = stage_rank(Stage.ONBOARDED)
+    counted = (
+        Application.objects.filter(source__in=[referral_source(membership_id=pk) for pk in numbers])
+        .values("source")
+        .annotate(n=Count("pk"), hires=Count("pk", filter=Q(stage_reached__gte=hired)))
+        .order_by()
+    )
+    for row in counted:
+        membership_id = referral_membership_id(row["source"])
+        if membership_id in numbers:
+            numbers[membership_id].referrals = row["n"]
+            numbers[membership_id].referral_hires = row["hires"]
+
+
+def _retention_count(numbers: dict[int, MatchmakerNumbers], cases: Sequence[Mapping]) -> None:
+    """Check-ins due by today of jobs the seekers started after joining the caseload."""
+    followers: dict[int, list[tuple[int, dt.datetime]]] = {}
+    for case in cases:
+        followers.setdefault(case["seeker_id"], []).append(
+            (case["membership_id"], case["created_at"])
+        )
+    tally: dict[tuple[int, int], list[int]] = {}
+    for seeker_id, day, marked_at, answered_at in CheckIn.objects.filter(
+        seeker_id__in=list(followers), due_on__lte=timezone.localdate(), day__in=(7, 30)
+    ).values_list("seeker_id", "day", "onboarding__marked_at", "answered_at"):
+        for membership_id, since in followers[seeker_id]:
+            if marked_at >= since:
+                due_answered = tally.setdefault((membership_id, day), [0, 0])
+                due_answered[0] += 1
+                due_answered[1] += answered_at is not None
+    for (membership_id, day), (due, answered) in tally.items():
+        numbers[membership_id].retention[day] = round(100 * answered / due)
 
 
 @dataclass

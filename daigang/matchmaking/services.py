@@ -22,6 +22,7 @@ from daigang.accounts.selectors import membership_has
 from daigang.accounts.services.phone_codes import user_get_or_create
 from daigang.core.phones import phone_normalize
 from daigang.core.refused import Refused
+from daigang.hiring.models import referral_source
 from daigang.hiring.notifications import notification_send
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import job_is_open
@@ -39,12 +40,6 @@ from daigang.rules.terms import MONEY_RULES
 CASELOAD_KINDS = (Organisation.Kind.BUREAU, Organisation.Kind.AGENCY)
 FOLLOW_UP_NOTE_MAX = 1000
 RECOMMENDATION_NOTE_MAX = 200
-# What a referred application carries in Application.source: "ref:<matchmaker membership id>".
-REFERRAL_SOURCE_KIND = "ref"
-
-
-def referral_source(*, membership_id: int) -> str:
-    return f"{REFERRAL_SOURCE_KIND}:{membership_id}"
 
 
 def consent_text(*, membership: Membership) -> str:

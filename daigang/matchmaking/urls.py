@@ -14,6 +14,7 @@ urlpatterns = [
     path("m/<str:invite_token>/", views.invite, name="invite"),
     path("manage/<id:organisation_id>/caseload/", views.caseload, name="caseload"),
     path("manage/<id:organisation_id>/caseload/assign/", views.assign, name="assign"),
+    path("manage/<id:organisation_id>/caseload/invite.svg", views.invite_qr, name="invite_qr"),
     path("manage/<id:organisation_id>/caseload/<id:case_id>/", views.case_page, name="case"),
     path(
         "manage/<id:organisation_id>/caseload/<id:case_id>/follow-up/",

@@ -24,6 +24,7 @@ from daigang.accounts.models import User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_get, membership_has
 from daigang.accounts.services.profiles import seeker_profile_of, seeker_profile_save
+from daigang.core.qr import qr_svg
 from daigang.core.refused import Refused, refused_to_form
 from daigang.hiring import phone_views
 from daigang.jobs.models import Job
@@ -174,6 +175,22 @@ def _caseload_context(request: AuthenticatedRequest, organisation_id: int) -> di
         "matchmaker": matchmaker,
         "may_assign": assigner is not None,
     }
+
+
+@login_required
+@require_GET
+def invite_qr(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/caseload/invite.svg — the matchmaker's invite link as a QR code, to show
+    on the phone or print on a poster (the matchmaker's own; anyone else 404)."""
+    matchmaker = selectors.matchmaker_membership(user=request.user, organisation_id=organisation_id)
+    if matchmaker is None:
+        raise Http404
+    link = services.invite_link_for(membership=matchmaker)
+    url = request.build_absolute_uri(reverse("matchmaking:invite", args=[link.token]))
+    response = HttpResponse(qr_svg(url, title=_("就业服务专员邀请")), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="invite.svg"'
+    return response
 
 
 @login_required

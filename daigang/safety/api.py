@@ -1,12 +1,15 @@
 """举报 in the JSON API (session cookie + CSRF, like the rest of /api/v1/).
 
 Seeker:        POST /api/v1/reports                 report a thing (Idempotency-Key header)
+               POST /api/v1/reports/{report_id}/screenshot   its screenshot, while it is open
                GET  /api/v1/reports/mine            my reports with their outcome
 Organisation:  GET  /api/v1/organisations/{organisation_id}/cases            decisions, evidence
                POST /api/v1/organisations/{organisation_id}/cases/{case_id}/appeal   once
+               POST .../cases/{case_id}/appeal/evidence   its evidence, until it is decided
 
-Screenshots and appeal evidence are uploaded on the pages (multipart); the API takes text.
-Outsiders get 404, never 403; anonymous requests 401.
+Reports and appeals are JSON; the screenshot and the evidence follow as multipart uploads
+(field `file`), checked as on the pages (daigang.safety.services). Sending the same file again
+changes nothing; another one replaces it. Outsiders get 404, never 403; anonymous requests 401.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import datetime as dt
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 
 from daigang.accounts.api_auth import session_auth
 from daigang.accounts.http import AuthenticatedApiRequest
@@ -53,6 +56,7 @@ class ReportOut(Schema):
     outcome_display: str
     reason: str
     appeal_outcome: str
+    has_screenshot: bool
 
 
 class EvidenceOut(Schema):
@@ -77,6 +81,7 @@ class CaseOut(Schema):
     evidence: list[EvidenceOut]
     appealable: bool
     appeal_text: str
+    has_appeal_evidence: bool
     appealed_at: dt.datetime | None
     appeal_outcome: str
     appeal_reason: str
@@ -102,6 +107,7 @@ def _report_out(report: Report) -> dict:
         "outcome_display": str(case.get_action_display()) if case.action else "",
         "reason": case.reason,
         "appeal_outcome": case.appeal_outcome,
+        "has_screenshot": bool(report.screenshot),
     }
 
 
@@ -130,6 +136,7 @@ def _case_out(case: Case) -> dict:
         ],
         "appealable": case.appealable,
         "appeal_text": case.appeal_text,
+        "has_appeal_evidence": bool(case.appeal_evidence),
         "appealed_at": case.appealed_at,
         "appeal_outcome": case.appeal_outcome,
         "appeal_reason": case.appeal_reason,
@@ -174,6 +181,31 @@ def report_create_endpoint(
     )
     report = Report.objects.select_related("case").get(pk=report.pk)
     return Status(201 if created else 200, _report_out(report))
+
+
+@router.post(
+    "/reports/{int:report_id}/screenshot",
+    # 413: a body over REQUEST_UPLOAD_MAX_BYTES, answered before Django (core.body_limit).
+    response={200: ReportOut, **api_errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=session_auth,
+    summary="Add a screenshot (JPG/PNG) to my report while its case is open",
+    url_name="report_screenshot",
+)
+def report_screenshot(
+    request: AuthenticatedApiRequest, report_id: ObjectId, file: File[UploadedFile]
+) -> HttpResponse | Status | dict:
+    """The reporter's own report only (anyone else: 404), while the case is open (decided:
+    409). The picture is checked and re-encoded as on the report form; not a readable JPG or
+    PNG: 400, and the report keeps the screenshot it had. The same picture again answers 200
+    with the same report and changes nothing; a different one replaces the first."""
+    try:
+        report = selectors.report_of_reporter(user=request.auth, report_id=report_id)
+    except Http404:
+        return _not_found()
+    report, _changed = services.report_screenshot_attach(
+        report=report, by=request.auth, screenshot=file
+    )
+    return _report_out(report)
 
 
 @router.get(
@@ -224,4 +256,31 @@ def case_appeal(
     except Http404:
         return _not_found()
     case = services.appeal_submit(case=case, by=request.auth, text=payload.text)
+    return _case_out(case)
+
+
+@router.post(
+    "/organisations/{int:organisation_id}/cases/{int:case_id}/appeal/evidence",
+    response={200: CaseOut, **api_errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=session_auth,
+    summary="Add evidence (JPG/PNG/PDF) to the appeal until it is decided (owner, HR)",
+    url_name="case_appeal_evidence",
+)
+def case_appeal_evidence(
+    request: AuthenticatedApiRequest,
+    organisation_id: ObjectId,
+    case_id: ObjectId,
+    file: File[UploadedFile],
+) -> HttpResponse | Status | dict:
+    """After the appeal (none yet: 409) and until a second moderator decides it (decided: 409).
+    The file is checked as on the cases page: a JPG or PNG re-encoded, or a PDF without
+    scripts; anything else 400, and the appeal keeps the evidence it had. The same file again
+    answers 200 with the same case and changes nothing; a different one replaces the first."""
+    try:
+        case = selectors.case_for_member(
+            user=request.auth, organisation_id=organisation_id, case_id=case_id
+        )
+    except Http404:
+        return _not_found()
+    case, _changed = services.appeal_evidence_attach(case=case, by=request.auth, evidence=file)
     return _case_out(case)

@@ -82,6 +82,8 @@ class Case(models.Model):
         storage=private_storage, upload_to="safety/appeals/", max_length=200, blank=True
     )
     appeal_evidence_type = models.CharField(max_length=20, blank=True)
+    # Of the stored (re-encoded) file: sending the same evidence again changes nothing.
+    appeal_evidence_sha256 = models.CharField(max_length=64, blank=True)
     appealed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -88,6 +88,13 @@ def reports_of_reporter(*, user: User) -> QuerySet[Report]:
     )
 
 
+def report_of_reporter(*, user: User | AnonymousUser, report_id: int) -> Report:
+    """One of the user's own reports, with its case; 404 for anyone else's."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Report.objects.select_related("case"), pk=report_id, reporter=user)
+
+
 def report_for_evidence(*, user: User | AnonymousUser, report_id: int) -> Report:
     """A report's screenshot: moderators, and the owners and HR of the organisation once the
     case is decided; 404 for everyone else."""

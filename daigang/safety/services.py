@@ -4,10 +4,14 @@ writes the record (Decision), tells people once the write commits, and a repeat 
 - report_create: a logged-in person reports a thing; joins the thing's open case (one per
   thing), snapshotting its text and version; the same person reporting it again, or a retry
   with the same Idempotency-Key, gives back the first report.
+- report_screenshot_attach: the reporter adds (or replaces) the screenshot while the case is
+  open; the same picture again is a no-op.
 - case_decide: a moderator dismisses, warns, takes the job down, ends and blocks the room, or
   suspends the organisation (its jobs and rooms hidden at once, live rooms ended on every
   screen, its members told why, its USCC on the suspended list).
 - appeal_submit: the organisation (owner/HR) appeals a decision once, with its text/evidence.
+- appeal_evidence_attach: it adds (or replaces) the appeal's evidence until the appeal is
+  decided; the same file again is a no-op.
 - appeal_decide: a second moderator (not the one who decided) upholds (the takedown is undone)
   or rejects it.
 """
@@ -15,10 +19,14 @@ writes the record (Decision), tells people once the write commits, and a repeat 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +35,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.roles import Power, roles_with
 from daigang.accounts.selectors import membership_has
-from daigang.accounts.uploads import document_upload_check
+from daigang.accounts.uploads import CheckedUpload, document_upload_check, image_upload_check
 from daigang.contracts.models import CheckIn
 from daigang.core.languages import site_language
 from daigang.core.realtime import room_event_publish
@@ -61,18 +69,50 @@ def _moderator_check(by: User) -> None:
         raise Refused("not_found", _("没有找到"), status=404)
 
 
+@dataclass
+class _StagedFile:
+    name: str
+    kept: bool = False
+
+
+@contextmanager
+def _file_staged(*, storage: Storage, name: str, content: bytes) -> Iterator[_StagedFile]:
+    """Write `content` before the transaction that points a row at it (a file cannot be part
+    of the transaction). Unless the caller marks it kept once that transaction is done, the
+    file is deleted again: a refusal, a repeat or a rollback of that transaction leaves no
+    orphan file behind. (Inside a caller's own outer transaction that later rolls back, the
+    file stays: the API calls these services outside any transaction.)"""
+    staged = _StagedFile(name=storage.save(name, ContentFile(content)))
+    try:
+        yield staged
+    finally:
+        if not staged.kept:
+            storage.delete(staged.name)
+
+
+def _file_drop_on_commit(storage: Storage, name: str) -> None:
+    """Delete the file a row pointed at before, once the row points elsewhere for good."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 
 def _screenshot_check(file: File) -> tuple[bytes, str, str]:
+    """(content, content type, sha256) of a JPG or PNG, decoded and re-encoded; else Refused.
+    Anything that is not a picture by its content (a PDF, text) is refused before it is
+    parsed, with one message saying what is accepted."""
     try:
-        checked = document_upload_check(file=file)
+        checked = image_upload_check(file=file)
     except ValidationError as exc:
+        if exc.code == "bad_type":
+            raise Refused(
+                "screenshot_not_image", _("截图只能是 JPG 或 PNG 图片"), field="screenshot"
+            ) from exc
         raise Refused(
             exc.code or "screenshot_invalid", exc.messages[0], field="screenshot"
         ) from exc
-    if not checked.content_type.startswith("image/"):
-        raise Refused("screenshot_not_image", _("截图只能是 JPG 或 PNG 图片"), field="screenshot")
     return checked.content, checked.content_type, checked.sha256
 
 
@@ -168,6 +208,52 @@ def report_create(
             report.screenshot.save("screenshot", ContentFile(content), save=False)
         report.save()
     return report, True
+
+
+def _screenshot_case_check(case: Case) -> None:
+    if not case.is_open:
+        raise Refused(
+            "case_decided",
+            _("这条举报已经处理完毕，不能再补充截图。结果请在“我的举报”里查看"),
+            status=409,
+        )
+
+
+def report_screenshot_attach(*, report: Report, by: User, screenshot: File) -> tuple[Report, bool]:
+    """The reporter adds a screenshot to their report while its case is open: JPG or PNG,
+    checked and re-encoded as in report_create; (report, changed).
+
+    The same picture again (same sha256 once re-encoded) changes nothing; a different one
+    replaces the first, whose file is deleted once the change commits. Anyone but the reporter
+    is refused 404 (the report's existence is not theirs to learn); a decided case 409; a file
+    that is not a readable JPG or PNG 400, and the report keeps the screenshot it had."""
+    if not by.is_authenticated or report.reporter_id != by.pk:
+        raise Refused("not_found", _("没有找到"), status=404)
+    # Refuse a decided case before reading the file (the check below decodes the picture).
+    _screenshot_case_check(report.case)
+    content, content_type, sha256 = _screenshot_check(screenshot)
+    if report.screenshot_sha256 == sha256 and report.screenshot:
+        return report, False
+    draft = Report(case_id=report.case_id, screenshot_type=content_type, screenshot_sha256=sha256)
+    field_file = draft.screenshot
+    name = field_file.field.generate_filename(draft, "screenshot")
+    with _file_staged(storage=field_file.storage, name=name, content=content) as staged:
+        with transaction.atomic():
+            # The case first, as case_decide and report_create lock it: a decision waits for
+            # this screenshot, or this waits and is refused.
+            case = Case.objects.select_for_update().get(pk=report.case_id)
+            _screenshot_case_check(case)
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            locked.case = case
+            if locked.screenshot_sha256 == sha256 and locked.screenshot:
+                return locked, False
+            _file_drop_on_commit(locked.screenshot.storage, locked.screenshot.name or "")
+            locked.screenshot.name = staged.name
+            locked.screenshot_type = content_type
+            locked.screenshot_sha256 = sha256
+            locked.save(update_fields=["screenshot", "screenshot_type", "screenshot_sha256"])
+        staged.kept = True
+    return locked, True
 
 
 # --- decisions -------------------------------------------------------------------------------
@@ -323,14 +409,7 @@ def appeal_submit(
         raise Refused(
             "text_too_long", _("申诉理由最多%(max)d个字") % {"max": REASON_MAX}, field="text"
         )
-    picture = None
-    if evidence is not None:
-        try:
-            picture = document_upload_check(file=evidence)
-        except ValidationError as exc:
-            raise Refused(
-                exc.code or "evidence_invalid", exc.messages[0], field="evidence"
-            ) from exc
+    picture = _evidence_check(evidence) if evidence is not None else None
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.appealed_at is not None:
@@ -342,12 +421,67 @@ def appeal_submit(
         locked.appealed_at = now
         if picture is not None:
             locked.appeal_evidence_type = picture.content_type
+            locked.appeal_evidence_sha256 = picture.sha256
             locked.appeal_evidence.save(
-                f"{locked.pk}-{picture.sha256[:16]}", ContentFile(picture.content), save=False
+                _evidence_filename(locked, picture), ContentFile(picture.content), save=False
             )
         locked.save()
         Decision.objects.create(case=locked, step=Decision.Step.APPEAL, by=by, reason=text, at=now)
     return locked
+
+
+def _evidence_check(file: File) -> CheckedUpload:
+    """A JPG or PNG (re-encoded) or a PDF without scripts, as licences are checked."""
+    try:
+        return document_upload_check(file=file)
+    except ValidationError as exc:
+        raise Refused(exc.code or "evidence_invalid", exc.messages[0], field="evidence") from exc
+
+
+def _evidence_filename(case: Case, checked: CheckedUpload) -> str:
+    return f"{case.pk}-{checked.sha256[:16]}"
+
+
+def _appeal_pending_check(case: Case) -> None:
+    if case.appealed_at is None:
+        raise Refused("no_appeal", _("请先提交申诉，再补充证据"), status=409)
+    if case.appeal_outcome:
+        raise Refused("appeal_decided", _("申诉已经处理完毕，不能再补充证据"), status=409)
+
+
+def appeal_evidence_attach(*, case: Case, by: User, evidence: File) -> tuple[Case, bool]:
+    """The organisation (owner/HR) adds evidence to its appeal, after appealing and until a
+    second moderator decides it: a JPG or PNG (re-encoded) or a PDF without scripts, checked as
+    on the page; (case, changed).
+
+    The same file again (same sha256 once checked) changes nothing; a different one replaces
+    the first, whose file is deleted once the change commits. Anyone without `cases` in the
+    organisation is refused 404; no appeal yet, or one already decided, 409; a file that is not
+    acceptable 400, and the appeal keeps the evidence it had."""
+    if not membership_has(user=by, organisation_id=case.organisation_id, power=Power.CASES):
+        raise Refused("not_found", _("没有找到"), status=404)
+    # Refuse the wrong moment before reading the file (the check decodes or parses it).
+    _appeal_pending_check(case)
+    checked = _evidence_check(evidence)
+    if case.appeal_evidence_sha256 == checked.sha256 and case.appeal_evidence:
+        return case, False
+    field_file = case.appeal_evidence
+    name = field_file.field.generate_filename(case, _evidence_filename(case, checked))
+    with _file_staged(storage=field_file.storage, name=name, content=checked.content) as staged:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            _appeal_pending_check(locked)
+            if locked.appeal_evidence_sha256 == checked.sha256 and locked.appeal_evidence:
+                return locked, False
+            _file_drop_on_commit(locked.appeal_evidence.storage, locked.appeal_evidence.name or "")
+            locked.appeal_evidence.name = staged.name
+            locked.appeal_evidence_type = checked.content_type
+            locked.appeal_evidence_sha256 = checked.sha256
+            locked.save(
+                update_fields=["appeal_evidence", "appeal_evidence_type", "appeal_evidence_sha256"]
+            )
+        staged.kept = True
+    return locked, True
 
 
 def _takedown_undo(case: Case, now: dt.datetime) -> None:

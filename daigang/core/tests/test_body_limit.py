@@ -145,6 +145,19 @@ def test_upload_routes_take_more_than_the_plain_limit_but_not_more_than_theirs()
     assert limit.limit_for("/accounts/organisations/new/") == settings.REQUEST_UPLOAD_MAX_BYTES
     assert limit.limit_for("/accounts/organisations/12/edit/") == settings.REQUEST_BODY_MAX_BYTES
     assert limit.limit_for("/contracts/verify/x") == settings.REQUEST_BODY_MAX_BYTES
+    # A report's screenshot and an appeal's evidence, on the pages and through the API; the
+    # API's JSON next to them keeps the plain limit.
+    assert limit.limit_for("/report/job/12/") == settings.REQUEST_UPLOAD_MAX_BYTES
+    assert limit.limit_for("/manage/3/cases/12/appeal/") == settings.REQUEST_UPLOAD_MAX_BYTES
+    assert limit.limit_for("/api/v1/reports/12/screenshot") == settings.REQUEST_UPLOAD_MAX_BYTES
+    assert limit.limit_for("/api/v1/organisations/3/cases/12/appeal/evidence") == (
+        settings.REQUEST_UPLOAD_MAX_BYTES
+    )
+    assert limit.limit_for("/api/v1/reports") == settings.REQUEST_BODY_MAX_BYTES
+    assert limit.limit_for("/api/v1/organisations/3/cases/12/appeal") == (
+        settings.REQUEST_BODY_MAX_BYTES
+    )
+    assert limit.limit_for("/api/v1/reports/12/screenshot/x") == settings.REQUEST_BODY_MAX_BYTES
 
     client = Client(chunks=1000)
     call("/contracts/verify/", client, content_length=settings.REQUEST_UPLOAD_MAX_BYTES + 1)

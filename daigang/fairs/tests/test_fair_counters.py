@@ -9,14 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from daigang.accounts.models import Membership
-from daigang.accounts.testing import member_make, organisation_make
 from daigang.fairs import stats
 from daigang.fairs.counters import counters_rebuild
 from daigang.fairs.models import FairCounter, FairSeen
 from daigang.fairs.services import (
-    fair_entry_decide,
-    fair_entry_register,
     fair_invite_create,
     fair_room_add,
 )
@@ -28,9 +24,7 @@ from daigang.fairs.testing import (
     QILIHE,
     QINZHOU,
     TIANSHUI,
-    bureau_make,
-    fair_make,
-    operator_make,
+    fair_with_employer_make,
 )
 from daigang.hiring.models import Stage
 from daigang.hiring.pipeline.services import application_advance, application_withdraw
@@ -41,22 +35,6 @@ from daigang.live.services import room_card_opened, room_pin, room_unpin
 from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
-
-
-def _fair_with_employer(*, region: str, parent=None, title: str = "春风行动"):
-    bureau = bureau_make(region=region)
-    operator = operator_make(bureau=bureau)
-    fair = fair_make(bureau=bureau, by=operator, parent=parent, title=title)
-    employer = organisation_make(name=f"{region}电子厂")
-    hr = member_make(organisation=employer, role=Membership.Role.OWNER)
-    from daigang.jobs.testing import job_make
-
-    job = job_make(organisation=employer, title="普工")
-    entry = fair_entry_register(fair=fair, organisation=employer, by=hr, jobs=[(job, 10)])
-    fair_entry_decide(entry=entry, by=operator, approve=True)
-    room = room_make(organisation=employer, jobs=[job], anchors=[hr], state=Room.State.LIVE)
-    fair_room_add(fair=fair, room=room, by=operator)
-    return fair, job, room, hr, operator
 
 
 def _everything(fair) -> tuple:
@@ -81,7 +59,7 @@ def _everything_raw(fair) -> tuple:
 
 def test_the_counters_say_what_counting_the_raw_rows_says_after_a_mixed_day_and_a_rebuild():
     # given a running fair with one employer room and a campus invite link
-    fair, job, room, hr, operator = _fair_with_employer(region=LANZHOU)
+    fair, job, room, hr, operator = fair_with_employer_make(region=LANZHOU)
     invite = fair_invite_create(fair=fair, by=operator, label="兰州大学")
     # when seekers apply in the room and through the invite, and the employer moves them on
     first = application_make(job=job, seeker=seeker_make(), room=room)
@@ -126,12 +104,12 @@ def test_the_counters_say_what_counting_the_raw_rows_says_after_a_mixed_day_and_
 
 def test_a_province_is_the_sum_of_its_cities_and_a_city_of_its_counties_people_counted_once():
     # given the 2 × 2 fixture: 甘肃 → 兰州 → (城关, 七里河), 天水 → (秦州, 麦积)
-    province, *_ = _fair_with_employer(region=GANSU)
+    province, *_ = fair_with_employer_make(region=GANSU)
     cities = {
-        code: _fair_with_employer(region=code, parent=province) for code in (LANZHOU, TIANSHUI)
+        code: fair_with_employer_make(region=code, parent=province) for code in (LANZHOU, TIANSHUI)
     }
     counties = {
-        code: _fair_with_employer(region=code, parent=cities[city][0])
+        code: fair_with_employer_make(region=code, parent=cities[city][0])
         for city, codes in ((LANZHOU, (CHENGGUAN, QILIHE)), (TIANSHUI, (QINZHOU, MAIJI)))
         for code in codes
     }
@@ -170,7 +148,7 @@ def test_a_province_is_the_sum_of_its_cities_and_a_city_of_its_counties_people_c
 
 def test_a_pinned_job_funnel_counts_viewers_present_card_opens_once_per_pin_and_applies(client):
     # given a fair room watched by two people, where the anchor pins the job
-    fair, job, room, hr, operator = _fair_with_employer(region=LANZHOU)
+    fair, job, room, hr, operator = fair_with_employer_make(region=LANZHOU)
     room_pin(room=room, job=job, by=hr)
     # when one viewer opens the card twice and another once, and then applies from the room
     seeker = seeker_make()
@@ -207,7 +185,7 @@ def test_a_pinned_job_funnel_counts_viewers_present_card_opens_once_per_pin_and_
 
 def test_the_room_page_beacon_counts_a_card_open_once_per_viewer(client):
     # given a live fair room with its job pinned, and an anonymous viewer who opened the page
-    fair, job, room, hr, _operator = _fair_with_employer(region=LANZHOU)
+    fair, job, room, hr, _operator = fair_with_employer_make(region=LANZHOU)
     room_pin(room=room, job=job, by=hr)
     assert client.get(reverse("live:room", args=[room.pk])).status_code == 200
     url = reverse("live:card_open", args=[room.pk, job.pk])
@@ -221,7 +199,7 @@ def test_the_room_page_beacon_counts_a_card_open_once_per_viewer(client):
 
 def test_a_room_put_in_the_schedule_late_brings_its_applications_and_viewers_to_the_fair():
     # given an employer's room where people already watched and applied, outside any fair
-    fair, _job, _room, hr, operator = _fair_with_employer(region=LANZHOU)
+    fair, _job, _room, hr, operator = fair_with_employer_make(region=LANZHOU)
     from daigang.jobs.testing import job_make
 
     job = job_make(organisation=hr.memberships.first().organisation, title="装配工")

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -220,3 +221,23 @@ def test_the_fair_form_takes_a_poster_upload(client):
     assert response.status_code == 302
     fair.refresh_from_db()
     assert fair.poster and fair.poster_sha256
+
+
+def test_a_poster_saved_in_a_transaction_that_rolls_back_is_reused_when_sent_again():
+    # given a fair whose poster upload was written, but the save around it rolled back
+    bureau = bureau_make()
+    operator = operator_make(bureau=bureau)
+    fair = fair_make(bureau=bureau, by=operator)
+    image = _png()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _save_with_poster(fair, operator, SimpleUploadedFile("p.png", image, "image/png"))
+        raise RuntimeError("the request failed after the poster was stored")
+    fair.refresh_from_db()
+    assert not fair.poster
+    # when the operator sends the same poster again
+    fair = _save_with_poster(fair, operator, SimpleUploadedFile("p.png", image, "image/png"))
+    # then the fair uses the file already written, and there is one file for the fair
+    storage = fair.poster.storage
+    folder, _name = fair.poster.name.rsplit("/", 1)
+    mine = [name for name in storage.listdir(folder)[1] if name.startswith(f"{fair.pk}-")]
+    assert mine == [fair.poster.name.rsplit("/", 1)[1]]

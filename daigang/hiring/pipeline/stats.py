@@ -1,7 +1,8 @@
-"""Pipeline numbers for an organisation: where applications come from, how far they get,
-how long a hire takes and why people were turned down.
+"""Pipeline numbers for an organisation: where applications come from (jobs, rooms, the
+matchmakers and labour brokers who referred them), how far they get, how long a hire takes
+and why people were turned down.
 
-Each figure is one aggregate query (five in all), whatever the number of applications.
+Each figure is one aggregate query (seven in all), whatever the number of applications.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Organisation
-from daigang.hiring.models import STAGE_ROAD, Application, Stage, StageChange, stage_rank
+from daigang.accounts.models import Membership, Organisation
+from daigang.hiring.models import (
+    REFERRAL_SOURCE_PREFIX,
+    STAGE_ROAD,
+    Application,
+    Stage,
+    StageChange,
+    referral_membership_id,
+    stage_rank,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,16 @@ class CountRow:
     id: int | None
     label: str
     count: int
+
+
+@dataclass(frozen=True)
+class ReferrerRow:
+    """A matchmaker or labour broker who referred applications: who, from where, how many,
+    and how many of those were hired."""
+
+    label: str
+    count: int
+    hires: int
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,7 @@ class PipelineStats:
     total: int
     per_job: list[CountRow]
     per_room: list[CountRow]
+    per_referrer: list[ReferrerRow]
     conversion: list[ConversionRow]
     hires: int
     median_time_to_hire: dt.timedelta | None
@@ -77,6 +97,26 @@ def pipeline_stats(*, organisation: Organisation) -> PipelineStats:
         .annotate(n=Count("pk"))
         .order_by("-n", "room__title")
     ]
+
+    hired_at = STAGE_ROAD.index(Stage.ONBOARDED)
+    referred = list(
+        applications.filter(source__startswith=REFERRAL_SOURCE_PREFIX)
+        .values("source")
+        .annotate(n=Count("pk"), hires=Count("pk", filter=Q(stage_reached__gte=hired_at)))
+    )
+    referrers = Membership.objects.select_related("user", "organisation").in_bulk(
+        [m for row in referred if (m := referral_membership_id(row["source"])) is not None]
+    )
+    per_referrer = []
+    for row in referred:
+        referrer = referrers.get(referral_membership_id(row["source"]) or 0)
+        label = (
+            f"{referrer.user.name or _('专员')} · {referrer.organisation.name}"
+            if referrer is not None
+            else _("已离开的专员")
+        )
+        per_referrer.append(ReferrerRow(label=label, count=row["n"], hires=row["hires"]))
+    per_referrer.sort(key=lambda row: (-row.count, row.label))
 
     # One row: how many reached each road stage (stage_reached keeps the furthest one even
     # after a rejection), and how many are in each stage now.
@@ -137,6 +177,7 @@ def pipeline_stats(*, organisation: Organisation) -> PipelineStats:
         total=total,
         per_job=per_job,
         per_room=per_room,
+        per_referrer=per_referrer,
         conversion=conversion,
         hires=figures[f"reached_{Stage.ONBOARDED}"],
         median_time_to_hire=median,

@@ -21,6 +21,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import members_with, membership_has
 from daigang.core.languages import site_language
 from daigang.core.refused import Refused
+from daigang.core.times import local_time_text
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, stage_rank
 from daigang.hiring.notifications import notification_send
 from daigang.hiring.pipeline.services import application_advance
@@ -124,10 +125,6 @@ def _before_interview(application: Application) -> bool:
     return application.stage in STAGE_ROAD and stage_rank(application.stage) < stage_rank(
         Stage.INTERVIEW
     )
-
-
-def local_time_text(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _invite_text(*, interview: Interview, application: Application, link: str) -> str:

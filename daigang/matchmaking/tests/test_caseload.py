@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation
 from daigang.accounts.testing import member_make, organisation_make, user_make
+from daigang.contracts.testing import checkin_answered, hire_make, onboarded_make
+from daigang.core.qr import qr_svg
 from daigang.core.refused import Refused
 from daigang.fairs.testing import bureau_make
-from daigang.hiring.models import Application, Notification, PhoneView, Stage
+from daigang.hiring.apply.services import application_apply, application_consent_text
+from daigang.hiring.models import Application, Notification, PhoneView, Stage, referral_source
 from daigang.hiring.pipeline.services import application_advance
 from daigang.hiring.testing import application_make, seeker_make
 from daigang.jobs.testing import job_make
@@ -288,3 +291,52 @@ def test_a_recommendation_notice_is_a_card_with_a_one_tap_apply_button(matchmake
     services.job_recommend(case=case, job=job, by=matchmaker.user)
     card = notification_card(Notification.objects.get(user=seeker))
     assert card.actions == [("一键报名", f"/jobs/{job.pk}/apply/?src=ref:{matchmaker.pk}")]
+
+
+def test_the_caseload_shows_the_invite_link_as_a_qr_code_that_carries_exactly_that_link(
+    bureau, matchmaker
+):
+    # given the matchmaker on their caseload page
+    client = _client(matchmaker.user)
+    page = client.get(reverse("matchmaking:caseload", args=[bureau.pk])).content.decode()
+    qr_url = reverse("matchmaking:invite_qr", args=[bureau.pk])
+    assert qr_url in page
+    # when the phone asks for the QR code
+    response = client.get(qr_url)
+    # then it is an SVG of their own invite link, absolute, as a seeker's camera will open it
+    link = services.invite_link_for(membership=matchmaker)
+    invite = "http://testserver" + reverse("matchmaking:invite", args=[link.token])
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content == qr_svg(invite, title="就业服务专员邀请")
+    # and an HR member of the bureau, who has no invite link, gets nothing
+    hr = member_make(organisation=bureau, role=Membership.Role.OPERATOR)
+    assert _client(hr).get(qr_url).status_code == 404
+
+
+def test_the_bureau_sees_each_matchmakers_referrals_and_the_retention_of_those_they_placed(
+    bureau, matchmaker
+):
+    # given a seeker in the caseload, hired by an employer 40 days ago
+    hire = hire_make()
+    case_make(membership=matchmaker, seeker=hire.seeker)
+    onboarding = onboarded_make(hire, started_on=timezone.localdate() - dt.timedelta(days=40))
+    # who answered the day-7 check-in and not the day-30 one
+    day7 = onboarding.checkins.get(day=7)
+    checkin_answered(day7, wage="yes", board="yes", work="yes")
+    # and another seeker who applied from the matchmaker's recommendation
+    referred = seeker_make()
+    application_apply(
+        job=hire.job,
+        seeker=referred,
+        name="李四",
+        idempotency_key="referred-once",
+        consent_text=application_consent_text(organisation=hire.organisation),
+        source=referral_source(membership_id=matchmaker.pk),
+    )
+    # then the matchmaker's numbers count the referral and the retention
+    (row,) = selectors.matchmaker_numbers(organisation=bureau)
+    assert (row.referrals, row.referral_hires) == (1, 0)
+    assert row.retention == {7: 100, 30: 0}
+    viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
+    html = _client(viewer).get(reverse("matchmaking:numbers", args=[bureau.pk])).content.decode()
+    assert 'data-retention="7">100%' in html and "data-referrals>1<" in html

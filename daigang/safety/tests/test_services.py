@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.http import Http404
 
 from daigang.accounts.models import Membership, Organisation
@@ -16,6 +19,7 @@ from daigang.accounts.testing import (
     organisation_make,
     organisation_registered_make,
     pdf_bytes,
+    png_bytes,
     user_make,
 )
 from daigang.contracts.models import CheckIn
@@ -444,3 +448,87 @@ def test_given_an_appeal_upheld_when_the_same_licence_file_comes_back_then_it_is
     services.appeal_decide(case=case, by=moderator_make(), upheld=True, reason="核实无误")
     again = organisation_registered_make(name="福州另一家电子有限公司")
     assert organisation_review_flags(organisation=again) == []
+
+
+def _private_files() -> list[Path]:
+    return [path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+def test_given_a_screenshot_when_the_case_is_decided_while_it_uploads_then_409_and_no_file(org):
+    # given a report read while its case was open, then decided (a moderator was quicker)
+    job = job_make(organisation=org)
+    reporter = seeker_make()
+    report = Report.objects.select_related("case").get(
+        pk=report_make(reporter=reporter, kind="job", target_id=job.pk).pk
+    )
+    services.case_decide(case=case_of(report), by=moderator_make(), action="warn", reason="押金")
+
+    # when the upload reaches the locked case
+    with pytest.raises(Refused) as refused:
+        services.report_screenshot_attach(
+            report=report,
+            by=reporter,
+            screenshot=SimpleUploadedFile("s.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        )
+
+    # then it is refused, and the file written before the lock is gone again
+    assert (refused.value.code, refused.value.status) == ("case_decided", 409)
+    assert _private_files() == []
+
+
+def test_given_a_screenshot_when_its_transaction_rolls_back_then_no_file_is_left(org, monkeypatch):
+    # given a report, and a database that fails as the screenshot is saved
+    job = job_make(organisation=org)
+    reporter = seeker_make()
+    report = report_make(reporter=reporter, kind="job", target_id=job.pk)
+
+    def failing_save(self, *args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Report, "save", failing_save)
+
+    # when
+    with pytest.raises(DatabaseError):
+        services.report_screenshot_attach(
+            report=report,
+            by=reporter,
+            screenshot=SimpleUploadedFile("s.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        )
+
+    # then
+    assert _private_files() == []
+
+
+def test_given_appeal_evidence_when_its_transaction_rolls_back_then_the_first_stays(
+    org, monkeypatch
+):
+    # given an appeal with its evidence
+    owner = org.memberships.get(role="owner").user
+    report = report_make(reporter=seeker_make(), kind="organisation", target_id=org.pk)
+    case = services.case_decide(
+        case=case_of(report), by=moderator_make(), action="warn", reason="x"
+    )
+    case = services.appeal_submit(
+        case=case,
+        by=owner,
+        text="已改正",
+        evidence=SimpleUploadedFile("e.png", png_bytes(), content_type="image/png"),
+    )
+    before = _private_files()
+
+    def failing_save(self, *args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Case, "save", failing_save)
+
+    # when another file is sent and the database fails
+    with pytest.raises(DatabaseError):
+        services.appeal_evidence_attach(
+            case=case,
+            by=owner,
+            evidence=SimpleUploadedFile("e.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        )
+
+    # then the appeal keeps its file, and the new one is not left behind
+    case.refresh_from_db()
+    assert case.appeal_evidence_type == "image/png" and _private_files() == before

@@ -5,7 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from daigang.accounts.testing import member_make, organisation_make
+from daigang.accounts.models import Membership, Organisation
+from daigang.accounts.testing import member_make, organisation_make, user_make
+from daigang.hiring.apply.services import application_apply, application_consent_text
+from daigang.hiring.models import referral_membership_id, referral_source
 from daigang.hiring.pipeline.services import application_advance, application_withdraw
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.hiring.pipeline.stats import pipeline_stats
@@ -72,7 +75,7 @@ def organisation_with_history():
 def test_the_numbers_are_exact(organisation_with_history, django_assert_num_queries):
     organisation, job_a, job_b, room = organisation_with_history
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # no referrals: their referrers are not looked up
         stats = pipeline_stats(organisation=organisation)
 
     assert stats.total == 7
@@ -119,3 +122,55 @@ def test_the_stats_page_shows_the_figures(client, organisation_with_history):
     assert "<dd data-total>7</dd>" in html
     assert "<dd data-median>8天0小时</dd>" in html
     assert "71.4%" in html and "已招满" in html and "R直播间" in html
+
+
+def test_referred_applications_count_for_the_matchmaker_or_broker_who_referred_them(
+    django_assert_num_queries,
+):
+    # given an employer, and a broker of a labour agency and a matchmaker of a bureau
+    organisation = organisation_make()
+    hr = member_make(organisation=organisation)
+    job = job_make(organisation=organisation, title="普工")
+    broker = Membership.objects.create(
+        organisation=organisation_make(kind=Organisation.Kind.AGENCY, name="顺达劳务"),
+        user=user_make(name="老王"),
+        role=Membership.Role.MATCHMAKER,
+    )
+    matchmaker = Membership.objects.create(
+        organisation=organisation_make(kind=Organisation.Kind.BUREAU, name="七里河区人社局"),
+        user=user_make(name="周专员"),
+        role=Membership.Role.MATCHMAKER,
+    )
+
+    # when the broker refers two seekers (one is hired), the matchmaker one, and one comes alone
+    def apply(seeker, source=""):
+        application, _created = application_apply(
+            job=job,
+            seeker=seeker,
+            name="张三",
+            idempotency_key=f"referral-{seeker.pk}",
+            consent_text=application_consent_text(organisation=organisation),
+            source=source,
+        )
+        return application
+
+    hired = apply(seeker_make(), referral_source(membership_id=broker.pk))
+    apply(seeker_make(), referral_source(membership_id=broker.pk))
+    apply(seeker_make(), referral_source(membership_id=matchmaker.pk))
+    apply(seeker_make())
+    for stage in ["contacted", "intention", "interview", "offer", "signed", "onboarded"]:
+        application_advance(application=hired, to_stage=stage, by=hr)
+    # then the employer's numbers count each referrer's applications and hires
+    with django_assert_num_queries(7):
+        stats = pipeline_stats(organisation=organisation)
+    assert [(row.label, row.count, row.hires) for row in stats.per_referrer] == [
+        ("老王 · 顺达劳务", 2, 1),
+        ("周专员 · 七里河区人社局", 1, 0),
+    ]
+
+
+def test_a_source_that_is_not_a_referral_names_no_one():
+    assert referral_membership_id("ref:12") == 12
+    assert referral_membership_id("fair:3:1") is None
+    assert referral_membership_id("ref:") is None
+    assert referral_membership_id("ref:x1") is None
