@@ -282,6 +282,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # daigang/matchmaking tests check the bureau's own roles).
     ("matchmaking:profile", "GET"): logged_in(),
     ("matchmaking:profile", "POST"): logged_in(),  # an empty form is an empty profile: saved
+    ("matchmaking:recommended", "GET"): logged_in(),  # 为您推荐, about themselves
+    ("matchmaking:dismiss", "POST"): logged_in(),  # 不感兴趣 on the home job: their own list
     ("matchmaking:mine", "GET"): logged_in(),
     ("matchmaking:consent", "POST"): only({"seeker"}),
     ("matchmaking:leave", "POST"): only({"seeker"}),

@@ -171,3 +171,24 @@ def test_the_fair_export_benchmark_measures_the_memory_each_export_adds():
     assert figures["csv_bytes"] > 300 * 20 and figures["xlsx_bytes"] > 0
     assert figures["obvious_bytes"] > 300 * 20
     assert figures["csv_added_mb"] >= 0 and figures["xlsx_added_mb"] >= 0
+
+
+def test_the_recommend_benchmark_scores_every_seeker_against_the_popularity_baseline():
+    # given 60 generated seekers and 3,000 jobs
+    # when the benchmark runs the site's scorer and the popularity baseline
+    figures = _bench_run(
+        """
+        import json
+        from bench.recommend import run
+
+        print(json.dumps(run(seekers=60, jobs=3000)))
+        """
+    )
+
+    # then both recalls are shares, every seeker was timed, and candidates stay under the cap
+    from daigang.matchmaking.recommend import CANDIDATES_MAX
+
+    assert figures["seekers"] == 60
+    assert 0 <= figures["recall"] <= 1 and 0 <= figures["recall_baseline"] <= 1
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert 0 < figures["candidates_mean"] <= CANDIDATES_MAX

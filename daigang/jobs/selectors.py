@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -26,6 +27,12 @@ from daigang.regions.models import Region
 from daigang.regions.selectors import region_for_filter, region_place, region_prefix
 
 JOBS_PER_PAGE = 20
+
+# Sections an app above jobs adds to the home page of a logged-in user (matchmaking's 为您推荐),
+# filled from its AppConfig.ready(): each hook takes the user and gives the URL of a fragment the
+# page loads after itself (htmx, hx-trigger="load"), or "" for none. Anonymous visitors never
+# reach the hooks, so their home page costs no query more.
+home_fragments_hooks: list[Callable[[User], str]] = []
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -64,6 +71,13 @@ def jobs_open(*, today: dt.date | None = None, now: dt.datetime | None = None) -
         .select_related("organisation")
         .order_by("-published_at", "-id")
     )
+
+
+def home_fragments(*, user: User | AnonymousUser) -> list[str]:
+    """The URLs of the fragments the home page loads for `user` (home_fragments_hooks)."""
+    if not user.is_authenticated:
+        return []
+    return [url for hook in home_fragments_hooks if (url := hook(user))]
 
 
 def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySet[Job]:

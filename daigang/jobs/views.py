@@ -25,6 +25,7 @@ from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
 from daigang.jobs.models import Job
 from daigang.jobs.presenters import job_card
 from daigang.jobs.selectors import (
+    home_fragments,
     job_cities,
     job_for_member,
     job_for_public,
@@ -51,6 +52,7 @@ def home(request: HtmxRequest) -> HttpResponse:
         return render(request, "jobs/_job_list.html", context)
     context["cities"] = job_cities()
     context["city_code"] = job_place_code(value=str(form["city"].value() or ""))
+    context["fragments"] = home_fragments(user=request.user)
     return render(request, "jobs/home.html", context)
 
 

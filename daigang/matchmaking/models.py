@@ -206,3 +206,17 @@ class Assistance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} → {self.seeker_id}"
+
+
+class Dismissal(models.Model):
+    """A job the seeker said 不感兴趣 to: never recommended to them again (once per job)."""
+
+    seeker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seeker", "job"], name="dismissal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seeker_id} ✕ {self.job_id}"

@@ -1,4 +1,5 @@
-"""Reads of the matchmaking app: caseloads, a seeker's progress, the numbers per matchmaker."""
+"""Reads of the matchmaking app: caseloads, a seeker's progress, the numbers per matchmaker,
+the jobs recommended to a seeker (为您推荐, scored by daigang.matchmaking.recommend)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Max, Min, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,8 +28,12 @@ from daigang.hiring.models import (
     stage_rank,
 )
 from daigang.interviews.models import InterviewParticipant
-from daigang.matchmaking.models import Case, InviteLink
+from daigang.jobs.models import Job
+from daigang.jobs.selectors import jobs_open
+from daigang.matchmaking import recommend
+from daigang.matchmaking.models import Case, Dismissal, InviteLink
 from daigang.matchmaking.services import CASELOAD_KINDS
+from daigang.regions.selectors import region_for_filter
 
 # A placement (安置): a seeker whose application reached 已签约 (signed) or 已入职.
 PLACED_RANK = stage_rank(Stage.SIGNED)
@@ -296,3 +302,146 @@ def seeker_progress(*, seeker_id: int) -> SeekerProgress:
             .order_by("due_on", "id")[:20]
         ),
     )
+
+
+REASON_SEPARATOR = " · "
+# How many of the seeker's latest applications and dismissals feed their recommendations.
+BEHAVIOUR_MAX = 200
+_CANDIDATE_FIELDS = (
+    "id",
+    "region_id",
+    "province",
+    "city",
+    "district",
+    "kind_of_work",
+    "wage_min_fen",
+    "wage_max_fen",
+    "wage_unit",
+    "board",
+    "couple_rooms",
+    "shift",
+    "pay_schedule",
+    "search_text",
+    "published_at",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class RecommendedJob:
+    job: Job
+    reasons: list[recommend.Reason]
+
+    @property
+    def why(self) -> str:
+        """ "就在您家乡东莞市 · 包吃住 · 工价高于您的期望": to the seeker."""
+        return REASON_SEPARATOR.join(recommend.reason_text(r) for r in self.reasons)
+
+    @property
+    def why_for_matchmaker(self) -> str:
+        """The same about the seeker, to their matchmaker (求职者, not 您)."""
+        return REASON_SEPARATOR.join(
+            recommend.reason_text(r, to_seeker=False) for r in self.reasons
+        )
+
+
+def seeker_features(*, user: User) -> recommend.SeekerFeatures:
+    """What the scorer knows of the seeker: their profile's place, kinds, wage, needs and
+    certificates, and their latest applications and dismissals (nothing else: see
+    daigang.matchmaking.recommend)."""
+    profile = SeekerProfile.objects.filter(user=user).first()
+    applied = list(
+        Application.objects.filter(seeker=user)
+        .order_by("-created_at")
+        .values_list("job_id", "job__kind_of_work", "job__region_id")[:BEHAVIOUR_MAX]
+    )
+    dismissed = list(
+        Dismissal.objects.filter(seeker=user)
+        .order_by("-at")
+        .values_list("job_id", "job__kind_of_work")[:BEHAVIOUR_MAX]
+    )
+    applied_kinds: dict[str, int] = {}
+    for _job_id, kind, _region in applied:
+        applied_kinds[kind] = applied_kinds.get(kind, 0) + 1
+    dismissed_kinds: dict[str, int] = {}
+    for _job_id, kind in dismissed:
+        dismissed_kinds[kind] = dismissed_kinds.get(kind, 0) + 1
+    current_code = ""
+    if profile is not None and profile.current_city:
+        region = region_for_filter(value=profile.current_city)
+        current_code = region.code if region is not None else ""
+    return recommend.SeekerFeatures(
+        home_code=(profile.home_region_id or "") if profile is not None else "",
+        current_code=current_code,
+        work_kinds=tuple(profile.work_kinds) if profile is not None else (),
+        wage_wanted_fen=(
+            profile.wage_wanted * 100 if profile is not None and profile.wage_wanted else None
+        ),
+        needs=frozenset(profile.needs) if profile is not None else frozenset(),
+        certificates=tuple(profile.certificates) if profile is not None else (),
+        applied_kinds=applied_kinds,
+        applied_cities=frozenset(region[:4] for _id, _kind, region in applied if region),
+        dismissed_kinds=dismissed_kinds,
+        excluded=frozenset(row[0] for row in applied) | frozenset(row[0] for row in dismissed),
+    )
+
+
+def seeker_has_profile(*, user: User) -> bool:
+    return SeekerProfile.objects.filter(user=user).exists()
+
+
+def job_features(row: dict) -> recommend.JobFeatures:
+    """A job as the scorer reads it, from a row of _CANDIDATE_FIELDS."""
+    unit = row["wage_unit"]
+    published = row["published_at"] or row["created_at"]
+    return recommend.JobFeatures(
+        id=row["id"],
+        region_code=row["region_id"] or "",
+        province=row["province"],
+        city=row["city"],
+        district=row["district"],
+        kind=row["kind_of_work"],
+        month_min_fen=recommend.month_fen(fen=row["wage_min_fen"], unit=unit),
+        month_max_fen=recommend.month_fen(fen=row["wage_max_fen"], unit=unit),
+        board=row["board"],
+        couple_rooms=row["couple_rooms"],
+        shift=row["shift"],
+        pay_schedule=row["pay_schedule"],
+        text=row["search_text"],
+        published_ts=published.timestamp(),
+        wage_unit=unit,
+    )
+
+
+def jobs_recommended(
+    *, user: User, limit: int = 10, now: dt.datetime | None = None
+) -> list[RecommendedJob]:
+    """The open jobs (jobs_open: verified organisations, nothing taken down) that fit the
+    seeker best, best first, each with why in words. Empty for a seeker with no profile and no
+    applications. Candidates: open jobs in the provinces of their home, current place and
+    applications, or of the kinds they want or applied to (recommend.candidate_scopes)."""
+    now = now or timezone.now()
+    seeker = seeker_features(user=user)
+    if seeker.is_blank():
+        return []
+    provinces, kinds = recommend.candidate_scopes(seeker=seeker)
+    in_place = Q(pk__in=[])
+    for prefix in provinces:
+        in_place |= Q(region__code__startswith=prefix)
+    of_kind = Q(pk__in=[])
+    for kind in kinds:
+        of_kind |= Q(kind_of_work__contains=kind)
+    when = [When(in_place & of_kind, then=0)] if provinces and kinds else []
+    when += [When(in_place, then=1)] if provinces else []
+    rows = (
+        jobs_open(now=now)
+        .filter(in_place | of_kind)
+        .annotate(candidate_tier=SqlCase(*when, default=2))
+        .order_by("candidate_tier", "-published_at", "-id")
+        .values(*_CANDIDATE_FIELDS)[: recommend.CANDIDATES_MAX]
+    )
+    ranked = recommend.jobs_rank(
+        seeker=seeker, jobs=map(job_features, rows), now_ts=now.timestamp(), limit=limit
+    )
+    jobs = Job.objects.select_related("organisation").in_bulk([r.job.id for r in ranked])
+    return [RecommendedJob(job=jobs[r.job.id], reasons=r.reasons) for r in ranked]

@@ -3,6 +3,7 @@
 Each write locks what it changes, is safe to repeat (a second assignment, consent, leave,
 follow-up with the same client key or recommendation of the same job changes nothing) and
 tells the seeker only on commit (daigang.hiring.notifications.notification_send).
+A seeker's 不感兴趣 on a recommended job (job_dismiss) is kept once per job.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from daigang.jobs.selectors import job_is_open
 from daigang.matchmaking.models import (
     CLIENT_KEY_MAX_LENGTH,
     Case,
+    Dismissal,
     FollowUp,
     InviteLink,
     Recommendation,
@@ -284,3 +286,13 @@ def job_recommend(
             text += _("。推荐理由：%(note)s") % {"note": note}
         notification_send(user=case.seeker, text=text + _("，点此一键报名"), url=url)
     return recommendation
+
+
+def job_dismiss(*, seeker: User, job: Job, now: dt.datetime | None = None) -> Dismissal:
+    """The seeker is not interested in the job (不感兴趣): it leaves their recommendations for
+    good. Once per seeker and job: a repeat (a double tap, a retried request) returns the
+    first."""
+    dismissal, _created = Dismissal.objects.get_or_create(
+        seeker=seeker, job=job, defaults={"at": now or timezone.now()}
+    )
+    return dismissal

@@ -6,6 +6,8 @@ app_name = "matchmaking"
 
 urlpatterns = [
     path("me/profile/", views.profile_page, name="profile"),
+    path("me/recommended/", views.recommended, name="recommended"),
+    path("me/recommended/<id:job_id>/dismiss/", views.dismiss, name="dismiss"),
     path("me/matchmakers/", views.mine, name="mine"),
     path("me/matchmakers/<id:case_id>/consent/", views.consent, name="consent"),
     path("me/matchmakers/<id:case_id>/leave/", views.leave, name="leave"),

@@ -1,10 +1,11 @@
 """Pages of the matchmaking app.
 
-Seeker: /me/profile/ 求职资料, /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a
-matchmaker's invite. Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the
-owner's or operator's assignment form), one seeker's page with follow-ups and recommendations,
-/manage/<org>/matchmakers/ the numbers per matchmaker; a bureau's /manage/<org>/assistance/ (帮扶名单,
-daigang.matchmaking.assistance). Views parse input and call services and
+Seeker: /me/profile/ 求职资料, /me/recommended/ 为您推荐 (also the home page's section, and
+不感兴趣), /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a matchmaker's invite.
+Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the owner's or operator's
+assignment form), one seeker's page with follow-ups, 为TA推荐 and recommendations,
+/manage/<org>/matchmakers/ the numbers per matchmaker; a bureau's /manage/<org>/assistance/
+(帮扶名单, daigang.matchmaking.assistance). Views parse input and call services and
 selectors; every organisation page checks the member's power at each request.
 """
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daigang.accounts.http import AuthenticatedRequest
-from daigang.accounts.models import Organisation
+from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_get, membership_has
 from daigang.accounts.services.profiles import seeker_profile_of, seeker_profile_save
@@ -28,7 +29,7 @@ from daigang.core.qr import qr_svg
 from daigang.core.refused import Refused, refused_to_form
 from daigang.hiring import phone_views
 from daigang.jobs.models import Job
-from daigang.jobs.selectors import jobs_open
+from daigang.jobs.selectors import job_for_public, jobs_open
 from daigang.matchmaking import assistance, selectors, services
 from daigang.matchmaking.forms import (
     AssignForm,
@@ -41,6 +42,10 @@ from daigang.matchmaking.forms import (
 from daigang.matchmaking.models import Case
 
 RECOMMEND_JOBS_MAX = 200
+# 为您推荐: how many jobs the home page's section shows, and the page of its own.
+RECOMMENDED_ON_HOME = 5
+RECOMMENDED_ON_PAGE = 20
+RECOMMENDED_FOR_MATCHMAKER = 10
 
 
 # --- the seeker --------------------------------------------------------------------------------
@@ -64,6 +69,40 @@ def profile_page(request: AuthenticatedRequest) -> HttpResponse:
     else:
         form = ProfileForm(initial=ProfileForm.initial_from(profile))
     return render(request, "matchmaking/profile.html", {"form": form, "profile": profile})
+
+
+def recommended_fragment_url(user: User) -> str:
+    """jobs.selectors.home_fragments_hooks: the home page of every logged-in user loads 为您推荐
+    after itself (a member with no profile and no applications is asked to fill one in)."""
+    return reverse("matchmaking:recommended")
+
+
+@login_required
+@require_GET
+def recommended(request: AuthenticatedRequest) -> HttpResponse:
+    """/me/recommended/ — 为您推荐: the home page's section when htmx asks, a page otherwise
+    (pages work without JavaScript)."""
+    limit = RECOMMENDED_ON_HOME if request.htmx else RECOMMENDED_ON_PAGE
+    items = selectors.jobs_recommended(user=request.user, limit=limit)
+    context = {
+        "items": items,
+        "has_profile": bool(items) or selectors.seeker_has_profile(user=request.user),
+        "on_home": bool(request.htmx),
+    }
+    template = "matchmaking/_recommended.html" if request.htmx else "matchmaking/recommended.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def dismiss(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    """不感兴趣: the job leaves the seeker's recommendations (again: nothing changes)."""
+    job = job_for_public(job_id=job_id, user=request.user)
+    services.job_dismiss(seeker=request.user, job=job)
+    if request.htmx:
+        return HttpResponse("")  # the item is swapped for nothing
+    messages.success(request, _("已移除，不会再向您推荐这个岗位"))
+    return redirect("matchmaking:recommended")
 
 
 @login_required
@@ -248,6 +287,11 @@ def _case_render(
         ),
         "follow_ups": list(case.follow_ups.all()[:50]),
         "recommendations": list(case.recommendations.select_related("job__organisation")[:50]),
+        "recommended": (
+            selectors.jobs_recommended(user=case.seeker, limit=RECOMMENDED_FOR_MATCHMAKER)
+            if case.consent_active
+            else []
+        ),
         "follow_up_form": follow_up_form or FollowUpForm(),
         "recommend_form": recommend_form or RecommendForm(jobs=jobs),
     }
@@ -295,6 +339,10 @@ def recommend(request: AuthenticatedRequest, organisation_id: int, case_id: int)
         user=request.user, organisation_id=organisation_id, case_id=case_id
     )
     jobs = list(jobs_open().select_related("organisation")[:RECOMMEND_JOBS_MAX])
+    # A job from 为TA推荐 may be older than the newest RECOMMEND_JOBS_MAX: it is a choice too.
+    posted = request.POST.get("job", "")
+    if posted.isdigit() and all(job.pk != int(posted) for job in jobs):
+        jobs += list(jobs_open().filter(pk=int(posted)))
     form = RecommendForm(request.POST, jobs=jobs)
     if form.is_valid():
         job = get_object_or_404(

@@ -38,7 +38,7 @@ from daigang.accounts.models import (
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
-from daigang.matchmaking.models import Assistance, Case
+from daigang.matchmaking.models import Assistance, Case, Dismissal
 
 DELETED_NAME = DELETED_USER_NAME
 # Applications that reached 已签约 back a contract: their notes stay with them.
@@ -100,6 +100,8 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         Case.objects.filter(seeker=locked).delete()
         # A bureau's assistance of them (帮扶) with the reason it gave.
         Assistance.objects.filter(seeker=locked).delete()
+        # The jobs they said 不感兴趣 to.
+        Dismissal.objects.filter(seeker=locked).delete()
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         for hook in account_deleted_hooks:

@@ -20,7 +20,7 @@ from daigang.fairs.models import FairReminder
 from daigang.hiring.models import Application, Notification
 from daigang.interviews.models import InterviewParticipant
 from daigang.live.models import ChatMessage
-from daigang.matchmaking.models import Assistance, Case, Recommendation
+from daigang.matchmaking.models import Assistance, Case, Dismissal, Recommendation
 
 EXPORT_FORMAT = "daigang-seeker-export/1"
 
@@ -238,6 +238,12 @@ def _matchmakers(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _dismissed(user: User) -> list[dict[str, Any]]:
+    """The recommended jobs the seeker said 不感兴趣 to."""
+    rows = Dismissal.objects.filter(seeker=user).select_related("job").order_by("id")
+    return [{"job": row.job.title, "at": _at(row.at)} for row in rows]
+
+
 def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """All of `user`'s data: account, applications with their history, consents, interviews,
     offers, contracts (links to them), notifications, the chat messages they sent, the
@@ -261,6 +267,7 @@ def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, An
         "fair_reminders": _fair_reminders(user),
         "profile": _profile(user),
         "matchmakers": _matchmakers(user),
+        "dismissed_jobs": _dismissed(user),
     }
     for hook in export_hooks:
         data.update(hook(user))
