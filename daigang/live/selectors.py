@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +45,22 @@ def anchors_possible(*, organisation: Organisation) -> QuerySet[User]:
 
 
 def rooms_of_organisation(*, organisation: Organisation) -> QuerySet[Room]:
+    """The organisation's rooms as its members work with them: live ones first, then those
+    still to come, soonest first; ended ones after, latest first."""
     return (
         Room.objects.filter(organisation=organisation)
         .prefetch_related("anchors", "jobs")
-        .order_by("-planned_start")
+        .annotate(
+            state_rank=Case(
+                When(state=Room.State.LIVE, then=0),
+                When(state=Room.State.SCHEDULED, then=1),
+                default=2,
+            ),
+            upcoming_start=Case(
+                When(state=Room.State.ENDED, then=None), default=F("planned_start")
+            ),
+        )
+        .order_by("state_rank", F("upcoming_start").asc(nulls_last=True), "-planned_start", "-id")
     )
 
 

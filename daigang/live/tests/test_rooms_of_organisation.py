@@ -1,0 +1,56 @@
+"""An organisation's list of rooms (直播间): live ones first, then those to come, ended ones last."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from daigang.accounts.testing import organisation_make, user_make
+from daigang.live.models import Room
+from daigang.live.selectors import rooms_of_organisation
+from daigang.live.testing import room_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_live_rooms_come_first_then_the_soonest_to_come_then_the_latest_ended():
+    # given rooms made in an order that explains nothing
+    company = organisation_make()
+    now = timezone.now()
+    ended_long_ago = room_make(
+        organisation=company, state=Room.State.ENDED, planned_start=now - dt.timedelta(days=9)
+    )
+    next_week = room_make(organisation=company, planned_start=now + dt.timedelta(days=7))
+    ended_yesterday = room_make(
+        organisation=company, state=Room.State.ENDED, planned_start=now - dt.timedelta(days=1)
+    )
+    live = room_make(
+        organisation=company, state=Room.State.LIVE, planned_start=now - dt.timedelta(hours=1)
+    )
+    tomorrow = room_make(organisation=company, planned_start=now + dt.timedelta(days=1))
+
+    # when
+    rooms = list(rooms_of_organisation(organisation=company))
+
+    # then
+    assert rooms == [live, tomorrow, next_week, ended_yesterday, ended_long_ago]
+
+
+def test_the_rooms_page_lists_them_in_that_order(client):
+    # given
+    owner = user_make()
+    company = organisation_make(owner=owner)
+    now = timezone.now()
+    room_make(organisation=company, state=Room.State.ENDED, title="上周的专场", planned_start=now)
+    room_make(organisation=company, title="明天的专场", planned_start=now + dt.timedelta(days=1))
+    room_make(organisation=company, state=Room.State.LIVE, title="正在直播的专场")
+    client.force_login(owner)
+
+    # when
+    body = client.get(reverse("live:manage_rooms", args=[company.pk])).content.decode()
+
+    # then
+    assert body.index("正在直播的专场") < body.index("明天的专场") < body.index("上周的专场")
