@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from daigang.accounts.testing import organisation_make, user_make
+from daigang.accounts.models import Membership
+from daigang.accounts.testing import member_make, organisation_make, user_make
 from daigang.live.models import Room
 from daigang.live.selectors import rooms_of_organisation
 from daigang.live.testing import room_make
@@ -54,3 +55,26 @@ def test_the_rooms_page_lists_them_in_that_order(client):
 
     # then
     assert body.index("正在直播的专场") < body.index("明天的专场") < body.index("上周的专场")
+
+
+def test_the_rooms_page_links_a_console_only_where_the_member_may_run_the_room(client):
+    # given HR staff (who run no room), an anchor of one of two rooms, and the owner
+    owner = user_make()
+    company = organisation_make(owner=owner)
+    hr = member_make(organisation=company, role=Membership.Role.HR)
+    anchor = member_make(organisation=company, role=Membership.Role.ANCHOR, name="主播小李")
+    theirs = room_make(organisation=company, anchors=[anchor])
+    other = room_make(organisation=company)
+    page = reverse("live:manage_rooms", args=[company.pk])
+
+    def consoles(user) -> set[int]:
+        client.force_login(user)
+        body = client.get(page).content.decode()
+        return {
+            room.pk for room in (theirs, other) if reverse("live:console", args=[room.pk]) in body
+        }
+
+    # then
+    assert consoles(owner) == {theirs.pk, other.pk}
+    assert consoles(anchor) == {theirs.pk}
+    assert consoles(hr) == set()
