@@ -4,6 +4,8 @@ page the member may open), and every member page carries the same navigation."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from daigang.accounts.models import Membership
@@ -84,3 +86,25 @@ def test_seeker_pages_stay_a_narrow_column_without_the_navigation(client):
     body = client.get(reverse("hiring:my_applications")).content.decode()
 
     assert "ws-page" not in body and "ws-nav" not in body
+
+
+def test_the_workspace_costs_the_same_queries_however_many_rooms_and_applications(
+    client, django_assert_num_queries
+):
+    # given a company whose HR staff open the board and the home once to warm up
+    company = organisation_make()
+    hr = member_make(organisation=company, role=Membership.Role.HR)
+    job = job_make(organisation=company)
+    client.force_login(hr)
+    home = reverse("accounts:organisation_detail", args=[company.pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(home)
+
+    # when many more rooms and applications arrive
+    for n in range(5):
+        room_make(organisation=company, state=Room.State.LIVE)
+        application_make(job=job, seeker=seeker_make(phone=f"1390000{n:04d}"))
+
+    # then the home asks the database exactly as often
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(home)
