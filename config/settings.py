@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "daigang.matchmaking",
     "daigang.privacy",
     "daigang.safety",
+    "daigang.workspace",
     "daigang.demo",
 ]
 

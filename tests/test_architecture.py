@@ -38,6 +38,9 @@ LAYERS: list[str] = [
     # list: above every package it imports, below every package that imports it. When a lower
     # package must react to a higher one, the higher one hooks in from its AppConfig.ready()
     # (as streaming adds to daigang.live.lifecycle.room_end_hooks) instead of being imported.
+    # the HR workspace: the member pages' one navigation and its home's numbers; links to and
+    # reads from every domain above, drawn in their templates by its template tag
+    "workspace",
     "demo",  # sample data: may import every app
     "config",  # settings, URLs, ASGI, the API assembly: may import everything
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from daigang.accounts.models import (
@@ -92,6 +93,20 @@ def organisations_of_member(*, user: User) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     return list(Organisation.objects.filter(memberships__user=user).order_by("name"))
+
+
+def login_landing_url(*, user: User) -> str | None:
+    """Where a member lands after logging in without a `next`: the workspace (the
+    organisation's page) of their only organisation, or the chooser ("我的单位") when they
+    belong to several. None for a seeker, who lands on the default page (the home page)."""
+    organisation_ids = list(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)[:2]
+    )
+    if not organisation_ids:
+        return None
+    if len(organisation_ids) > 1:
+        return reverse("accounts:my_organisations")
+    return reverse("accounts:organisation_detail", args=[organisation_ids[0]])
 
 
 def memberships_of_user(*, user: User) -> list[Membership]:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation, User
-from daigang.accounts.roles import Power
-from daigang.accounts.selectors import membership_has
+from daigang.accounts.roles import Power, roles_with
+from daigang.accounts.selectors import membership_get, membership_has
 from daigang.jobs import presenters
 from daigang.jobs.models import Job
 from daigang.live.audience import room_viewers_get
@@ -45,10 +46,22 @@ def anchors_possible(*, organisation: Organisation) -> QuerySet[User]:
 
 
 def rooms_of_organisation(*, organisation: Organisation) -> QuerySet[Room]:
+    """The organisation's rooms as its members work with them: live ones first, then those
+    still to come, soonest first; ended ones after, latest first."""
     return (
         Room.objects.filter(organisation=organisation)
         .prefetch_related("anchors", "jobs")
-        .order_by("-planned_start")
+        .annotate(
+            state_rank=Case(
+                When(state=Room.State.LIVE, then=0),
+                When(state=Room.State.SCHEDULED, then=1),
+                default=2,
+            ),
+            upcoming_start=Case(
+                When(state=Room.State.ENDED, then=None), default=F("planned_start")
+            ),
+        )
+        .order_by("state_rank", F("upcoming_start").asc(nulls_last=True), "-planned_start", "-id")
     )
 
 
@@ -66,6 +79,23 @@ def _rooms_public() -> QuerySet[Room]:
         .annotate(live_first=Case(When(state=Room.State.LIVE, then=0), default=1))
         .order_by("live_first", "planned_start", "id")
     )
+
+
+def rooms_runnable_ids(*, user: User, rooms: Iterable[Room]) -> set[int]:
+    """Which of `rooms` (one organisation's) `user` may run (room_can_run): all of them for
+    an owner, those they anchor for another member, none for anyone else. One query (the
+    rooms' anchors prefetched by rooms_of_organisation are read, not queried again)."""
+    rooms = list(rooms)
+    if not rooms:
+        return set()
+    membership = membership_get(
+        user=user, organisation_id=rooms[0].organisation_id, power=Power.ORGANISATION_SEE
+    )
+    if membership is None:
+        return set()
+    if membership.role in roles_with(Power.ROOMS_RUN):
+        return {room.pk for room in rooms}
+    return {room.pk for room in rooms if any(a.pk == user.pk for a in room.anchors.all())}
 
 
 def rooms_live_and_upcoming(*, limit: int = STRIP_SIZE) -> list[Room]:

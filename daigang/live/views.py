@@ -33,11 +33,16 @@ def manage_rooms(request: AuthenticatedRequest, organisation_id: int) -> HttpRes
     organisation = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.ROOMS_SCHEDULE
     )
-    rooms = selectors.rooms_of_organisation(organisation=organisation)
+    rooms = list(selectors.rooms_of_organisation(organisation=organisation))
     return render(
         request,
         "live/manage_rooms.html",
-        {"organisation": organisation, "rooms": rooms, "verified": organisation.is_verified()},
+        {
+            "organisation": organisation,
+            "rooms": rooms,
+            "runnable": selectors.rooms_runnable_ids(user=request.user, rooms=rooms),
+            "verified": organisation.is_verified(),
+        },
     )
 
 

@@ -50,6 +50,8 @@ def _world() -> dict[str, object]:
         },
         "visitor_pages": {"login": "/accounts/login/"},
         "hr_pages": {
+            "workspace": f"/accounts/organisations/{organisation}/",
+            "rooms": f"/live/manage/{organisation}/rooms/",
             "board": f"/manage/{organisation}/pipeline/",
             "statistics": f"/manage/{organisation}/pipeline/stats/",
             "applications": f"/manage/{organisation}/applications/",
@@ -61,6 +63,7 @@ def _world() -> dict[str, object]:
             "chat moderation": f"/live/manage/{world.room.pk}/chat/",
         },
         "operator_pages": {
+            "bureau-workspace": f"/accounts/organisations/{world.fair.bureau_id}/",
             "fair-stats": f"/fairs/{world.fair.pk}/stats/",
             "fair-manage": f"/fairs/{world.fair.pk}/manage/",
             "assistance": f"/manage/{world.fair.bureau_id}/assistance/",

@@ -13,6 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from daigang.accounts.clients import device_cookie_set, phone_client_of
 from daigang.accounts.forms import CodeForm, PhoneForm
+from daigang.accounts.models import User
+from daigang.accounts.selectors import login_landing_url
 from daigang.accounts.services import (
     PHONE_CODE_RESEND_AFTER,
     phone_code_send,
@@ -24,12 +26,25 @@ from daigang.core.refused import Refused, Throttled, refused_to_form
 
 
 def login_next_url(request: HttpRequest, raw: str | None) -> str:
-    """`next` if it points back into this site, else the default landing page."""
-    if raw and url_has_allowed_host_and_scheme(
-        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`next` if it points back into this site, else "" (no destination asked for).
+
+    The default landing page itself (the seekers' home page, where the top bar's 登录 link
+    is followed from) counts as no destination, so that a member who logs in from there
+    still lands in their workspace (login_landing_url)."""
+    if (
+        raw
+        and url_has_allowed_host_and_scheme(
+            raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and raw != resolve_url(settings.LOGIN_REDIRECT_URL)
     ):
         return raw
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _landing_url(user: User, next_url: str) -> str:
+    # `next` first; else a member's workspace; else (a seeker) the default page.
+    return next_url or login_landing_url(user=user) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _render(request: HtmxRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -81,7 +96,7 @@ def _verify(request: HtmxRequest, next_url: str) -> HttpResponse:
     if form.is_valid():
         client = phone_client_of(request)
         try:
-            user_login_by_phone(
+            user = user_login_by_phone(
                 request=request,
                 phone=form.cleaned_data["phone"],
                 code=form.cleaned_data["code"],
@@ -91,8 +106,9 @@ def _verify(request: HtmxRequest, next_url: str) -> HttpResponse:
         except Refused as exc:
             refused_to_form(form, exc)
         else:
+            landing = _landing_url(user, next_url)
             response: HttpResponse = (
-                HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
+                HttpResponseClientRedirect(landing) if request.htmx else redirect(landing)
             )
             device_cookie_set(response, client)
             return response

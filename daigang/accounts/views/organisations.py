@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -46,14 +45,6 @@ from daigang.accounts.services import (
 from daigang.accounts.uploads import DOCUMENT_TYPES
 from daigang.core.phones import phone_mask
 from daigang.core.refused import Refused, refused_to_form
-
-
-def _manage_jobs_url(organisation: Organisation) -> str | None:
-    # The jobs app owns this page; until it exists the link is simply not shown.
-    try:
-        return reverse("jobs:manage", args=[organisation.id])
-    except NoReverseMatch:
-        return None
 
 
 @login_required
@@ -132,9 +123,6 @@ def _detail_context(
         "organisation": organisation,
         "membership": membership,
         "is_owner": is_owner,
-        "may_assist": membership_has(
-            user=request.user, organisation_id=organisation.pk, power=Power.ASSISTANCE
-        ),
         "status": organisation.status_label(now),
         "verified": organisation.is_verified(now),
         "lapsed": organisation.is_lapsed(now),
@@ -145,7 +133,6 @@ def _detail_context(
         "documents": documents,
         "missing_documents": missing,
         "members": members,
-        "manage_jobs_url": _manage_jobs_url(organisation),
         "document_form": forms.get("document_form") or DocumentForm(),
         "member_form": forms.get("member_form") or MemberAddForm(organisation=organisation),
     }

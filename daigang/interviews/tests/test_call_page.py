@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.templatetags.static import static
 
 from daigang.interviews.services import interview_cancel, participant_remove
 from daigang.interviews.testing import client_for, interview_make, seat, world_make
@@ -67,7 +68,7 @@ def test_fifteen_minutes_before_the_start_the_call_opens_with_its_signalling_con
     ]
     assert config["me"] == mine.pk and config["role"] == "candidate"
     assert config["labels"]["muted_by_interviewer"] == "已被面试官静音"
-    assert "js/interview.js" in html
+    assert static("js/interview.js") in html
     # a candidate gets no interviewer controls and no verdict forms
     assert 'data-action="mute"' not in html and "verdict-form" not in html
 

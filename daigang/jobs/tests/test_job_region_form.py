@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -102,7 +103,7 @@ def test_the_form_lists_cities_of_every_province_until_one_is_chosen(owner_clien
     assert '<optgroup label="广东省">' in body
     assert '<option value="441900">东莞市</option>' in body
     assert '<option value="110000">北京市</option>' in body
-    assert "regions/places.js" in body and "data-region-refresh" in body
+    assert static("regions/places.js") in body and "data-region-refresh" in body
 
 
 @pytest.mark.django_db

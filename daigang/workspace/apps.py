@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "daigang.workspace"
+    label = "workspace"
+    verbose_name = "单位工作台"
