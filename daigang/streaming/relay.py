@@ -15,7 +15,10 @@ Per room:
   packetize them per viewer.
 
 A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
-STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends.
+STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends. A session
+outlives its connection for that long too: clients often close their peer connection before
+they send DELETE, and that DELETE must still find the session (and, for a publisher, end the
+room).
 """
 
 from __future__ import annotations
@@ -102,7 +105,11 @@ class RoomRelay:
         self.config = config
         self.counters = RelayCounters()
         self.publisher: Session | None = None
+        # The publisher whose connection was lost, until its DELETE or the grace timer.
+        self.publisher_lost: Session | None = None
         self.viewers: dict[str, Session] = {}
+        # Viewers whose connection was lost: session id -> when (monotonic), for their DELETE.
+        self.viewers_lost: dict[str, float] = {}
         self.video_tracks: list[PacketTrack] = []
         self.audio_tracks: list[PacketTrack] = []
         self._video = VideoEncoder(
@@ -203,6 +210,16 @@ class RoomRelay:
         self.audio_tracks.append(audio)
         return video, audio
 
+    def viewer_lost(self, session: Session) -> None:
+        """Forget a viewer whose connection went away, but remember its id for a while."""
+        self.viewer_forget(session)
+        now = time.monotonic()
+        self.viewers_lost[session.id] = now
+        forget_before = now - self.config.publisher_grace
+        for session_id, lost_at in list(self.viewers_lost.items()):
+            if lost_at < forget_before:
+                del self.viewers_lost[session_id]
+
     def viewer_forget(self, session: Session) -> None:
         self.viewers.pop(session.id, None)
         for track in session.tracks:
@@ -227,7 +244,9 @@ class RoomRelay:
         if self.publisher is not None:
             sessions.append(self.publisher)
         self.publisher = None
+        self.publisher_lost = None
         self.viewers.clear()
+        self.viewers_lost.clear()
         for session in sessions:
             await _session_close(session)
         for task in list(self._pumps):
@@ -259,6 +278,7 @@ class Relay:
         pc = RTCPeerConnection(configuration=ice.rtc_configuration())
         session = Session(id=_session_id(), room_id=room_id, role="publisher", pc=pc)
         room.publisher = session  # reserved before any await: a racing second POST gets 409
+        room.publisher_lost = None  # taken over: the dropped session's DELETE ends nothing
         if room.grace_timer is not None:
             room.grace_timer.cancel()
             room.grace_timer = None
@@ -312,27 +332,36 @@ class Relay:
         self._watch(session)
         return Answer(session_id=session.id, sdp=sdp)
 
-    async def session_end(self, *, room_id: int, session_id: str) -> Session | None:
-        """Close one session (WHIP/WHEP DELETE). A publisher's DELETE closes the whole room."""
+    async def session_end(self, *, room_id: int, session_id: str, role: str) -> bool:
+        """Close one session of `role` (WHIP/WHEP DELETE); False if there is none.
+
+        A session whose connection was lost is still found until its grace ends. The role is
+        checked before anything is closed: a publisher's id on the viewer path is not found.
+        A publisher's DELETE closes the whole room.
+        """
         room = self.rooms.get(room_id)
         if room is None:
-            return None
-        if room.publisher is not None and room.publisher.id == session_id:
-            publisher = room.publisher
+            return False
+        if role == "publisher":
+            publishers = (room.publisher, room.publisher_lost)
+            if not any(s is not None and s.id == session_id for s in publishers):
+                return False
             await self.room_close(room_id)
-            return publisher
+            return True
         session = room.viewers.get(session_id)
-        if session is not None:
-            room.viewer_forget(session)
-            await _session_close(session)
-        return session
+        if session is None:
+            return room.viewers_lost.pop(session_id, None) is not None
+        room.viewer_forget(session)
+        await _session_close(session)
+        return True
 
     async def publisher_drop(self, room_id: int) -> None:
         """Cut the room's publisher off as if its connection were lost: the room stays live
         for its grace, so someone with the new stream key can take over, then ends."""
         room = self.rooms.get(room_id)
         if room is not None and room.publisher is not None:
-            await self._session_lost(room.publisher)
+            # Revoked, not lost: the old session's DELETE must not end the room.
+            await self._session_lost(room.publisher, revoked=True)
 
     async def room_close(self, room_id: int) -> None:
         room = self.rooms.pop(room_id, None)
@@ -364,17 +393,20 @@ class Relay:
             CONNECT_TIMEOUT, lambda: asyncio.ensure_future(give_up_if_not_connected())
         )
 
-    async def _session_lost(self, session: Session) -> None:
+    async def _session_lost(self, session: Session, *, revoked: bool = False) -> None:
+        if session.closed:
+            return  # closed here (DELETE, room end): nothing was lost
         room = self.rooms.get(session.room_id)
         if session.role == "viewer":
             if room is not None:
-                room.viewer_forget(session)
+                room.viewer_lost(session)
             await _session_close(session)
             return
         if room is None or room.publisher is not session:
             await _session_close(session)
             return
         room.publisher = None
+        room.publisher_lost = None if revoked else session
         await _session_close(session)
         grace = room.config.publisher_grace
         room.grace_timer = asyncio.get_running_loop().call_later(
