@@ -39,7 +39,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
-from daigang.streaming import ice
+from daigang.streaming import ice, sdp
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.rtp_send import (
@@ -95,6 +95,10 @@ class Session:
 class Answer:
     session_id: str
     sdp: str
+
+
+class RelayMisconfigured(Exception):
+    """The relay cannot serve any client as it is set up: a server fault, never the client's."""
 
 
 class RoomRelay:
@@ -268,7 +272,9 @@ class Relay:
         return self.rooms[room_id]
 
     async def publish(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
-        """Accept a WHIP offer. Refused publisher_busy (409) if the room already has a publisher."""
+        """Accept a WHIP offer. Refused offer_malformed (400), offer_no_media (422),
+        publisher_busy (409) if the room already has a publisher; RelayMisconfigured."""
+        sdp.offer_check(offer_sdp, publishing=True)
         ice.host_addresses_install()
         room = self.room(room_id, config)
         if room.publisher is not None:
@@ -289,16 +295,17 @@ class Relay:
             room.source_attach(track)
 
         try:
-            sdp = await _answer(pc, offer_sdp)
+            answer = await _answer(pc, offer_sdp)
         except BaseException:
             room.publisher = None
             await _session_close(session)
             raise
         self._watch(session)
-        return Answer(session_id=session.id, sdp=sdp)
+        return Answer(session_id=session.id, sdp=answer)
 
     async def view(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
         """Accept a WHEP offer: VP8 + Opus, the room's shared packets."""
+        sdp.offer_check(offer_sdp, publishing=False)
         ice.host_addresses_install()
         room = self.room(room_id, config)
         if len(room.viewers) >= config.max_viewers:
@@ -324,13 +331,13 @@ class Relay:
             if room.shared_sending:
                 shared_sending_install(transceiver.sender, track)
         try:
-            sdp = await _answer(pc, offer_sdp)
+            answer = await _answer(pc, offer_sdp)
         except BaseException:
             room.viewer_forget(session)
             await _session_close(session)
             raise
         self._watch(session)
-        return Answer(session_id=session.id, sdp=sdp)
+        return Answer(session_id=session.id, sdp=answer)
 
     async def session_end(self, *, room_id: int, session_id: str, role: str) -> bool:
         """Close one session of `role` (WHIP/WHEP DELETE); False if there is none.
@@ -439,7 +446,22 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
             "offer_invalid",
             _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。"),
         ) from exc
-    return ice.sdp_addresses_announce(pc.localDescription.sdp)
+    answer = pc.localDescription.sdp
+    if sdp.answer_candidates_count(answer) == 0:
+        # No client could ever reach us: say so now rather than answer 201 and fail later.
+        logger.error(
+            "relay: no ICE candidate gathered (WEBRTC_HOST_ADDRESSES=%r, ICE servers %r): "
+            "set WEBRTC_HOST_ADDRESSES to addresses of this machine",
+            list(ice.host_address_map()),
+            settings.WEBRTC_ICE_SERVERS,
+        )
+        raise RelayMisconfigured(
+            _(
+                "直播服务器没有可用的网络地址（ICE 候选为空），无法建立连接："
+                "请检查服务器的 WEBRTC_HOST_ADDRESSES 设置。"
+            )
+        )
+    return ice.sdp_addresses_announce(answer)
 
 
 def _offer_prepare(offer_sdp: str) -> str:

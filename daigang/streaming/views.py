@@ -32,7 +32,7 @@ from daigang.core.refused import Refused
 from daigang.live import selectors as live_selectors
 from daigang.live.models import Room
 from daigang.streaming import ice, selectors, services
-from daigang.streaming.relay import Answer
+from daigang.streaming.relay import Answer, RelayMisconfigured
 
 SDP_MAX_BYTES = 64 * 1024
 ENDPOINT_METHODS = "OPTIONS, POST"
@@ -55,6 +55,8 @@ async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
         answer = await services.whip_session_start(room_id=room_id, token=token, offer_sdp=offer)
     except Refused as exc:
         return _error(exc, ENDPOINT_METHODS, token=token)
+    except RelayMisconfigured as exc:
+        return _cors(_text(str(exc), 500), ENDPOINT_METHODS)
     location = reverse("streaming:whip_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
 
@@ -94,6 +96,8 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
         answer = await services.whep_session_start(room_id=room_id, offer_sdp=offer)
     except Refused as exc:
         return _error(exc, ENDPOINT_METHODS)
+    except RelayMisconfigured as exc:
+        return _cors(_text(str(exc), 500), ENDPOINT_METHODS)
     location = reverse("streaming:whep_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
 
