@@ -53,11 +53,19 @@ def ice_link_headers() -> list[str]:
         link = f'<{url}>; rel="ice-server"'
         if url.startswith(("turn:", "turns:")) and settings.WEBRTC_TURN_USERNAME:
             link += (
-                f'; username="{settings.WEBRTC_TURN_USERNAME}"'
-                f'; credential="{settings.WEBRTC_TURN_CREDENTIAL}"; credential-type="password"'
+                f"; username={_quoted(settings.WEBRTC_TURN_USERNAME)}"
+                f"; credential={_quoted(settings.WEBRTC_TURN_CREDENTIAL)}"
+                '; credential-type="password"'
             )
         links.append(link)
     return links
+
+
+def _quoted(value: str) -> str:
+    """An RFC 8288 link parameter value as a quoted-string (RFC 9110 5.6.4): `\\` and `"`
+    escaped, so a credential holding them neither breaks the header nor adds parameters."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def host_address_map() -> dict[str, str]:

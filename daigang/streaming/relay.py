@@ -461,7 +461,7 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
                 "请检查服务器的 WEBRTC_HOST_ADDRESSES 设置。"
             )
         )
-    return ice.sdp_addresses_announce(answer)
+    return ice.sdp_addresses_announce(sdp.answer_finish(answer))
 
 
 def _offer_prepare(offer_sdp: str) -> str:

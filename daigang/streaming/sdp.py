@@ -60,3 +60,33 @@ def _media_directions(lines: list[str]) -> list[str]:
 
 def answer_candidates_count(sdp: str) -> int:
     return sum(1 for line in sdp.split("\r\n") if line.startswith("a=candidate:"))
+
+
+def answer_finish(sdp: str) -> str:
+    """Mark every bundled media section `a=rtcp-mux-only` (RFC 9725 4.2, RFC 8858).
+
+    aiortc multiplexes RTP and RTCP on the bundle's one port but writes only `a=rtcp-mux`.
+    """
+    lines = sdp.split("\r\n")
+    bundled: set[str] = set()
+    for line in lines:
+        if line.startswith("a=group:BUNDLE "):
+            bundled.update(line.split(" ")[1:])
+    out: list[str] = []
+    section: list[str] = []
+
+    def flush() -> None:
+        mids = [line[len("a=mid:") :] for line in section if line.startswith("a=mid:")]
+        mux_only = bool(mids) and mids[0] in bundled and "a=rtcp-mux-only" not in section
+        for line in section:
+            out.append(line)
+            if mux_only and line == "a=rtcp-mux":
+                out.append("a=rtcp-mux-only")
+        section.clear()
+
+    for line in lines:
+        if line.startswith("m="):
+            flush()
+        section.append(line)
+    flush()
+    return "\r\n".join(out)

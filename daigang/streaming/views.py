@@ -37,6 +37,10 @@ from daigang.streaming.relay import Answer, RelayMisconfigured
 SDP_MAX_BYTES = 64 * 1024
 ENDPOINT_METHODS = "OPTIONS, POST"
 SESSION_METHODS = "OPTIONS, DELETE"
+# Refusals a client may simply retry, and after how many seconds (Retry-After, RFC 9110):
+# a room that has not started yet (the WHEP player waits for it) and a full room (RFC 9725
+# 4.6.1 asks 503 to say when to come back).
+RETRY_AFTER_SECONDS = {"room_not_live": 5, "relay_full": 30}
 
 
 @csrf_exempt
@@ -166,6 +170,8 @@ def _created(request: HttpRequest, answer: Answer, location: str) -> HttpRespons
 def _error(exc: Refused, methods: str, token: str | None = None) -> HttpResponse:
     # WHIP clients (OBS) show the body as it is: plain text, not the API's JSON.
     response = _text(str(exc.message), exc.status)
+    if exc.code in RETRY_AFTER_SECONDS:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS[exc.code])
     if exc.code == "stream_key_invalid":
         response["WWW-Authenticate"] = (
             'Bearer realm="daigang", error="invalid_token"' if token else 'Bearer realm="daigang"'
@@ -204,5 +210,5 @@ def _cors(response: HttpResponse, methods: str) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = methods
     response["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
-    response["Access-Control-Expose-Headers"] = "Location, Link, Accept-Post"
+    response["Access-Control-Expose-Headers"] = "Location, Link, Accept-Post, Retry-After"
     return response
