@@ -276,12 +276,13 @@ class Relay:
         publisher_busy (409) if the room already has a publisher; RelayMisconfigured."""
         sdp.offer_check(offer_sdp, publishing=True)
         ice.host_addresses_install()
+        configuration = await ice.rtc_configuration_answering()
         room = self.room(room_id, config)
         if room.publisher is not None:
             raise Refused(
                 "publisher_busy", _("本直播间已有推流，请先停止另一端的推流。"), status=409
             )
-        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        pc = RTCPeerConnection(configuration=configuration)
         session = Session(id=_session_id(), room_id=room_id, role="publisher", pc=pc)
         room.publisher = session  # reserved before any await: a racing second POST gets 409
         room.publisher_lost = None  # taken over: the dropped session's DELETE ends nothing
@@ -307,10 +308,11 @@ class Relay:
         """Accept a WHEP offer: VP8 + Opus, the room's shared packets."""
         sdp.offer_check(offer_sdp, publishing=False)
         ice.host_addresses_install()
+        configuration = await ice.rtc_configuration_answering()
         room = self.room(room_id, config)
         if len(room.viewers) >= config.max_viewers:
             raise Refused("relay_full", _("观看人数已满，请稍后再试。"), status=503)
-        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        pc = RTCPeerConnection(configuration=configuration)
         video, audio = room.viewer_tracks_make()
         session = Session(
             id=_session_id(), room_id=room_id, role="viewer", pc=pc, tracks=[video, audio]
