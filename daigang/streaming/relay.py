@@ -441,7 +441,12 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
         )
         # Inside the try too: an offer with no media section parses, and aiortc's answer to
         # it raises ValueError (a 500 before; found by tests/test_authorization_matrix.py).
-        await pc.setLocalDescription(await pc.createAnswer())
+        # Our DTLS role, through the setup attribute of the answer we give aiortc.
+        setup = sdp.answer_setup(offer_sdp)
+        created = await pc.createAnswer()
+        await pc.setLocalDescription(
+            RTCSessionDescription(sdp=sdp.answer_setup_set(created.sdp, setup), type="answer")
+        )
     except Exception as exc:
         # aiortc raises ValueError for unparsable SDP and OperationError when no codec fits.
         raise Refused(
@@ -449,6 +454,8 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
             _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。"),
         ) from exc
     answer = pc.localDescription.sdp
+    if f"a=setup:{setup}" not in answer:
+        _dtls_role_ignored_warn()
     if sdp.answer_candidates_count(answer) == 0:
         # No client could ever reach us: say so now rather than answer 201 and fail later.
         logger.error(
@@ -464,6 +471,20 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
             )
         )
     return ice.sdp_addresses_announce(sdp.answer_finish(answer))
+
+
+_dtls_role_warned = False
+
+
+def _dtls_role_ignored_warn() -> None:
+    """The fallback: aiortc kept a DTLS role of its own; ECDSA publishers still work."""
+    global _dtls_role_warned
+    if not _dtls_role_warned:
+        _dtls_role_warned = True
+        logger.warning(
+            "relay: this aiortc ignores the DTLS role (a=setup) of the answer it is given; "
+            "publishers with an RSA certificate will fail (no shared cipher)"
+        )
 
 
 def _offer_prepare(offer_sdp: str) -> str:

@@ -24,7 +24,7 @@ def offer_check(sdp: str, *, publishing: bool) -> None:
     Publishing needs an audio or video section the client sends on (sendonly/sendrecv);
     watching one it receives on (recvonly/sendrecv).
     """
-    lines = [line for line in sdp.replace("\r\n", "\n").split("\n") if line]
+    lines = _lines(sdp)
     if not lines or lines[0] != "v=0" or not all(_LINE.fullmatch(line) for line in lines):
         raise Refused("offer_malformed", _("请求体不是有效的 SDP offer。"), status=400)
     wanted = ("sendonly", "sendrecv") if publishing else ("recvonly", "sendrecv")
@@ -90,3 +90,25 @@ def answer_finish(sdp: str) -> str:
         section.append(line)
     flush()
     return "\r\n".join(out)
+
+
+def answer_setup(offer_sdp: str) -> str:
+    """The DTLS role (`a=setup:`) the relay answers with: passive, unless the offer is passive.
+
+    As the DTLS client aiortc offers only ECDSA cipher suites, which a publisher with an RSA
+    certificate (GStreamer's WHIP client, several hardware encoders) cannot pick: "no shared
+    cipher". As the server it picks the suite, and the client's certificate only signs.
+    """
+    setups = {line[len("a=setup:") :] for line in _lines(offer_sdp) if line.startswith("a=setup:")}
+    return "active" if setups == {"passive"} else "passive"
+
+
+def answer_setup_set(answer_sdp: str, setup: str) -> str:
+    return "\r\n".join(
+        f"a=setup:{setup}" if line.startswith("a=setup:") else line
+        for line in answer_sdp.split("\r\n")
+    )
+
+
+def _lines(sdp: str) -> list[str]:
+    return [line for line in sdp.replace("\r\n", "\n").split("\n") if line]
