@@ -8,7 +8,8 @@
 Publishing needs `Authorization: Bearer <stream key>`; watching needs nothing (rooms are
 public) but the room must be live (409 otherwise). The session URL is an unguessable
 capability: a DELETE needs nothing else. No trickle ICE and no ICE restart: the relay answers
-with all its candidates, and PATCH gets 405 as RFC 9725 prescribes for such a server. CORS is
+with all its candidates, and PATCH gets 405 as RFC 9725 prescribes for such a server. GET,
+HEAD and PUT get 405 too: RFC 9725 (4.2, 4.3) and the WHEP draft reserve them. CORS is
 open (`*`) because no cookie is involved, so a WHIP/WHEP client on another site works.
 
 With STREAM_SERVER_URL set the relay does not run and these endpoints redirect (307) to the
