@@ -46,14 +46,14 @@ def _media_directions(lines: list[str]) -> list[str]:
             sections.append([line])
         elif sections:
             sections[-1].append(line)
-        elif line[2:] in _DIRECTIONS:
+        elif line.startswith("a=") and line[2:] in _DIRECTIONS:
             session_direction = line[2:]
     directions = []
     for section in sections:
         fields = section[0][2:].split(" ")
         if fields[0] not in ("audio", "video") or len(fields) < 2 or fields[1] == "0":
             continue
-        found = [line[2:] for line in section if line[2:] in _DIRECTIONS]
+        found = [line[2:] for line in section if line.startswith("a=") and line[2:] in _DIRECTIONS]
         directions.append(found[0] if found else session_direction)
     return directions
 
