@@ -93,6 +93,18 @@ async def _sender() -> Any:
     return RTCRtpSender("video", _Transport())  # type: ignore[arg-type]
 
 
+async def _peer_connection() -> Any:
+    from aiortc import RTCConfiguration, RTCPeerConnection
+
+    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
+
+
+def _certificates(value: Any) -> bool:
+    from aiortc import RTCCertificate
+
+    return isinstance(value, list) and all(isinstance(c, RTCCertificate) for c in value)
+
+
 def _uvicorn_protocol() -> Any:
     import uvicorn
     from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -124,6 +136,7 @@ def _application() -> Any:
 # How to make an instance for `Class().name` paths.
 INSTANCES: dict[str, Callable[[], Any]] = {
     "aiortc.rtcrtpsender.RTCRtpSender": lambda: asyncio.run(_sender()),
+    "aiortc.rtcpeerconnection.RTCPeerConnection": lambda: asyncio.run(_peer_connection()),
     "aiortc.rtcrtpreceiver.RemoteStreamTrack": lambda: importlib.import_module(
         "aiortc.rtcrtpreceiver"
     ).RemoteStreamTrack(kind="video"),
@@ -268,6 +281,12 @@ PRIVATE_NAMES = [
         "Connection.gather_candidates",
         "daigang/streaming/ice.py's replacement works only while gathering looks get_host_addresses up in aioice.ice at each call",
         _reads_host_addresses,
+    ),
+    Private(
+        "aiortc.rtcpeerconnection",
+        "RTCPeerConnection()._RTCPeerConnection__certificates",
+        "daigang/streaming/testing.py's Publisher puts an RSA certificate there, to test publishers like GStreamer's (test code only)",
+        _certificates,
     ),
     # -- uvicorn / websockets: frames written once per tick (daigang/live/uvicorn_write.py) -----
     Private(

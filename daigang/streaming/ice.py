@@ -10,24 +10,106 @@ Both come from settings, never from aiortc's defaults:
   when the setting is non-empty exactly these addresses are used. An entry `local=public`
   binds `local` and announces `public` in the SDP answer, for a server behind a 1:1 NAT (a cloud
   VM whose public address is not on an interface).
+
+A configured server that does not answer would hold every answer up for aioice's 5 s
+gathering timeout, so the relay's peer connections get only the servers that answered a probe
+(`rtc_configuration_answering`): each server is probed (a gathering with it alone) in the
+background, at most every PROBE_INTERVAL seconds; a POST waits for a server's first probe at
+most PROBE_BUDGET seconds and never for a later one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import aioice.ice
-from aiortc import RTCConfiguration, RTCIceServer
+from aiortc import RTCConfiguration, RTCIceGatherer, RTCIceServer, RTCIceTransport
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# How long a POST may wait for a server's first probe; a server that answers at all answers a
+# STUN request in far less. Later probes run in the background only.
+PROBE_BUDGET = 1.0
+PROBE_INTERVAL = 60.0
 
 _install_lock = threading.Lock()
 _original_get_host_addresses: Callable[[bool, bool], list[str]] | None = None
 
 
 def rtc_configuration() -> RTCConfiguration:
-    """The RTCConfiguration for every relay peer connection (explicit, even when empty)."""
+    """All configured ICE servers, explicitly (even when empty): for the relay's own test
+    clients and the benchmark. The relay uses `rtc_configuration_answering`."""
     return RTCConfiguration(iceServers=ice_servers())
+
+
+@dataclass
+class _Probe:
+    answering: bool | None = None  # None: never probed to the end yet
+    probed_at: float = 0.0
+    task: asyncio.Future[None] | None = None
+    # Until when POSTs may wait for the first probe (all of them together, not each in turn).
+    first_wait_until: float = 0.0
+
+
+# Per server (URL and credentials), in this process; touched only on the relay loop.
+_probes: dict[tuple[str, str | None, str | None], _Probe] = {}
+
+
+async def rtc_configuration_answering() -> RTCConfiguration:
+    """The RTCConfiguration for a relay peer connection: the configured ICE servers that
+    answered their last probe. Call on the relay loop."""
+    servers = ice_servers()
+    now = time.monotonic()
+    first_probes, wait_until = [], now
+    for server in servers:
+        probe = _probes.setdefault(_probe_key(server), _Probe())
+        if probe.task is None and (
+            probe.answering is None or now - probe.probed_at > PROBE_INTERVAL
+        ):
+            probe.task = asyncio.ensure_future(_probe_run(server, probe))
+            if probe.answering is None:
+                probe.first_wait_until = now + PROBE_BUDGET
+        if probe.answering is None and probe.task is not None:
+            first_probes.append(probe.task)
+            wait_until = max(wait_until, probe.first_wait_until)
+    if first_probes and wait_until > now:
+        # asyncio.wait never cancels what is still running: the probe goes on in the background.
+        await asyncio.wait(first_probes, timeout=wait_until - now)
+    return RTCConfiguration(
+        iceServers=[server for server in servers if _probes[_probe_key(server)].answering]
+    )
+
+
+def _probe_key(server: RTCIceServer) -> tuple[str, str | None, str | None]:
+    return (str(server.urls), server.username, server.credential)
+
+
+async def _probe_run(server: RTCIceServer, probe: _Probe) -> None:
+    """Gather candidates with `server` alone: it answers if it gave a srflx or relay one."""
+    gatherer = RTCIceGatherer(iceServers=[server])
+    transport = RTCIceTransport(gatherer)
+    answering = False
+    try:
+        await gatherer.gather()
+        answering = any(c.type in ("srflx", "relay") for c in gatherer.getLocalCandidates())
+    except Exception:
+        logger.exception("relay: probing ICE server %s failed", server.urls)
+    finally:
+        await transport.stop()
+        if answering != probe.answering:
+            log = logger.info if answering else logger.warning
+            log(
+                "relay: ICE server %s %s",
+                server.urls,
+                "answers" if answering else "does not answer: left out until it does",
+            )
+        probe.answering, probe.probed_at, probe.task = answering, time.monotonic(), None
 
 
 def ice_servers() -> list[RTCIceServer]:
@@ -53,11 +135,19 @@ def ice_link_headers() -> list[str]:
         link = f'<{url}>; rel="ice-server"'
         if url.startswith(("turn:", "turns:")) and settings.WEBRTC_TURN_USERNAME:
             link += (
-                f'; username="{settings.WEBRTC_TURN_USERNAME}"'
-                f'; credential="{settings.WEBRTC_TURN_CREDENTIAL}"; credential-type="password"'
+                f"; username={_quoted(settings.WEBRTC_TURN_USERNAME)}"
+                f"; credential={_quoted(settings.WEBRTC_TURN_CREDENTIAL)}"
+                '; credential-type="password"'
             )
         links.append(link)
     return links
+
+
+def _quoted(value: str) -> str:
+    """An RFC 8288 link parameter value as a quoted-string (RFC 9110 5.6.4): `\\` and `"`
+    escaped, so a credential holding them neither breaks the header nor adds parameters."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def host_address_map() -> dict[str, str]:

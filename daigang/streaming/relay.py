@@ -15,7 +15,10 @@ Per room:
   packetize them per viewer.
 
 A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
-STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends.
+STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends. A session
+outlives its connection for that long too: clients often close their peer connection before
+they send DELETE, and that DELETE must still find the session (and, for a publisher, end the
+room).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
-from daigang.streaming import ice
+from daigang.streaming import ice, sdp
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.rtp_send import (
@@ -94,6 +97,10 @@ class Answer:
     sdp: str
 
 
+class RelayMisconfigured(Exception):
+    """The relay cannot serve any client as it is set up: a server fault, never the client's."""
+
+
 class RoomRelay:
     """One room's publisher, encoders and viewers."""
 
@@ -102,7 +109,11 @@ class RoomRelay:
         self.config = config
         self.counters = RelayCounters()
         self.publisher: Session | None = None
+        # The publisher whose connection was lost, until its DELETE or the grace timer.
+        self.publisher_lost: Session | None = None
         self.viewers: dict[str, Session] = {}
+        # Viewers whose connection was lost: session id -> when (monotonic), for their DELETE.
+        self.viewers_lost: dict[str, float] = {}
         self.video_tracks: list[PacketTrack] = []
         self.audio_tracks: list[PacketTrack] = []
         self._video = VideoEncoder(
@@ -203,6 +214,16 @@ class RoomRelay:
         self.audio_tracks.append(audio)
         return video, audio
 
+    def viewer_lost(self, session: Session) -> None:
+        """Forget a viewer whose connection went away, but remember its id for a while."""
+        self.viewer_forget(session)
+        now = time.monotonic()
+        self.viewers_lost[session.id] = now
+        forget_before = now - self.config.publisher_grace
+        for session_id, lost_at in list(self.viewers_lost.items()):
+            if lost_at < forget_before:
+                del self.viewers_lost[session_id]
+
     def viewer_forget(self, session: Session) -> None:
         self.viewers.pop(session.id, None)
         for track in session.tracks:
@@ -227,7 +248,9 @@ class RoomRelay:
         if self.publisher is not None:
             sessions.append(self.publisher)
         self.publisher = None
+        self.publisher_lost = None
         self.viewers.clear()
+        self.viewers_lost.clear()
         for session in sessions:
             await _session_close(session)
         for task in list(self._pumps):
@@ -249,16 +272,20 @@ class Relay:
         return self.rooms[room_id]
 
     async def publish(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
-        """Accept a WHIP offer. Refused publisher_busy (409) if the room already has a publisher."""
+        """Accept a WHIP offer. Refused offer_malformed (400), offer_no_media (422),
+        publisher_busy (409) if the room already has a publisher; RelayMisconfigured."""
+        sdp.offer_check(offer_sdp, publishing=True)
         ice.host_addresses_install()
+        configuration = await ice.rtc_configuration_answering()
         room = self.room(room_id, config)
         if room.publisher is not None:
             raise Refused(
                 "publisher_busy", _("本直播间已有推流，请先停止另一端的推流。"), status=409
             )
-        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        pc = RTCPeerConnection(configuration=configuration)
         session = Session(id=_session_id(), room_id=room_id, role="publisher", pc=pc)
         room.publisher = session  # reserved before any await: a racing second POST gets 409
+        room.publisher_lost = None  # taken over: the dropped session's DELETE ends nothing
         if room.grace_timer is not None:
             room.grace_timer.cancel()
             room.grace_timer = None
@@ -269,21 +296,23 @@ class Relay:
             room.source_attach(track)
 
         try:
-            sdp = await _answer(pc, offer_sdp)
+            answer = await _answer(pc, offer_sdp)
         except BaseException:
             room.publisher = None
             await _session_close(session)
             raise
         self._watch(session)
-        return Answer(session_id=session.id, sdp=sdp)
+        return Answer(session_id=session.id, sdp=answer)
 
     async def view(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
         """Accept a WHEP offer: VP8 + Opus, the room's shared packets."""
+        sdp.offer_check(offer_sdp, publishing=False)
         ice.host_addresses_install()
+        configuration = await ice.rtc_configuration_answering()
         room = self.room(room_id, config)
         if len(room.viewers) >= config.max_viewers:
             raise Refused("relay_full", _("观看人数已满，请稍后再试。"), status=503)
-        pc = RTCPeerConnection(configuration=ice.rtc_configuration())
+        pc = RTCPeerConnection(configuration=configuration)
         video, audio = room.viewer_tracks_make()
         session = Session(
             id=_session_id(), room_id=room_id, role="viewer", pc=pc, tracks=[video, audio]
@@ -304,35 +333,44 @@ class Relay:
             if room.shared_sending:
                 shared_sending_install(transceiver.sender, track)
         try:
-            sdp = await _answer(pc, offer_sdp)
+            answer = await _answer(pc, offer_sdp)
         except BaseException:
             room.viewer_forget(session)
             await _session_close(session)
             raise
         self._watch(session)
-        return Answer(session_id=session.id, sdp=sdp)
+        return Answer(session_id=session.id, sdp=answer)
 
-    async def session_end(self, *, room_id: int, session_id: str) -> Session | None:
-        """Close one session (WHIP/WHEP DELETE). A publisher's DELETE closes the whole room."""
+    async def session_end(self, *, room_id: int, session_id: str, role: str) -> bool:
+        """Close one session of `role` (WHIP/WHEP DELETE); False if there is none.
+
+        A session whose connection was lost is still found until its grace ends. The role is
+        checked before anything is closed: a publisher's id on the viewer path is not found.
+        A publisher's DELETE closes the whole room.
+        """
         room = self.rooms.get(room_id)
         if room is None:
-            return None
-        if room.publisher is not None and room.publisher.id == session_id:
-            publisher = room.publisher
+            return False
+        if role == "publisher":
+            publishers = (room.publisher, room.publisher_lost)
+            if not any(s is not None and s.id == session_id for s in publishers):
+                return False
             await self.room_close(room_id)
-            return publisher
+            return True
         session = room.viewers.get(session_id)
-        if session is not None:
-            room.viewer_forget(session)
-            await _session_close(session)
-        return session
+        if session is None:
+            return room.viewers_lost.pop(session_id, None) is not None
+        room.viewer_forget(session)
+        await _session_close(session)
+        return True
 
     async def publisher_drop(self, room_id: int) -> None:
         """Cut the room's publisher off as if its connection were lost: the room stays live
         for its grace, so someone with the new stream key can take over, then ends."""
         room = self.rooms.get(room_id)
         if room is not None and room.publisher is not None:
-            await self._session_lost(room.publisher)
+            # Revoked, not lost: the old session's DELETE must not end the room.
+            await self._session_lost(room.publisher, revoked=True)
 
     async def room_close(self, room_id: int) -> None:
         room = self.rooms.pop(room_id, None)
@@ -364,17 +402,20 @@ class Relay:
             CONNECT_TIMEOUT, lambda: asyncio.ensure_future(give_up_if_not_connected())
         )
 
-    async def _session_lost(self, session: Session) -> None:
+    async def _session_lost(self, session: Session, *, revoked: bool = False) -> None:
+        if session.closed:
+            return  # closed here (DELETE, room end): nothing was lost
         room = self.rooms.get(session.room_id)
         if session.role == "viewer":
             if room is not None:
-                room.viewer_forget(session)
+                room.viewer_lost(session)
             await _session_close(session)
             return
         if room is None or room.publisher is not session:
             await _session_close(session)
             return
         room.publisher = None
+        room.publisher_lost = None if revoked else session
         await _session_close(session)
         grace = room.config.publisher_grace
         room.grace_timer = asyncio.get_running_loop().call_later(
@@ -400,14 +441,50 @@ async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
         )
         # Inside the try too: an offer with no media section parses, and aiortc's answer to
         # it raises ValueError (a 500 before; found by tests/test_authorization_matrix.py).
-        await pc.setLocalDescription(await pc.createAnswer())
+        # Our DTLS role, through the setup attribute of the answer we give aiortc.
+        setup = sdp.answer_setup(offer_sdp)
+        created = await pc.createAnswer()
+        await pc.setLocalDescription(
+            RTCSessionDescription(sdp=sdp.answer_setup_set(created.sdp, setup), type="answer")
+        )
     except Exception as exc:
         # aiortc raises ValueError for unparsable SDP and OperationError when no codec fits.
         raise Refused(
             "offer_invalid",
             _("无法接受此 SDP offer：需要 VP8 或 H.264 视频、Opus 音频（观看端需支持 VP8）。"),
         ) from exc
-    return ice.sdp_addresses_announce(pc.localDescription.sdp)
+    answer = pc.localDescription.sdp
+    if f"a=setup:{setup}" not in answer:
+        _dtls_role_ignored_warn()
+    if sdp.answer_candidates_count(answer) == 0:
+        # No client could ever reach us: say so now rather than answer 201 and fail later.
+        logger.error(
+            "relay: no ICE candidate gathered (WEBRTC_HOST_ADDRESSES=%r, ICE servers %r): "
+            "set WEBRTC_HOST_ADDRESSES to addresses of this machine",
+            list(ice.host_address_map()),
+            settings.WEBRTC_ICE_SERVERS,
+        )
+        raise RelayMisconfigured(
+            _(
+                "直播服务器没有可用的网络地址（ICE 候选为空），无法建立连接："
+                "请检查服务器的 WEBRTC_HOST_ADDRESSES 设置。"
+            )
+        )
+    return ice.sdp_addresses_announce(sdp.answer_finish(answer))
+
+
+_dtls_role_warned = False
+
+
+def _dtls_role_ignored_warn() -> None:
+    """The fallback: aiortc kept a DTLS role of its own; ECDSA publishers still work."""
+    global _dtls_role_warned
+    if not _dtls_role_warned:
+        _dtls_role_warned = True
+        logger.warning(
+            "relay: this aiortc ignores the DTLS role (a=setup) of the answer it is given; "
+            "publishers with an RSA certificate will fail (no shared cipher)"
+        )
 
 
 def _offer_prepare(offer_sdp: str) -> str:

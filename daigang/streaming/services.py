@@ -35,15 +35,20 @@ async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str)
     try:
         await sync_to_async(_room_go_live)(room=room)
     except Refused:
-        await relay_await(_relay().session_end(room_id=room.pk, session_id=answer.session_id))
+        await relay_await(
+            _relay().session_end(room_id=room.pk, session_id=answer.session_id, role="publisher")
+        )
         raise
     return answer
 
 
 async def whip_session_end(*, room_id: int, session_id: str) -> None:
-    """Stop publishing (WHIP DELETE): the room ends and its viewers are let go."""
-    session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
-    if session is None or session.role != "publisher":
+    """Stop publishing (WHIP DELETE), also after the connection was lost: the room ends and its
+    viewers are let go. Refused session_not_found (404), also for a viewer's session id."""
+    ended = await relay_await(
+        _relay().session_end(room_id=room_id, session_id=session_id, role="publisher")
+    )
+    if not ended:
         raise Refused("session_not_found", _("推流会话不存在或已结束。"), status=404)
     await sync_to_async(_room_end_by_id)(room_id)
 
@@ -57,9 +62,12 @@ async def whep_session_start(*, room_id: int, offer_sdp: str) -> Answer:
 
 
 async def whep_session_end(*, room_id: int, session_id: str) -> None:
-    """Stop watching (WHEP DELETE)."""
-    session = await relay_await(_relay().session_end(room_id=room_id, session_id=session_id))
-    if session is None or session.role != "viewer":
+    """Stop watching (WHEP DELETE), also after the connection was lost. Refused
+    session_not_found (404), also for a publisher's session id."""
+    ended = await relay_await(
+        _relay().session_end(room_id=room_id, session_id=session_id, role="viewer")
+    )
+    if not ended:
         raise Refused("session_not_found", _("观看会话不存在或已结束。"), status=404)
 
 

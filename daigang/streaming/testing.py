@@ -21,6 +21,7 @@ from email.message import Message
 
 import av
 from aiortc import (
+    RTCCertificate,
     RTCConfiguration,
     RTCPeerConnection,
     RTCRtpSender,
@@ -130,13 +131,20 @@ def _absolute(base: str, location: str) -> str:
 
 @dataclass
 class Publisher:
-    """An aiortc WHIP client sending PatternVideoTrack + ToneAudioTrack."""
+    """An aiortc WHIP client sending PatternVideoTrack + ToneAudioTrack.
+
+    `certificate` replaces aiortc's own ECDSA one (an RSA one, as GStreamer's and some
+    hardware encoders' WHIP clients have); `offer_setup` replaces the offer's
+    `a=setup:actpass` as sent (FFmpeg 8's WHIP muxer offers `passive`).
+    """
 
     url: str
     token: str | None
     video_codec: str = "video/VP8"
     width: int = 640
     height: int = 480
+    certificate: RTCCertificate | None = None
+    offer_setup: str | None = None
     pc: RTCPeerConnection = field(init=False)
     response: HttpResponse | None = None
     location: str | None = None
@@ -144,6 +152,10 @@ class Publisher:
 
     async def start(self) -> HttpResponse:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        if self.certificate is not None:
+            # aiortc has no public way to pass a certificate; its DTLS transports, made by
+            # addTransceiver below, take it from here. (A test client only.)
+            self.pc._RTCPeerConnection__certificates = [self.certificate]  # type: ignore[attr-defined]
         self.video = PatternVideoTrack(self.width, self.height)
         video = self.pc.addTransceiver(self.video, direction="sendonly")
         video.setCodecPreferences(
@@ -155,10 +167,13 @@ class Publisher:
         )
         self.pc.addTransceiver(ToneAudioTrack(), direction="sendonly")
         await self.pc.setLocalDescription(await self.pc.createOffer())
+        offer = self.pc.localDescription.sdp
+        if self.offer_setup is not None:
+            offer = offer.replace("a=setup:actpass", f"a=setup:{self.offer_setup}")
         headers = {"Content-Type": "application/sdp"}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
-        self.response = await http("POST", self.url, self.pc.localDescription.sdp, headers)
+        self.response = await http("POST", self.url, offer, headers)
         if self.response.status == 201:
             self.location = _absolute(self.url, self.response.headers["Location"])
             await self.pc.setRemoteDescription(

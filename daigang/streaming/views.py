@@ -8,7 +8,8 @@
 Publishing needs `Authorization: Bearer <stream key>`; watching needs nothing (rooms are
 public) but the room must be live (409 otherwise). The session URL is an unguessable
 capability: a DELETE needs nothing else. No trickle ICE and no ICE restart: the relay answers
-with all its candidates, and PATCH gets 405 as RFC 9725 prescribes for such a server. CORS is
+with all its candidates, and PATCH gets 405 as RFC 9725 prescribes for such a server. GET,
+HEAD and PUT get 405 too: RFC 9725 (4.2, 4.3) and the WHEP draft reserve them. CORS is
 open (`*`) because no cookie is involved, so a WHIP/WHEP client on another site works.
 
 With STREAM_SERVER_URL set the relay does not run and these endpoints redirect (307) to the
@@ -32,11 +33,15 @@ from daigang.core.refused import Refused
 from daigang.live import selectors as live_selectors
 from daigang.live.models import Room
 from daigang.streaming import ice, selectors, services
-from daigang.streaming.relay import Answer
+from daigang.streaming.relay import Answer, RelayMisconfigured
 
 SDP_MAX_BYTES = 64 * 1024
 ENDPOINT_METHODS = "OPTIONS, POST"
 SESSION_METHODS = "OPTIONS, DELETE"
+# Refusals a client may simply retry, and after how many seconds (Retry-After, RFC 9110):
+# a room that has not started yet (the WHEP player waits for it) and a full room (RFC 9725
+# 4.6.1 asks 503 to say when to come back).
+RETRY_AFTER_SECONDS = {"room_not_live": 5, "relay_full": 30}
 
 
 @csrf_exempt
@@ -55,6 +60,8 @@ async def whip(request: HttpRequest, room_id: int) -> HttpResponse:
         answer = await services.whip_session_start(room_id=room_id, token=token, offer_sdp=offer)
     except Refused as exc:
         return _error(exc, ENDPOINT_METHODS, token=token)
+    except RelayMisconfigured as exc:
+        return _cors(_text(str(exc), 500), ENDPOINT_METHODS)
     location = reverse("streaming:whip_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
 
@@ -94,6 +101,8 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
         answer = await services.whep_session_start(room_id=room_id, offer_sdp=offer)
     except Refused as exc:
         return _error(exc, ENDPOINT_METHODS)
+    except RelayMisconfigured as exc:
+        return _cors(_text(str(exc), 500), ENDPOINT_METHODS)
     location = reverse("streaming:whep_session", args=[room_id, answer.session_id])
     return _created(request, answer, location)
 
@@ -162,6 +171,8 @@ def _created(request: HttpRequest, answer: Answer, location: str) -> HttpRespons
 def _error(exc: Refused, methods: str, token: str | None = None) -> HttpResponse:
     # WHIP clients (OBS) show the body as it is: plain text, not the API's JSON.
     response = _text(str(exc.message), exc.status)
+    if exc.code in RETRY_AFTER_SECONDS:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS[exc.code])
     if exc.code == "stream_key_invalid":
         response["WWW-Authenticate"] = (
             'Bearer realm="daigang", error="invalid_token"' if token else 'Bearer realm="daigang"'
@@ -200,5 +211,5 @@ def _cors(response: HttpResponse, methods: str) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = methods
     response["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
-    response["Access-Control-Expose-Headers"] = "Location, Link, Accept-Post"
+    response["Access-Control-Expose-Headers"] = "Location, Link, Accept-Post, Retry-After"
     return response

@@ -21,10 +21,11 @@ def without_candidates(sdp):
 def test_a_publisher_offering_no_candidates_connects_through_its_checks(asgi_server):
     # given
     room = room_make()
-    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    pc.addTransceiver(PatternVideoTrack(), direction="sendonly")
 
     async def scenario():
+        # Made inside the loop: aiortc's sender looks the current loop up when created.
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        pc.addTransceiver(PatternVideoTrack(), direction="sendonly")
         await pc.setLocalDescription(await pc.createOffer())
         # when
         response = await http(

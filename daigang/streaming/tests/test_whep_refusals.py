@@ -46,13 +46,14 @@ def test_an_offer_of_the_wrong_type_is_415(client):
 
 @pytest.mark.webrtc
 @pytest.mark.django_db
-def test_an_offer_with_no_media_is_400_not_a_server_error(client):
+def test_an_offer_with_no_media_is_422_not_a_server_error(client):
     # given a live room
     room = room_make(state=Room.State.LIVE)
 
     # when a player offers an SDP that parses but holds no audio or video section
     response = whep(client, room.pk)
 
-    # then it is told its offer cannot be answered, instead of a 500
-    assert response.status_code == 400
+    # then it is told its offer has nothing to receive (well-formed, not acceptable: 422),
+    # instead of a 500
+    assert response.status_code == 422
     assert "SDP offer" in response.content.decode()
