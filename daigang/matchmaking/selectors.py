@@ -17,7 +17,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_get, organisation_for_member
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.hiring.models import STAGE_ROAD, Application, Stage, StageChange, stage_rank
-from daigang.interviews.models import JOIN_LATE, InterviewParticipant
+from daigang.interviews.models import JOIN_LATE, Interview, InterviewParticipant
 from daigang.matchmaking.models import Case, GuidanceSlot, InviteLink
 from daigang.matchmaking.services import CASELOAD_KINDS
 
@@ -224,7 +224,11 @@ def seeker_progress(*, seeker_id: int) -> SeekerProgress:
     return SeekerProgress(
         interviews=list(
             InterviewParticipant.objects.filter(
-                user_id=seeker_id, role=InterviewParticipant.Role.CANDIDATE, removed=False
+                user_id=seeker_id,
+                role=InterviewParticipant.Role.CANDIDATE,
+                removed=False,
+                # Employers' interviews only: guidance calls with any matchmaker are theirs.
+                interview__kind=Interview.Kind.INTERVIEW,
             )
             .select_related("interview__organisation")
             .order_by("-interview__starts_at")[:20]

@@ -44,6 +44,7 @@ def _world() -> dict[str, object]:
             "room": f"/live/{world.room.pk}/",
             "apply": f"/jobs/{world.job.pk}/apply/",
             "my-applications": "/me/applications/",
+            "matchmakers": "/me/matchmakers/",  # with the world's guidance slot to book
             "contract": f"/me/contracts/{world.contract.pk}/",
             "fair": f"/fairs/{world.fair.pk}/",
         },

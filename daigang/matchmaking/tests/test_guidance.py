@@ -367,3 +367,16 @@ def test_the_caseload_slots_name_the_seeker_but_never_show_their_full_phone(
     guidance.guidance_slot_book(slot=slot, seeker=seeker)
     page = _client(matchmaker.user).get(reverse("matchmaking:caseload", args=[bureau.pk]))
     assert seeker.phone not in page.content.decode()
+
+
+def test_a_seekers_guidance_calls_are_not_listed_among_their_interviews_on_a_case_page(
+    bureau, matchmaker, case, seeker
+):
+    # given the seeker booked guidance with another bureau's matchmaker too
+    elsewhere = matchmaker_make(organisation=bureau_make(region="620200"), name="专员老陈")
+    case_make(membership=elsewhere, seeker=seeker)
+    (slot,) = _open(elsewhere)
+    guidance.guidance_slot_book(slot=slot, seeker=seeker)
+    # then this matchmaker's page of the seeker does not show it
+    page = _client(matchmaker.user).get(reverse("matchmaking:case", args=[bureau.pk, case.pk]))
+    assert "专员老陈" not in page.content.decode()
