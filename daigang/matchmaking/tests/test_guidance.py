@@ -380,3 +380,16 @@ def test_a_seekers_guidance_calls_are_not_listed_among_their_interviews_on_a_cas
     # then this matchmaker's page of the seeker does not show it
     page = _client(matchmaker.user).get(reverse("matchmaking:case", args=[bureau.pk, case.pk]))
     assert "专员老陈" not in page.content.decode()
+
+
+def test_deleting_the_account_cancels_the_upcoming_booking_and_opens_the_slot(
+    matchmaker, case, seeker
+):
+    from daigang.privacy.services.deletion import account_delete
+
+    (slot,) = _open(matchmaker)
+    booked = guidance.guidance_slot_book(slot=slot, seeker=seeker)
+    account_delete(user=seeker)
+    slot.refresh_from_db()
+    assert not slot.is_booked and slot.interview_id is None
+    assert Interview.objects.get(pk=booked.interview_id).state == Interview.State.CANCELLED
