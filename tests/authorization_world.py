@@ -47,8 +47,9 @@ from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
 from daigang.live.models import ChatMessage, Room
 from daigang.live.testing import room_make
+from daigang.matchmaking.guidance import guidance_slots_open
 from daigang.matchmaking.models import Case as FollowCase
-from daigang.matchmaking.models import InviteLink
+from daigang.matchmaking.models import GuidanceSlot, InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
 from daigang.safety.models import Case, Report
@@ -98,6 +99,7 @@ class World:
     report: Report
     follow_case: FollowCase  # the fair's bureau's matchmaker follows the seeker (consented)
     matchmaker_invite: InviteLink  # that matchmaker's invite link
+    guidance_slot: GuidanceSlot  # that matchmaker's open guidance slot (职业指导), tomorrow
     open_report: Report  # the other seeker's report on home's room, its case still open
     appealed_case: Case  # a report on home's job, decided (a warning), appealed by the owner
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
@@ -240,6 +242,14 @@ def world_make() -> World:
         report=report,
         follow_case=case_make(membership=matchmaker, seeker=users["seeker"]),  # type: ignore[arg-type]
         matchmaker_invite=invite_link_for(membership=matchmaker),
+        guidance_slot=guidance_slots_open(
+            membership=matchmaker,
+            by=matchmaker.user,
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            length_minutes=30,
+            count=1,
+            batch_key="world",
+        )[0],
         open_report=open_report,
         appealed_case=appealed_case,
     )

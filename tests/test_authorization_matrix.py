@@ -287,11 +287,17 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:mine", "GET"): logged_in(),
     ("matchmaking:consent", "POST"): only({"seeker"}),
     ("matchmaking:leave", "POST"): only({"seeker"}),
+    # 职业指导: the world's slot is the follow_case matchmaker's; only that seeker may book it
+    # (and cancel: the slot is not booked, so nothing changes and the page comes back).
+    ("matchmaking:guidance_book", "POST"): only({"seeker"}),
+    ("matchmaking:guidance_unbook", "POST"): only({"seeker"}),
     ("matchmaking:invite", "GET"): logged_in(),
     ("matchmaking:invite", "POST"): logged_in(),  # joins the matchmaker's caseload
     ("matchmaking:invite_qr", "GET"): only(set()),  # a matchmaker's own; no persona is one
     ("matchmaking:caseload", "GET"): only(set()),
     ("matchmaking:assign", "POST"): only(set()),
+    ("matchmaking:guidance_open", "POST"): only(set()),  # the matchmaker's own slots
+    ("matchmaking:guidance_cancel", "POST"): only(set()),
     ("matchmaking:case", "GET"): only(set()),
     ("matchmaking:follow_up", "POST"): only(set()),
     ("matchmaking:recommend", "POST"): only(set()),
@@ -477,6 +483,7 @@ def _default_params(world: World) -> dict[str, object]:
         "kind": "job",
         "target_id": world.job.pk,
         "invite_token": world.matchmaker_invite.token,
+        "slot_id": world.guidance_slot.pk,
     }
 
 

@@ -47,10 +47,13 @@ def invite_ics(
     event.add("dtstamp", now.astimezone(utc))
     event.add("dtstart", interview.starts_at.astimezone(utc))
     event.add("dtend", interview.ends_at.astimezone(utc))
+    summary = (
+        _("职业指导：%(title)s（%(organisation)s）")
+        if interview.is_guidance
+        else _("视频面试：%(title)s（%(organisation)s）")
+    )
     event.add(
-        "summary",
-        _("视频面试：%(title)s（%(organisation)s）")
-        % {"title": interview.title, "organisation": interview.organisation.name},
+        "summary", summary % {"title": interview.title, "organisation": interview.organisation.name}
     )
     lines = [
         _("面试链接（仅限本人使用，可提前15分钟进入）：%(link)s") % {"link": link},

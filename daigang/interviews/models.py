@@ -1,7 +1,10 @@
 """Video interviews (面试 / 群面): who meets when, each person's link, and the verdicts.
 
 An Interview belongs to one organisation. Its participants are interviewers (members of the
-organisation) and candidates (one application each). Every participant has a personal,
+organisation) and candidates (one application each). A guidance call (职业指导, kind GUIDANCE,
+booked by a seeker from a matchmaker's slot in daigang.matchmaking) uses the same call page:
+the matchmaker sits as the interviewer, the seeker as the candidate, with no application, and
+no verdicts or pipeline. Every participant has a personal,
 unguessable token: /interviews/<token>/ is their video call and /interviews/<token>/invite.ics
 their calendar invite. A Verdict is one interviewer's pass / fail / hold on one candidate.
 """
@@ -40,6 +43,10 @@ def participant_token_new() -> str:
 
 
 class Interview(models.Model):
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("面试")
+        GUIDANCE = "guidance", _("职业指导")
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("已安排")
         DONE = "done", _("已结束")
@@ -48,6 +55,7 @@ class Interview(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="interviews", db_index=False
     )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.INTERVIEW)
     title = models.CharField(_("面试名称"), max_length=60)
     notes = models.TextField(_("面试说明"), blank=True)
     starts_at = models.DateTimeField(_("开始时间"))
@@ -112,6 +120,10 @@ class Interview(models.Model):
     def closes_at(self) -> dt.datetime:
         return self.ends_at + JOIN_LATE
 
+    @property
+    def is_guidance(self) -> bool:
+        return self.kind == self.Kind.GUIDANCE
+
     def is_open(self, now: dt.datetime | None = None) -> bool:
         """May participants be in the video call now?"""
         now = now or timezone.now()
@@ -151,10 +163,11 @@ class InterviewParticipant(models.Model):
         ordering = ["interview", "role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["interview", "user"], name="participant_once"),
+            # A hiring interview's candidate has an application (the services see to it: a
+            # guidance call's has none, and the kind lives on the interview's row).
             models.CheckConstraint(
-                condition=(Q(role="candidate") & Q(application__isnull=False))
-                | (Q(role="interviewer") & Q(application__isnull=True)),
-                name="participant_candidate_has_application",
+                condition=Q(role="candidate") | Q(application__isnull=True),
+                name="participant_interviewer_no_application",
             ),
         ]
 
@@ -174,6 +187,8 @@ class InterviewParticipant(models.Model):
         """The name shown on the video tile: the name the candidate applied with."""
         if self.application_id is not None and self.application is not None:
             return self.application.name
+        if self.is_candidate:
+            return self.user.name or str(_("求职者"))
         return self.user.name or str(_("面试官"))
 
 

@@ -48,10 +48,13 @@ def offer_path(application: Application) -> str:
 def interview_for_member(
     *, user: User, organisation_id: int, interview_id: int, power: Power
 ) -> Interview:
-    """The organisation's interview, for its members whose role has `power`; else 404."""
+    """The organisation's interview, for its members whose role has `power`; else 404.
+    A guidance call is not among them: it is its matchmaker's (daigang.matchmaking)."""
     organisation = organisation_for_member(user=user, organisation_id=organisation_id, power=power)
     interview = (
-        Interview.objects.filter(pk=interview_id, organisation=organisation)
+        Interview.objects.filter(
+            pk=interview_id, organisation=organisation, kind=Interview.Kind.INTERVIEW
+        )
         .select_related("organisation", "focus", "created_by")
         .first()
     )
@@ -83,9 +86,9 @@ def interviews_of_organisation(
     now = now or timezone.now()
     # Any interview whose call may still be open started after this.
     horizon = now - dt.timedelta(minutes=LENGTH_MAX_MINUTES) - JOIN_LATE
-    base = Interview.objects.filter(organisation=organisation).prefetch_related(
-        _participants_prefetch()
-    )
+    base = Interview.objects.filter(
+        organisation=organisation, kind=Interview.Kind.INTERVIEW
+    ).prefetch_related(_participants_prefetch())
     recent = [
         interview
         for interview in base.filter(
@@ -268,7 +271,10 @@ class CandidatePanel:
 
 
 def candidate_panels(*, interview: Interview, viewer: User) -> list[CandidatePanel]:
-    """Each candidate with every interviewer's verdict, the viewer's own, and the outcome."""
+    """Each candidate with every interviewer's verdict, the viewer's own, and the outcome
+    (none for a guidance call: nobody is judged there)."""
+    if interview.is_guidance:
+        return []
     participants = list(
         interview.participants.select_related(
             "user", "application__job", "application__custom_stage"
@@ -283,7 +289,8 @@ def candidate_panels(*, interview: Interview, viewer: User) -> list[CandidatePan
         if not participant.is_candidate:
             continue
         application = participant.application
-        assert application is not None
+        if application is None:
+            continue
         theirs = [v for v in verdicts if v.application_id == application.pk]
         outcome = verdict_outcome(
             decisions=[v.decision for v in theirs if v.interviewer_id in panel_ids],

@@ -327,11 +327,11 @@ def _ice_servers() -> list[dict[str, str]]:
     return servers
 
 
-def _call_labels() -> dict[str, str]:
+def _call_labels(*, guidance: bool = False) -> dict[str, str]:
     """What interview.js shows, translated here so the script holds no UI text."""
     return {
-        "interviewer": _("面试官"),
-        "candidate": _("面试者"),
+        "interviewer": _("就业服务专员") if guidance else _("面试官"),
+        "candidate": _("求职者") if guidance else _("面试者"),
         "muted_by_interviewer": _("已被面试官静音"),
         "unmuted": _("面试官已取消您的静音，可以发言了"),
         "removed": _("您已被面试官移出本场面试"),
@@ -364,10 +364,11 @@ def interview_call(request: AuthenticatedRequest, token: str) -> HttpResponse:
         "organisation": interview.organisation,
         "state": state,
         "is_interviewer": participant.is_interviewer,
+        "guidance": interview.is_guidance,
         "in_call": state == "open",
         "seconds_to_open": max(0, int((interview.opens_at - now).total_seconds())),
     }
-    if participant.is_interviewer:
+    if participant.is_interviewer and not interview.is_guidance:
         context["panels"] = _with_forms(
             selectors.candidate_panels(interview=interview, viewer=request.user)
         )
@@ -379,7 +380,7 @@ def interview_call(request: AuthenticatedRequest, token: str) -> HttpResponse:
             "me": participant.pk,
             "role": participant.role,
             "focus": interview.focus_id,
-            "labels": _call_labels(),
+            "labels": _call_labels(guidance=interview.is_guidance),
         }
     return render(
         request, "interviews/call.html", context, status=403 if state == "removed" else 200

@@ -174,7 +174,11 @@ class AssignForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    kind = forms.ChoiceField(label=_("方式"), choices=FollowUp.Kind.choices)
+    # 职业指导 is logged by the booking itself.
+    kind = forms.ChoiceField(
+        label=_("方式"),
+        choices=[(k, v) for k, v in FollowUp.Kind.choices if k != FollowUp.Kind.GUIDANCE],
+    )
     note = forms.CharField(
         label=_("内容"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -226,3 +230,35 @@ class AssistanceAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["matchmaker"])
         field.choices = [(m.pk, m.user.name or m.user.masked_phone) for m in matchmakers]
+
+
+GUIDANCE_LENGTHS = (15, 20, 30, 45, 60)
+
+
+class GuidanceSlotsForm(forms.Form):
+    """开放职业指导时段: from a date and time, `count` back-to-back slots of `length` minutes."""
+
+    day = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start = forms.TimeField(
+        label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    length_minutes = forms.TypedChoiceField(
+        label=_("每个时段（分钟）"),
+        coerce=int,
+        choices=[(n, n) for n in GUIDANCE_LENGTHS],
+        initial=30,
+    )
+    count = forms.IntegerField(
+        label=_("连续几个时段"),
+        min_value=1,
+        max_value=8,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    batch_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"batch_key": uuid.uuid4().hex})
+        super().__init__(*args, **kwargs)

@@ -3,19 +3,24 @@
 A bureau's (or a labour agency's) member with the matchmaker role has a caseload: one Case
 per seeker, made by the organisation's assignment or by the seeker opening the matchmaker's
 invite link. The matchmaker sees the seeker's details only while the seeker's consent stands
-(Case.consent_active); the seeker withdraws it at /me/matchmakers/.
+(Case.consent_active); the seeker withdraws it at /me/matchmakers/. A matchmaker opens
+GuidanceSlots (职业指导); a seeker they follow books one, and the call is an interview of kind
+guidance (daigang.interviews).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daigang.accounts.models import Membership, Organisation
+from daigang.interviews.models import Interview
 from daigang.jobs.models import Job
 
 CLIENT_KEY_MAX_LENGTH = 64
@@ -97,6 +102,8 @@ class FollowUp(models.Model):
         VISIT = "visit", _("走访")
         MESSAGE = "message", _("消息")
         NOTE = "note", _("备注")
+        # Logged by the booking itself (daigang.matchmaking.guidance), not by the form.
+        GUIDANCE = "guidance", _("职业指导")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices)
@@ -220,3 +227,65 @@ class Dismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seeker_id} ✕ {self.job_id}"
+
+
+class GuidanceSlot(models.Model):
+    """A time a matchmaker offers for a 1:1 guidance call (职业指导). Open until a seeker they
+    follow books it (case, booked_at and the call's interview set); a seeker's cancellation
+    opens it again. The matchmaker may cancel it while nobody has booked it."""
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="guidance_slots",
+        verbose_name=_("就业服务专员"),
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    length_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"))
+    # The form's random key: a resubmitted form finds the slots it made.
+    batch_key = models.CharField(max_length=CLIENT_KEY_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guidance_slots",
+        verbose_name=_("预约人"),
+    )
+    booked_at = models.DateTimeField(_("预约时间"), null=True, blank=True)
+    interview = models.OneToOneField(
+        Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("职业指导时段")
+        verbose_name_plural = _("职业指导时段")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "starts_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="guidance_slot_once_per_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=True) | Q(cancelled_at__isnull=True),
+                name="guidance_slot_booked_not_cancelled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["membership", "starts_at"], name="guidance_slot_start"),
+            models.Index(fields=["membership", "batch_key"], name="guidance_slot_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.length_minutes)
+
+    @property
+    def is_booked(self) -> bool:
+        return self.case_id is not None

@@ -12,6 +12,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, Max, Min, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from daigang.accounts.models import Membership, Organisation, SeekerProfile, User
@@ -27,11 +28,11 @@ from daigang.hiring.models import (
     referral_source,
     stage_rank,
 )
-from daigang.interviews.models import InterviewParticipant
+from daigang.interviews.models import JOIN_LATE, Interview, InterviewParticipant
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import jobs_open
 from daigang.matchmaking import recommend
-from daigang.matchmaking.models import Case, Dismissal, InviteLink
+from daigang.matchmaking.models import Case, Dismissal, GuidanceSlot, InviteLink
 from daigang.matchmaking.services import CASELOAD_KINDS
 from daigang.regions.selectors import region_for_filter
 
@@ -281,7 +282,11 @@ def seeker_progress(*, seeker_id: int) -> SeekerProgress:
     return SeekerProgress(
         interviews=list(
             InterviewParticipant.objects.filter(
-                user_id=seeker_id, role=InterviewParticipant.Role.CANDIDATE, removed=False
+                user_id=seeker_id,
+                role=InterviewParticipant.Role.CANDIDATE,
+                removed=False,
+                # Employers' interviews only: guidance calls with any matchmaker are theirs.
+                interview__kind=Interview.Kind.INTERVIEW,
             )
             .select_related("interview__organisation")
             .order_by("-interview__starts_at")[:20]
@@ -445,3 +450,151 @@ def jobs_recommended(
     )
     jobs = Job.objects.select_related("organisation").in_bulk([r.job.id for r in ranked])
     return [RecommendedJob(job=jobs[r.job.id], reasons=r.reasons) for r in ranked]
+
+
+# --- career guidance (职业指导) -------------------------------------------------------------------
+
+# A booked slot stays listed while its call may still be open (it closes JOIN_LATE after the end).
+GUIDANCE_LISTED_AFTER = dt.timedelta(hours=2) + JOIN_LATE
+OPEN_SLOTS_SHOWN = 12
+
+
+@dataclass
+class SlotRow:
+    """A slot as one viewer sees it: who booked it (as they may see them) and their link."""
+
+    slot: GuidanceSlot
+    who: str = ""  # the seeker's name with consent, else their masked phone; "" when open
+    call_url: str = ""  # the viewer's own link into the call; "" when not booked
+
+
+def _call_urls(*, slots: list[GuidanceSlot], user_id: int) -> dict[int, str]:
+    """interview id → `user_id`'s personal call link, for the booked slots."""
+    seats = InterviewParticipant.objects.filter(
+        interview_id__in=[slot.interview_id for slot in slots if slot.interview_id],
+        user_id=user_id,
+        removed=False,
+    ).values_list("interview_id", "token")
+    return {interview_id: reverse("interviews:call", args=[token]) for interview_id, token in seats}
+
+
+def _who(case: Case | None) -> str:
+    if case is None:
+        return ""
+    if case.consent_active:
+        return case.seeker.name or case.seeker.masked_phone
+    return case.seeker.masked_phone
+
+
+def _rows(slots: list[GuidanceSlot], *, user_id: int) -> list[SlotRow]:
+    urls = _call_urls(slots=slots, user_id=user_id)
+    return [
+        SlotRow(
+            slot=slot,
+            who=_who(slot.case),
+            call_url=urls.get(slot.interview_id, "") if slot.interview_id else "",
+        )
+        for slot in slots
+    ]
+
+
+def guidance_slots_of_matchmaker(
+    *, membership: Membership, now: dt.datetime | None = None
+) -> list[SlotRow]:
+    """The matchmaker's slots to come (and booked ones whose call may still be open), soonest
+    first, with who booked each and the matchmaker's own link into the call. Three queries."""
+    now = now or timezone.now()
+    slots = list(
+        GuidanceSlot.objects.filter(
+            membership=membership,
+            cancelled_at__isnull=True,
+            starts_at__gt=now - GUIDANCE_LISTED_AFTER,
+        )
+        .select_related("case__seeker")
+        .order_by("starts_at", "id")
+    )
+    slots = [s for s in slots if s.starts_at > now or (s.is_booked and s.ends_at + JOIN_LATE > now)]
+    return _rows(slots, user_id=membership.user_id)
+
+
+def guidance_slots_of_case(*, case: Case) -> list[SlotRow]:
+    """The slots the case's seeker holds with their matchmaker, newest first (on the case page:
+    cancelled bookings are in the follow-ups)."""
+    slots = list(
+        GuidanceSlot.objects.filter(case=case)
+        .select_related("case__seeker", "interview")
+        .order_by("-starts_at")[:20]
+    )
+    return _rows(slots, user_id=case.membership.user_id)
+
+
+@dataclass
+class SeekerGuidance:
+    """On 谁在跟进我, per matchmaker: the seeker's bookings and the slots they may book."""
+
+    booked: list[SlotRow] = field(default_factory=list)
+    open: list[GuidanceSlot] = field(default_factory=list)
+
+
+def guidance_for_seeker(
+    *, seeker: User, cases: list[Case], now: dt.datetime | None = None
+) -> dict[int, SeekerGuidance]:
+    """case id → that matchmaker's slots for the seeker, only for cases with consent."""
+    now = now or timezone.now()
+    consenting = {case.membership_id: case for case in cases if case.consent_active}
+    found: dict[int, SeekerGuidance] = {case.pk: SeekerGuidance() for case in consenting.values()}
+    if not consenting:
+        return found
+    slots = list(
+        GuidanceSlot.objects.filter(
+            membership_id__in=list(consenting),
+            cancelled_at__isnull=True,
+            starts_at__gt=now - GUIDANCE_LISTED_AFTER,
+        )
+        .select_related("case__seeker")
+        .order_by("starts_at", "id")
+    )
+    mine = [s for s in slots if s.case is not None and s.case.seeker_id == seeker.pk]
+    urls = _call_urls(slots=mine, user_id=seeker.pk)
+    for slot in slots:
+        case = consenting[slot.membership_id]
+        if slot in mine:
+            if slot.ends_at + JOIN_LATE > now:
+                found[case.pk].booked.append(
+                    SlotRow(slot=slot, who="", call_url=urls.get(slot.interview_id or 0, ""))
+                )
+        elif not slot.is_booked and slot.starts_at > now:
+            if len(found[case.pk].open) < OPEN_SLOTS_SHOWN:
+                found[case.pk].open.append(slot)
+    return found
+
+
+def guidance_slot_for_matchmaker(*, user: User, organisation_id: int, slot_id: int) -> GuidanceSlot:
+    """One of the user's own slots (as the organisation's matchmaker); 404 otherwise."""
+    membership = matchmaker_membership(user=user, organisation_id=organisation_id)
+    if membership is None:
+        raise Http404
+    return get_object_or_404(
+        GuidanceSlot.objects.select_related("membership__organisation", "membership__user"),
+        pk=slot_id,
+        membership=membership,
+    )
+
+
+def guidance_slot_for_seeker(*, seeker: User, slot_id: int) -> GuidanceSlot:
+    """A slot of a matchmaker who follows the seeker (or asks to); 404 for anyone else."""
+    if not seeker.is_authenticated:
+        raise Http404
+    slot = (
+        GuidanceSlot.objects.filter(pk=slot_id)
+        .select_related("membership__organisation", "membership__user")
+        .first()
+    )
+    if (
+        slot is None
+        or not Case.objects.filter(
+            membership_id=slot.membership_id, seeker=seeker, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        raise Http404
+    return slot

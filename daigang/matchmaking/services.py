@@ -170,8 +170,9 @@ def case_consent(*, case: Case, seeker: User, now: dt.datetime | None = None) ->
 
 
 def case_leave(*, case: Case, seeker: User, now: dt.datetime | None = None) -> Case:
-    """The seeker withdraws (or declines): from now on the matchmaker sees nothing of them.
-    Leaving again changes nothing."""
+    """The seeker withdraws (or declines): from now on the matchmaker sees nothing of them,
+    and their upcoming guidance bookings with the matchmaker are cancelled. Leaving again
+    changes nothing."""
     if case.seeker_id != seeker.pk:
         raise Refused("not_found", _("没有找到"), status=404)
     with transaction.atomic():
@@ -179,6 +180,10 @@ def case_leave(*, case: Case, seeker: User, now: dt.datetime | None = None) -> C
         if case.withdrawn_at is None:
             case.withdrawn_at = now or timezone.now()
             case.save(update_fields=["withdrawn_at"])
+            # guidance imports this module (CASELOAD_KINDS): imported here, not at the top.
+            from daigang.matchmaking.guidance import guidance_bookings_release
+
+            guidance_bookings_release(case=case, by=seeker, now=case.withdrawn_at)
     return case
 
 

@@ -1,15 +1,18 @@
 """Pages of the matchmaking app.
 
 Seeker: /me/profile/ 求职资料, /me/recommended/ 为您推荐 (also the home page's section, and
-不感兴趣), /me/matchmakers/ 谁在跟进我 (consent, leave), /m/<token>/ a matchmaker's invite.
-Organisation: /manage/<org>/caseload/ (the matchmaker's caseload; the owner's or operator's
-assignment form), one seeker's page with follow-ups, 为TA推荐 and recommendations,
-/manage/<org>/matchmakers/ the numbers per matchmaker; a bureau's /manage/<org>/assistance/
-(帮扶名单, daigang.matchmaking.assistance). Views parse input and call services and
+不感兴趣), /me/matchmakers/ 谁在跟进我 (consent, leave, book or cancel a guidance call 职业指导),
+/m/<token>/ a matchmaker's invite. Organisation: /manage/<org>/caseload/ (the matchmaker's
+caseload; the owner's or operator's assignment form; the matchmaker's guidance slots), one
+seeker's page with follow-ups, 为TA推荐 and recommendations, /manage/<org>/matchmakers/ the
+numbers per matchmaker; a bureau's /manage/<org>/assistance/ (帮扶名单,
+daigang.matchmaking.assistance). Views parse input and call services and
 selectors; every organisation page checks the member's power at each request.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,12 +33,13 @@ from daigang.core.refused import Refused, refused_to_form
 from daigang.hiring import phone_views
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import job_for_public, jobs_open
-from daigang.matchmaking import assistance, selectors, services
+from daigang.matchmaking import assistance, guidance, selectors, services
 from daigang.matchmaking.forms import (
     AssignForm,
     AssistanceAssignForm,
     AssistanceSettingsForm,
     FollowUpForm,
+    GuidanceSlotsForm,
     ProfileForm,
     RecommendForm,
 )
@@ -108,10 +112,48 @@ def dismiss(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    """/me/matchmakers/ — 谁在跟进我: who follows the seeker or asks to; agree or leave."""
+    """/me/matchmakers/ — 谁在跟进我: who follows the seeker or asks to; agree or leave; book
+    a guidance call (职业指导) with those who follow them."""
     cases = selectors.cases_of_seeker(seeker=request.user)
-    rows = [(case, services.consent_text(membership=case.membership)) for case in cases]
-    return render(request, "matchmaking/mine.html", {"rows": rows})
+    slots = selectors.guidance_for_seeker(seeker=request.user, cases=cases)
+    rows = [
+        (case, services.consent_text(membership=case.membership), slots.get(case.pk))
+        for case in cases
+    ]
+    return render(request, "matchmaking/mine.html", {"rows": rows, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def guidance_book(request: AuthenticatedRequest, slot_id: int) -> HttpResponse:
+    """The seeker books a guidance slot; a slot just taken by someone else says so."""
+    slot = selectors.guidance_slot_for_seeker(seeker=request.user, slot_id=slot_id)
+    try:
+        guidance.guidance_slot_book(
+            slot=slot, seeker=request.user, link_base=request.build_absolute_uri("/")
+        )
+    except Refused as refused:
+        if refused.status == 404:
+            raise Http404 from refused
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("预约成功，已发短信提醒；到时在“我的面试”里进入职业指导"))
+    return redirect("matchmaking:mine")
+
+
+@login_required
+@require_POST
+def guidance_unbook(request: AuthenticatedRequest, slot_id: int) -> HttpResponse:
+    slot = selectors.guidance_slot_for_seeker(seeker=request.user, slot_id=slot_id)
+    try:
+        guidance.guidance_booking_cancel(slot=slot, seeker=request.user)
+    except Refused as refused:
+        if refused.status == 404:
+            raise Http404 from refused
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("已取消预约"))
+    return redirect("matchmaking:mine")
 
 
 def _own_case(request: AuthenticatedRequest, case_id: int) -> Case:
@@ -214,18 +256,73 @@ def _matchmakers(context: dict) -> list:
 
 
 def _caseload_render(
-    request: AuthenticatedRequest, context: dict, form: AssignForm
+    request: AuthenticatedRequest, context: dict, form: AssignForm, *, status: int = 200
 ) -> HttpResponse:
     matchmaker = context["matchmaker"]
     if matchmaker is not None:
         context["rows"] = selectors.caseload_rows(membership=matchmaker)
         context["invite_link"] = services.invite_link_for(membership=matchmaker)
+        context["slots"] = selectors.guidance_slots_of_matchmaker(membership=matchmaker)
+        context.setdefault("slots_form", GuidanceSlotsForm())
     context["form"] = form
     context["today"] = timezone.localdate()
     context["may_see_numbers"] = membership_has(
         user=request.user, organisation_id=context["organisation"].pk, power=Power.STATS_SEE
     )
-    return render(request, "matchmaking/caseload.html", context)
+    return render(request, "matchmaking/caseload.html", context, status=status)
+
+
+@login_required
+@require_POST
+def guidance_open(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """The matchmaker opens guidance slots (one or several back to back)."""
+    matchmaker = selectors.matchmaker_membership(user=request.user, organisation_id=organisation_id)
+    if matchmaker is None:
+        raise Http404
+    context = _caseload_context(request, organisation_id)
+    form = GuidanceSlotsForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["start"]))
+        try:
+            slots = guidance.guidance_slots_open(
+                membership=matchmaker,
+                by=request.user,
+                starts_at=starts_at,
+                length_minutes=data["length_minutes"],
+                count=data["count"],
+                batch_key=data["batch_key"],
+            )
+        except Refused as refused:
+            if refused.status == 404:
+                raise Http404 from refused
+            refused_to_form(form, refused)
+        else:
+            messages.success(request, _("已开放%(count)d个职业指导时段") % {"count": len(slots)})
+            return redirect("matchmaking:caseload", organisation_id)
+    context["slots_form"] = form
+    return _caseload_render(
+        request, context, AssignForm(matchmakers=_matchmakers(context)), status=400
+    )
+
+
+@login_required
+@require_POST
+def guidance_cancel(
+    request: AuthenticatedRequest, organisation_id: int, slot_id: int
+) -> HttpResponse:
+    slot = selectors.guidance_slot_for_matchmaker(
+        user=request.user, organisation_id=organisation_id, slot_id=slot_id
+    )
+    try:
+        guidance.guidance_slot_cancel(slot=slot, by=request.user)
+    except Refused as refused:
+        if refused.status == 404:
+            raise Http404 from refused
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("已取消该时段"))
+    return redirect("matchmaking:caseload", organisation_id)
 
 
 @login_required
@@ -286,6 +383,7 @@ def _case_render(
             selectors.seeker_progress(seeker_id=case.seeker_id) if case.consent_active else None
         ),
         "follow_ups": list(case.follow_ups.all()[:50]),
+        "slots": selectors.guidance_slots_of_case(case=case) if case.consent_active else [],
         "recommendations": list(case.recommendations.select_related("job__organisation")[:50]),
         "recommended": (
             selectors.jobs_recommended(user=case.seeker, limit=RECOMMENDED_FOR_MATCHMAKER)

@@ -45,6 +45,7 @@ def _world() -> dict[str, object]:
             "apply": f"/jobs/{world.job.pk}/apply/",
             "my-applications": "/me/applications/",
             "recommended": "/me/recommended/",
+            "matchmakers": "/me/matchmakers/",  # with the world's guidance slot to book
             "contract": f"/me/contracts/{world.contract.pk}/",
             "fair": f"/fairs/{world.fair.pk}/",
         },

@@ -1,5 +1,6 @@
 """Writes for interviews. Import from here; the modules are split by job:
-scheduling (schedule, cancel, finish), call (join, mute, remove, focus), verdicts."""
+scheduling (schedule, cancel, finish), guidance (a matchmaker's
+1:1 call with a seeker), call (join, mute, remove, focus), verdicts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from daigang.interviews.services.call import (
     participant_remove,
 )
 from daigang.interviews.services.common import interview_link_path
+from daigang.interviews.services.guidance import guidance_call_cancel, guidance_call_schedule
 from daigang.interviews.services.scheduling import (
     Scheduled,
     interview_cancel,
@@ -26,6 +28,8 @@ __all__ = [
     "REJECT_REASON",
     "Scheduled",
     "candidate_outcome",
+    "guidance_call_cancel",
+    "guidance_call_schedule",
     "interview_cancel",
     "interview_finish",
     "interview_focus_set",

@@ -47,7 +47,7 @@ START_PAST_TOLERANCE = dt.timedelta(minutes=5)
 START_MAX_AHEAD = dt.timedelta(days=180)
 
 
-def _check_time(*, starts_at: dt.datetime | None, length_minutes: int, now: dt.datetime) -> None:
+def check_time(*, starts_at: dt.datetime | None, length_minutes: int, now: dt.datetime) -> None:
     if starts_at is None:
         raise Refused("start_required", _("请填写面试时间"), field="starts_at")
     if starts_at < now - START_PAST_TOLERANCE:
@@ -184,8 +184,8 @@ def interview_schedule(
     notes = clean_text(notes, limit=NOTES_MAX, field="notes", label=_("面试说明"))
     if starts_at is not None and timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
-    _check_time(starts_at=starts_at, length_minutes=length_minutes, now=now)
-    assert starts_at is not None  # _check_time refuses a missing time
+    check_time(starts_at=starts_at, length_minutes=length_minutes, now=now)
+    assert starts_at is not None  # check_time refuses a missing time
     interviewer_ids = list(dict.fromkeys(int(user_id) for user_id in interviewer_ids))
     application_ids = list(dict.fromkeys(int(app_id) for app_id in application_ids))
     interviewers = _interviewers(organisation=organisation, user_ids=interviewer_ids)
@@ -261,6 +261,15 @@ def interview_schedule(
 
 
 def _member_check(*, interview: Interview, by: User) -> None:
+    if interview.is_guidance:
+        # A guidance call is the host's own: nobody else in the organisation runs it.
+        if not interview.participants.filter(
+            user=by, role=InterviewParticipant.Role.INTERVIEWER, removed=False
+        ).exists() or not membership_has(
+            user=by, organisation_id=interview.organisation_id, power=Power.ORGANISATION_SEE
+        ):
+            raise refusal_not_member()
+        return
     if not membership_has(
         user=by, organisation_id=interview.organisation_id, power=Power.INTERVIEWS
     ):
@@ -289,8 +298,8 @@ def interview_cancel(
             role=InterviewParticipant.Role.CANDIDATE, removed=False
         ).select_related("user", "application__job", "interview__organisation")
         for participant in candidates:
-            # A candidate always has its application (participant_candidate_has_application).
-            assert participant.application is not None
+            if participant.application is None:
+                continue  # a guidance call: daigang.matchmaking tells its seeker
             with site_language():
                 notification_send(
                     user=participant.user,

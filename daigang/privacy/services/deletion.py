@@ -38,6 +38,7 @@ from daigang.accounts.models import (
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
+from daigang.matchmaking.guidance import guidance_bookings_release
 from daigang.matchmaking.models import Assistance, Case, Dismissal
 
 DELETED_NAME = DELETED_USER_NAME
@@ -95,8 +96,11 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         CheckIn.objects.filter(seeker=locked).delete()
         Notification.objects.filter(user=locked).delete()
         FairReminder.objects.filter(user=locked).delete()
-        # The profile, and every matchmaker's case with its follow-ups and recommendations.
+        # The profile, and every matchmaker's case with its follow-ups and recommendations;
+        # a 职业指导 booked to come is cancelled first and its slot opens again.
         SeekerProfile.objects.filter(user=locked).delete()
+        for case in Case.objects.filter(seeker=locked):
+            guidance_bookings_release(case=case, by=locked, now=at)
         Case.objects.filter(seeker=locked).delete()
         # A bureau's assistance of them (帮扶) with the reason it gave.
         Assistance.objects.filter(seeker=locked).delete()
