@@ -24,6 +24,7 @@ TIMEOUT_MS = 15_000
 @dataclass
 class Site:
     job_id: int
+    other_job_id: int
     room_id: int
     listen_url: str
     listen_text: str
@@ -34,6 +35,7 @@ def _build() -> Site:
     from daigang.jobs.listen import job_listen_url
     from daigang.jobs.presenters import job_listen_text
     from daigang.jobs.testing import job_make
+    from daigang.live.models import Room
     from daigang.live.testing import room_make
 
     organisation = organisation_make(name="昆山精密电子有限公司")
@@ -41,12 +43,13 @@ def _build() -> Site:
     duties = "\n\n".join(f"第{n}步：领料、上料、检查、装配、贴标、装箱。" for n in range(1, 25))
     job = job_make(organisation=organisation, title="电子厂普工", duties=duties)
     other = job_make(organisation=organisation, title="仓库分拣员")
-    room = room_make(organisation=organisation, title="昆山电子厂专场")
+    room = room_make(organisation=organisation, title="昆山电子厂专场", state=Room.State.LIVE)
     room.jobs.add(job, other)
     room.pinned_job = job
     room.save(update_fields=["pinned_job"])
     return Site(
         job_id=job.pk,
+        other_job_id=other.pk,
         room_id=room.pk,
         listen_url=job_listen_url(job),
         listen_text=job_listen_text(job),
@@ -93,6 +96,43 @@ def test_every_job_card_and_the_job_page_have_a_labelled_listen_button_of_44_px(
         first = page.locator(".listen-btn").first
         assert first.get_attribute("aria-label").startswith("听岗位：")
         assert first.inner_text() == "听"
+
+
+def _pin(room_id: int, job_id: int) -> str:
+    from daigang.accounts.models import Membership
+    from daigang.accounts.testing import member_make
+    from daigang.jobs.listen import job_listen_url
+    from daigang.jobs.models import Job
+    from daigang.live.models import Room
+    from daigang.live.services import room_pin
+
+    room = Room.objects.get(pk=room_id)
+    anchor = member_make(organisation=room.organisation, role=Membership.Role.ANCHOR)
+    room.anchors.add(anchor)
+    job = Job.objects.select_related("organisation").get(pk=job_id)
+    room_pin(room=room, job=job, by=anchor)
+    return job_listen_url(job)
+
+
+def test_a_card_pinned_while_watching_gets_its_own_listen_button(
+    site, asgi_server, chromium, screenshot_on_failure
+):
+    # given a seeker watching the room, the first job pinned
+    page = _phone(chromium, asgi_server)
+    screenshot_on_failure.append(("room", page))
+    page.goto(f"/live/{site.room_id}/")
+    pinned = page.locator("#pin-body .listen-btn")
+    assert pinned.get_attribute("data-listen-audio") == site.listen_url
+    page.wait_for_selector("[data-connection=open]")  # the room's socket (chat.js)
+    # when the anchor pins the other job
+    other_url = orm(_pin, site.room_id, site.other_job_id)
+    # then the new card's 听 reads that job, and is shown
+    page.wait_for_function(
+        f"() => document.querySelector('#pin-body .listen-btn')?.dataset.listenAudio === '{other_url}'"
+    )
+    assert pinned.is_visible()
+    assert pinned.get_attribute("aria-label") == "听岗位：仓库分拣员"
+    assert pinned.get_attribute("data-listen-text").startswith("仓库分拣员。")
 
 
 def test_without_a_chinese_voice_listen_plays_the_servers_recording(
