@@ -1,6 +1,6 @@
 # daigang — two commands on a fresh machine:
 #   make run    virtualenv, install, static files, migrate, demo data, serve http://127.0.0.1:8000
-#   make test   install what tests need (Debian's chromium included), run the whole suite
+#   make test   install what tests need (Debian's chromium and espeak-ng included), run the suite
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,7 +15,7 @@ PORT   ?= 8000
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
 
-.PHONY: run test lint install chromium lock bench serve messages
+.PHONY: run test lint install chromium espeak-ng lock bench serve messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) espeak-ng
 
 # Static files hashed and compressed (gzip and brotli) again only when one of them changed or
 # the packages did: brotli at its best takes seconds over the whole set.
@@ -45,6 +45,14 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's espeak-ng reads jobs aloud (听岗位) for phones without a Chinese voice; its Mandarin
+# voice comes in the package, nothing is downloaded at run time (daigang.jobs.listen).
+espeak-ng:
+	@command -v espeak-ng >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq espeak-ng >/dev/null; }
+
 # Everything but WebRTC first; then the WebRTC tests (aiortc and Chromium with a fake camera)
 # inside a loopback-only network namespace so no test can ever offer a LAN address.
 # Lint, format and types first: they fail loudly and fast (rules in pyproject.toml; mypy keeps
@@ -54,7 +62,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy daigang config
 
-test: install chromium lint
+test: install chromium espeak-ng lint
 	$(BIN)/python -m pytest -m "not webrtc" $(PYTEST_ARGS)
 	scripts/in-loopback-netns $(BIN)/python -m pytest -m webrtc $(PYTEST_ARGS) \
 	  || { rc=$$?; test $$rc = 5 && echo "(no WebRTC tests collected)" || exit $$rc; }

@@ -5,9 +5,10 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    """Uploads go to a per-test folder, never the developer's var/."""
+    """Uploads (and jobs read aloud) go to a per-test folder, never the developer's var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LISTEN_AUDIO_DIR = tmp_path / "listen"
 
 
 @pytest.fixture(autouse=True)

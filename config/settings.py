@@ -255,6 +255,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Licences and other private uploads: never under a public URL; served by a view that checks
 # who is asking.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# 听岗位: jobs read aloud by espeak-ng (Debian's package, `make install` installs it), one MP3
+# per version of a job (daigang.jobs.listen). Without it the pages use the browser's voice.
+LISTEN_ESPEAK = env_str("LISTEN_ESPEAK", "espeak-ng")
+LISTEN_AUDIO_DIR = Path(env_str("LISTEN_AUDIO_DIR", str(VAR_DIR / "listen")))
 # Request bodies are capped in ASGI before Django reads them (daigang.core.body_limit):
 # REQUEST_BODY_MAX_BYTES everywhere, REQUEST_UPLOAD_MAX_BYTES on the paths that take files
 # (regular expressions matched against the path from its start).

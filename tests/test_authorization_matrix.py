@@ -338,6 +338,9 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("jobs:detail", "GET"): public(),
     # A draft is seen by the organisation's members only (roles.ORGANISATION_SEE).
     ("jobs:detail", "GET", "a draft job"): only(MEMBERS, anonymous=E404),
+    # The job read aloud (听岗位): an old version ("0"*16 here) is sent on to the current one.
+    ("jobs:listen", "GET"): public(),
+    ("jobs:listen", "GET", "a draft job"): public(E404),
     ("jobs:organisation", "GET"): public(),
     # Not public until verified, not even to its own member (who has 我的单位 for it).
     ("jobs:organisation", "GET", "a pending organisation"): public(E404),
@@ -376,6 +379,7 @@ REQUESTS: dict[tuple[str, ...], Request] = {
         params=lambda w: {"room_id": w.other_room.pk}
     ),
     ("jobs:detail", "GET", "a draft job"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
+    ("jobs:listen", "GET", "a draft job"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
     ("jobs:organisation", "GET", "a pending organisation"): Request(
         params=lambda w: {"organisation_id": w.pending_organisation.pk}
     ),

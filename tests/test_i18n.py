@@ -222,6 +222,8 @@ def pages(job, room) -> dict[str, str]:
 def chinese_left(html: str) -> list[str]:
     # JSON-LD is for search engines; its USCC propertyID is the code's official Chinese name.
     html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.DOTALL)
+    # The 听 button reads a job in Mandarin whatever the page's language (daigang.jobs.listen).
+    html = re.sub(r'data-listen-text="[^"]*"', "", html)
     for allowed in ALLOWED_CHINESE:
         html = html.replace(allowed, "")
     return sorted({line.strip()[:120] for line in html.splitlines() if CJK.search(line)})

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation
-from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift
-from daigang.jobs.wages import wage_display
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.wages import wage_display, yuan_text
 
 PLACE_SEPARATOR = " · "
 
@@ -66,6 +67,60 @@ def job_labels(job: Job) -> list[str]:
     elif job.arrangement == Arrangement.PLACEMENT:
         labels.append(_("职业中介"))
     return labels
+
+
+# What one unit of a wage is, read aloud: "每小时25到28元".
+_SPOKEN_PER: dict[str, str] = {
+    WageUnit.HOUR: "每小时",
+    WageUnit.DAY: "每天",
+    WageUnit.MONTH: "每月",
+    WageUnit.PIECE: "每件",
+}
+# The language the 听 button speaks whatever the page's: Mandarin, for seekers who read little.
+SPOKEN_LANGUAGE = "zh-hans"
+
+
+def _yuan_spoken(fen: int) -> str:
+    """An amount as a speaker says it, not as it is written: "0.35" is not read well by a
+    voice (espeak-ng drops the point), "3角5分" is."""
+    yuan, cents = divmod(fen, 100)
+    jiao, fen_left = divmod(cents, 10)
+    parts = [f"{yuan}元"] if yuan else []
+    if jiao:
+        parts.append(f"{jiao}角")
+    if fen_left:
+        parts.append(f"{fen_left}分")
+    return "".join(parts) or "0元"
+
+
+def _wage_spoken(job: Job) -> str:
+    per = _SPOKEN_PER[job.wage_unit]
+    low, high = job.wage_min_fen, job.wage_max_fen
+    if low == high:
+        return f"{per}{_yuan_spoken(low)}"
+    if low % 100 == 0 and high % 100 == 0:
+        return f"{per}{yuan_text(low)}到{yuan_text(high)}元"
+    return f"{per}{_yuan_spoken(low)}到{_yuan_spoken(high)}"
+
+
+def job_listen_text(job: Job) -> str:
+    """What the 听 button reads aloud, in Mandarin: title, wage and how it is paid, place,
+    hours (the shift) and benefits. One text for the browser's own voice (a data attribute)
+    and the server's audio (espeak-ng, daigang.jobs.listen), whose file is named by its hash:
+    a job whose text changes gets a new recording."""
+    with translation.override(SPOKEN_LANGUAGE):
+        shift = str(Shift(job.shift).label)
+        benefits = [tag for tag in job_benefit_tags(job) if tag != shift]
+        place = "".join(part for part in (job.city, job.district) if part)
+        sentences = [
+            job.title,
+            f"工价{_wage_spoken(job)}，{PaySchedule(job.pay_schedule).label}",
+            f"地点：{place}",
+            f"班次：{shift}",
+        ]
+        if benefits:
+            sentences.append("福利：" + "、".join(benefits))
+    return "。".join(sentences) + "。"
 
 
 @dataclass(frozen=True)

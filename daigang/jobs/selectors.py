@@ -142,16 +142,22 @@ def job_for_public(*, job_id: int, user: User | AnonymousUser | None = None) -> 
     job = Job.objects.select_related("organisation").filter(pk=job_id).first()
     if job is None:
         raise Http404
-    if (
-        job.status == Job.Status.DRAFT
-        or job.taken_down_at is not None
-        or job.organisation.suspended_at is not None
-    ):
+    if not job_is_public(job=job):
         if not membership_has(
             user=user, organisation_id=job.organisation_id, power=Power.ORGANISATION_SEE
         ):
             raise Http404
     return job
+
+
+def job_is_public(*, job: Job) -> bool:
+    """Anybody may read it (job_for_public): not a draft, not taken down, its organisation
+    not suspended. Reads job.organisation."""
+    return (
+        job.status != Job.Status.DRAFT
+        and job.taken_down_at is None
+        and job.organisation.suspended_at is None
+    )
 
 
 def job_is_open(*, job: Job, today: dt.date | None = None) -> bool:

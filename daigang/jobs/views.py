@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,11 @@ from daigang.accounts.models import Organisation
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.http import HtmxRequest
+from daigang.core.ranges import file_answer
 from daigang.core.refused import Refused
 from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
+from daigang.jobs.listen import CONTENT_TYPE, ListenUnavailable, job_listen_audio, job_listen_url
 from daigang.jobs.models import Job
 from daigang.jobs.presenters import job_card
 from daigang.jobs.selectors import (
@@ -30,6 +32,7 @@ from daigang.jobs.selectors import (
     job_for_member,
     job_for_public,
     job_is_open,
+    job_is_public,
     job_place_code,
     jobs_of_organisation,
     jobs_page,
@@ -80,7 +83,42 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "ended": job.status == Job.Status.CLOSED
             or (job.status == Job.Status.PUBLISHED and not job.is_open()),
             "jsonld": jsonld,
+            # Only what the public may read is read aloud (the audio URL is public).
+            "listenable": job_is_public(job=job),
         },
+    )
+
+
+# A version's audio never changes (a new text is a new version): browsers keep it a year.
+LISTEN_CACHE = "public, max-age=31536000, immutable"
+
+
+def listen(request: HttpRequest, job_id: int, sha: str) -> HttpResponse:
+    """/jobs/<id>/listen/<version>.mp3 — the job read aloud (听岗位), for anyone who may see it.
+
+    An older version (a page read before the job changed) is sent on to the current one.
+    503 with a plain message when the server cannot speak; the page then uses the browser's
+    own voice or hides the button.
+    """
+    job = job_for_public(job_id=job_id)
+    try:
+        path, current = job_listen_audio(job=job)
+    except ListenUnavailable:
+        return HttpResponse(
+            _("服务器暂时无法朗读岗位（未安装 espeak-ng），请稍后再试。"),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "3600", "Cache-Control": "no-store"},
+        )
+    if sha != current:
+        response = HttpResponseRedirect(job_listen_url(job))
+        response["Cache-Control"] = "no-cache"
+        return response
+    return file_answer(
+        request,
+        path=path,
+        content_type=CONTENT_TYPE,
+        headers={"Cache-Control": LISTEN_CACHE, "ETag": f'"{current}"'},
     )
 
 

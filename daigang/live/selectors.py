@@ -18,6 +18,7 @@ from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power, roles_with
 from daigang.accounts.selectors import membership_get, membership_has
 from daigang.jobs import presenters
+from daigang.jobs.listen import job_listen_url
 from daigang.jobs.models import Job
 from daigang.live.audience import room_viewers_get
 from daigang.live.models import Room
@@ -190,6 +191,9 @@ def job_card(*, job: Job, room: Room) -> dict[str, Any]:
         # Agency and dispatch labels first: the room's card shows them as its first tags.
         "tags": [*card.labels, *card.tags],
         "url": card.url,
+        # 听: the text the browser's voice reads, and the server's recording of it.
+        "listen_text": presenters.job_listen_text(job),
+        "listen_url": job_listen_url(job),
         "apply_url": f"{reverse('hiring:apply', args=[job.pk])}?{urlencode({'room': room.pk})}",
     }
 

@@ -61,6 +61,13 @@
       n.href = job.apply_url;
       n.dataset.applyJob = job.id;
     });
+    const listen = card.querySelector(".listen-btn");
+    if (listen) {
+      listen.dataset.listenText = job.listen_text || "";
+      listen.dataset.listenAudio = job.listen_url || "";
+      listen.setAttribute("aria-label", listen.dataset.labelFor.replace("{title}", job.title));
+      document.dispatchEvent(new CustomEvent("listen:added", { detail: listen }));
+    }
   }
 
   function showPin(job) {

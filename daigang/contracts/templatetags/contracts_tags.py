@@ -28,6 +28,16 @@ def as_described(organisation: Organisation) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("contracts/_as_described_line.html")
+def as_described_line(organisation: Organisation) -> dict[str, Any]:
+    """{% as_described_line organisation %} — the score in one line for a job's page, linking to
+    the organisation's table; nothing until enough hires have answered."""
+    return {
+        "score": organisation_as_described(organisation=organisation),
+        "organisation": organisation,
+    }
+
+
 @register.inclusion_tag("contracts/_seeker_todo.html", takes_context=True)
 def seeker_todo_panel(context: template.Context) -> dict[str, Any]:
     """{% seeker_todo_panel %} — offers, contracts and due check-ins of the logged-in user."""

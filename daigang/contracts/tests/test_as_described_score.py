@@ -103,3 +103,21 @@ def test_the_public_page_says_the_score_is_pending_below_five_hires(client):
     organisation = _world(hires=4)
     body = client.get(reverse("jobs:organisation", args=[organisation.pk])).content.decode()
     assert 'id="as-described-pending"' in body and "data-percent" not in body
+
+
+def test_the_job_page_says_the_score_in_one_line_once_five_hires_answered(client):
+    # given an organisation whose five hires answered (67 %), and its job
+    organisation = _world(hires=5)
+    job = organisation.jobs.get()
+    # when a seeker opens the job
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    # then one line under the organisation's name says it, and leads to the table
+    assert "入职回访 67% 说与描述一致（5 人）" in body
+    assert f'href="/org/{organisation.pk}/#as-described"' in body
+
+
+def test_the_job_page_says_nothing_about_the_score_below_five_hires(client):
+    organisation = _world(hires=4)
+    job = organisation.jobs.get()
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "as-described-line" not in body and "说与描述一致" not in body

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from daigang.jobs import presenters
+from daigang.jobs.listen import job_listen_url
 from daigang.jobs.models import Job
 
 register = template.Library()
@@ -32,3 +33,14 @@ def job_place(job: Job) -> str:
 def job_labels(job: Job) -> list[str]:
     """ "人力资源服务机构", "劳务派遣" """
     return presenters.job_labels(job)
+
+
+@register.inclusion_tag("jobs/_listen_button.html")
+def listen_button(job: Job) -> dict[str, str]:
+    """{% listen_button job %} — the 听 button: the text for the browser's own voice and the
+    URL of the server's recording (daigang.jobs.listen), hidden until listen.js shows it."""
+    return {
+        "title": job.title,
+        "text": presenters.job_listen_text(job),
+        "url": job_listen_url(job),
+    }

@@ -10,6 +10,7 @@ from django.utils import translation
 from daigang.accounts.models import Membership
 from daigang.accounts.testing import member_make, organisation_make
 from daigang.core.testing import RoomEvents, capture_events
+from daigang.jobs.listen import job_listen_url
 from daigang.jobs.testing import job_make
 from daigang.live import services
 from daigang.live.models import Room
@@ -70,6 +71,11 @@ def test_anchor_pins_a_room_job_and_every_viewer_gets_the_card_after_commit(
     assert card["place"] == "苏州市 · 吴中区"
     assert "包吃住" in card["tags"] and "夫妻间" in card["tags"] and "月结" in card["tags"]
     assert card["apply_url"] == f"/jobs/{job.pk}/apply/?room={room.pk}"
+    # and what its 听 button reads, and the server's recording of it (daigang.jobs.listen)
+    assert card["listen_text"].startswith(
+        "电子厂普工。工价每小时23到26元，月结。地点：苏州市吴中区。"
+    )
+    assert card["listen_url"] == job_listen_url(job)
 
 
 def test_unpin_takes_the_card_down_with_a_pin_event_without_job(
