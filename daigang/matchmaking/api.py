@@ -107,7 +107,7 @@ def profile_get(request: AuthenticatedApiRequest):
 
 @router.put(
     "/profile",
-    response={200: ProfileOut, **api_errors(400, 401, 422)},
+    response={200: ProfileOut, **api_errors(400, 401, 403, 422)},
     auth=session_auth,
     summary="Replace the seeker's own profile (idempotent: the same body leaves the same profile)",
     url_name="profile",
