@@ -410,6 +410,10 @@ def _reason_or_404(request: HttpRequest, organisation: Organisation) -> Rejectio
     return reason
 
 
+# The jobs chart shows the jobs with the most applications; the table lists them all.
+CHART_JOBS = 12
+
+
 @login_required
 @require_GET
 def pipeline_stats_page(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
@@ -417,8 +421,16 @@ def pipeline_stats_page(request: AuthenticatedRequest, organisation_id: int) -> 
     reasons for rejection."""
     organisation = _organisation(request, organisation_id)
     stats = pipeline_stats(organisation=organisation)
+    # What the charts draw (static/js/pipeline_stats.js); the tables below them say the same.
+    chart_data = {
+        "conversion": [[row.label, row.reached] for row in stats.conversion],
+        "jobs": [[row.label, row.count] for row in stats.per_job[:CHART_JOBS]],
+        "reasons": [[row.label, row.count] for row in stats.rejection_reasons],
+    }
     return render(
-        request, "hiring/pipeline_stats.html", {"organisation": organisation, "stats": stats}
+        request,
+        "hiring/pipeline_stats.html",
+        {"organisation": organisation, "stats": stats, "chart_data": chart_data},
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -122,6 +123,12 @@ def test_the_stats_page_shows_the_figures(client, organisation_with_history):
     assert "<dd data-total>7</dd>" in html
     assert "<dd data-median>8天0小时</dd>" in html
     assert "71.4%" in html and "已招满" in html and "R直播间" in html
+    # and the charts beside the tables draw the same numbers
+    charts = json.loads(
+        html.split('id="pipeline-chart-data" type="application/json">')[1].split("<")[0]
+    )
+    assert charts["conversion"][0] == ["已报名", 7] and charts["jobs"] == [["A岗", 4], ["B岗", 3]]
+    assert charts["reasons"] == [["已招满", 2], ["年龄不符", 1]]
 
 
 def test_referred_applications_count_for_the_matchmaker_or_broker_who_referred_them(
