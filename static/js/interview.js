@@ -63,6 +63,8 @@
 
   function refreshWaiting() {
     show($("waiting"), state.peers.size === 0);
+    // How many video tiles: the stylesheet sizes the grid so the tiles fill the screen.
+    $("tiles").dataset.count = String(state.peers.size + 1);
   }
 
   // --- local camera and microphone ----------------------------------------------------------------
