@@ -24,6 +24,14 @@ TITLES = """() => [...document.querySelectorAll('#job-list .job-card h3')]
   .map(h => h.textContent.trim()).sort()"""
 
 
+# Every chip, the search row's buttons and the strip's cards, tapped with a thumb.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    '#job-filters .chip:not([hidden]), #job-filters .search-row button:not([hidden]), .room-card a')]
+  .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
+  .filter(([, box]) => box.width < 44 || box.height < 44)
+  .map(([text]) => text)"""
+
+
 def _world() -> None:
     org = organisation_make(name="东莞市长安精密电子有限公司")
     job_make(organisation=org, title="东莞包吃住普工", city="东莞市")
@@ -68,6 +76,7 @@ def test_a_seeker_filters_by_chips_and_sheets_and_goes_back_on_a_phone(
     card = page.locator("#job-list .job-card").first.bounding_box()
     assert card is not None and card["y"] + card["height"] <= 740  # the first job, whole
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(SMALL_TARGETS) == []
     shot(page, "home-360.png")
 
     # when: 包吃住 is tapped
@@ -84,6 +93,12 @@ def test_a_seeker_filters_by_chips_and_sheets_and_goes_back_on_a_phone(
     sheet = page.locator("#sheet-city .sheet-body")
     assert sheet.is_visible()
     assert page.evaluate("document.activeElement.name") == "city"  # focus moved in
+    for target in (
+        page.locator("#sheet-city .sheet-close"),
+        page.locator("#sheet-city .choice").first,
+    ):
+        box = target.bounding_box()
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44
     shot(page, "home-360-city-sheet.png")
     page.locator("#sheet-city label.choice", has_text="深圳市").click()
     # then: the sheet closes, focus is back on the chip, which shows the city
@@ -138,6 +153,7 @@ def test_without_javascript_the_chips_are_a_plain_form_that_sends_the_same_param
     page.locator("label.chip", has_text="包吃住").click()
     page.locator("#sheet-city summary").click()
     page.locator("#sheet-city label.choice", has_text="深圳市").click()
+    shot(page, "home-360-no-js-sheet.png")
     page.locator("#sheet-city").get_by_role("button", name="确定").click()
     # then: the page comes back filtered, its chips on
     page.wait_for_url(re.compile(r"city=440300"))
