@@ -8,6 +8,7 @@ room and "东莞市 · 长安镇 · 包吃住" on its page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from daigang.accounts.models import Organisation
 from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
+from daigang.jobs.selectors import JobFilters
 from daigang.jobs.wages import wage_display, yuan_text
+from daigang.regions.models import Region
 
 PLACE_SEPARATOR = " · "
 
@@ -156,4 +159,31 @@ def job_card(*, job: Job) -> JobCard:
         employer=job.employer_name,
         headcount=job.headcount,
         valid_until=job.valid_until.isoformat(),
+    )
+
+
+@dataclass(frozen=True)
+class FilterChips:
+    """What the home page's filter chips say: the chosen city's name, "≥ 5000 元/月", and
+    where 清除 leads (the keyword kept, every chip off)."""
+
+    city_name: str
+    wage_text: str
+    filtered: bool
+    clear_url: str
+
+
+def filter_chips(
+    *, filters: JobFilters, city_code: str, cities: list[Region], home_url: str
+) -> FilterChips:
+    city_name = next((city.name for city in cities if city.code == city_code), "")
+    wage_text = ""
+    if filters.wage_min_fen is not None:
+        wage_text = f"≥ {yuan_text(filters.wage_min_fen)} {WageUnit(filters.wage_unit).label}"
+    filtered = bool(
+        city_name or wage_text or filters.room_and_board or filters.couple_rooms or filters.flexible
+    )
+    clear_url = f"{home_url}?{urlencode({'q': filters.q})}" if filters.q else home_url
+    return FilterChips(
+        city_name=city_name, wage_text=wage_text, filtered=filtered, clear_url=clear_url
     )

@@ -25,7 +25,7 @@ from daigang.jobs.forms import JobFilterForm, JobForm
 from daigang.jobs.jsonld import job_posting_jsonld, jsonld_script
 from daigang.jobs.listen import CONTENT_TYPE, ListenUnavailable, job_listen_audio, job_listen_url
 from daigang.jobs.models import Job
-from daigang.jobs.presenters import job_card
+from daigang.jobs.presenters import filter_chips, job_card
 from daigang.jobs.selectors import (
     home_fragments,
     job_cities,
@@ -51,10 +51,14 @@ def home(request: HtmxRequest) -> HttpResponse:
         form.is_valid()  # errors are shown beside the filter; valid fields still apply
     page = jobs_page(jobs=jobs_search(filters=form.to_filters()), page=request.GET.get("page"))
     context = {"form": form, "page": page}
-    if request.htmx:
+    # A history restore htmx could not serve from its cache needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "jobs/_job_list.html", context)
-    context["cities"] = job_cities()
-    context["city_code"] = job_place_code(value=str(form["city"].value() or ""))
+    context["cities"] = cities = job_cities()
+    context["city_code"] = city_code = job_place_code(value=str(form["city"].value() or ""))
+    context["chips"] = filter_chips(
+        filters=form.to_filters(), city_code=city_code, cities=cities, home_url=reverse("jobs:home")
+    )
     context["fragments"] = home_fragments(user=request.user)
     return render(request, "jobs/home.html", context)
 

@@ -92,3 +92,47 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, django_assert_num_
     assert len(response.context["page"]) == 12
     with django_assert_num_queries(2):
         client.get(reverse("jobs:home"), {"q": "岗位"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+def test_the_filter_chips_show_what_the_query_string_chose(client, org):
+    # given: jobs in 深圳 (so the city sheet offers it)
+    job_make(organisation=org, city="深圳市")
+    # when: the home page is opened with 深圳, 包吃住 and a minimum monthly wage
+    response = client.get(
+        reverse("jobs:home"),
+        {"city": "440300", "room_and_board": "on", "wage_min": "5000", "wage_unit": "month"},
+    )
+    body = response.content.decode()
+    # then: those chips are on and say what was chosen; the others are off; 清除 is offered
+    assert 'class="chip on" data-chip-label="城市">深圳市</summary>' in body
+    assert (
+        '<label class="chip on"><input type="checkbox" name="room_and_board" value="on" checked>'
+        in body
+    )
+    assert '<label class="chip"><input type="checkbox" name="couple_rooms" value="on">' in body
+    assert 'data-chip-label="工价">≥ 5000 元/月</summary>' in body
+    assert '<input type="radio" name="city" value="440300" checked>' in body
+    assert '<a class="chip clear" id="chip-clear" href="/">' in body
+
+
+@pytest.mark.django_db
+def test_without_filters_every_chip_is_off_and_clear_keeps_the_keyword(client, org):
+    job_make(organisation=org)
+    body = client.get(reverse("jobs:home")).content.decode()
+    assert "chip on" not in body
+    assert 'id="chip-clear" href="/" hidden' in body
+    searched = client.get(reverse("jobs:home"), {"q": "普工", "couple_rooms": "on"})
+    assert 'id="chip-clear" href="/?q=%E6%99%AE%E5%B7%A5">' in searched.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_htmx_history_restore_gets_the_whole_page(client, org):
+    # htmx asks again for a page it no longer holds; a bare list would replace the whole body.
+    job_make(organisation=org)
+    response = client.get(
+        reverse("jobs:home"),
+        {"room_and_board": "on"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
