@@ -92,7 +92,8 @@ def test_a_seeker_filters_by_chips_and_sheets_and_goes_back_on_a_phone(
     city_chip.click()
     sheet = page.locator("#sheet-city .sheet-body")
     assert sheet.is_visible()
-    assert page.evaluate("document.activeElement.name") == "city"  # focus moved in
+    # focus moves in on the sheet's toggle event, a task after the click
+    page.wait_for_function("() => document.activeElement && document.activeElement.name === 'city'")
     for target in (
         page.locator("#sheet-city .sheet-close"),
         page.locator("#sheet-city .choice").first,
@@ -106,7 +107,9 @@ def test_a_seeker_filters_by_chips_and_sheets_and_goes_back_on_a_phone(
     expect(page.locator("#job-list .job-card")).to_have_count(1)
     assert titles(page) == ["深圳包吃住普工"]
     assert not sheet.is_visible()
-    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.tagName === 'SUMMARY'"
+    )
     assert "深圳市" in city_chip.inner_text() and "on" in (city_chip.get_attribute("class") or "")
 
     # when: the 工价 sheet is opened and Esc pressed
@@ -116,7 +119,9 @@ def test_a_seeker_filters_by_chips_and_sheets_and_goes_back_on_a_phone(
     page.keyboard.press("Escape")
     # then: it closes, focus back on its chip
     assert not page.locator("#sheet-wage .sheet-body").is_visible()
-    assert page.evaluate("document.activeElement.parentElement.id") == "sheet-wage"
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.parentElement.id === 'sheet-wage'"
+    )
     # and its × button closes it too
     page.locator("#sheet-wage summary").click()
     page.locator("#sheet-wage .sheet-close").click()
