@@ -47,7 +47,7 @@ from daigang.matchmaking.models import Case
 
 RECOMMEND_JOBS_MAX = 200
 # 为您推荐: how many jobs the home page's section shows, and the page of its own.
-RECOMMENDED_ON_HOME = 5
+RECOMMENDED_ON_HOME = 3
 RECOMMENDED_ON_PAGE = 20
 RECOMMENDED_FOR_MATCHMAKER = 10
 

@@ -17,6 +17,7 @@ from daigang.jobs.testing import job_make
 from daigang.matchmaking import selectors
 from daigang.matchmaking.models import Dismissal
 from daigang.matchmaking.testing import case_make, matchmaker_make
+from daigang.matchmaking.views import RECOMMENDED_ON_HOME
 
 pytestmark = pytest.mark.django_db
 
@@ -227,4 +228,4 @@ def test_the_section_costs_a_fixed_number_of_queries_however_many_jobs(
     # organisations
     with django_assert_max_num_queries(13):
         response = client.get(FRAGMENT, headers=HTMX)
-    assert len(response.context["items"]) == 5
+    assert len(response.context["items"]) == RECOMMENDED_ON_HOME
