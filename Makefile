@@ -15,7 +15,7 @@ PORT   ?= 8000
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
 
-.PHONY: run test lint install chromium espeak-ng lock bench serve messages
+.PHONY: run test lint install chromium espeak-ng lock bench serve messages backup
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -76,6 +76,10 @@ bench: install
 	scripts/in-loopback-netns $(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.chat_fanout
 	$(BIN)/python -m bench.apply_burst
+
+# The database and uploaded files, online, into var/backups/daigang-<time>/ (README: Backups).
+backup: install
+	$(BIN)/python manage.py backup var/backups
 
 # Refresh the English catalogue (locale/en) from the source and compile it; needs GNU gettext.
 # Translate every new msgid (no fuzzy, no empty msgstr) before committing the .po and the .mo:
