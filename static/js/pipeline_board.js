@@ -32,11 +32,18 @@
     }
   }
 
-  function say(text, kind) {
+  function say(text, kind, link) {
     var status = document.querySelector(".board-status");
     if (!status) return;
     status.textContent = text;
     status.className = "board-status" + (kind ? " msg-" + kind : "");
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(a);
+    }
   }
 
   // Collapsed columns, per organisation (its own stages differ from another's).
@@ -128,7 +135,12 @@
               );
             } else {
               moveBack(evt);
-              say(body.message || el.dataset.messageFailed, "error");
+              // 不合适 needs one of the organisation's reasons: chosen on the card's own page.
+              var link = null;
+              if (body.code === "reason_required") {
+                link = { href: card.querySelector("a.name").href + "#reject-reason", text: el.dataset.messageReason };
+              }
+              say(body.message || el.dataset.messageFailed, "error", link);
             }
           });
       })

@@ -16,6 +16,13 @@ pytestmark = pytest.mark.e2e
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
+# As tests/e2e/test_content_security_policy.py: what the page's policy blocked, from the start.
+COLLECT_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
 
 
 def _build() -> dict:
@@ -59,6 +66,7 @@ def _shot(page, name: str) -> None:
 def _page(chromium, server, session, viewport, **options):
     context = chromium.new_context(viewport=viewport, base_url=server, **options)
     context.add_cookies([{"name": "sessionid", "value": session, "url": server}])
+    context.add_init_script(COLLECT_VIOLATIONS)
     return context.new_page()
 
 
@@ -71,6 +79,7 @@ def _drag(page, card, stage: str) -> None:
     """Press on the card's job line (not its link or select), move in small steps, let go."""
     # Scrolled to the board, as a person would: the card and the column both on screen.
     page.evaluate("document.getElementById('pipeline-board').scrollIntoView({block: 'start'})")
+    card.scroll_into_view_if_needed()
     start = card.locator(".job").bounding_box()
     target = page.locator(f".application-list[data-stage='{stage}']").bounding_box()
     x, y = start["x"] + 10, start["y"] + start["height"] / 2
@@ -118,6 +127,7 @@ def test_a_dragged_card_stays_moved_and_a_colleagues_board_follows(asgi_server, 
     # and the colleague's board, never reloaded, shows it there too
     _card(colleague, world["zhang"], "contacted").wait_for(timeout=10_000)
     assert colleague.inner_text("[data-stage='contacted'] .count") == "1"
+    assert hr.evaluate("window.__cspViolations") == []  # (a reload starts the list again)
     # and it is stored: a reload shows it in 已联系
     hr.reload()
     _card(hr, world["zhang"], "contacted").wait_for()
@@ -158,10 +168,29 @@ def test_a_dragged_card_stays_moved_and_a_colleagues_board_follows(asgi_server, 
         "const b = document.getElementById('pipeline-board'); b.scrollLeft = b.scrollWidth"
     )
     _shot(hr, "pipeline-board-laptop-collapsed.png")
-    # when it is opened again
+    # when it is opened again, and the middle of the road collapsed instead
     toggle.click()
     assert hr.locator(".pipeline-column[data-stage='rejected']").bounding_box()["width"] > 150
+    for stage in ("intention", "interview", "offer", "signed"):
+        hr.click(f".pipeline-column[data-stage='{stage}'] .column-toggle")
+    # then 已报名 and 不合适 are on screen together, the board needing no sideways scroll
+    assert hr.evaluate(
+        "(b => b.scrollWidth <= b.clientWidth)(document.getElementById('pipeline-board'))"
+    )
+    # when HR drops a card on 不合适, which needs a reason
+    sun = hr.locator("[data-stage='applied'] .pipeline-card[data-name='孙七']")
+    _drag(hr, sun, "rejected")
+    # then it goes back, and the page says so with a way to the card's page to choose one
+    hr.wait_for_selector(".board-status.msg-error a")
+    assert "请选择不合适的原因" in hr.inner_text(".board-status")
+    assert hr.locator(".board-status a").get_attribute("href").endswith("/#reject-reason")
+    assert sun.count() == 1
+    hr.evaluate("window.scrollTo(0, 0)")
+    _shot(hr, "pipeline-board-laptop-refused.png")
     assert errors == []
+    # and nothing of it broke the Content-Security-Policy (no inline script or style)
+    for page in (hr, colleague):
+        assert page.evaluate("window.__cspViolations") == []
     for page in (hr, colleague):
         page.context.close()
 

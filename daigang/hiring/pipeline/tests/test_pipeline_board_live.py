@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from daigang.hiring.models import PhoneView, StageChange
+from daigang.hiring.pipeline.consent import organisation_consent_withdraw
 from daigang.hiring.pipeline.selectors import TableFilters, pipeline_board_version
 from daigang.hiring.pipeline.services import application_advance
 from daigang.hiring.testing import application_make, seeker_make
@@ -45,6 +46,16 @@ def test_the_board_version_changes_when_an_application_arrives_or_moves_and_only
     moved = pipeline_board_version(organisation=world.organisation)
     # then each changed it
     assert len({first, arrived, moved}) == 3
+
+
+def test_the_board_version_changes_when_a_seeker_withdraws_consent():
+    # given the board as it is
+    world = world_make()
+    before = pipeline_board_version(organisation=world.organisation)
+    # when 张三 withdraws consent (their full phone must leave every open board)
+    organisation_consent_withdraw(application=world.application, seeker=world.seeker)
+    # then
+    assert pipeline_board_version(organisation=world.organisation) != before
 
 
 def test_the_board_version_follows_the_boards_filters():
