@@ -122,7 +122,9 @@ def pipeline_board_changes(request: AuthenticatedRequest, organisation_id: int) 
     A fragment, not a page: no login redirect; an anonymous poll is an outsider's (404), and
     only members with the applications power get past `_organisation`."""
     organisation = _organisation(request, organisation_id)
-    filters = _list_context(request, organisation)["filters"]
+    # Only the filters, not the menus' choices: most polls end at the 204.
+    stages = pipeline_selectors.pipeline_stage_options(organisation=organisation)
+    filters = PipelineFiltersForm(request.GET, stages=stages).filters()
     version = pipeline_selectors.pipeline_board_version(organisation=organisation, filters=filters)
     if version == request.GET.get("version", ""):
         return HttpResponse(status=204)

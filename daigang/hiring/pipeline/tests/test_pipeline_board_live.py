@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from daigang.hiring.models import PhoneView, StageChange
 from daigang.hiring.pipeline.consent import organisation_consent_withdraw
@@ -76,17 +78,19 @@ def test_the_board_version_is_one_query(django_assert_num_queries):
         pipeline_board_version(organisation=world.organisation)
 
 
-def test_the_poll_answers_204_while_the_board_is_unchanged():
+def test_the_poll_answers_204_while_the_board_is_unchanged_in_a_few_queries():
     # given the board as HR opened it
     world = world_make()
     client = Client()
     client.force_login(world.hr)
     version = _version_on(client.get(f"/manage/{world.organisation.pk}/pipeline/").content.decode())
     # when the open board asks
-    response = client.get(_changes(world), {"version": version})
-    # then
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_changes(world), {"version": version})
+    # then: the session, the user, the membership, the stages and the version; no more
     assert response.status_code == 204
     assert response.content == b""
+    assert len(queries.captured_queries) <= 5, [q["sql"] for q in queries.captured_queries]
 
 
 def test_the_poll_answers_the_redrawn_board_after_a_colleague_moves_a_card():
