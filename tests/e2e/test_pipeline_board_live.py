@@ -57,10 +57,10 @@ def _arrive(job_id: int) -> int:
     return application_make(job=job, seeker=seeker_make(phone="13800003333"), name="新来的").pk
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, full_page: bool = False) -> None:
     if os.environ.get("E2E_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name))
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 def _page(chromium, server, session, viewport, **options):
@@ -208,6 +208,11 @@ def test_the_board_on_a_phone_does_not_scroll_sideways_and_moves_without_javascr
     box = phone.locator(".pipeline-column[data-stage='applied'] .column-toggle").bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
     _shot(phone, "pipeline-board-phone-360.png")
+    # when a group is collapsed there too: its cards fold away under its head
+    phone.click(".pipeline-column[data-stage='applied'] .column-toggle")
+    assert not phone.locator("[data-stage='applied'] .pipeline-card").first.is_visible()
+    phone.click(".pipeline-column[data-stage='applied'] .column-toggle")
+    _shot(phone, "pipeline-board-phone-360-full.png", full_page=True)
     phone.context.close()
     # given the same phone without JavaScript: no collapse buttons, the select still moves
     plain = _page(chromium, asgi_server, world["sessions"]["hr"], PHONE, java_script_enabled=False)
