@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -211,6 +211,33 @@ def pipeline_board(
         if column is not None and len(column.applications) < BOARD_COLUMN_SIZE:
             column.applications.append(application)
     return [columns[option.key] for option in options]
+
+
+def pipeline_board_version(
+    *, organisation: Organisation, filters: TableFilters | None = None
+) -> str:
+    """A short token that changes whenever the board under `filters` would change: an
+    application arrived, moved or left, or its seeker withdrew consent (the full phone must
+    go). One aggregate query; the open board polls it (views.pipeline_board_changes) and
+    redraws only when it differs.
+
+    An arrival raises the newest id, a move the newest stage change, a deletion the count.
+    """
+    row = _applications_filtered(
+        organisation=organisation, filters=filters or TableFilters()
+    ).aggregate(
+        n=Count("pk", distinct=True),
+        newest=Max("pk"),
+        moved=Max("stage_changed_at"),
+        withdrawn=Max("consent_withdrawn_at"),
+    )
+    return ".".join(
+        [str(row["n"]), str(row["newest"] or 0), _micros(row["moved"]), _micros(row["withdrawn"])]
+    )
+
+
+def _micros(moment: dt.datetime | None) -> str:
+    return str(int(moment.timestamp() * 1_000_000)) if moment is not None else "0"
 
 
 def pipeline_filter_choices(*, organisation: Organisation) -> dict[str, list]:

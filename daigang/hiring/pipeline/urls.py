@@ -9,6 +9,11 @@ from daigang.hiring.pipeline import views
 urlpatterns = [
     path("manage/<id:organisation_id>/pipeline/", views.pipeline_board, name="pipeline_board"),
     path(
+        "manage/<id:organisation_id>/pipeline/changes/",
+        views.pipeline_board_changes,
+        name="pipeline_board_changes",
+    ),
+    path(
         "manage/<id:organisation_id>/pipeline/table/", views.pipeline_table, name="pipeline_table"
     ),
     path("manage/<id:organisation_id>/pipeline/bulk/", views.pipeline_bulk, name="pipeline_bulk"),

@@ -54,6 +54,8 @@ from daigang.hiring.pipeline.settings import (
 from daigang.hiring.pipeline.stats import pipeline_stats
 
 BULK_MAX = 200
+# How often an open board asks whether it changed (the back office's new rows: 2 s).
+BOARD_POLL_SECONDS = 3
 
 
 def _organisation(request: AuthenticatedRequest, organisation_id: int) -> Organisation:
@@ -84,22 +86,57 @@ def _list_context(request: HttpRequest, organisation: Organisation) -> dict[str,
     }
 
 
-@login_required
-@require_GET
-def pipeline_board(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
-    """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
-    organisation = _organisation(request, organisation_id)
+def _board_context(request: AuthenticatedRequest, organisation: Organisation) -> dict[str, Any]:
+    """The board's columns (their full phones recorded as seen) and its version token."""
     context = _list_context(request, organisation)
+    # Read before the columns: a move landing between the two reads shows on the next poll.
+    context["version"] = pipeline_selectors.pipeline_board_version(
+        organisation=organisation, filters=context["filters"]
+    )
     context["columns"] = pipeline_selectors.pipeline_board(
         organisation=organisation, filters=context["filters"], options=context["stages"]
     )
+    context["poll_seconds"] = BOARD_POLL_SECONDS
     phone_views.phone_views_record(
         viewer=request.user,
         organisation_id=organisation.pk,
         applications=(a for column in context["columns"] for a in column.applications),
         source=phone_views.SOURCE_BOARD,
     )
-    return render(request, "hiring/pipeline_board.html", context)
+    return context
+
+
+@login_required
+@require_GET
+def pipeline_board(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """/manage/<org>/pipeline/ — a column per stage (a list grouped by stage on a phone)."""
+    organisation = _organisation(request, organisation_id)
+    return render(request, "hiring/pipeline_board.html", _board_context(request, organisation))
+
+
+@require_GET
+def pipeline_board_changes(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    """The open board's poll (static/js/pipeline_board.js), like the back office's: 204 while
+    ?version= is still the board's, else the board again (same filters) with its new version.
+
+    A fragment, not a page: no login redirect; an anonymous poll is an outsider's (404), and
+    only members with the applications power get past `_organisation`."""
+    organisation = _organisation(request, organisation_id)
+    # Only the filters, not the menus' choices: most polls end at the 204.
+    stages = pipeline_selectors.pipeline_stage_options(organisation=organisation)
+    filters = PipelineFiltersForm(request.GET, stages=stages).filters()
+    version = pipeline_selectors.pipeline_board_version(organisation=organisation, filters=filters)
+    if version == request.GET.get("version", ""):
+        return HttpResponse(status=204)
+    context = _board_context(request, organisation)
+    # The page's own address (with its filters), for the cards' move forms to come back to.
+    context["here"] = _board_url(organisation, context["query"])
+    return render(request, "hiring/_pipeline_board.html", context)
+
+
+def _board_url(organisation: Organisation, query: str) -> str:
+    path = reverse("hiring:pipeline_board", args=[organisation.pk])
+    return f"{path}?{query}" if query else path
 
 
 @login_required

@@ -22,6 +22,7 @@ def _urls(world) -> list[str]:
         f"/manage/{org}/applications/",  # the live back office
         f"/manage/{org}/applications/new/?after=0",  # its polling fragment
         f"/manage/{org}/pipeline/",
+        f"/manage/{org}/pipeline/changes/",  # the open board's poll
         f"/manage/{org}/pipeline/table/",
         f"/manage/{org}/applications/{app}/",
         f"/api/v1/organisations/{org}/applications",
