@@ -11,11 +11,14 @@ HOST   ?= 127.0.0.1
 UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
           --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
+# Web processes behind the one port (`make serve WORKERS=4`); above 1 needs REDIS_URL and
+# STREAM_SERVER_URL (config/settings.py says why).
+WORKERS ?= 1
 # collectstatic's output (daigang.core.static_files); settings read the same variable.
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
 
-.PHONY: run test lint install chromium espeak-ng lock bench serve messages backup
+.PHONY: run test lint install chromium espeak-ng nginx lock bench serve messages backup
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,7 +39,7 @@ run: install $(STATIC)
 	$(UVICORN)
 
 serve: install $(STATIC)
-	$(UVICORN)
+	WEB_WORKERS=$(WORKERS) $(UVICORN) --workers $(WORKERS)
 
 # Debian's chromium for the real-browser tests (never a downloaded browser build).
 chromium:
@@ -53,6 +56,13 @@ espeak-ng:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq espeak-ng >/dev/null; }
 
+# Debian's nginx, for tests/test_nginx.py (deploy/nginx/daigang.conf in front of the application).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
 # Everything but WebRTC first; then the WebRTC tests (aiortc and Chromium with a fake camera)
 # inside a loopback-only network namespace so no test can ever offer a LAN address.
 # Lint, format and types first: they fail loudly and fast (rules in pyproject.toml; mypy keeps
@@ -62,7 +72,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy daigang config
 
-test: install chromium espeak-ng lint
+test: install chromium espeak-ng nginx lint
 	$(BIN)/python -m pytest -m "not webrtc" $(PYTEST_ARGS)
 	scripts/in-loopback-netns $(BIN)/python -m pytest -m webrtc $(PYTEST_ARGS) \
 	  || { rc=$$?; test $$rc = 5 && echo "(no WebRTC tests collected)" || exit $$rc; }

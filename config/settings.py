@@ -306,6 +306,22 @@ FAIR_COUNTERS_FLUSH_MS = env_int("FAIR_COUNTERS_FLUSH_MS", 1000)
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.
 STREAM_SERVER_URL = env_str("STREAM_SERVER_URL", "")
+# How many web processes serve the port (`make serve WORKERS=N`, deploy/systemd). Above one they
+# share chat, room events, rate limits, viewer counts and caches only through Redis, and the
+# built-in relay lives in a single process (a WHEP viewer may reach another): both are needed.
+WEB_WORKERS = env_int("WEB_WORKERS", 1)
+if WEB_WORKERS < 1:
+    raise ImproperlyConfigured("WEB_WORKERS must be 1 or more")
+if WEB_WORKERS > 1 and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "WEB_WORKERS above 1 needs REDIS_URL: without it each process has its own chat, "
+        "room events, rate limits and caches"
+    )
+if WEB_WORKERS > 1 and not STREAM_SERVER_URL:
+    raise ImproperlyConfigured(
+        "WEB_WORKERS above 1 needs STREAM_SERVER_URL (an external WHIP/WHEP server): the "
+        "built-in relay serves a room from one process only"
+    )
 # ICE servers handed to browsers and to the relay; empty means host candidates only.
 WEBRTC_ICE_SERVERS = env_list("WEBRTC_ICE_SERVERS", [])
 # Addresses the relay may gather candidates on (empty: all of the machine's, loopback excluded).

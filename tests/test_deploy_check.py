@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -79,3 +81,41 @@ def test_https_settings_can_each_be_turned_off_for_a_plain_http_intranet():
     assert result.returncode == 0, result.stdout + result.stderr
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in result.stderr, warning
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "STREAM_SERVER_URL"),
+    ],
+)
+def test_several_web_workers_refuse_to_start_without_what_they_must_share(extra, named):
+    # given: `make serve WORKERS=2` (WEB_WORKERS=2), missing Redis or an external media server
+    # when
+    result = _manage("check", **PRODUCTION, WEB_WORKERS="2", **extra)
+    # then: it says which setting, before serving anything
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and named in result.stderr
+
+
+def test_several_web_workers_start_with_redis_and_an_external_media_server():
+    result = _manage(
+        "check",
+        **PRODUCTION,
+        WEB_WORKERS="2",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        STREAM_SERVER_URL="https://media.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_systemd_timer_starts_a_management_command_that_exists():
+    from django.core.management import get_commands
+
+    timers = sorted((ROOT / "deploy" / "systemd").glob("daigang-*.timer"))
+    assert len(timers) >= 6
+    for timer in timers:
+        (unit,) = [line for line in timer.read_text().splitlines() if line.startswith("Unit=")]
+        command = unit.removeprefix("Unit=daigang-job@").removesuffix(".service")
+        assert command in get_commands(), timer.name
