@@ -197,6 +197,7 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("hiring:back_office", "GET"): only(HIRING),
     ("hiring:back_office_rows", "GET"): only(HIRING, anonymous=E404),  # an htmx fragment
     ("hiring:pipeline_board", "GET"): only(HIRING),
+    ("hiring:pipeline_board_changes", "GET"): only(HIRING, anonymous=E404),  # the board's poll
     ("hiring:pipeline_table", "GET"): only(HIRING),
     ("hiring:pipeline_bulk", "POST"): only(HIRING),
     ("hiring:pipeline_settings", "GET"): only(HIRING),
