@@ -179,6 +179,8 @@ async function statesRefresh() {
 
 /* --- the sheet (the apply form over the room) ------------------------------------------- */
 
+// How long 报名成功 stays on the sheet before the sheet gives the room back.
+const SUCCESS_SHOWN_MS = 2000;
 let closeTimer = null;
 let opener = null;
 
@@ -245,9 +247,15 @@ function onSheetSwap(event) {
     markApplied(panel.dataset.jobId || sheet.dataset.jobId);
     if (!wasSignedIn) statesRefresh();
     clearTimeout(closeTimer);
-    closeTimer = setTimeout(sheetClose, 1500);
+    closeTimer = setTimeout(sheetClose, SUCCESS_SHOWN_MS);
     return;
   }
+}
+
+// A seeker who touches the success (附上求职资料, 查看我的报名) keeps the sheet open.
+function onSheetTouch(event) {
+  const body = event.target.closest && event.target.closest(".apply-sheet-body");
+  if (body && body.querySelector(".apply-success")) clearTimeout(closeTimer);
 }
 
 async function onTap(el) {
@@ -316,6 +324,7 @@ if (!window.__daigangApply) {
   window.__daigangApply = true;
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
+  document.addEventListener("pointerdown", onSheetTouch);
   document.addEventListener("htmx:afterSettle", onSheetSwap);
   // A card pinned over the socket is the same for every viewer: this viewer's state is ours.
   document.addEventListener("room:pinned", () => statesShow(document.getElementById("pin-slot")));

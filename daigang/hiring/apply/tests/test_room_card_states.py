@@ -41,14 +41,16 @@ def test_the_cards_say_applied_withdrawn_or_apply_for_this_seeker(client):
     room, (applied, withdrawn, untouched) = _room_with_three_jobs()
     seeker = seeker_make(phone="13800005555")
     application_make(job=applied, seeker=seeker)
-    application_withdraw(
-        application=application_make(job=withdrawn, seeker=seeker), seeker=seeker
-    )
+    application_withdraw(application=application_make(job=withdrawn, seeker=seeker), seeker=seeker)
     client.force_login(seeker)
     # when they open (or reload) the room
     page = client.get(f"/live/{room.pk}/").content.decode()
     # then each card says where they stand
-    assert _labels(page) == {applied.pk: "已报名", withdrawn.pk: "重新报名", untouched.pk: "一键报名"}
+    assert _labels(page) == {
+        applied.pk: "已报名",
+        withdrawn.pk: "重新报名",
+        untouched.pk: "一键报名",
+    }
     assert f'"{applied.pk}": "applied"' in page  # the map kept for cards pinned later
 
 
@@ -96,12 +98,10 @@ def test_the_states_cost_one_query_however_many_cards(client):
 
 def test_the_states_endpoint_answers_for_the_viewer_alone(client):
     # given a seeker with one application and one withdrawn
-    room, (applied, withdrawn, untouched) = _room_with_three_jobs()
+    _room, (applied, withdrawn, untouched) = _room_with_three_jobs()
     seeker = seeker_make(phone="13800005555")
     application_make(job=applied, seeker=seeker)
-    application_withdraw(
-        application=application_make(job=withdrawn, seeker=seeker), seeker=seeker
-    )
+    application_withdraw(application=application_make(job=withdrawn, seeker=seeker), seeker=seeker)
     url = f"/jobs/apply-states/?jobs={applied.pk},{withdrawn.pk},{untouched.pk},junk"
     # when an anonymous viewer and then the seeker ask
     anonymous = client.get(url)
