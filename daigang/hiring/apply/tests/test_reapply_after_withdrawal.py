@@ -104,3 +104,16 @@ def test_the_back_office_row_shows_the_reapply(client):
     # when the organisation opens its list, then the row says 重新报名
     page = client.get(f"/manage/{world.organisation.pk}/applications/").content.decode()
     assert "重新报名" in page
+
+
+def test_the_apply_page_of_a_closed_job_says_so_to_a_seeker_who_withdrew(client):
+    # given a withdrawn application whose job has been closed
+    world = world_make()
+    application_withdraw(application=world.application, seeker=world.seeker)
+    Job.objects.filter(pk=world.job.pk).update(status=Job.Status.CLOSED)
+    client.force_login(world.seeker)
+    # when they open the apply page (the room's sheet shows the same panel)
+    page = client.get(f"/jobs/{world.job.pk}/apply/", headers={"HX-Request": "true"})
+    # then it says the job is closed, never 报名成功
+    text = page.content.decode()
+    assert "停止招聘" in text and "报名成功" not in text
