@@ -245,7 +245,13 @@ function onSheetSwap(event) {
     const wasSignedIn = room && "signedIn" in room.dataset;
     if (room) room.dataset.signedIn = "";
     markApplied(panel.dataset.jobId || sheet.dataset.jobId);
-    if (!wasSignedIn) statesRefresh();
+    if (!wasSignedIn) {
+      // Logged in by the SMS code in the sheet: the cards and the chat catch up, in place.
+      statesRefresh();
+      document.querySelectorAll("[data-room-chat]").forEach((chat) => {
+        if (chat.roomChat) chat.roomChat.reconnect();
+      });
+    }
     clearTimeout(closeTimer);
     closeTimer = setTimeout(sheetClose, SUCCESS_SHOWN_MS);
     return;

@@ -123,6 +123,7 @@
     if (kind === "hello") {
       this.setCanSend(Boolean(data.can_send));
       if (!data.can_send && data.notice) this.showNotice(data.notice, 0);
+      if (data.can_send) this.signedIn();
     } else if (kind === "history") {
       (data.messages || []).forEach(this.addMessage, this);
       // Still unconfirmed after catching up: send again (same token, stored once).
@@ -203,6 +204,23 @@
     this.anchorNoteTimer = window.setTimeout(function () {
       note.hidden = true;
     }, ANCHOR_NOTE_MS - Math.max(0, age));
+  };
+
+  // Logged in since the page was served (the apply sheet's SMS code): show the form.
+  RoomChat.prototype.signedIn = function () {
+    const login = this.root.querySelector("[data-chat-login]");
+    if (!login) return;
+    login.remove();
+    if (this.form) this.form.hidden = false;
+    this.showNotice("", null);
+  };
+
+  /** Open the socket again (the session changed: it now speaks for the logged-in user). */
+  RoomChat.prototype.reconnect = function () {
+    if (this.socket && this.socket.readyState <= WebSocket.OPEN) {
+      this.retryMs = RETRY_MIN_MS;
+      this.socket.close();
+    }
   };
 
   RoomChat.prototype.removeMessage = function (id) {

@@ -140,7 +140,12 @@ def test_a_viewer_logs_in_and_applies_in_the_sheet_without_leaving_the_room_and_
     assert page.evaluate("() => document.querySelector('#player').isConnected")
     first_id, stage, moves = orm(_application, setting.job_a)
     assert (stage, moves) == ("applied", 0)
-    # and they are logged in now: the chat lets them speak after a reload
+    # and, logged in now, they may chat in the same page
+    page.wait_for_selector("[data-chat-form] input[name=text]:enabled")
+    page.fill("[data-chat-form] input[name=text]", "请问包住吗？")
+    page.press("[data-chat-form] input[name=text]", "Enter")
+    page.wait_for_selector(".chat-line .chat-text:text-is('请问包住吗？')")
+    assert page.locator("[data-chat-login]").count() == 0
     _shot(page, "applied")
 
     # when the anchor pins the other job and then this one again (cards from the socket)
