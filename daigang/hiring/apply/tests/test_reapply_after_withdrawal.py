@@ -117,3 +117,13 @@ def test_the_apply_page_of_a_closed_job_says_so_to_a_seeker_who_withdrew(client)
     # then it says the job is closed, never 报名成功
     text = page.content.decode()
     assert "停止招聘" in text and "报名成功" not in text
+
+
+def test_my_applications_offers_to_apply_again_after_withdrawing(client):
+    world = world_make()
+    application_withdraw(application=world.application, seeker=world.seeker)
+    client.force_login(world.seeker)
+
+    page = client.get("/me/applications/").content.decode()
+
+    assert f'href="/jobs/{world.job.pk}/apply/" data-reapply' in page
