@@ -112,8 +112,11 @@ def application_of_seeker_for_job(*, seeker: User, job: Job) -> Application | No
 
 
 def consent_given_before(*, seeker: User, organisation: Organisation) -> bool:
-    """Has the seeker agreed to share their phone with this organisation already?"""
-    return Application.objects.filter(seeker=seeker, organisation=organisation).exists()
+    """Has the seeker agreed to share their phone with this organisation already (and not
+    taken it back on 我的报名: then the form asks again, as application_consent_resolve will)?"""
+    return Application.objects.filter(
+        seeker=seeker, organisation=organisation, consent_withdrawn_at__isnull=True
+    ).exists()
 
 
 def seeker_name_default(*, seeker: User) -> str:

@@ -127,3 +127,23 @@ def test_my_applications_offers_to_apply_again_after_withdrawing(client):
     page = client.get("/me/applications/").content.decode()
 
     assert f'href="/jobs/{world.job.pk}/apply/" data-reapply' in page
+
+
+def test_a_seeker_who_also_took_back_consent_ticks_it_again_to_reapply(client):
+    # given a seeker who withdrew the application and their consent to the organisation
+    from daigang.hiring.pipeline.consent import organisation_consent_withdraw
+
+    world = world_make()
+    application_withdraw(application=world.application, seeker=world.seeker)
+    organisation_consent_withdraw(application=world.application, seeker=world.seeker)
+    client.force_login(world.seeker)
+    # when they open the apply page, then the consent box is there to tick again
+    page = client.get(f"/jobs/{world.job.pk}/apply/").content.decode()
+    assert 'name="consent"' in page
+    # and ticking it re-opens the application with the consent given back
+    client.post(
+        f"/jobs/{world.job.pk}/apply/",
+        {"name": "张三", "idempotency_key": "again-0004", "consent": "on", "action": "apply"},
+    )
+    stored = Application.objects.get(pk=world.application.pk)
+    assert (stored.stage, stored.consent_withdrawn_at) == (Stage.APPLIED, None)
