@@ -7,10 +7,11 @@ Needs Debian's chromium only (no WebRTC, so no network namespace).
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
-from tests.conftest import orm
+from tests.conftest import SCREENSHOTS, orm
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +67,7 @@ def test_the_anchors_answer_stays_on_screen_marked_as_the_anchors(
     note = page.locator("[data-chat-anchor-note]")
     assert note.is_visible()
     assert "夫妻可以住夫妻间" in note.inner_text() and "主播" in note.inner_text()
+    if os.environ.get("E2E_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#room-chat").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "room-chat-anchor.png"))

@@ -171,6 +171,7 @@ def test_a_viewer_logs_in_and_applies_in_the_sheet_without_leaving_the_room_and_
     page.goto(room_url)
     # then the card offers 重新报名
     assert page.inner_text(PIN_BUTTON) == "重新报名"
+    _shot(page, "withdrawn")
     assert orm(_application, setting.job_a)[1] == "withdrawn"
 
     # when they tap it, then the same application is re-opened, its history kept
