@@ -194,6 +194,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # --- hiring: apply, back office, pipeline ----------------------------------------------------
     ("hiring:apply", "GET"): public(),
     ("hiring:apply", "POST"): public(),  # the form again, with its errors
+    # A room's cards: each persona's own states only ({} for a visitor: never another's).
+    ("hiring:apply_states", "GET"): public(),
     ("hiring:back_office", "GET"): only(HIRING),
     ("hiring:back_office_rows", "GET"): only(HIRING, anonymous=E404),  # an htmx fragment
     ("hiring:pipeline_board", "GET"): only(HIRING),

@@ -10,6 +10,10 @@ class HiringConfig(AppConfig):
 
         if _reasons_seed not in organisation_verified_hooks:
             organisation_verified_hooks.append(_reasons_seed)
+        from daigang.live.selectors import job_apply_states_hooks
+
+        if _apply_states not in job_apply_states_hooks:
+            job_apply_states_hooks.append(_apply_states)
 
 
 def _reasons_seed(organisation: object) -> None:
@@ -18,3 +22,10 @@ def _reasons_seed(organisation: object) -> None:
     from daigang.hiring.pipeline.settings import rejection_reasons_seed
 
     rejection_reasons_seed(organisation=organisation)  # type: ignore[arg-type]
+
+
+def _apply_states(seeker: object, job_ids: list[int]) -> dict[int, str]:
+    # The room's cards say 已报名 / 重新报名 from the server, also after a reload.
+    from daigang.hiring.apply.selectors import apply_states_of_seeker
+
+    return apply_states_of_seeker(seeker=seeker, job_ids=job_ids)  # type: ignore[arg-type]

@@ -144,6 +144,9 @@ class Application(models.Model):
     # When the seeker attached their profile (求职资料) to this application, with consent: the
     # organisation reads it with the application while consent lasts (consent_active).
     profile_shared_at = models.DateTimeField(_("附上求职资料时间"), null=True, blank=True)
+    # The last time the seeker applied again after withdrawing (重新报名): the same row is
+    # re-opened, its history keeps both moves (apply.services.application_reopen).
+    reopened_at = models.DateTimeField(_("重新报名时间"), null=True, blank=True)
     tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
         "Tag", blank=True, related_name="applications"
     )

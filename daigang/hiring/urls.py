@@ -8,6 +8,7 @@ from daigang.hiring.pipeline.urls import urlpatterns as pipeline_urlpatterns
 app_name = "hiring"
 urlpatterns = [
     path("jobs/<id:job_id>/apply/", views.apply_page, name="apply"),
+    path("jobs/apply-states/", views.apply_states, name="apply_states"),
     path("manage/<id:organisation_id>/applications/", views.back_office, name="back_office"),
     path(
         "manage/<id:organisation_id>/applications/new/",

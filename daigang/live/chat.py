@@ -39,6 +39,10 @@ CHAT_MAX_LENGTH = 200
 # Longer than this before scrubbing is refused unread: scrubbing is linear, but not free.
 CHAT_RAW_MAX_LENGTH = CHAT_MAX_LENGTH * 10
 CHAT_INTERVAL = dt.timedelta(seconds=2)
+# The organisation's people (its anchors above all) answer many viewers at once: they are not
+# slowed like viewers (neither this interval nor slow mode); this is only a guard against a
+# stuck key or a script.
+ANCHOR_CHAT_INTERVAL = dt.timedelta(milliseconds=500)
 HISTORY_SIZE = 50
 # A client that comes back after a long absence gets the newest this many, not the backlog.
 CATCH_UP_MAX = 200
@@ -174,11 +178,21 @@ class ChatSend:
     sent_at: dt.datetime | None = None
 
 
+def _interval_of(role: str, slow: dt.timedelta) -> dt.timedelta:
+    if role == ChatMessage.Role.VIEWER:
+        return slow
+    if role == ChatMessage.Role.ANCHOR:
+        return ANCHOR_CHAT_INTERVAL
+    return CHAT_INTERVAL
+
+
 def _rate_limited(wait: dt.timedelta, interval: dt.timedelta) -> Throttled:
     if interval > CHAT_INTERVAL:
         message = _("慢速模式：每 %(seconds)d 秒可以发一条") % {"seconds": interval.seconds}
     else:
-        message = _("发言太快了，请 %(seconds)d 秒后再发") % {"seconds": interval.seconds}
+        message = _("发言太快了，请 %(seconds)d 秒后再发") % {
+            "seconds": max(1, round(interval.total_seconds()))
+        }
     return Throttled("rate_limited", message, retry_after=wait.total_seconds())
 
 
@@ -287,8 +301,8 @@ def _store(
             except Refused as refused:
                 results[index] = refused
                 continue
-            # Slow mode slows viewers; the organisation's people keep the usual limit.
-            interval = slow if roles[user_id] == ChatMessage.Role.VIEWER else CHAT_INTERVAL
+            # Slow mode slows viewers; the organisation's people answer at the pace they type.
+            interval = _interval_of(roles[user_id], slow)
             sent_at = min(send.sent_at or now, now)
             last = last_sent.get(user_id)
             if last is not None and last > sent_at - interval:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +27,22 @@ from daigang.live.models import Room
 # planned start, so a forgotten room does not sit under "即将开播" for ever.
 UPCOMING_GRACE = dt.timedelta(hours=2)
 STRIP_SIZE = 12
+
+
+# The seeker's own state per job for the room's cards ({job id: "applied" | "withdrawn"}):
+# daigang.hiring fills it from its AppConfig.ready() (live may not import hiring). One read
+# per page, never per card.
+job_apply_states_hooks: list[Callable[[Any, list[int]], dict[int, str]]] = []
+
+
+def viewer_apply_states(*, user: Any, job_ids: list[int]) -> dict[int, str]:
+    """What each job card shows `user` about their application to it (see the hook above);
+    empty for an anonymous viewer."""
+    states: dict[int, str] = {}
+    if getattr(user, "is_authenticated", False) and job_ids:
+        for hook in job_apply_states_hooks:
+            states.update(hook(user, job_ids))
+    return states
 
 
 def jobs_schedulable(*, organisation: Organisation) -> QuerySet[Job]:

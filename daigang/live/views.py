@@ -84,10 +84,18 @@ def _ice_servers() -> list[dict[str, Any]]:
 def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
     """The public, shareable room page: picture, state, viewers, chat, jobs, pinned card."""
     room = selectors.room_get_public(room_id=room_id)
+    jobs = [selectors.job_card(job=job, room=room) for job in selectors.room_jobs(room=room)]
+    pinned = selectors.room_pinned_card(room=room)
+    # The viewer's own 已报名 / 重新报名 per card; the page keeps the map for cards pinned later.
+    job_ids = [card["id"] for card in jobs] + ([pinned["id"]] if pinned else [])
+    apply_states = selectors.viewer_apply_states(user=request.user, job_ids=job_ids)
+    for card in [*jobs, *([pinned] if pinned else [])]:
+        card["apply_state"] = apply_states.get(card["id"], "")
     context = {
         "room": room,
-        "jobs": [selectors.job_card(job=job, room=room) for job in selectors.room_jobs(room=room)],
-        "pinned": selectors.room_pinned_card(room=room),
+        "jobs": jobs,
+        "pinned": pinned,
+        "apply_states": {str(job_id): state for job_id, state in apply_states.items()},
         "viewers": selectors.room_viewer_count(room=room),
         "player": {
             "whep_url": selectors.room_whep_url(room=room),

@@ -20,6 +20,11 @@
  * <span class="chat-role"> (anchor and moderator only), <span class="chat-name"> and
  * <span class="chat-text">. All text is set with textContent: messages are never parsed as HTML.
  *
+ * The anchor's messages (role "anchor": the organisation's people) stay on screen longer: the
+ * list drops viewers' lines first when it is full, and, when the box holds a
+ * <p data-chat-anchor-note hidden> (the viewer's room page), the anchor's latest message also
+ * stays there, above the scrolling list, for ANCHOR_NOTE_MS.
+ *
  * A `chat_deleted` {id} event (a moderator deleted it) removes that line at once; `muted`,
  * `unmuted` and `banned` {message} (to this viewer alone) show their message in the notice.
  *
@@ -39,6 +44,7 @@
   const RETRY_MAX_MS = 30000;
   const NOTICE_MS = 4000;
   const CLOSE_ROOM_NOT_FOUND = 4404;
+  const ANCHOR_NOTE_MS = 60000;
 
   function token() {
     const bytes = new Uint8Array(12);
@@ -53,6 +59,8 @@
     // 举报 per message (daigang.safety): the report form's URL for message 1, made per id.
     this.reportUrl = root.dataset.reportUrl || "";
     this.notice = root.querySelector("[data-chat-notice]");
+    this.anchorNote = root.querySelector("[data-chat-anchor-note]");
+    this.anchorNoteTimer = null;
     this.form = root.querySelector("[data-chat-form]");
     this.input = this.form ? this.form.querySelector("[name=text]") : null;
     this.maxMessages = parseInt(root.dataset.maxMessages || "200", 10);
@@ -115,6 +123,7 @@
     if (kind === "hello") {
       this.setCanSend(Boolean(data.can_send));
       if (!data.can_send && data.notice) this.showNotice(data.notice, 0);
+      if (data.can_send) this.signedIn();
     } else if (kind === "history") {
       (data.messages || []).forEach(this.addMessage, this);
       // Still unconfirmed after catching up: send again (same token, stored once).
@@ -170,17 +179,55 @@
     }
     this.list.appendChild(line);
     while (this.list.children.length > this.maxMessages) {
-      const first = this.list.firstElementChild;
+      // Viewers' lines go first: the anchor's answers are what most viewers came to read.
+      const first = this.list.querySelector(".chat-line:not(.role-anchor)") ||
+        this.list.firstElementChild;
       this.seen.delete(Number(first.dataset.id));
       first.remove();
     }
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
+    if (message.role === "anchor") this.showAnchorNote(message, line);
+  };
+
+  RoomChat.prototype.showAnchorNote = function (message, line) {
+    const note = this.anchorNote;
+    if (!note) return;
+    const age = message.at ? Date.now() - Date.parse(message.at) : 0;
+    if (!(age < ANCHOR_NOTE_MS)) return; // history from long ago stays in the list only
+    const copy = line.cloneNode(true);
+    const report = copy.querySelector(".chat-report");
+    if (report) report.remove();
+    note.replaceChildren.apply(note, Array.from(copy.childNodes));
+    note.dataset.id = String(message.id);
+    note.hidden = false;
+    window.clearTimeout(this.anchorNoteTimer);
+    this.anchorNoteTimer = window.setTimeout(function () {
+      note.hidden = true;
+    }, ANCHOR_NOTE_MS - Math.max(0, age));
+  };
+
+  // Logged in since the page was served (the apply sheet's SMS code): show the form.
+  RoomChat.prototype.signedIn = function () {
+    const login = this.root.querySelector("[data-chat-login]");
+    if (!login) return;
+    login.remove();
+    if (this.form) this.form.hidden = false;
+    this.showNotice("", null);
+  };
+
+  /** Open the socket again (the session changed: it now speaks for the logged-in user). */
+  RoomChat.prototype.reconnect = function () {
+    if (this.socket && this.socket.readyState <= WebSocket.OPEN) {
+      this.retryMs = RETRY_MIN_MS;
+      this.socket.close();
+    }
   };
 
   RoomChat.prototype.removeMessage = function (id) {
     if (typeof id !== "number" || !this.list) return;
     const line = this.list.querySelector('[data-id="' + id + '"]');
     if (line) line.remove();
+    if (this.anchorNote && this.anchorNote.dataset.id === String(id)) this.anchorNote.hidden = true;
   };
 
   RoomChat.prototype.onError = function (data) {

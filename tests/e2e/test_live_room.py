@@ -230,26 +230,31 @@ def test_an_anchor_goes_live_viewers_watch_chat_and_apply_once_and_see_the_end(
     _shot(guest, "watch-pinned")
     _shot(anchor, "console-live", full_page=True)
 
-    # when the seeker taps 一键报名 for the first time, the form asks for consent once
+    # when the seeker taps 一键报名 for the first time, the form in a sheet over the room asks
+    # for consent once
     seeker.click("#pin-slot [data-apply-job]")
-    seeker.wait_for_url(re.compile(rf"/jobs/{flow.job_a}/apply/"))
-    seeker.check("input[name=consent]")
-    seeker.dblclick("button.apply-submit")
-    seeker.wait_for_selector(".apply-success")
+    seeker.wait_for_selector("#apply-sheet:not([hidden]) input[name=consent]")
+    seeker.check("#apply-sheet input[name=consent]")
+    seeker.dblclick("#apply-sheet button.apply-submit")
+    seeker.wait_for_selector("#apply-sheet .apply-success")
     # then the back office shows the application live, once
     office.wait_for_selector(".application-row:has-text('电子厂普工')")
     assert office.locator(".application-row").count() == 1
     assert orm(_applications, flow.job_a) == 1
+    # and the seeker never left the room: the sheet closes, the card says 已报名, and the
+    # picture kept playing underneath
+    seeker.wait_for_selector("#apply-sheet", state="hidden")
+    assert seeker.inner_text("#pin-slot [data-apply-job]") == "已报名"
+    assert seeker.url == f"{base}{room_url}"
+    _wait_frames_advancing(seeker, "seeker after applying")
 
-    # when the seeker is back in the room and the anchor pins another job
-    seeker.goto(room_url)
-    _wait_frames_advancing(seeker, "seeker again")
+    # when the anchor pins another job
     anchor.click(f"button[data-pin='{flow.job_b}']")
     seeker.wait_for_selector("#pin-slot.shown [data-field=title]:text-is('仓库分拣员')")
     guest.wait_for_selector("#pin-slot.shown [data-field=title]:text-is('仓库分拣员')")
     # and double taps 一键报名 on the card (consent was given to this organisation)
     seeker.dblclick("#pin-slot [data-apply-job]")
-    seeker.wait_for_selector("#pin-slot [data-apply-job]:text-is('报名成功')")
+    seeker.wait_for_selector("#pin-slot [data-apply-job]:text-is('已报名')")
     # then exactly one more application appears in the back office, live
     office.wait_for_selector(".application-row:has-text('仓库分拣员')")
     office.wait_for_timeout(1000)

@@ -95,7 +95,7 @@ def test_a_double_tap_on_the_pinned_card_applies_once_and_the_office_sees_it_liv
     # when they double tap 一键报名 on the pinned card
     seeker.dblclick("#pin-slot [data-apply-job]")
     # then the button says so, one application exists, with the room it came from
-    seeker.wait_for_selector("#pin-slot [data-apply-job]:text-is('报名成功')")
+    seeker.wait_for_selector("#pin-slot [data-apply-job]:text-is('已报名')")
     assert orm(_rows, setting.job_id) == [("13912340001", setting.room_id)]
     # and it appears in the back office without a reload, with the full phone
     office.wait_for_selector(".application-row:has-text('电子厂普工')")
@@ -109,20 +109,22 @@ def test_a_viewer_without_an_account_applies_with_the_sms_code(
     viewer = _page(chromium, asgi_server.url)
     screenshot_on_failure.append(("viewer", viewer))
     viewer.goto(f"/live/{setting.room_id}/")
-    # when they tap 一键报名, they land on the apply form (the API needs a login)
+    # when they tap 一键报名, the apply form opens in a sheet over the room (the API needs a
+    # login), and they fill in name and phone, get the code, type it and tick consent
     viewer.click("#pin-slot [data-apply-job]")
-    viewer.wait_for_url(re.compile(rf"/jobs/{setting.job_id}/apply/\?room={setting.room_id}"))
-    # and fill in name and phone, get the code, type it and tick consent
-    viewer.fill("input[name=name]", "李大姐")
-    viewer.fill("input[name=phone]", NEW_VIEWER)
-    viewer.click("button:has-text('获取验证码')")
-    viewer.wait_for_selector("[data-code-sent]")
+    viewer.wait_for_selector("#apply-sheet:not([hidden]) input[name=phone]")
+    viewer.fill("#apply-sheet input[name=name]", "李大姐")
+    viewer.fill("#apply-sheet input[name=phone]", NEW_VIEWER)
+    viewer.click("#apply-sheet button:has-text('获取验证码')")
+    viewer.wait_for_selector("#apply-sheet [data-code-sent]")
     code = re.search(r"\d{6}", [m for m in sms.outbox if m.phone == NEW_VIEWER][-1].message)
-    viewer.fill("input[name=code]", code.group(0))
-    viewer.check("input[name=consent]")
-    viewer.dblclick("button.apply-submit")
-    # then 报名成功, applied once from the room, and logged in: 我的报名 lists the job
-    viewer.wait_for_selector(".apply-success")
+    viewer.fill("#apply-sheet input[name=code]", code.group(0))
+    viewer.check("#apply-sheet input[name=consent]")
+    viewer.dblclick("#apply-sheet button.apply-submit")
+    # then 报名成功, applied once from the room, still in the room, and logged in: 我的报名
+    # lists the job
+    viewer.wait_for_selector("#apply-sheet .apply-success")
+    assert viewer.url.endswith(f"/live/{setting.room_id}/")
     assert orm(_rows, setting.job_id) == [(NEW_VIEWER, setting.room_id)]
     viewer.goto("/me/applications/")
     assert "电子厂普工" in viewer.inner_text("main")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from daigang.accounts.models import Organisation, User
-from daigang.hiring.models import Application
+from daigang.hiring.models import Application, Stage
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 
@@ -112,8 +112,11 @@ def application_of_seeker_for_job(*, seeker: User, job: Job) -> Application | No
 
 
 def consent_given_before(*, seeker: User, organisation: Organisation) -> bool:
-    """Has the seeker agreed to share their phone with this organisation already?"""
-    return Application.objects.filter(seeker=seeker, organisation=organisation).exists()
+    """Has the seeker agreed to share their phone with this organisation already (and not
+    taken it back on 我的报名: then the form asks again, as application_consent_resolve will)?"""
+    return Application.objects.filter(
+        seeker=seeker, organisation=organisation, consent_withdrawn_at__isnull=True
+    ).exists()
 
 
 def seeker_name_default(*, seeker: User) -> str:
@@ -127,3 +130,23 @@ def seeker_name_default(*, seeker: User) -> str:
         .first()
         or ""
     )
+
+
+# What a job card shows a seeker about their own application to that job (一键报名 when none).
+APPLY_STATE_APPLIED = "applied"
+APPLY_STATE_WITHDRAWN = "withdrawn"
+APPLY_STATES_MAX_JOBS = 100
+
+
+def apply_states_of_seeker(*, seeker: User, job_ids: list[int]) -> dict[int, str]:
+    """For each of `job_ids` the seeker applied to: "withdrawn" (重新报名 on the card) or
+    "applied" (已报名: any other stage). Jobs they never applied to are left out. One query."""
+    if not getattr(seeker, "is_authenticated", False) or not job_ids:
+        return {}
+    rows = Application.objects.filter(
+        seeker_id=seeker.pk, job_id__in=job_ids[:APPLY_STATES_MAX_JOBS]
+    ).values_list("job_id", "stage")
+    return {
+        job_id: APPLY_STATE_WITHDRAWN if stage == Stage.WITHDRAWN else APPLY_STATE_APPLIED
+        for job_id, stage in rows
+    }

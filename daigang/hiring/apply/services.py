@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from daigang.accounts.models import Organisation, User
 from daigang.core.hooks import hooks_on_commit
-from daigang.hiring.models import IDEMPOTENCY_KEY_MAX_LENGTH, Application
+from daigang.hiring.models import IDEMPOTENCY_KEY_MAX_LENGTH, Application, Stage, StageChange
 from daigang.jobs.models import Job
 from daigang.live.models import Room
 
@@ -215,7 +216,7 @@ def application_apply(
         )
         if existing is None:
             raise  # not a duplicate (e.g. the job was deleted meanwhile): a real error
-        return existing, False
+        return _existing_answer(existing, application), False
     _created_on_commit([application])
     return application, True
 
@@ -317,7 +318,8 @@ def _application_new(args: ApplyArgs) -> Application | tuple[Application, bool]:
         application_check_open(job=job, now=now)
     except ValidationError:
         existing = _application_existing(job=job, seeker=seeker, idempotency_key=idempotency_key)
-        if existing is not None:
+        # A withdrawn application is not answered as a success: the job is closed, say so.
+        if existing is not None and existing.stage != Stage.WITHDRAWN:
             return existing, False
         raise
     return Application(
@@ -346,7 +348,96 @@ def _application_after_conflict(application: Application) -> tuple[Application, 
     if existing is None:
         # Another unique constraint held the row back: not a replay, a real error.
         raise IntegrityError("the application conflicts with a row that is not its replay")
-    return existing, False
+    return _existing_answer(existing, application), False
+
+
+def _existing_answer(existing: Application, attempt: Application) -> Application:
+    """What an apply that found the seeker's earlier application to the job answers: that
+    application, re-opened first if the seeker had withdrawn it (`attempt` is the unsaved
+    application this apply would have made: the name, consent and room given now)."""
+    if existing.stage != Stage.WITHDRAWN:
+        return existing
+    return application_reopen(
+        application=existing,
+        name=attempt.name,
+        room=attempt.room,
+        consent_text=attempt.consent_text,
+        consented_at=attempt.consented_at,
+        now=attempt.created_at,
+    )
+
+
+# Said in the application's history when the seeker applies again after withdrawing.
+REOPEN_REASON = gettext_noop("重新报名")
+
+# Called with the application the seeker re-opened (never a repeat), once it commits. Apps
+# above hiring add to it from their AppConfig.ready(); cheap, must not raise.
+application_reopened_hooks: list[Callable[[Application], None]] = []
+
+
+def application_reopen(
+    *,
+    application: Application,
+    name: str,
+    consent_text: str,
+    consented_at: dt.datetime,
+    room: Room | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """The seeker applies again to a job whose application they withdrew (重新报名).
+
+    The same application is re-opened, as the pipeline moves one (application_advance's
+    pattern): one transaction locks the row, moves it 已撤回 → 已报名, writes the StageChange
+    (by the seeker, reason "重新报名") so the organisation's history keeps both moves, and runs
+    `application_reopened_hooks` on commit. The name, consent (given again: a withdrawn
+    consent is given back by this apply) and room are the ones given now. An application not
+    withdrawn (a repeat of this re-apply) is returned unchanged. ValidationError (code
+    job_closed, …) when the job no longer takes applications: never a false success.
+    """
+    now = now or timezone.now()
+    job = application.job
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        locked.job = job
+        locked.organisation = job.organisation
+        if locked.stage != Stage.WITHDRAWN:
+            return locked
+        application_check_open(job=job, now=now)
+        change = StageChange(
+            application=locked,
+            from_stage=locked.stage,
+            from_custom=None,
+            to_stage=Stage.APPLIED,
+            by_id=locked.seeker_id,
+            reason=REOPEN_REASON,  # stored as the site shows history: zh-hans
+            at=now,
+        )
+        locked.stage = Stage.APPLIED
+        locked.custom_stage = None
+        locked.stage_changed_at = now
+        locked.reopened_at = now
+        locked.name = name
+        locked.consent_text = consent_text
+        locked.consented_at = consented_at
+        locked.consent_withdrawn_at = None
+        if room is not None:
+            locked.room = room
+        locked.save(
+            update_fields=[
+                "stage",
+                "custom_stage",
+                "stage_changed_at",
+                "reopened_at",
+                "name",
+                "consent_text",
+                "consented_at",
+                "consent_withdrawn_at",
+                "room",
+            ]
+        )
+        change.save(force_insert=True)
+        hooks_on_commit(application_reopened_hooks, locked)
+    return locked
 
 
 def _applications_insert_unless_conflict(applications: list[Application]) -> list[bool]:

@@ -13,9 +13,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daigang.accounts.clients import device_cookie_set, phone_client_of
@@ -39,7 +40,7 @@ from daigang.hiring.apply.services import (
     name_clean,
     source_clean,
 )
-from daigang.hiring.models import Application
+from daigang.hiring.models import Application, Stage
 from daigang.hiring.phone_views import SOURCE_BACK_OFFICE, phone_views_record
 from daigang.jobs.models import Job
 from daigang.live.models import Room
@@ -140,10 +141,13 @@ def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
             return _send_code(request, job)
         return _apply_anonymous(request, job)
 
+    withdrawn = False
     if request.user.is_authenticated:
         earlier = selectors.application_of_seeker_for_job(seeker=request.user, job=job)
-        if earlier is not None:
+        if earlier is not None and earlier.stage != Stage.WITHDRAWN:
             return _render_success(request, job, earlier, created=False)
+        # Withdrawn: the form again, to re-open it (apply.services.application_reopen).
+        withdrawn = earlier is not None
     try:
         application_check_open(job=job)
     except ValidationError as exc:
@@ -155,7 +159,7 @@ def apply_page(request: HtmxRequest, job_id: int) -> HttpResponse:
     }
     if request.user.is_authenticated:
         initial["name"] = selectors.seeker_name_default(seeker=request.user)
-        return _render_form(request, job, ApplyForm(initial=initial))
+        return _render_form(request, job, ApplyForm(initial=initial), withdrawn=withdrawn)
     return _render_form(request, job, AnonymousApplyForm(initial=initial))
 
 
@@ -309,3 +313,19 @@ def back_office_rows(request: HttpRequest, organisation_id: int) -> HttpResponse
         "is_new": True,
     }
     return render(request, "hiring/_back_office_new_rows.html", context)
+
+
+@never_cache
+@require_GET
+def apply_states(request: HttpRequest) -> JsonResponse:
+    """/jobs/apply-states/?jobs=1,2 — the viewer's own state per job ("applied", "withdrawn";
+    jobs never applied to are left out), for a room page's cards: a card pinned over the
+    room's socket (the same event for every viewer) and a tab coming back to the front read
+    it here. Anonymous: {}."""
+    job_ids = [
+        job_id
+        for raw in request.GET.get("jobs", "").split(",")[: selectors.APPLY_STATES_MAX_JOBS]
+        if (job_id := id_or_none(raw)) is not None
+    ]
+    states = selectors.apply_states_of_seeker(seeker=request.user, job_ids=job_ids)  # type: ignore[arg-type]
+    return JsonResponse({"states": {str(job_id): state for job_id, state in states.items()}})

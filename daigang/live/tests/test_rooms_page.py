@@ -159,9 +159,10 @@ def test_a_logged_in_viewer_gets_the_chat_form_and_a_visitor_a_login_link(client
     viewer_page = client.get(url).content.decode()
 
     assert f'data-room-chat data-room-id="{room.pk}"' in visitor_page
-    assert "data-chat-form" not in visitor_page
+    # the visitor's form stays hidden until they log in over the room (the apply sheet)
+    assert "data-chat-form hidden" in visitor_page
     assert f"/accounts/login/?next=/live/{room.pk}/" in visitor_page
-    assert "data-chat-form" in viewer_page
+    assert "data-chat-form>" in viewer_page and "data-chat-login" not in viewer_page
 
 
 def test_the_page_hands_the_player_its_whep_url_and_ice_servers(client, settings):
