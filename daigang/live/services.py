@@ -165,7 +165,8 @@ def rooms_member_removed(membership: Membership) -> None:
     ).delete()
     for room in anchored:
         room_stream_key_rotate(room=room)
-        if room.state == Room.State.LIVE:
+        if room.state != Room.State.ENDED:
+            # Also a publisher connected but not yet on air, or one the room waits for.
             room_publisher_drop_on_commit(room_id=room.pk)
     open_rooms = Room.objects.filter(organisation_id=organisation_id).exclude(
         state=Room.State.ENDED
