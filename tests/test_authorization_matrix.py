@@ -171,6 +171,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("live:stream_key_rotate", "POST", "a room the anchor is not on"): only({"owner"}),
     ("live:pin", "POST"): only({"owner", "anchor"}),
     ("live:unpin", "POST"): only({"owner", "anchor"}),
+    # 结束直播: only with the dialog's confirm=yes; the empty body here is refused (400).
+    ("live:end", "POST"): only({"owner", "anchor"}, INVALID),
     # A viewer tapped the pinned card: anyone who may see the room (counted once per pin).
     ("live:card_open", "POST"): public(),
     ("live:stream_key_rotate", "POST"): only({"owner", "anchor"}),

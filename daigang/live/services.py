@@ -17,6 +17,7 @@ from daigang.jobs.models import Job
 from daigang.live import selectors
 from daigang.live.lifecycle import (
     room_card_open_hooks,
+    room_end,
     room_pin_on_commit,
     room_publisher_drop_on_commit,
 )
@@ -109,6 +110,13 @@ def room_pin(*, room: Room, job: Job, by: User) -> Room:
         room_event_publish(room_id=room.pk, kind="pin", data={"job": card})
         room_pin_on_commit(room_id=room.pk, job_id=job.pk)
     return room
+
+
+def room_end_confirmed(*, room: Room, by: User) -> Room:
+    """Someone who runs the room confirmed 结束直播 in the console: the room ends for good
+    (lifecycle.room_end; the relay lets its publisher and viewers go). Idempotent."""
+    _check_runner(room=room, by=by)
+    return room_end(room=room)
 
 
 def room_card_opened(*, room: Room, job_id: int, viewer: str) -> None:

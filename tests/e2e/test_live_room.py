@@ -256,8 +256,9 @@ def test_an_anchor_goes_live_viewers_watch_chat_and_apply_once_and_see_the_end(
     assert office.locator(".application-row").count() == 2
     assert orm(_applications, flow.job_b) == 1
 
-    # when the anchor ends the live
+    # when the anchor ends the live (and confirms it in the dialog)
     anchor.click("#end-live")
+    anchor.click("#end-confirm")
     # then every viewer sees it has ended, and the room's jobs stay listed
     for page in (seeker, guest):
         page.wait_for_selector("#live-room[data-state=ended]")
