@@ -198,6 +198,9 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("hiring:apply", "POST"): public(),  # the form again, with its errors
     ("hiring:back_office", "GET"): only(HIRING),
     ("hiring:back_office_rows", "GET"): only(HIRING, anonymous=E404),  # an htmx fragment
+    # The console's applicants panel (an htmx fragment): those who run the room; an anchor sees
+    # names and phones masked (daigang/hiring/apply/console.py).
+    ("hiring:room_applicants", "GET"): only({"owner", "anchor"}, anonymous=E404),
     ("hiring:pipeline_board", "GET"): only(HIRING),
     ("hiring:pipeline_table", "GET"): only(HIRING),
     ("hiring:pipeline_bulk", "POST"): only(HIRING),

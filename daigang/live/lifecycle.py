@@ -21,6 +21,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,12 @@ room_pin_hooks: list[Callable[[int, int], None]] = []
 # Called with (room id, job id, pinned job id or None, viewer key) when a viewer taps the card of
 # a room's job (the room page's beacon): daigang.fairs counts card opens once per viewer per pin.
 room_card_open_hooks: list[Callable[[int, int, int | None, str], None]] = []
+
+
+# Called with (request, room) when the console of a room is drawn, by someone who runs it; each
+# returns HTML to show beside the picture, chat and pins (or "" for nothing). daigang.hiring
+# adds the room's arriving applicants, so live draws them without importing hiring.
+console_panel_hooks: list[Callable[[HttpRequest, Room], str]] = []
 
 
 def room_pin_on_commit(*, room_id: int, job_id: int) -> None:

@@ -24,6 +24,7 @@ from daigang.core.http import HtmxRequest
 from daigang.jobs.models import Job
 from daigang.live import moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
+from daigang.live.lifecycle import console_panel_hooks
 from daigang.live.models import Room
 from daigang.live.viewers import request_viewer, viewer_cookie_ensure
 
@@ -132,6 +133,8 @@ def room_console(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     context = _console_context(request, room)
     context["can_moderate"] = moderation.room_can_moderate(user=request.user, room=room)
+    # What apps above live show in the console (daigang.hiring: the arriving applicants).
+    context["panels"] = [html for hook in console_panel_hooks if (html := hook(request, room))]
     return render(request, "live/console.html", context)
 
 

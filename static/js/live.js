@@ -520,11 +520,27 @@
       if (session) session.stop();
     });
 
+    // New applicants from the room: the panel (htmx, hiring's) is asked for again once for a
+    // burst of them, a moment after the first, so a pinned job's rush is one request a second.
+    let applicantsTimer = null;
+    function applicantsRefresh() {
+      if (applicantsTimer || !document.getElementById("console-applicants")) return;
+      applicantsTimer = setTimeout(function () {
+        applicantsTimer = null;
+        document.body.dispatchEvent(new CustomEvent("room-applicants"));
+      }, 800);
+    }
+
+    let hellos = 0;
     window.daigangLive = { publisher: function () { return session; } };
     onRoomEvent(function (kind, data) {
       if ((kind === "state" || kind === "hello") && data.state) stateChange(data.state);
-      if (kind === "hello") showViewers(data.viewers);
-      else if (kind === "viewers") showViewers(data.count);
+      if (kind === "hello") {
+        showViewers(data.viewers);
+        hellos += 1;
+        if (hellos > 1) applicantsRefresh(); // events sent while the socket was away are lost
+      } else if (kind === "viewers") showViewers(data.count);
+      else if (kind === "applicants") applicantsRefresh();
     });
 
     showState(root, root.dataset.state);

@@ -239,6 +239,11 @@ def test_an_anchor_goes_live_viewers_watch_chat_and_apply_once_and_see_the_end(
     # then the back office shows the application live, once
     office.wait_for_selector(".application-row:has-text('电子厂普工')")
     assert office.locator(".application-row").count() == 1
+    # and the anchor's console shows the applicant beside the picture, live, masked (an anchor
+    # has not the applications power)
+    anchor.wait_for_selector("#console-applicants .applicant:has-text('电子厂普工')")
+    assert PHONE_VIEWER not in anchor.inner_text("#console-applicants")
+    assert "139****5601" in anchor.inner_text("#console-applicants")
     assert orm(_applications, flow.job_a) == 1
 
     # when the seeker is back in the room and the anchor pins another job
