@@ -78,7 +78,11 @@ def _rooms_public() -> QuerySet[Room]:
             | Q(state=Room.State.SCHEDULED, planned_start__gte=now - UPCOMING_GRACE)
         )
         .select_related("organisation")
-        .annotate(live_first=Case(When(state=Room.State.LIVE, then=0), default=1))
+        .annotate(
+            live_first=Case(
+                When(state__in=[Room.State.LIVE, Room.State.INTERRUPTED], then=0), default=1
+            )
+        )
         .order_by("live_first", "planned_start", "id")
     )
 

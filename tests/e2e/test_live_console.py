@@ -42,6 +42,31 @@ def _room_state(room_id: int) -> str:
     return Room.objects.get(pk=room_id).state
 
 
+def _applications_add(room_id: int, count: int) -> None:
+    """Applications from the room, written directly (for the console to list at load)."""
+    from django.utils import timezone
+
+    from daigang.hiring.models import Application
+    from daigang.hiring.testing import seeker_make
+    from daigang.live.models import Room
+
+    room = Room.objects.get(pk=room_id)
+    jobs = list(room.jobs.order_by("id"))
+    for index in range(count):
+        seeker = seeker_make(phone=f"1391234{index:04d}", name=f"王小{'明红刚'[index % 3]}")
+        Application.objects.create(
+            seeker=seeker,
+            job=jobs[index % len(jobs)],
+            organisation_id=room.organisation_id,
+            room=room,
+            name=seeker.name,
+            phone=seeker.phone,
+            consent_text="同意",
+            consented_at=timezone.now(),
+            idempotency_key=f"e2e-{index}",
+        )
+
+
 def _frames(page) -> int:
     stats = page.evaluate(PLAYER_STATS)
     return (stats or {}).get("video") or 0
@@ -140,6 +165,8 @@ def test_the_console_goes_on_air_only_with_media_recovers_from_a_drop_and_ends_w
     assert orm(_room_state, flow.room_id) == "interrupted"
     _shot(viewer, "viewer-interrupted-360", PHONE)
 
+    # (meanwhile, viewers applied)
+    orm(_applications_add, flow.room_id, 3)
     # when the anchor opens the console again, it offers to resume
     anchor = anchor_context.new_page()
     anchor.set_viewport_size(LAPTOP)
@@ -157,6 +184,11 @@ def test_the_console_goes_on_air_only_with_media_recovers_from_a_drop_and_ends_w
     assert viewer.locator(".when-interrupted").is_hidden()
     _wait_picture_moves(viewer, "viewer after the resume")
     assert viewer.evaluate("() => window.notReloaded === true")
+    # and the applicants are listed beside the picture, masked for an anchor
+    applicants = anchor.inner_text("#console-applicants")
+    assert "本场报名（3）" in applicants and "139****0001" in applicants
+    _shot(anchor, "resumed-1366", LAPTOP)
+    anchor.set_viewport_size(LAPTOP)
 
     # when the anchor taps 结束直播, a dialog asks first; cancelling keeps the room on air
     anchor.evaluate("() => { window.cameraTracks = preview.srcObject.getTracks(); }")
