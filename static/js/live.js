@@ -232,6 +232,9 @@
   // Connected, but the server has not put the room live (no media reached it) by then: say so.
   const MEDIA_TIMEOUT_MS = 20000;
   const POLL_MS = 1500;
+  // The room still has a publisher (409): try again this often, for at most this long.
+  const BUSY_RETRY_MS = 3000;
+  const BUSY_WAIT_MS = 45000;
 
   function consolePage(root) {
     const config = readJSON("publisher-config");
@@ -417,19 +420,32 @@
       step("connect", "active");
       say("connecting");
       let current;
-      try {
-        current = await window.DaigangWHIP.publish({
-          url: config.whip_url,
-          token: keyNode.textContent.trim(),
-          stream: stream,
-          iceServers: config.ice_servers,
-        });
-      } catch (error) {
-        step("connect", "failed");
-        fail(error.status
-          ? problem.dataset.serverRefused + " " + (error.body || error.message)
-          : problem.dataset.network);
-        return;
+      // 409 while the room is not ended: the relay still holds a publisher, often this page's
+      // own from before a crash or a reload whose goodbye was lost; the relay notices it gone
+      // within about half a minute. Wait for that rather than give up at once.
+      const busyUntil = performance.now() + BUSY_WAIT_MS;
+      for (;;) {
+        try {
+          current = await window.DaigangWHIP.publish({
+            url: config.whip_url,
+            token: keyNode.textContent.trim(),
+            stream: stream,
+            iceServers: config.ice_servers,
+          });
+          break;
+        } catch (error) {
+          const busy = error.status === 409 && root.dataset.state !== "ended";
+          if (busy && performance.now() < busyUntil) {
+            say("busy");
+            await new Promise(function (resolve) { setTimeout(resolve, BUSY_RETRY_MS); });
+            continue;
+          }
+          step("connect", "failed");
+          fail(error.status
+            ? problem.dataset.serverRefused + " " + (error.body || error.message)
+            : problem.dataset.network);
+          return;
+        }
       }
       session = current;
       watch(current);
