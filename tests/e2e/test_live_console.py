@@ -220,3 +220,39 @@ def test_the_console_goes_on_air_only_with_media_recovers_from_a_drop_and_ends_w
     assert anchor.locator(f"button[data-pin='{flow.job_a}']").is_disabled()
     _shot(anchor, "ended-1366", LAPTOP)
     _shot(anchor, "ended-360", PHONE)
+
+
+def test_a_console_that_crashed_without_saying_goodbye_can_go_on_air_again(
+    asgi_server, flow, chromium, screenshot_on_failure
+):
+    base = asgi_server.url
+    room_url = f"/live/{flow.room_id}/"
+    anchor_context = _context(chromium, base, flow.anchor_session)
+    anchor_context.set_default_timeout(90_000)
+
+    # given the anchor on air and a viewer watching
+    anchor = anchor_context.new_page()
+    screenshot_on_failure.append(("console", anchor))
+    anchor.goto(f"{room_url}console/")
+    anchor.wait_for_function("() => preview.videoWidth > 0")
+    anchor.click("#go-live")
+    anchor.wait_for_selector("#live-console[data-phase=live]")
+    viewer = _context(chromium, base).new_page()
+    screenshot_on_failure.append(("viewer", viewer))
+    viewer.goto(room_url)
+    _wait_picture_moves(viewer, "viewer")
+
+    # when the console's page dies and its goodbye (the WHIP DELETE) never reaches the server
+    anchor.route("**/whip/*", lambda route: route.abort())
+    anchor.close(run_before_unload=True)
+    # and the anchor opens the console again at once and taps the button
+    anchor = anchor_context.new_page()
+    screenshot_on_failure.append(("console again", anchor))
+    anchor.goto(f"{room_url}console/")
+    anchor.wait_for_function("() => preview.videoWidth > 0")
+    anchor.click("#go-live")
+    # then the console waits for the old connection to go, and goes on air again
+    anchor.wait_for_selector("#live-console[data-phase=live]")
+    assert orm(_room_state, flow.room_id) == "live"
+    viewer.wait_for_selector("#live-room[data-state=live]")
+    _wait_picture_moves(viewer, "viewer after the crash")
