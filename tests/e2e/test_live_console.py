@@ -256,3 +256,56 @@ def test_a_console_that_crashed_without_saying_goodbye_can_go_on_air_again(
     assert orm(_room_state, flow.room_id) == "live"
     viewer.wait_for_selector("#live-room[data-state=live]")
     _wait_picture_moves(viewer, "viewer after the crash")
+
+
+# The first getUserMedia is refused, as when the anchor taps 禁止 in the browser's prompt.
+CAMERA_REFUSED_ONCE = """(() => {
+  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  let refused = false;
+  navigator.mediaDevices.getUserMedia = (constraints) => {
+    if (!refused) {
+      refused = true;
+      return Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    }
+    return real(constraints);
+  };
+})();"""
+
+
+def test_the_console_says_in_words_why_the_camera_or_the_server_refused_and_retries(
+    asgi_server, flow, chromium, screenshot_on_failure
+):
+    base = asgi_server.url
+    anchor_context = _context(chromium, base, flow.anchor_session)
+    anchor_context.add_init_script(CAMERA_REFUSED_ONCE)
+    anchor = anchor_context.new_page()
+    anchor.set_viewport_size(PHONE)
+    screenshot_on_failure.append(("console", anchor))
+
+    # when the camera is refused
+    anchor.goto(f"/live/{flow.room_id}/console/")
+    # then the console says so in words, and offers to try again
+    anchor.wait_for_selector("#publish-error:visible")
+    assert "摄像头或麦克风被拒绝" in anchor.inner_text("#publish-error")
+    assert anchor.get_attribute("[data-step=camera]", "data-status") == "failed"
+    assert anchor.inner_text("#go-live") == "重试"
+    _shot(anchor, "camera-refused-360", PHONE)
+
+    # when the camera is allowed on retry but the server refuses the stream, with its reason
+    anchor.route(
+        "**/whip",
+        lambda route: route.fulfill(
+            status=403,
+            content_type="text/plain; charset=utf-8",
+            body="单位尚未通过认证（或认证已过期），不能开播。",
+        ),
+    )
+    anchor.click("#go-live")
+    # then the camera step is done and the server's reason is shown
+    anchor.wait_for_function(
+        "() => document.querySelector('#publish-error').textContent.includes('服务器拒绝开播')"
+    )
+    assert anchor.get_attribute("[data-step=camera]", "data-status") == "done"
+    assert anchor.get_attribute("[data-step=connect]", "data-status") == "failed"
+    assert "单位尚未通过认证" in anchor.inner_text("#publish-error")
+    assert orm(_room_state, flow.room_id) == "scheduled"
