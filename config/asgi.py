@@ -7,7 +7,8 @@ APPLY_FASTPATH=0 (settings) it is not mounted and Django serves that request too
 both, daigang.core.body_limit refuses (413) a body over its path's limit before either reads it.
 
 Loading it also sets how often Python hands the GIL between threads (settings
-GIL_SWITCH_INTERVAL_US): the event loop and the live database thread share it.
+GIL_SWITCH_INTERVAL_US): the event loop and the live database thread share it; and, when the
+built-in relay could be reached from this machine only, says so in one line.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from django.conf import settings  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from daigang.core.body_limit import body_limit  # noqa: E402
 from daigang.hiring.apply.fastpath import apply_fastpath  # noqa: E402
+from daigang.streaming.startup import host_addresses_startup_note  # noqa: E402
 
 sys.setswitchinterval(settings.GIL_SWITCH_INTERVAL_US / 1_000_000)
+# The built-in relay on a machine with only loopback: one line saying what to set.
+host_addresses_startup_note()
 
 application = ProtocolTypeRouter(
     {

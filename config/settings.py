@@ -338,6 +338,10 @@ STREAM_RELAY_MAX_VIEWERS = env_int("STREAM_RELAY_MAX_VIEWERS", 500)
 # A publisher that drops without stopping (network loss, OBS crash) may reconnect this long
 # before its room ends.
 STREAM_PUBLISHER_GRACE_SECONDS = env_int("STREAM_PUBLISHER_GRACE_SECONDS", 60)
+# A room whose publisher went away stays "interrupted" (it can go on air again) until its
+# anchor ends it, or until this many hours after its planned start (the end_overdue_rooms
+# command, run from cron, ends it then).
+LIVE_ROOM_END_AFTER_HOURS = env_int("LIVE_ROOM_END_AFTER_HOURS", 12)
 
 # --- security (production) ------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

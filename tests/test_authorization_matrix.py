@@ -171,6 +171,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("live:stream_key_rotate", "POST", "a room the anchor is not on"): only({"owner"}),
     ("live:pin", "POST"): only({"owner", "anchor"}),
     ("live:unpin", "POST"): only({"owner", "anchor"}),
+    # 结束直播: only with the dialog's confirm=yes; the empty body here is refused (400).
+    ("live:end", "POST"): only({"owner", "anchor"}, INVALID),
     # A viewer tapped the pinned card: anyone who may see the room (counted once per pin).
     ("live:card_open", "POST"): public(),
     ("live:stream_key_rotate", "POST"): only({"owner", "anchor"}),
@@ -198,6 +200,9 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("hiring:apply_states", "GET"): public(),
     ("hiring:back_office", "GET"): only(HIRING),
     ("hiring:back_office_rows", "GET"): only(HIRING, anonymous=E404),  # an htmx fragment
+    # The console's applicants panel (an htmx fragment): those who run the room; an anchor sees
+    # names and phones masked (daigang/hiring/apply/console.py).
+    ("hiring:room_applicants", "GET"): only({"owner", "anchor"}, anonymous=E404),
     ("hiring:pipeline_board", "GET"): only(HIRING),
     ("hiring:pipeline_board_changes", "GET"): only(HIRING, anonymous=E404),  # the board's poll
     ("hiring:pipeline_table", "GET"): only(HIRING),

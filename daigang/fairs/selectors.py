@@ -115,7 +115,7 @@ def fair_children_public(*, fair: Fair) -> list[Fair]:
 def fair_rooms(*, fair_ids: list[int]) -> list[Room]:
     """The rooms in the schedule: live now first, then upcoming by start, then ended."""
     order = Case(
-        When(state=Room.State.LIVE, then=Value(0)),
+        When(state__in=[Room.State.LIVE, Room.State.INTERRUPTED], then=Value(0)),
         When(state=Room.State.SCHEDULED, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),

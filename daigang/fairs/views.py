@@ -77,7 +77,8 @@ def fair_page(request: HttpRequest, fair_id: int) -> HttpResponse:
         "fair": fair,
         "phase": fair.phase(),
         "children": selectors.fair_children_public(fair=fair),
-        "live": [room for room in rooms if room.state == Room.State.LIVE],
+        # An interrupted room (its anchor is coming back) stays with the live ones.
+        "live": [room for room in rooms if room.state in (Room.State.LIVE, Room.State.INTERRUPTED)],
         "upcoming": [room for room in rooms if room.state == Room.State.SCHEDULED],
         "ended": [room for room in rooms if room.state == Room.State.ENDED],
         "jobs": [(job, headcounts.get(job.pk)) for job in jobs],

@@ -15,6 +15,19 @@ class HiringConfig(AppConfig):
         if _apply_states not in job_apply_states_hooks:
             job_apply_states_hooks.append(_apply_states)
 
+        # The anchor's console shows the room's arriving applicants, told by the room's socket.
+        from daigang.hiring.apply.console import (
+            applications_room_announce,
+            console_applicants_html,
+        )
+        from daigang.hiring.apply.services import application_created_hooks
+        from daigang.live.lifecycle import console_panel_hooks
+
+        if console_applicants_html not in console_panel_hooks:
+            console_panel_hooks.append(console_applicants_html)
+        if applications_room_announce not in application_created_hooks:
+            application_created_hooks.append(applications_room_announce)
+
 
 def _reasons_seed(organisation: object) -> None:
     # A verified organisation can publish jobs and so reject applications: it needs its list

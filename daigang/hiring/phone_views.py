@@ -27,6 +27,8 @@ SOURCE_OFFER = "offer"
 SOURCE_CONTRACT = "contract"
 SOURCE_API_APPLICATION = "api:application"
 SOURCE_API_LIST = "api:organisation_applications"
+# The anchor's console of a room: its arriving applicants (daigang.hiring.apply.console).
+SOURCE_CONSOLE = "live_console"
 # A matchmaker's page about a seeker in their caseload (daigang.matchmaking): no application.
 SOURCE_CASELOAD = "caseload"
 
@@ -45,6 +47,7 @@ def source_labels() -> dict[str, str]:
         SOURCE_API_APPLICATION: _("接口：单个报名"),
         SOURCE_API_LIST: _("接口：报名列表"),
         SOURCE_CASELOAD: _("就业服务专员：服务对象"),
+        SOURCE_CONSOLE: _("直播控制台"),
     }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from daigang.hiring.apply import views
+from daigang.hiring.apply import console, views
 from daigang.hiring.pipeline.urls import urlpatterns as pipeline_urlpatterns
 
 app_name = "hiring"
@@ -14,6 +14,11 @@ urlpatterns = [
         "manage/<id:organisation_id>/applications/new/",
         views.back_office_rows,
         name="back_office_rows",
+    ),
+    path(
+        "manage/rooms/<id:room_id>/applicants/",
+        console.room_applicants_view,
+        name="room_applicants",
     ),
 ]
 urlpatterns += pipeline_urlpatterns

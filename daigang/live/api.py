@@ -40,7 +40,7 @@ class JobCardOut(Schema):
 class RoomOut(Schema):
     id: int
     title: str
-    state: Literal["scheduled", "live", "ended"]
+    state: Literal["scheduled", "live", "interrupted", "ended"]
     state_display: str
     planned_start: dt.datetime
     started_at: dt.datetime | None

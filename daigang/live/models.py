@@ -21,6 +21,9 @@ class Room(models.Model):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("即将开播")
         LIVE = "live", _("直播中")
+        # The publisher dropped (network, reload, OBS restart) and the anchor did not end the
+        # room: viewers wait over the last picture; publishing again puts it back on air.
+        INTERRUPTED = "interrupted", _("主播暂时离开")
         ENDED = "ended", _("直播已结束")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rooms")
@@ -31,7 +34,7 @@ class Room(models.Model):
         settings.AUTH_USER_MODEL, related_name="anchored_rooms", verbose_name=_("主播")
     )
     state = models.CharField(
-        _("状态"), max_length=10, choices=State.choices, default=State.SCHEDULED
+        _("状态"), max_length=12, choices=State.choices, default=State.SCHEDULED
     )
     stream_key = models.CharField(max_length=64, default=new_stream_key, unique=True)
     pinned_job = models.ForeignKey(

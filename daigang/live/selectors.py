@@ -70,7 +70,7 @@ def rooms_of_organisation(*, organisation: Organisation) -> QuerySet[Room]:
         .prefetch_related("anchors", "jobs")
         .annotate(
             state_rank=Case(
-                When(state=Room.State.LIVE, then=0),
+                When(state__in=[Room.State.LIVE, Room.State.INTERRUPTED], then=0),
                 When(state=Room.State.SCHEDULED, then=1),
                 default=2,
             ),
@@ -89,11 +89,16 @@ def _rooms_public() -> QuerySet[Room]:
         Room.objects.filter(Organisation.verified_q(now, prefix="organisation__"))
         .filter(taken_down_at__isnull=True)
         .filter(
-            Q(state=Room.State.LIVE)
+            # An interrupted room is still on: its anchor is expected back.
+            Q(state__in=[Room.State.LIVE, Room.State.INTERRUPTED])
             | Q(state=Room.State.SCHEDULED, planned_start__gte=now - UPCOMING_GRACE)
         )
         .select_related("organisation")
-        .annotate(live_first=Case(When(state=Room.State.LIVE, then=0), default=1))
+        .annotate(
+            live_first=Case(
+                When(state__in=[Room.State.LIVE, Room.State.INTERRUPTED], then=0), default=1
+            )
+        )
         .order_by("live_first", "planned_start", "id")
     )
 

@@ -17,6 +17,7 @@ from daigang.jobs.models import Job
 from daigang.live import selectors
 from daigang.live.lifecycle import (
     room_card_open_hooks,
+    room_end,
     room_pin_on_commit,
     room_publisher_drop_on_commit,
 )
@@ -111,6 +112,13 @@ def room_pin(*, room: Room, job: Job, by: User) -> Room:
     return room
 
 
+def room_end_confirmed(*, room: Room, by: User) -> Room:
+    """Someone who runs the room confirmed 结束直播 in the console: the room ends for good
+    (lifecycle.room_end; the relay lets its publisher and viewers go). Idempotent."""
+    _check_runner(room=room, by=by)
+    return room_end(room=room)
+
+
 def room_card_opened(*, room: Room, job_id: int, viewer: str) -> None:
     """A viewer (daigang.live.viewers key) tapped a job's card in the room: room_card_open_hooks
     hear it with the job pinned now, and decide what counts (a repeat is theirs to ignore)."""
@@ -165,7 +173,8 @@ def rooms_member_removed(membership: Membership) -> None:
     ).delete()
     for room in anchored:
         room_stream_key_rotate(room=room)
-        if room.state == Room.State.LIVE:
+        if room.state != Room.State.ENDED:
+            # Also a publisher connected but not yet on air, or one the room waits for.
             room_publisher_drop_on_commit(room_id=room.pk)
     open_rooms = Room.objects.filter(organisation_id=organisation_id).exclude(
         state=Room.State.ENDED

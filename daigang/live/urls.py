@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:room_id>/console/", views.room_console, name="console"),
     path("<id:room_id>/pin/", views.room_pin_view, name="pin"),
     path("<id:room_id>/unpin/", views.room_unpin_view, name="unpin"),
+    path("<id:room_id>/end/", views.room_end_view, name="end"),
     path("<id:room_id>/jobs/<id:job_id>/opened/", views.room_card_open_view, name="card_open"),
     path("<id:room_id>/stream-key/", views.room_stream_key_rotate_view, name="stream_key_rotate"),
 ]

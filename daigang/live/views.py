@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from daigang.core.http import HtmxRequest
 from daigang.jobs.models import Job
 from daigang.live import moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
+from daigang.live.lifecycle import console_panel_hooks
 from daigang.live.models import Room
 from daigang.live.viewers import request_viewer, viewer_cookie_ensure
 
@@ -140,6 +141,8 @@ def room_console(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     context = _console_context(request, room)
     context["can_moderate"] = moderation.room_can_moderate(user=request.user, room=room)
+    # What apps above live show in the console (daigang.hiring: the arriving applicants).
+    context["panels"] = [html for hook in console_panel_hooks if (html := hook(request, room))]
     return render(request, "live/console.html", context)
 
 
@@ -193,6 +196,21 @@ def room_unpin_view(request: AuthenticatedRequest, room_id: int) -> HttpResponse
     room = selectors.room_for_runner(user=request.user, room_id=room_id)
     services.room_unpin(room=room, by=request.user)
     return _console_jobs_response(request, room)
+
+
+@require_POST
+@login_required
+def room_end_view(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
+    """结束直播, confirmed in the console's dialog (`confirm=yes`): the room ends for good.
+    The console's script asks for JSON; a plain form post is sent back to the console."""
+    room = selectors.room_for_runner(user=request.user, room_id=room_id)
+    if request.POST.get("confirm") != "yes":
+        return HttpResponse(_("请确认结束直播"), status=400)
+    services.room_end_confirmed(room=room, by=request.user)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"state": room.state})
+    messages.success(request, _("直播已结束"))
+    return redirect("live:console", room_id=room.pk)
 
 
 @require_POST

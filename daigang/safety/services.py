@@ -320,7 +320,7 @@ def _organisation_suspend(case: Case, by: User, reason: str, now: dt.datetime) -
     open_rooms = Room.objects.filter(organisation=organisation).exclude(state=Room.State.ENDED)
     for room_id in open_rooms.values_list("pk", flat=True):
         room = Room.objects.select_for_update().get(pk=room_id)
-        if room.state == Room.State.LIVE:
+        if room.state in (Room.State.LIVE, Room.State.INTERRUPTED):
             with site_language():
                 message = _("该单位因违规已被平台暂停，直播已关闭")
             room_event_publish(room_id=room.pk, kind=EVENT_TAKEN_DOWN, data={"message": message})

@@ -6,8 +6,11 @@ Both come from settings, never from aiortc's defaults:
   `WEBRTC_TURN_CREDENTIAL`). Empty means host candidates only. aiortc falls back to a public
   STUN server when given no configuration, so the relay always passes one explicitly.
 - `WEBRTC_HOST_ADDRESSES`: the addresses the relay gathers host candidates on. aioice leaves
-  out loopback addresses (so on a loopback-only machine, or in tests, it would gather nothing);
-  when the setting is non-empty exactly these addresses are used. An entry `local=public`
+  out loopback addresses; when the setting is empty and the machine has no other address (a
+  laptop offline, a container with only `lo`), the relay uses 127.0.0.1 rather than answer with
+  no candidate at all, so going live from a browser on the same machine works without setting
+  anything, and says so in one line (also at start-up: `host_addresses_startup_note`). When the
+  setting is non-empty exactly these addresses are used. An entry `local=public`
   binds `local` and announces `public` in the SDP answer, for a server behind a 1:1 NAT (a cloud
   VM whose public address is not on an interface).
 
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 import aioice.ice
 from aiortc import RTCConfiguration, RTCIceGatherer, RTCIceServer, RTCIceTransport
 from django.conf import settings
+
+from daigang.streaming.startup import LOOPBACK_ONLY_NOTE
 
 logger = logging.getLogger(__name__)
 
@@ -159,12 +164,27 @@ def host_address_map() -> dict[str, str]:
     return mapping
 
 
+_loopback_noted = False
+
+
 def _configured_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
     configured = list(host_address_map())
     if not configured:
         assert _original_get_host_addresses is not None
-        return _original_get_host_addresses(use_ipv4, use_ipv6)
+        found = _original_get_host_addresses(use_ipv4, use_ipv6)
+        if found or not (use_ipv4 or use_ipv6):
+            return found
+        # Only loopback: answer on it, not with no candidate at all (a 500 for every client).
+        _loopback_only_note()
+        return ["127.0.0.1"] if use_ipv4 else ["::1"]
     return [address for address in configured if (use_ipv6 if ":" in address else use_ipv4)]
+
+
+def _loopback_only_note() -> None:
+    global _loopback_noted
+    if not _loopback_noted:
+        _loopback_noted = True
+        logger.warning(LOOPBACK_ONLY_NOTE)
 
 
 def host_addresses_install() -> None:

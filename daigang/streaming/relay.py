@@ -14,11 +14,17 @@ Per room:
   process, one warning), the same encoded packets go to aiortc's own senders instead, which
   packetize them per viewer.
 
-A publisher that drops without a DELETE (network loss, OBS crash) leaves the room live for
-STREAM_PUBLISHER_GRACE_SECONDS so that OBS can reconnect; after that the room ends. A session
-outlives its connection for that long too: clients often close their peer connection before
-they send DELETE, and that DELETE must still find the session (and, for a publisher, end the
-room).
+The room goes live (daigang.live.lifecycle.room_go_live, through `on_publisher_media`) when
+the first frame of its publisher's media arrives, not when the WHIP offer is answered: a
+publisher whose connection never comes up never puts a black room on air.
+
+A publisher that goes away (its connection lost, or its WHIP DELETE: a console reloaded, OBS
+stopped or restarted) makes the room interrupted (`on_publisher_gone`), never ended: its
+viewers stay connected, over the last picture, for STREAM_PUBLISHER_GRACE_SECONDS, and a
+publisher that comes back meanwhile is on their screens again at once; after that the room's
+relay is closed (its viewers reconnect when it is live again). A session outlives its
+connection for that long too: clients often close their peer connection before they send
+DELETE, and that DELETE must still find the session.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -89,6 +96,8 @@ class Session:
     pc: RTCPeerConnection
     tracks: list[MediaStreamTrack] = field(default_factory=list)
     closed: bool = False
+    # A publisher whose first frame reached the relay (the room was put live for it).
+    media_seen: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,15 +141,29 @@ class RoomRelay:
         self._keyframe_wanted = False
         self._last_forced_keyframe = 0.0
         self.grace_timer: asyncio.TimerHandle | None = None
+        # Called once per publisher session, on the first frame it delivers (set by Relay).
+        self.on_media: Callable[[Session], None] | None = None
 
     # -- publisher side ---------------------------------------------------------------------
-    def source_attach(self, track: MediaStreamTrack) -> None:
-        pump = self._pump_video(track) if track.kind == "video" else self._pump_audio(track)
+    def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
+        if track.kind == "video":
+            pump = self._pump_video(track, session)
+            # A publisher back after an interruption: viewers still connected need a keyframe.
+            self.keyframe_request()
+        else:
+            pump = self._pump_audio(track, session)
         task = asyncio.ensure_future(pump)
         self._pumps.add(task)
         task.add_done_callback(self._pumps.discard)
 
-    async def _pump_video(self, track: MediaStreamTrack) -> None:
+    def _media_arrived(self, session: Session) -> None:
+        if session.media_seen or session is not self.publisher:
+            return
+        session.media_seen = True
+        if self.on_media is not None:
+            self.on_media(session)
+
+    async def _pump_video(self, track: MediaStreamTrack, session: Session) -> None:
         loop = asyncio.get_running_loop()
         self._video.segment_start()
         while True:
@@ -149,6 +172,7 @@ class RoomRelay:
             except MediaStreamError:
                 return
             self.counters.video_frames_in += 1
+            self._media_arrived(session)
             if _backlog(track) > MAX_SOURCE_BACKLOG:
                 self.counters.video_frames_skipped += 1
                 continue
@@ -168,7 +192,7 @@ class RoomRelay:
                 for viewer_track in self.video_tracks:
                     viewer_track.push(item)
 
-    async def _pump_audio(self, track: MediaStreamTrack) -> None:
+    async def _pump_audio(self, track: MediaStreamTrack, session: Session) -> None:
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -176,6 +200,7 @@ class RoomRelay:
             except MediaStreamError:
                 return
             self.counters.audio_frames_in += 1
+            self._media_arrived(session)
             try:
                 # An audio track yields AudioFrames; aiortc types recv() for any track.
                 audio = cast(av.AudioFrame, frame)
@@ -263,13 +288,39 @@ class Relay:
 
     def __init__(self) -> None:
         self.rooms: dict[int, RoomRelay] = {}
-        # Called (on the relay loop) when a publisher dropped and did not come back in time.
-        self.on_publisher_abandoned: Callable[[int], Awaitable[None]] | None = None
+        # Called (on the relay loop) with the room's id when the first frame of a publisher
+        # arrives (the room goes live), and when a publisher that had put the room live went
+        # away (the room is interrupted). Run one after the other, in order.
+        self.on_publisher_media: Callable[[int], Awaitable[None]] | None = None
+        self.on_publisher_gone: Callable[[int], Awaitable[None]] | None = None
+        self._room_state_calls: deque[tuple[Callable[[int], Awaitable[None]], int]] = deque()
+        self._room_state_task: asyncio.Task[None] | None = None
 
     def room(self, room_id: int, config: RelayConfig) -> RoomRelay:
         if room_id not in self.rooms:
-            self.rooms[room_id] = RoomRelay(room_id, config)
+            room = RoomRelay(room_id, config)
+            room.on_media = lambda session: self._room_state_call(
+                self.on_publisher_media, session.room_id
+            )
+            self.rooms[room_id] = room
         return self.rooms[room_id]
+
+    def _room_state_call(self, hook: Callable[[int], Awaitable[None]] | None, room_id: int) -> None:
+        """Queue a room state change (go live, interrupt): they run in the order they happened,
+        so a publisher that drops just after its first frame leaves the room interrupted."""
+        if hook is None:
+            return
+        self._room_state_calls.append((hook, room_id))
+        if self._room_state_task is None or self._room_state_task.done():
+            self._room_state_task = asyncio.ensure_future(self._room_state_run())
+
+    async def _room_state_run(self) -> None:
+        while self._room_state_calls:
+            hook, room_id = self._room_state_calls.popleft()
+            try:
+                await hook(room_id)
+            except Exception:
+                logger.exception("relay: changing the state of room %s failed", room_id)
 
     async def publish(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
         """Accept a WHIP offer. Refused offer_malformed (400), offer_no_media (422),
@@ -293,7 +344,7 @@ class Relay:
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
             session.tracks.append(track)
-            room.source_attach(track)
+            room.source_attach(track, session)
 
         try:
             answer = await _answer(pc, offer_sdp)
@@ -346,16 +397,19 @@ class Relay:
 
         A session whose connection was lost is still found until its grace ends. The role is
         checked before anything is closed: a publisher's id on the viewer path is not found.
-        A publisher's DELETE closes the whole room.
+        A publisher's DELETE ends its session only: the room is interrupted (if it was live)
+        and its viewers wait, as after a lost connection.
         """
         room = self.rooms.get(room_id)
         if room is None:
             return False
         if role == "publisher":
-            publishers = (room.publisher, room.publisher_lost)
-            if not any(s is not None and s.id == session_id for s in publishers):
+            if room.publisher_lost is not None and room.publisher_lost.id == session_id:
+                room.publisher_lost = None  # its DELETE is answered once
+                return True
+            if room.publisher is None or room.publisher.id != session_id:
                 return False
-            await self.room_close(room_id)
+            await self._session_lost(room.publisher, revoked=True)
             return True
         session = room.viewers.get(session_id)
         if session is None:
@@ -417,21 +471,22 @@ class Relay:
         room.publisher = None
         room.publisher_lost = None if revoked else session
         await _session_close(session)
+        if session.media_seen:
+            self._room_state_call(self.on_publisher_gone, session.room_id)
+        if room.grace_timer is not None:
+            room.grace_timer.cancel()
         grace = room.config.publisher_grace
         room.grace_timer = asyncio.get_running_loop().call_later(
             grace, lambda: asyncio.ensure_future(self._publisher_abandoned(session.room_id))
         )
 
     async def _publisher_abandoned(self, room_id: int) -> None:
+        """Nobody published again within the grace: free the room's relay (its viewers go).
+        The room itself stays interrupted: publishing again puts it back on air."""
         room = self.rooms.get(room_id)
         if room is None or room.publisher is not None:
             return
         await self.room_close(room_id)
-        if self.on_publisher_abandoned is not None:
-            try:
-                await self.on_publisher_abandoned(room_id)
-            except Exception:
-                logger.exception("relay: ending abandoned room %s failed", room_id)
 
 
 async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:

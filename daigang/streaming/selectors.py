@@ -44,6 +44,9 @@ def room_watch_access(*, room_id: int) -> Room:
         raise Refused("room_not_found", _(ROOM_NOT_FOUND), status=404)
     if room.state == Room.State.ENDED:
         raise Refused("room_ended", _("本场直播已结束。"), status=409)
+    if room.state == Room.State.INTERRUPTED:
+        # Retried like a room not yet live (Retry-After): the anchor is coming back.
+        raise Refused("room_not_live", _("主播暂时离开，马上回来。"), status=409)
     if room.state != Room.State.LIVE:
         raise Refused("room_not_live", _("直播尚未开始，请稍后再来。"), status=409)
     return room

@@ -9,48 +9,50 @@ the WHIP/WHEP answer gets.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
-from daigang.live.lifecycle import room_end, room_go_live
+from daigang.live.lifecycle import room_end, room_end_deadline, room_go_live, room_interrupt
 from daigang.live.models import Room
 from daigang.streaming import selectors
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 
 async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str) -> Answer:
-    """Accept a publisher's offer (WHIP POST) and put the room live.
+    """Accept a publisher's offer (WHIP POST). The room goes live when its media arrives
+    (the relay's on_publisher_media), not now: an answer is no picture yet.
 
     Refused: room_not_found, stream_key_invalid, room_ended, organisation_unverified,
     publisher_busy, offer_invalid.
     """
     room = await sync_to_async(_room_for_publish)(room_id=room_id, token=token)
-    answer = await relay_await(
+    return await relay_await(
         _relay().publish(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
     )
-    try:
-        await sync_to_async(_room_go_live)(room=room)
-    except Refused:
-        await relay_await(
-            _relay().session_end(room_id=room.pk, session_id=answer.session_id, role="publisher")
-        )
-        raise
-    return answer
 
 
 async def whip_session_end(*, room_id: int, session_id: str) -> None:
-    """Stop publishing (WHIP DELETE), also after the connection was lost: the room ends and its
-    viewers are let go. Refused session_not_found (404), also for a viewer's session id."""
+    """Stop publishing (WHIP DELETE), also after the connection was lost: the room is
+    interrupted, not ended (a reloaded console, OBS restarted); its viewers wait for the
+    publisher's grace. Ending a room is the console's 结束直播. Refused session_not_found (404),
+    also for a viewer's session id."""
     ended = await relay_await(
         _relay().session_end(room_id=room_id, session_id=session_id, role="publisher")
     )
     if not ended:
         raise Refused("session_not_found", _("推流会话不存在或已结束。"), status=404)
-    await sync_to_async(_room_end_by_id)(room_id)
 
 
 async def whep_session_start(*, room_id: int, offer_sdp: str) -> Answer:
@@ -73,6 +75,8 @@ async def whep_session_end(*, room_id: int, session_id: str) -> None:
 
 def _room_for_publish(*, room_id: int, token: str | None) -> Room:
     room = selectors.room_publish_access(room_id=room_id, token=token)
+    if room.state == Room.State.INTERRUPTED and timezone.now() > room_end_deadline(room):
+        room_end(room=room)  # left interrupted too long: end_overdue_rooms had not run yet
     # Checked before negotiating so OBS gets the real reason at once; room_go_live checks
     # again under the row lock.
     if room.state == Room.State.ENDED:
@@ -84,34 +88,47 @@ def _room_for_publish(*, room_id: int, token: str | None) -> Room:
     return room
 
 
-def _room_go_live(*, room: Room) -> None:
+def _room_go_live_by_id(room_id: int) -> bool:
+    """Put the room live; False if it may not be (ended meanwhile, organisation unverified)."""
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None:
+        return False
     try:
         room_go_live(room=room)
-    except ValidationError as exc:
-        message = " ".join(exc.messages)
-        if exc.code == "room_ended":
-            raise Refused("room_ended", message, status=409) from exc
-        raise Refused("organisation_unverified", message, status=403) from exc
+    except ValidationError:
+        logger.info("relay: room %s may not go live: its publisher is dropped", room_id)
+        return False
+    return True
 
 
-def _room_end_by_id(room_id: int) -> None:
+def _room_interrupt_by_id(room_id: int) -> None:
     room = Room.objects.filter(pk=room_id).first()
     if room is not None:
-        room_end(room=room)
+        room_interrupt(room=room)
 
 
-async def _publisher_abandoned(room_id: int) -> None:
-    def end() -> None:
+async def _publisher_media(room_id: int) -> None:
+    if not await _in_thread(_room_go_live_by_id, room_id):
+        await relay_get().room_close(room_id)
+
+
+async def _publisher_gone(room_id: int) -> None:
+    await _in_thread(_room_interrupt_by_id, room_id)
+
+
+async def _in_thread(function: Callable[[int], T], room_id: int) -> T:
+    def call() -> T:
         # A throwaway worker thread: its connection must not outlive this call.
         try:
-            _room_end_by_id(room_id)
+            return function(room_id)
         finally:
             connections.close_all()
 
-    await sync_to_async(end, thread_sensitive=False)()
+    return await sync_to_async(call, thread_sensitive=False)()
 
 
 def _relay() -> Relay:
     relay = relay_get()
-    relay.on_publisher_abandoned = _publisher_abandoned
+    relay.on_publisher_media = _publisher_media
+    relay.on_publisher_gone = _publisher_gone
     return relay

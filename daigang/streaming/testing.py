@@ -195,6 +195,8 @@ class Viewer:
     """An aiortc WHEP client counting what it decodes (or, with `decode=False`, receives)."""
 
     url: str
+    # How long start() tries again while the room is not live yet (409 with Retry-After).
+    wait_live: float | None = 15.0
     pc: RTCPeerConnection = field(init=False)
     response: HttpResponse | None = None
     location: str | None = None
@@ -213,9 +215,17 @@ class Viewer:
             self._tasks.append(asyncio.ensure_future(self._consume(track)))
 
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        self.response = await http(
-            "POST", self.url, self.pc.localDescription.sdp, {"Content-Type": "application/sdp"}
-        )
+        deadline = asyncio.get_running_loop().time() + (self.wait_live or 0)
+        while True:
+            self.response = await http(
+                "POST", self.url, self.pc.localDescription.sdp, {"Content-Type": "application/sdp"}
+            )
+            # 409 with Retry-After: the room is not live yet (its publisher's media has not
+            # arrived); a player waits, as the room page does.
+            not_live = self.response.status == 409 and "Retry-After" in self.response.headers
+            if not not_live or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.1)
         if self.response.status == 201:
             self.location = _absolute(self.url, self.response.headers["Location"])
             await self.pc.setRemoteDescription(
@@ -260,3 +270,23 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bo
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def room_state_wait(room_id: int, state: str, timeout: float = 10.0) -> bool:
+    """Wait until the room is in `state` in the database (read in a thread)."""
+    from daigang.live.models import Room
+
+    def read() -> str:
+        from django.db import connections
+
+        try:
+            return Room.objects.get(pk=room_id).state
+        finally:
+            connections.close_all()
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if await asyncio.to_thread(read) == state:
+            return True
+        await asyncio.sleep(0.05)
+    return False

@@ -1,7 +1,9 @@
 """WHIP (RFC 9725) and WHEP endpoints of the built-in relay, plain enough for OBS 30+.
 
-    POST   /stream/rooms/<id>/whip              SDP offer → 201, SDP answer, Location
-    DELETE /stream/rooms/<id>/whip/<session>    stop publishing: the room ends
+    POST   /stream/rooms/<id>/whip              SDP offer → 201, SDP answer, Location; the room
+                                                goes live when the media arrives
+    DELETE /stream/rooms/<id>/whip/<session>    stop publishing: the room is interrupted (its
+                                                anchor ends it in the console)
     POST   /stream/rooms/<id>/whep              recvonly offer → 201, SDP answer, Location
     DELETE /stream/rooms/<id>/whep/<session>    stop watching
 

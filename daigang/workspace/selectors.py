@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Q, When
+from django.db.models import Case, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,11 +100,16 @@ def _console_room(*, membership: Membership) -> Room | None:
     rooms = Room.objects.filter(
         organisation_id=membership.organisation_id,
         taken_down_at__isnull=True,
-    ).filter(Q(state=Room.State.LIVE) | Q(state=Room.State.SCHEDULED))
+    ).filter(state__in=[Room.State.LIVE, Room.State.INTERRUPTED, Room.State.SCHEDULED])
     if membership.role not in roles_with(Power.ROOMS_RUN):
         rooms = rooms.filter(anchors=membership.user_id)
     return (
-        rooms.annotate(live_first=Case(When(state=Room.State.LIVE, then=0), default=1))
+        # An interrupted room is on too: its anchor goes back to the console to resume it.
+        rooms.annotate(
+            live_first=Case(
+                When(state__in=[Room.State.LIVE, Room.State.INTERRUPTED], then=0), default=1
+            )
+        )
         .order_by("live_first", "planned_start", "id")
         .first()
     )

@@ -195,7 +195,9 @@
       if (kind === "state" && data.state) {
         showState(root, data.state);
         if (data.state === "live") start();
-        else stop(data.state !== "ended");
+        // Interrupted: keep the connection and the last picture; the anchor's return is on
+        // this same connection (the relay keeps its viewers for a while).
+        else if (data.state !== "interrupted") stop(data.state !== "ended");
         if (data.state === "ended") {
           video.srcObject = null;
           unmute.hidden = true;
@@ -227,68 +229,349 @@
 
   /* --- the anchor's console --------------------------------------------------------------- */
 
+  // Connected, but the server has not put the room live (no media reached it) by then: say so.
+  const MEDIA_TIMEOUT_MS = 20000;
+  const POLL_MS = 1500;
+  // The room still has a publisher (409): try again this often, for at most this long.
+  const BUSY_RETRY_MS = 3000;
+  const BUSY_WAIT_MS = 45000;
+
   function consolePage(root) {
     const config = readJSON("publisher-config");
     const preview = document.getElementById("preview");
     const goLive = document.getElementById("go-live");
     const endLive = document.getElementById("end-live");
     const status = document.getElementById("publish-status");
+    const problem = document.getElementById("publish-error");
+    const statsNode = document.getElementById("publish-stats");
     const keyNode = document.getElementById("stream-key");
+    const dialog = document.getElementById("end-dialog");
+    const endForm = document.getElementById("end-form");
     let stream = null;
     let session = null;
+    let waitTimer = null;
+    let pollTimer = null;
+    let statsTimer = null;
 
-    function say(text) { status.textContent = text; }
+    function say(key) { status.textContent = status.dataset[key] || ""; }
 
-    async function camera() {
-      if (stream) return stream;
+    function step(name, value) {
+      const node = root.querySelector('[data-step="' + name + '"]');
+      if (node) node.dataset.status = value || "";
+    }
+
+    function phase(value) { root.dataset.phase = value; }
+
+    function problemShow(text) {
+      problem.textContent = text;
+      problem.hidden = false;
+    }
+
+    function problemClear() {
+      problem.hidden = true;
+      problem.textContent = "";
+    }
+
+    // Something stopped the way on air: say why, and offer to try again.
+    function fail(text, label) {
+      phase("failed");
+      status.textContent = "";
+      problemShow(text);
+      goLive.textContent = goLive.dataset[label || "labelRetry"];
+      goLive.hidden = false;
+      goLive.disabled = root.dataset.state === "ended";
+    }
+
+    function cameraProblem(error) {
+      const name = (error && error.name) || "";
+      if (name === "NotAllowedError" || name === "SecurityError") return problem.dataset.cameraDenied;
+      if (name === "NotFoundError" || name === "OverconstrainedError") {
+        return problem.dataset.cameraMissing;
+      }
+      if (name === "NotReadableError" || name === "AbortError") return problem.dataset.cameraBusy;
+      return problem.dataset.cameraOther + " " + (name || String(error));
+    }
+
+    async function camera(quiet) {
+      if (stream && stream.getTracks().every(function (t) { return t.readyState === "live"; })) {
+        return stream;
+      }
+      step("camera", "active");
+      if (!quiet) say("camera");
       stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
       preview.srcObject = stream;
+      step("camera", "done");
       return stream;
     }
 
-    camera().catch(function (error) {
-      say(goLive.dataset.noCamera + " (" + error.name + ")");
-    });
+    // The camera and microphone are given back: the browser's recording light goes off.
+    function cameraRelease() {
+      if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+      preview.srcObject = null;
+    }
 
-    goLive.addEventListener("click", async function () {
-      goLive.disabled = true;
-      say(goLive.dataset.connecting);
-      try {
-        session = await window.DaigangWHIP.publish({
-          url: config.whip_url,
-          token: keyNode.textContent.trim(),
-          stream: await camera(),
-          iceServers: config.ice_servers,
+    function timersStop() {
+      clearTimeout(waitTimer);
+      clearInterval(pollTimer);
+      clearInterval(statsTimer);
+      waitTimer = pollTimer = statsTimer = null;
+      statsNode.hidden = true;
+    }
+
+    async function sessionDrop() {
+      timersStop();
+      const old = session;
+      session = null;
+      if (old) {
+        try { await old.stop(); } catch (error) { /* the server forgot it already */ }
+      }
+    }
+
+    // What the browser sends, once a second: the anchor sees the picture is really going out.
+    function statsStart() {
+      let last = null;
+      clearInterval(statsTimer);
+      statsTimer = setInterval(async function () {
+        if (!session) return;
+        let bytes = 0;
+        let fps = 0;
+        (await session.pc.getStats()).forEach(function (report) {
+          if (report.type !== "outbound-rtp") return;
+          bytes += report.bytesSent || 0;
+          if (report.kind === "video") fps = report.framesPerSecond || fps;
         });
-        goLive.hidden = true;
-        endLive.hidden = false;
-        say(goLive.dataset.live);
-        showState(root, "live");
-      } catch (error) {
-        goLive.disabled = false;
-        say(goLive.dataset.failed + " " + (error.message || error.name || ""));
-      }
-    });
+        const now = performance.now();
+        if (last) {
+          const kbps = Math.round(((bytes - last.bytes) * 8) / (now - last.at));
+          root.dataset.sentKbps = String(kbps);
+          root.dataset.sentFps = String(Math.round(fps));
+          statsNode.textContent = statsNode.dataset.template
+            .replace("{kbps}", String(kbps)).replace("{fps}", String(Math.round(fps)));
+          statsNode.hidden = false;
+        }
+        last = { bytes: bytes, at: now };
+      }, 1000);
+    }
 
-    endLive.addEventListener("click", async function () {
-      endLive.disabled = true;
+    // On air: our connection is up AND the server says the room is live (it has our media).
+    function onAirCheck() {
+      if (!session || root.dataset.phase !== "connecting") return;
+      if (session.pc.connectionState !== "connected" || root.dataset.state !== "live") return;
+      clearTimeout(waitTimer);
+      clearInterval(pollTimer);
+      phase("live");
+      step("connect", "done");
+      step("air", "done");
+      problemClear();
+      say("live");
+      goLive.hidden = true;
+      endLive.hidden = false;
+      statsStart();
+    }
+
+    function poll() {
+      fetch("/api/v1/rooms/" + encodeURIComponent(root.dataset.roomId), {
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (room) { if (room) stateChange(room.state); })
+        .catch(function () {});
+    }
+
+    function watch(current) {
+      const pc = current.pc;
+      pc.addEventListener("connectionstatechange", function () {
+        if (session !== current) return;
+        const s = pc.connectionState;
+        if (s === "connected") {
+          step("connect", "done");
+          step("air", "active");
+          say("waitingMedia");
+          onAirCheck();
+        } else if (s === "failed") {
+          const wasLive = root.dataset.phase === "live";
+          sessionDrop();
+          if (wasLive) {
+            fail(problem.dataset.dropped, "labelResume");
+          } else {
+            step("connect", "failed");
+            fail(problem.dataset.noIce);
+          }
+        }
+      });
+    }
+
+    async function start() {
+      if (root.dataset.phase === "connecting" || root.dataset.state === "ended") return;
+      problemClear();
+      goLive.disabled = true;
+      step("connect", "");
+      step("air", "");
       try {
-        if (session) await session.stop();
+        await camera();
+      } catch (error) {
+        step("camera", "failed");
+        fail(cameraProblem(error));
+        return;
+      }
+      await sessionDrop();
+      phase("connecting");
+      step("connect", "active");
+      say("connecting");
+      let current;
+      // 409 while the room is not ended: the relay still holds a publisher, often this page's
+      // own from before a crash or a reload whose goodbye was lost; the relay notices it gone
+      // within about half a minute. Wait for that rather than give up at once.
+      const busyUntil = performance.now() + BUSY_WAIT_MS;
+      for (;;) {
+        try {
+          current = await window.DaigangWHIP.publish({
+            url: config.whip_url,
+            token: keyNode.textContent.trim(),
+            stream: stream,
+            iceServers: config.ice_servers,
+          });
+          break;
+        } catch (error) {
+          const busy = error.status === 409 && root.dataset.state !== "ended";
+          if (busy && performance.now() < busyUntil) {
+            say("busy");
+            await new Promise(function (resolve) { setTimeout(resolve, BUSY_RETRY_MS); });
+            continue;
+          }
+          step("connect", "failed");
+          fail(error.status
+            ? problem.dataset.serverRefused + " " + (error.body || error.message)
+            : problem.dataset.network);
+          return;
+        }
+      }
+      session = current;
+      watch(current);
+      waitTimer = setTimeout(function () {
+        if (session !== current || root.dataset.phase !== "connecting") return;
+        const connected = current.pc.connectionState === "connected";
+        step(connected ? "air" : "connect", "failed");
+        sessionDrop();
+        fail(connected ? problem.dataset.noMedia : problem.dataset.noIce);
+      }, MEDIA_TIMEOUT_MS);
+      // The room's socket says when the room goes live; asking too covers a socket that is
+      // reconnecting just then.
+      pollTimer = setInterval(poll, POLL_MS);
+    }
+
+    function ended() {
+      phase("ended");
+      sessionDrop();
+      cameraRelease();
+      ["camera", "connect", "air"].forEach(function (name) { step(name, ""); });
+      goLive.hidden = true;
+      goLive.disabled = true;
+      endLive.hidden = true;
+      problemClear();
+      say("ended");
+      if (dialog.open) dialog.close();
+      // Nothing to pin in a room that is over (the server refuses it too).
+      root.querySelectorAll("#console-jobs button").forEach(function (b) { b.disabled = true; });
+    }
+
+    function stateChange(state) {
+      if (!state) return;
+      const before = root.dataset.state;
+      showState(root, state);
+      if (state === "ended") {
+        if (root.dataset.phase !== "ended") ended();
+        return;
+      }
+      if (state === "live") {
+        endLive.hidden = false;
+        onAirCheck();
+      } else if (state === "interrupted") {
+        endLive.hidden = false;
+        // Our own session is still connecting (the old one's drop being told): wait for it.
+        if (root.dataset.phase === "connecting") return;
+        if (before !== "interrupted" || root.dataset.phase === "live") {
+          if (root.dataset.phase === "live") sessionDrop();
+          phase("idle");
+          step("air", "");
+          goLive.textContent = goLive.dataset.labelResume;
+          goLive.hidden = false;
+          goLive.disabled = false;
+          say("interrupted");
+        }
+      }
+    }
+
+    goLive.addEventListener("click", start);
+
+    endLive.addEventListener("click", function () { dialog.showModal(); });
+    document.getElementById("end-cancel").addEventListener("click", function () { dialog.close(); });
+    endForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const confirm = document.getElementById("end-confirm");
+      confirm.disabled = true;
+      try {
+        const response = await fetch(endForm.action, {
+          method: "POST",
+          body: new FormData(endForm),
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        const room = await response.json();
+        dialog.close();
+        stateChange(room.state);
+      } catch (error) {
+        dialog.close();
+        problemShow(problem.dataset.endFailed + " " + (error.message || ""));
       } finally {
-        session = null;
-        endLive.hidden = true;
-        say(endLive.dataset.ended);
-        showState(root, "ended");
-        if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+        confirm.disabled = false;
       }
     });
 
+    // Leaving or reloading the page: end our session now (DELETE, kept alive past the page),
+    // so viewers see the room interrupted at once, not after the connection times out.
+    window.addEventListener("pagehide", function () {
+      if (session) session.stop();
+    });
+
+    // New applicants from the room: the panel (htmx, hiring's) is asked for again once for a
+    // burst of them, a moment after the first, so a pinned job's rush is one request a second.
+    let applicantsTimer = null;
+    function applicantsRefresh() {
+      if (applicantsTimer || !document.getElementById("console-applicants")) return;
+      applicantsTimer = setTimeout(function () {
+        applicantsTimer = null;
+        document.body.dispatchEvent(new CustomEvent("room-applicants"));
+      }, 800);
+    }
+
+    let hellos = 0;
     window.daigangLive = { publisher: function () { return session; } };
     onRoomEvent(function (kind, data) {
-      if ((kind === "state" || kind === "hello") && data.state) showState(root, data.state);
-      if (kind === "hello") showViewers(data.viewers);
-      else if (kind === "viewers") showViewers(data.count);
+      if ((kind === "state" || kind === "hello") && data.state) stateChange(data.state);
+      if (kind === "hello") {
+        showViewers(data.viewers);
+        hellos += 1;
+        if (hellos > 1) applicantsRefresh(); // events sent while the socket was away are lost
+      } else if (kind === "viewers") showViewers(data.count);
+      else if (kind === "applicants") applicantsRefresh();
     });
+
+    showState(root, root.dataset.state);
+    if (root.dataset.state === "ended") {
+      ended();
+    } else {
+      // An interrupted room keeps saying so (and offering to resume) while the camera opens.
+      const interrupted = root.dataset.state === "interrupted";
+      camera(interrupted).then(function () {
+        if (root.dataset.phase === "idle" && !interrupted) say("cameraReady");
+      }).catch(function (error) {
+        step("camera", "failed");
+        fail(cameraProblem(error));
+      });
+    }
   }
 
   function init() {

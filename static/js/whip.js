@@ -1,7 +1,7 @@
 /* WHIP publisher (RFC 9725): send the camera to a room from the browser.
  *
  *   const session = await DaigangWHIP.publish({url, token, stream, iceServers});
- *   await session.stop();   // DELETE the resource: the room ends
+ *   await session.stop();   // DELETE the resource: the room is interrupted (not ended)
  *
  * Non-trickle: the offer is sent once ICE gathering is complete, so the server needs no
  * PATCH support and any standard WHIP endpoint accepts it.
@@ -46,8 +46,10 @@
     });
     if (response.status !== 201) {
       pc.close();
-      const error = new Error("WHIP " + response.status + ": " + (await response.text()));
+      const body = await response.text();
+      const error = new Error("WHIP " + response.status + ": " + body);
       error.status = response.status;
+      error.body = body; // the server's reason, in words (plain text)
       throw error;
     }
     const location = response.headers.get("Location");

@@ -240,6 +240,11 @@ def test_an_anchor_goes_live_viewers_watch_chat_and_apply_once_and_see_the_end(
     # then the back office shows the application live, once
     office.wait_for_selector(".application-row:has-text('电子厂普工')")
     assert office.locator(".application-row").count() == 1
+    # and the anchor's console shows the applicant beside the picture, live, masked (an anchor
+    # has not the applications power)
+    anchor.wait_for_selector("#console-applicants .applicant:has-text('电子厂普工')")
+    assert PHONE_VIEWER not in anchor.inner_text("#console-applicants")
+    assert "139****5601" in anchor.inner_text("#console-applicants")
     assert orm(_applications, flow.job_a) == 1
     # and the seeker never left the room: the sheet closes, the card says 已报名, and the
     # picture kept playing underneath
@@ -261,8 +266,9 @@ def test_an_anchor_goes_live_viewers_watch_chat_and_apply_once_and_see_the_end(
     assert office.locator(".application-row").count() == 2
     assert orm(_applications, flow.job_b) == 1
 
-    # when the anchor ends the live
+    # when the anchor ends the live (and confirms it in the dialog)
     anchor.click("#end-live")
+    anchor.click("#end-confirm")
     # then every viewer sees it has ended, and the room's jobs stay listed
     for page in (seeker, guest):
         page.wait_for_selector("#live-room[data-state=ended]")

@@ -80,6 +80,23 @@ def filter_choices(*, organisation: Organisation) -> tuple[list[Job], list[Room]
     return jobs, rooms
 
 
+# How many of a room's latest applications its console shows.
+ROOM_APPLICANTS_SHOWN = 20
+
+
+def room_applicants(*, room: Room, limit: int = ROOM_APPLICANTS_SHOWN) -> list[Application]:
+    """The latest applications made from `room` (its console), newest first."""
+    return list(
+        Application.objects.filter(room=room, organisation_id=room.organisation_id)
+        .select_related("job")
+        .order_by("-id")[:limit]
+    )
+
+
+def room_applicants_count(*, room: Room) -> int:
+    return Application.objects.filter(room=room, organisation_id=room.organisation_id).count()
+
+
 def applications_new(
     *,
     organisation: Organisation,

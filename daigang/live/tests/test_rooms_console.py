@@ -69,3 +69,71 @@ def test_rotating_the_stream_key_invalidates_the_old_one(client, room):
     room.refresh_from_db()
     assert room.stream_key != old_key
     assert room.stream_key in client.get(reverse("live:console", args=[room.pk])).content.decode()
+
+
+def test_ending_without_the_dialogs_confirmation_is_refused_and_the_room_stays_on(client, room):
+    # given a live room
+    from daigang.live.models import Room
+
+    Room.objects.filter(pk=room.pk).update(state=Room.State.LIVE)
+    client.force_login(room.anchors.get())
+    # when 结束直播 is posted without the confirmation
+    response = client.post(reverse("live:end", args=[room.pk]))
+    # then
+    assert response.status_code == 400
+    room.refresh_from_db()
+    assert room.state == Room.State.LIVE
+
+
+def test_ending_confirmed_in_the_dialog_ends_the_room(client, room):
+    from daigang.live.models import Room
+
+    Room.objects.filter(pk=room.pk).update(state=Room.State.INTERRUPTED)
+    client.force_login(room.anchors.get())
+
+    response = client.post(
+        reverse("live:end", args=[room.pk]), {"confirm": "yes"}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"state": "ended"}
+    room.refresh_from_db()
+    assert room.state == Room.State.ENDED
+
+
+def test_someone_who_does_not_run_the_room_cannot_end_it(client, room):
+    from daigang.live.models import Room
+
+    hr = member_make(organisation=room.organisation, role=Membership.Role.HR, name="小王")
+    client.force_login(hr)
+
+    response = client.post(reverse("live:end", args=[room.pk]), {"confirm": "yes"})
+
+    assert response.status_code == 404
+    room.refresh_from_db()
+    assert room.state == Room.State.SCHEDULED
+
+
+def test_after_the_end_the_consoles_pin_buttons_are_disabled(client, room):
+    # given an ended room
+    from daigang.live.models import Room
+
+    Room.objects.filter(pk=room.pk).update(state=Room.State.ENDED)
+    client.force_login(room.anchors.get())
+    # when
+    page = client.get(reverse("live:console", args=[room.pk])).content.decode()
+    # then
+    job = room.jobs.get()
+    assert f'data-pin="{job.pk}" disabled' in page
+
+
+def test_an_interrupted_room_offers_to_resume_in_the_console(client, room):
+    from daigang.live.models import Room
+
+    Room.objects.filter(pk=room.pk).update(state=Room.State.INTERRUPTED)
+    client.force_login(room.anchors.get())
+
+    page = client.get(reverse("live:console", args=[room.pk])).content.decode()
+
+    assert "继续直播" in page
+    assert 'data-state="interrupted"' in page

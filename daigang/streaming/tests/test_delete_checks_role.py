@@ -10,7 +10,7 @@ import pytest
 from daigang.live.models import Room
 from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
-from daigang.streaming.testing import Publisher, Viewer, http, wait_until
+from daigang.streaming.testing import Publisher, Viewer, http, room_state_wait, wait_until
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 
@@ -23,6 +23,7 @@ def test_deleting_a_publisher_session_on_the_whep_path_is_404_and_keeps_it_on_ai
     async def scenario():
         await publisher.start()
         await wait_until(lambda: publisher.pc.connectionState == "connected", 10)
+        await room_state_wait(room.pk, Room.State.LIVE)
         assert publisher.location is not None
         session_id = publisher.location.rsplit("/", 1)[1]
         # when

@@ -12,7 +12,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection
 from daigang.live.models import Room
 from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
-from daigang.streaming.testing import PatternVideoTrack, Publisher, Viewer, http
+from daigang.streaming.testing import PatternVideoTrack, Publisher, Viewer, http, room_state_wait
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 
@@ -82,6 +82,7 @@ def test_a_whep_offer_with_nothing_to_receive_is_refused(asgi_server):
 
     async def scenario():
         await publisher.start()
+        await room_state_wait(room.pk, Room.State.LIVE)
         sdp = await offer_of(("video", "sendonly"))
         # when
         response = await http(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from daigang.core.testing import RoomEvents, capture_events
-from daigang.live.lifecycle import room_end, room_go_live
+from daigang.live.lifecycle import room_end, room_go_live, room_interrupt, rooms_overdue_end
 from daigang.live.models import Room
 from daigang.live.testing import room_make
 
@@ -98,3 +98,71 @@ def test_the_event_is_sent_only_after_the_write_commits(django_capture_on_commit
         room_go_live(room=room)
     # then: nothing was sent inside the transaction, the send waits for the commit
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_live_room_whose_publisher_went_away_is_interrupted_and_announced_once(
+    events, django_capture_on_commit_callbacks
+):
+    # given
+    room = room_make(state=Room.State.LIVE)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        room_interrupt(room=room)
+        room_interrupt(room=room)
+    # then
+    room.refresh_from_db()
+    assert room.state == Room.State.INTERRUPTED
+    assert room.ended_at is None
+    assert [e.data for e in events] == [{"state": "interrupted"}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [Room.State.SCHEDULED, Room.State.ENDED])
+def test_only_a_live_room_is_interrupted(events, django_capture_on_commit_callbacks, state):
+    room = room_make(state=state)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        room_interrupt(room=room)
+
+    room.refresh_from_db()
+    assert room.state == state
+    assert events == []
+
+
+@pytest.mark.django_db
+def test_an_interrupted_room_goes_live_again_and_keeps_its_start(
+    events, django_capture_on_commit_callbacks
+):
+    # given a room that went live at NOW, then was interrupted
+    room = room_make()
+    with django_capture_on_commit_callbacks(execute=True):
+        room_go_live(room=room, now=NOW)
+        room_interrupt(room=room)
+    # when its publisher is back
+    with django_capture_on_commit_callbacks(execute=True):
+        room_go_live(room=room, now=NOW + dt.timedelta(minutes=3))
+    # then
+    room.refresh_from_db()
+    assert room.state == Room.State.LIVE
+    assert room.started_at == NOW
+    assert [e.data["state"] for e in events] == ["live", "interrupted", "live"]
+
+
+@pytest.mark.django_db
+def test_rooms_left_interrupted_long_after_their_planned_start_are_ended(settings):
+    # given two interrupted rooms, one planned long ago, and a live one planned long ago
+    settings.LIVE_ROOM_END_AFTER_HOURS = 12
+    old = room_make(state=Room.State.INTERRUPTED, planned_start=NOW - dt.timedelta(hours=13))
+    recent = room_make(state=Room.State.INTERRUPTED, planned_start=NOW - dt.timedelta(hours=2))
+    live = room_make(state=Room.State.LIVE, planned_start=NOW - dt.timedelta(hours=13))
+    # when
+    ended = rooms_overdue_end(now=NOW)
+    # then only the old interrupted one ends
+    assert ended == 1
+    states = {r.pk: r.state for r in Room.objects.filter(pk__in=[old.pk, recent.pk, live.pk])}
+    assert states == {
+        old.pk: Room.State.ENDED,
+        recent.pk: Room.State.INTERRUPTED,
+        live.pk: Room.State.LIVE,
+    }

@@ -10,7 +10,7 @@ import pytest
 from daigang.live.models import Room
 from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
-from daigang.streaming.testing import Publisher, Viewer, http, wait_until
+from daigang.streaming.testing import Publisher, Viewer, http, room_state_wait, wait_until
 
 pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
 
@@ -29,7 +29,7 @@ def _viewers(room_id: int) -> int:
     return 0 if relayed is None else len(relayed.viewers)
 
 
-def test_delete_after_the_publisher_closed_its_connection_ends_the_room_at_once(
+def test_delete_after_the_publisher_closed_its_connection_is_answered_and_the_room_waits(
     asgi_server, settings
 ):
     # given a publisher on air, with a long grace
@@ -40,20 +40,21 @@ def test_delete_after_the_publisher_closed_its_connection_ends_the_room_at_once(
     async def scenario():
         await publisher.start()
         await wait_until(lambda: publisher.pc.connectionState == "connected", 10)
+        await room_state_wait(room.pk, Room.State.LIVE)
         # when it closes its connection, the relay notices, and only then it sends DELETE
         await publisher.pc.close()
         lost = await wait_until(lambda: _publisher_connection_lost(room.pk), 10)
         assert publisher.location is not None
         deleted = await http("DELETE", publisher.location)
-        return lost, deleted, await room_state(room)
+        interrupted = await room_state_wait(room.pk, Room.State.INTERRUPTED)
+        return lost, deleted, interrupted
 
-    lost, deleted, state = asyncio.run(scenario())
+    lost, deleted, interrupted = asyncio.run(scenario())
 
-    # then the DELETE is honoured: the room ends now, not after the grace
+    # then the DELETE is honoured; the room is interrupted (only the anchor ends it)
     assert lost
     assert deleted.status == 200
-    assert state == Room.State.ENDED
-    assert room.pk not in relay_get().rooms
+    assert interrupted
 
 
 def test_delete_after_the_viewer_closed_its_connection_is_answered_200(asgi_server):

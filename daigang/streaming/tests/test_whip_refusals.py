@@ -99,3 +99,36 @@ def test_deleting_an_unknown_session_is_404(client, room):
     response = client.delete(f"/stream/rooms/{room.pk}/whip/not-a-session")
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_to_a_room_left_interrupted_past_its_end_deadline_ends_it_and_is_409(
+    client, settings
+):
+    # given a room interrupted long ago (end_overdue_rooms has not run since)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.LIVE_ROOM_END_AFTER_HOURS = 12
+    room = room_make(
+        state=Room.State.INTERRUPTED, planned_start=timezone.now() - dt.timedelta(hours=13)
+    )
+    # when its publisher comes back
+    response = whip(client, room.pk, token=room.stream_key)
+    # then
+    assert response.status_code == 409
+    room.refresh_from_db()
+    assert room.state == Room.State.ENDED
+
+
+@pytest.mark.django_db
+def test_publishing_to_an_interrupted_room_within_its_time_is_not_refused(client, room):
+    # given a room interrupted a moment ago
+    Room.objects.filter(pk=room.pk).update(state=Room.State.INTERRUPTED)
+    # when its publisher comes back (with a junk offer: the room passes, the offer does not)
+    response = whip(client, room.pk, token=room.stream_key)
+    # then the room is not the reason (the offer, with no media, is: 422)
+    assert response.status_code == 422
+    room.refresh_from_db()
+    assert room.state == Room.State.INTERRUPTED

@@ -166,3 +166,17 @@ def test_the_current_item_is_the_one_whose_page_the_path_is_under():
     assert workspace.current(f"/manage/{company.pk}/pipeline/") == "board"
     assert workspace.current(f"/accounts/organisations/{company.pk}/") == "home"
     assert workspace.current(f"/accounts/organisations/{company.pk}/edit/") is None
+
+
+def test_the_console_item_opens_an_interrupted_room_so_its_anchor_can_resume_it():
+    # given an anchor whose room was interrupted (their page closed), and a room still to come
+    company = organisation_make()
+    anchor = member_make(organisation=company, role=Membership.Role.ANCHOR)
+    room_make(organisation=company, anchors=[anchor])
+    interrupted = room_make(organisation=company, anchors=[anchor], state=Room.State.INTERRUPTED)
+
+    # when
+    workspace = workspace_for(user=anchor, organisation_id=company.pk)
+
+    # then
+    assert workspace is not None and workspace.console_room == interrupted

@@ -1,0 +1,16 @@
+"""End rooms still interrupted long after their planned start (LIVE_ROOM_END_AFTER_HOURS).
+Safe to run as often as you like (cron)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from daigang.live.lifecycle import rooms_overdue_end
+
+
+class Command(BaseCommand):
+    help = "End rooms whose publisher went away and that are now long past their planned start."
+
+    def handle(self, *args: object, **options: object) -> None:
+        ended = rooms_overdue_end()
+        self.stdout.write(f"ended {ended} overdue room(s)")
