@@ -306,6 +306,15 @@ FAIR_COUNTERS_FLUSH_MS = env_int("FAIR_COUNTERS_FLUSH_MS", 1000)
 # --- live video -----------------------------------------------------------------------------
 # An external WHIP/WHEP server (e.g. MediaMTX). Empty: the built-in relay serves rooms.
 STREAM_SERVER_URL = env_str("STREAM_SERVER_URL", "")
+# The external server tells daigang when a room's stream is ready and when it stops (MediaMTX's
+# runOnReady / runOnNotReady, daigang/streaming/README.md) with this token: nothing else puts
+# such a room live, so it is required with STREAM_SERVER_URL.
+STREAM_SERVER_HOOK_TOKEN = env_str("STREAM_SERVER_HOOK_TOKEN", "")
+if STREAM_SERVER_URL and len(STREAM_SERVER_HOOK_TOKEN) < 20:
+    raise ImproperlyConfigured(
+        "STREAM_SERVER_URL needs STREAM_SERVER_HOOK_TOKEN (20 characters or more): the media "
+        "server's ready / not-ready hooks send it to put rooms live and interrupt them"
+    )
 # How many web processes serve the port (`make serve WORKERS=N`, deploy/systemd). Above one they
 # share chat, room events, rate limits, viewer counts and caches only through Redis, and the
 # built-in relay lives in a single process (a WHEP viewer may reach another): both are needed.

@@ -193,6 +193,8 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # MediaMTX's auth hook: only with STREAM_SERVER_URL set, and then it checks the stream key
     # in the body (daigang/streaming/tests); unset, as here, it does not exist.
     ("streaming:mediamtx_auth", "POST"): public(E404),
+    ("streaming:mediamtx_ready", "POST"): public(E404),  # without STREAM_SERVER_URL
+    ("streaming:mediamtx_not_ready", "POST"): public(E404),
     # --- hiring: apply, back office, pipeline ----------------------------------------------------
     ("hiring:apply", "GET"): public(),
     ("hiring:apply", "POST"): public(),  # the form again, with its errors

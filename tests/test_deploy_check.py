@@ -106,6 +106,7 @@ def test_several_web_workers_start_with_redis_and_an_external_media_server():
         WEB_WORKERS="2",
         REDIS_URL="redis://127.0.0.1:6379/0",
         STREAM_SERVER_URL="https://media.example.gov.cn",
+        STREAM_SERVER_HOOK_TOKEN="t" * 32,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -119,3 +120,11 @@ def test_every_systemd_timer_starts_a_management_command_that_exists():
         (unit,) = [line for line in timer.read_text().splitlines() if line.startswith("Unit=")]
         command = unit.removeprefix("Unit=daigang-job@").removesuffix(".service")
         assert command in get_commands(), timer.name
+
+
+def test_an_external_media_server_without_the_hook_token_refuses_to_start():
+    # given: STREAM_SERVER_URL, but nothing that lets its hooks put rooms live
+    result = _manage("check", **PRODUCTION, STREAM_SERVER_URL="https://media.example.gov.cn")
+    # then
+    assert result.returncode != 0
+    assert "STREAM_SERVER_HOOK_TOKEN" in result.stderr

@@ -101,6 +101,26 @@ def _room_go_live_by_id(room_id: int) -> bool:
     return True
 
 
+def external_stream_ready(*, path: str) -> Room | None:
+    """The external media server has a room's stream (MediaMTX runOnReady): the room goes live.
+
+    None for a path that is no room's; ValidationError (room_ended, organisation_unverified)
+    when the room may not go live. Idempotent, as room_go_live is."""
+    room = selectors.room_for_stream_path(path=path)
+    if room is None:
+        return None
+    return room_go_live(room=room)
+
+
+def external_stream_not_ready(*, path: str) -> Room | None:
+    """The external server's stream stopped (runOnNotReady): the live room is interrupted,
+    not ended (the anchor may come back; 结束直播 ends it). Idempotent."""
+    room = selectors.room_for_stream_path(path=path)
+    if room is None:
+        return None
+    return room_interrupt(room=room)
+
+
 def _room_interrupt_by_id(room_id: int) -> None:
     room = Room.objects.filter(pk=room_id).first()
     if room is not None:

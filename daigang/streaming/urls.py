@@ -11,4 +11,6 @@ urlpatterns = [
     path("rooms/<id:room_id>/whep", views.whep, name="whep"),
     path("rooms/<id:room_id>/whep/<str:session_id>", views.whep_session, name="whep_session"),
     path("mediamtx/auth", views.mediamtx_auth, name="mediamtx_auth"),
+    path("mediamtx/ready", views.mediamtx_ready, name="mediamtx_ready"),
+    path("mediamtx/not-ready", views.mediamtx_not_ready, name="mediamtx_not_ready"),
 ]

@@ -16,16 +16,19 @@ open (`*`) because no cookie is involved, so a WHIP/WHEP client on another site 
 
 With STREAM_SERVER_URL set the relay does not run and these endpoints redirect (307) to the
 external server's, which RFC 9725 allows; `mediamtx_auth` lets MediaMTX ask daigang whether a
-stream key may publish.
+stream key may publish, and `mediamtx_ready` / `mediamtx_not_ready` (its runOnReady and
+runOnNotReady, with STREAM_SERVER_HOOK_TOKEN) put the room live and interrupt it.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -136,6 +139,41 @@ def mediamtx_auth(request: HttpRequest) -> HttpResponse:
         credentials=selectors.external_credentials(payload),
     )
     return HttpResponse(status=200 if allowed else 401)
+
+
+@csrf_exempt
+def mediamtx_ready(request: HttpRequest) -> HttpResponse:
+    """POST /stream/mediamtx/ready?path=room-<id> — MediaMTX runOnReady: the room goes live."""
+    return _stream_hook(request, services.external_stream_ready)
+
+
+@csrf_exempt
+def mediamtx_not_ready(request: HttpRequest) -> HttpResponse:
+    """POST /stream/mediamtx/not-ready?path=room-<id> — runOnNotReady: the room is interrupted."""
+    return _stream_hook(request, services.external_stream_not_ready)
+
+
+def _stream_hook(request: HttpRequest, action: Callable[..., Room | None]) -> HttpResponse:
+    """The external server's hooks: only with STREAM_SERVER_URL (404), only POST (405), only
+    with `Authorization: Bearer STREAM_SERVER_HOOK_TOKEN` (401). 200 with the room's state;
+    404 for a path that is no room's; 409 with the reason when the room may not go live."""
+    if not settings.STREAM_SERVER_URL:
+        return HttpResponse(status=404)
+    if request.method != "POST":
+        response = HttpResponse(status=405)
+        response["Allow"] = "POST"
+        return response
+    expected = settings.STREAM_SERVER_HOOK_TOKEN
+    given = _bearer_token(request) or ""
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return _text(_("令牌不对。"), 401)
+    try:
+        room = action(path=request.GET.get("path", ""))
+    except ValidationError as exc:
+        return _text(exc.messages[0], 409)
+    if room is None:
+        return _text(_("没有这个直播间。"), 404)
+    return _text(room.state, 200)
 
 
 def _offer(request: HttpRequest) -> str | HttpResponse:
