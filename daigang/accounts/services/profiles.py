@@ -144,3 +144,14 @@ def seeker_profile_delete(*, user: User) -> int:
     """The profile goes (account deletion); returns how many rows went."""
     deleted, _rows = SeekerProfile.objects.filter(user=user).delete()
     return deleted
+
+
+def account_name_fill(*, user: User, name: str) -> None:
+    """Give an account that has no name the one its person applied with: the name is asked
+    once, on the first apply, and shown from then on (chat, the apply form). Never a rename:
+    an account with a name keeps it (the application carries the name typed)."""
+    name = name.strip()
+    if user.name or not name:
+        return
+    User.objects.filter(pk=user.pk, name="").update(name=name)
+    user.name = name

@@ -25,6 +25,7 @@ from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.accounts.services import PHONE_CODE_RESEND_AFTER, phone_code_send, phone_code_verify
+from daigang.accounts.services.profiles import account_name_fill
 from daigang.core.http import HtmxRequest
 from daigang.core.ids import id_or_none
 from daigang.core.phones import phone_mask
@@ -118,6 +119,7 @@ def _apply_for(
     except ValidationError as exc:
         form.add_error(_FIELD_OF_ERROR.get(exc.code or ""), exc)
         return _render_form(request, job, form)
+    account_name_fill(user=seeker, name=application.name)
     return _render_success(request, job, application, created=created)
 
 

@@ -112,6 +112,8 @@ def test_the_right_code_logs_in_and_applies_in_the_same_request(client, sms_outb
     assert (application.seeker, application.job, application.room) == (user, job, room)
     assert application.name == "刘七"
     assert application.phone == PHONE
+    # and the name is the account's from now on: asked once, on the first apply (chat shows it)
+    assert user.name == "刘七"
     assert application.consent_text and application.consented_at
     # and the browser is now a known device of the number (its own daily codes)
     assert DEVICE_COOKIE in response.cookies
@@ -154,3 +156,16 @@ def test_an_existing_account_applying_anonymously_keeps_its_phone_and_user(clien
     client.post(url, _form(code=sms_code_last(sms_outbox, phone=PHONE)))
 
     assert Application.objects.get().seeker == seeker
+
+
+def test_applying_with_another_name_never_renames_an_account_that_has_one(client, sms_outbox):
+    # given: an account that already has a name
+    seeker_make(phone=PHONE, name="刘七")
+    job = job_make(organisation=organisation_make())
+    url = reverse("hiring:apply", args=[job.pk])
+    client.post(url, _form(action="send_code"))
+    # when: the application is made under another name
+    client.post(url, _form(code=sms_code_last(sms_outbox, phone=PHONE), name="刘小七"))
+    # then: the application carries it, the account keeps its own
+    assert Application.objects.get().name == "刘小七"
+    assert get_user_model().objects.get(phone=PHONE).name == "刘七"
