@@ -183,7 +183,7 @@ def guidance_slot_book(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            GuidanceSlot.objects.select_for_update()
+            GuidanceSlot.objects.select_for_update(of=("self",))
             .select_related("membership__organisation", "membership__user")
             .get(pk=slot.pk)
         )
@@ -282,7 +282,7 @@ def guidance_booking_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            GuidanceSlot.objects.select_for_update()
+            GuidanceSlot.objects.select_for_update(of=("self",))
             .select_related("membership__organisation", "membership__user", "case", "interview")
             .get(pk=slot.pk)
         )
@@ -313,6 +313,8 @@ def guidance_bookings_release(*, case: Case, by: User, now: dt.datetime) -> None
     """The seeker left the caseload: their upcoming bookings with this matchmaker are
     cancelled (the matchmaker may no longer see them) and the slots open again. Called
     inside case_leave's transaction."""
-    slots = GuidanceSlot.objects.select_for_update().filter(case=case, starts_at__gt=now)
+    slots = GuidanceSlot.objects.select_for_update(of=("self",)).filter(
+        case=case, starts_at__gt=now
+    )
     for locked in slots.select_related("case", "interview"):
         _release(locked, by=by, now=now, note=_("求职者退出，职业指导预约已取消"))
