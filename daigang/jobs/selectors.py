@@ -23,6 +23,7 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.jobs.models import Board, Job, WageUnit
 from daigang.jobs.search import search_query_tokens
+from daigang.jobs.search_index import search_index_engine, search_index_q
 from daigang.regions.models import Region
 from daigang.regions.selectors import region_for_filter, region_place, region_prefix
 
@@ -81,10 +82,15 @@ def home_fragments(*, user: User | AnonymousUser) -> list[str]:
 
 
 def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySet[Job]:
-    """Open jobs matching the filters, newest first. Every keyword token must match."""
+    """Open jobs matching the filters, newest first. Every keyword token must match: through
+    the engine's keyword index (search_index.py), or a LIKE per token on an engine without one."""
     jobs = jobs_open(today=today)
-    for token in search_query_tokens(filters.q):
-        jobs = jobs.filter(search_text__contains=f" {token} ")
+    tokens = search_query_tokens(filters.q)
+    if tokens and search_index_engine():
+        jobs = jobs.filter(search_index_q(tokens=tokens))
+    else:
+        for token in tokens:
+            jobs = jobs.filter(search_text__contains=f" {token} ")
     if filters.city:
         jobs = jobs.filter(job_place_q(value=filters.city))
     if filters.room_and_board:
