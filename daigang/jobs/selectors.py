@@ -86,13 +86,16 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
     the engine's keyword index (search_index.py), or a LIKE per token on an engine without one."""
     jobs = jobs_open(today=today)
     tokens = search_query_tokens(filters.q)
+    region = region_for_filter(value=filters.city) if filters.city else None
     if tokens and search_index_engine():
-        jobs = jobs.filter(search_index_q(tokens=tokens))
+        # The place narrows inside the index too; _job_place_q below stays the exact filter.
+        prefix = region_prefix(region=region) if region is not None else None
+        jobs = jobs.filter(search_index_q(tokens=tokens, place_prefix=prefix))
     else:
         for token in tokens:
             jobs = jobs.filter(search_text__contains=f" {token} ")
     if filters.city:
-        jobs = jobs.filter(job_place_q(value=filters.city))
+        jobs = jobs.filter(_job_place_q(region=region, value=filters.city))
     if filters.room_and_board:
         jobs = jobs.filter(board=Board.ROOM_AND_BOARD)
     if filters.couple_rooms:
@@ -116,7 +119,10 @@ def job_place_q(*, value: str) -> Q:
     what was entered as "东莞市". A job saved before regions whose names matched no region is
     found by its city name. A value that names no region finds nothing.
     """
-    region = region_for_filter(value=value)
+    return _job_place_q(region=region_for_filter(value=value), value=value)
+
+
+def _job_place_q(*, region: Region | None, value: str) -> Q:
     if region is None:
         return Q(region__isnull=True, city=value)
     return Q(region__code__startswith=region_prefix(region=region)) | Q(

@@ -265,7 +265,7 @@ def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) 
     job.full_clean(exclude=["created_by"])
     with transaction.atomic():
         job.save()
-        search_index_put(jobs=[(job.pk, job.search_text)])
+        search_index_put(jobs=[(job.pk, job.search_text, job.region_id)])
     return job
 
 
@@ -278,7 +278,7 @@ def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
         _apply_draft(locked, draft)
         locked.full_clean(exclude=["created_by"])
         locked.save()
-        search_index_put(jobs=[(locked.pk, locked.search_text)])
+        search_index_put(jobs=[(locked.pk, locked.search_text, locked.region_id)])
     return locked
 
 
@@ -359,6 +359,6 @@ def jobs_search_text_refresh() -> int:
         if text != job.search_text:
             with transaction.atomic():
                 Job.objects.filter(pk=job.pk).update(search_text=text)
-                search_index_put(jobs=[(job.pk, text)])
+                search_index_put(jobs=[(job.pk, text, job.region_id)])
             refreshed += 1
     return refreshed

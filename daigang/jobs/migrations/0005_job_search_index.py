@@ -1,19 +1,26 @@
-"""The keyword index over jobs' tokens: FTS5 on SQLite, a GIN index on PostgreSQL.
+"""The keyword index over jobs' tokens and places: FTS5 on SQLite, a GIN index on PostgreSQL.
 
-The engine's own SQL (explained in daigang/jobs/search_index.py, which must stay in step with
-the statements here), guarded by the connection's vendor: other engines get nothing and search
+The engine's own SQL (explained in daigang/jobs/search_index.py, whose constants a test holds
+equal to these), guarded by the connection's vendor: other engines get nothing and search
 with LIKE. On SQLite the jobs already saved are indexed here.
 """
 
 from django.db import migrations
 
 FTS_CREATE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS jobs_job_search USING fts5("
-    "tokens, tokenize = 'unicode61 remove_diacritics 0 tokenchars ''+#&._%-''', detail = none)"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS jobs_job_search USING fts5(tokens, places, "
+    "tokenize = 'unicode61 remove_diacritics 0 tokenchars ''+#&._%-''', detail = column)"
+)
+FTS_PLACES_SQL = (
+    "CASE WHEN coalesce(region_id, '') = '' THEN 'none' "
+    "ELSE substr(region_id, 1, 2) || ' ' || substr(region_id, 1, 4) || ' ' || region_id END"
 )
 PG_CREATE = (
-    "CREATE INDEX IF NOT EXISTS jobs_job_search_gin ON jobs_job "
-    "USING gin (array_to_tsvector(array_remove(string_to_array(search_text, ' '), '')))"
+    "CREATE INDEX IF NOT EXISTS jobs_job_search_gin ON jobs_job USING gin ("
+    "array_to_tsvector(array_remove(string_to_array(search_text, ' '), '') || ARRAY["
+    "'§' || left(coalesce(region_id, ''), 2), "
+    "'§' || left(coalesce(region_id, ''), 4), "
+    "'§' || coalesce(region_id, '')]))"
 )
 
 
@@ -22,7 +29,8 @@ def index_create(apps, schema_editor):
     if vendor == "sqlite":
         schema_editor.execute(FTS_CREATE, params=None)
         schema_editor.execute(
-            "INSERT INTO jobs_job_search (rowid, tokens) SELECT id, search_text FROM jobs_job",
+            "INSERT INTO jobs_job_search (rowid, tokens, places) "
+            f"SELECT id, search_text, {FTS_PLACES_SQL} FROM jobs_job",
             params=None,
         )
     elif vendor == "postgresql":

@@ -167,7 +167,7 @@ def test_refreshing_search_text_repairs_stale_rows(jobs):
     # tokenizer would have left both)
     job = Job.objects.get(title="叉车工")
     Job.objects.filter(pk=job.pk).update(search_text="")
-    search_index_put(jobs=[(job.pk, "")])
+    search_index_put(jobs=[(job.pk, "", job.region_id)])
     assert titles("叉车") == set()
     # when
     refreshed = jobs_search_text_refresh()

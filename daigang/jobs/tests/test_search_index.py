@@ -159,7 +159,7 @@ def test_the_rebuild_command_indexes_jobs_written_around_the_services(jobs):
     loaded.title = "焊工"
     loaded.search_text = " 焊工 "
     Job.objects.bulk_create([loaded])
-    search_index_put(jobs=[(jobs[1].pk, "")])
+    search_index_put(jobs=[(jobs[1].pk, "", jobs[1].region_id)])
     if connection.vendor == "sqlite":  # PostgreSQL's index is on the column: nothing missed
         assert ids("焊工") == []
     # when
@@ -176,4 +176,24 @@ def test_the_migration_creates_the_index_the_module_describes():
 
     migration = import_module("daigang.jobs.migrations.0005_job_search_index")
     assert migration.FTS_CREATE == search_index.FTS_CREATE
+    assert migration.FTS_PLACES_SQL == search_index.FTS_PLACES_SQL
     assert migration.PG_CREATE == search_index.PG_CREATE
+
+
+@pytest.mark.django_db
+def test_a_job_without_a_region_is_still_found_by_keyword_and_city_name(jobs):
+    # given: a job saved before regions, its city matching no region's code
+    legacy = jobs[0]
+    Job.objects.filter(pk=legacy.pk).update(region=None, city="深圳市")
+    search_index_put(jobs=[(legacy.pk, legacy.search_text, None)])
+    # when
+    found = jobs_search(filters=JobFilters(q="普工", city="深圳"))
+    # then
+    assert [job.pk for job in found] == [legacy.pk]
+    assert list(jobs_search(filters=JobFilters(q="普工", city="苏州"))) == []
+
+
+@pytest.mark.django_db
+def test_a_place_code_never_answers_a_keyword(jobs):
+    code = jobs[0].region_id
+    assert ids(code) == ids(code[:4]) == ids(code[:2]) == []
