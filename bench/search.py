@@ -2,7 +2,8 @@
 
     python -m bench.search [--db sqlite|postgres|both] [--database-url postgres://…/<new db>]
                            [--jobs 1000000] [--organisations 500] [--queries 200]
-                           [--baseline-queries 20] [--seed 19] [--json FILE]
+                           [--baseline-queries 20] [--bare-queries 20]
+                           [--bare-baseline-queries 3] [--seed 19] [--json FILE] [--keep]
 
 What it does:
   1. a fresh database — SQLite in a temp dir (default), or with --db postgres a database
@@ -24,7 +25,9 @@ What it does:
      of jobs_page (the count and the first 20 jobs, newest first). QUERIES queries through the
      index, BASELINE_QUERIES of them (a sample: the LIKE reads every job) through today's LIKE
      (daigang.jobs.selectors with no index), checking both give the same count and page;
-  4. prints p50 / p95 of each and the ratio of the LIKE's p95 to the index's.
+  4. prints p50 / p95 of each and the ratio of the LIKE's p95 to the index's; then the same
+     keywords with no place (BARE_QUERIES through the index, BARE_BASELINE_QUERIES through the
+     LIKE), outside the target, for what a keyword alone costs.
 
 Target (issue #19): p95 <= 50 ms on SQLite and on PostgreSQL.
 """
@@ -32,6 +35,7 @@ Target (issue #19): p95 <= 50 ms on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -457,6 +461,16 @@ def _timed(queries: list[Any]) -> tuple[list[float], list[tuple[int, list[int]]]
     return times, answers
 
 
+def _timed_like(selectors: Any, queries: list[Any]) -> tuple[list[float], list]:
+    """The queries as today's code asks them: a LIKE per keyword token, no index."""
+    original = selectors.search_index_engine
+    selectors.search_index_engine = lambda: ""
+    try:
+        return _timed(queries)
+    finally:
+        selectors.search_index_engine = original
+
+
 def run(
     *,
     db: str = "sqlite",
@@ -465,6 +479,8 @@ def run(
     organisations: int = 500,
     queries: int = 200,
     baseline_queries: int = 20,
+    bare_queries: int = 20,
+    bare_baseline_queries: int = 3,
     seed: int = 19,
     json_path: str = "",
     keep: bool = False,
@@ -503,13 +519,17 @@ def run(
         _timed(mix[:5])  # warm the caches and the connection
         index_times, index_answers = _timed(mix)
         sample = mix[: max(1, min(baseline_queries, len(mix)))]
-        original = selectors.search_index_engine
-        selectors.search_index_engine = lambda: ""  # type: ignore[assignment]
-        try:
-            like_times, like_answers = _timed(sample)
-        finally:
-            selectors.search_index_engine = original  # type: ignore[assignment]
+        like_times, like_answers = _timed_like(selectors, sample)
         same = like_answers == index_answers[: len(sample)]
+        # The same keywords with no place: outside the target (the issue's mix names a city),
+        # measured to show what a keyword alone costs.
+        bare = [dataclasses.replace(f, city="") for f in mix[: max(1, bare_queries)]]
+        bare_times, bare_answers = _timed(bare)
+        bare_sample = bare[: max(1, min(bare_baseline_queries, len(bare)))]
+        bare_like_times, bare_like_answers = _timed_like(selectors, bare_sample)
+        same = same and bare_like_answers == bare_answers[: len(bare_sample)]
+        bare_p50, bare_p95 = _ms(bare_times)
+        bare_like_p50, bare_like_p95 = _ms(bare_like_times)
         index_p50, index_p95 = _ms(index_times)
         like_p50, like_p95 = _ms(like_times)
         # The same sample through the index, for a like-for-like ratio.
@@ -527,6 +547,11 @@ def run(
             "sample_index_p95_ms": round(sample_p95, 2),
             "ratio_p95": round(like_p95 / sample_p95, 1) if sample_p95 else None,
             "same": same,
+            "bare_queries": len(bare),
+            "bare_index_p50_ms": round(bare_p50, 2),
+            "bare_index_p95_ms": round(bare_p95, 2),
+            "bare_like_p50_ms": round(bare_like_p50, 2),
+            "bare_like_p95_ms": round(bare_like_p95, 2),
             "matches_median": counts[len(counts) // 2],
             "matches_max": counts[-1],
             "empty": sum(1 for c in counts if c == 0),
@@ -548,11 +573,18 @@ def run(
             f"{figures['matches_median']}, max {figures['matches_max']}, "
             f"{figures['empty']} with none"
         )
+        print(
+            f"  the same keywords with no place (outside the target): index ({len(bare)}) "
+            f"p50 {bare_p50:.1f} ms, p95 {bare_p95:.1f} ms; LIKE ({len(bare_sample)}) "
+            f"p50 {bare_like_p50:.1f} ms, p95 {bare_like_p95:.1f} ms"
+        )
         if json_path:
             Path(json_path).write_text(json.dumps(figures, indent=2))
         return figures
     finally:
-        if created_pg:
+        if created_pg and keep:
+            print(f"  kept: {database_url} (drop it when done)")
+        elif created_pg:
             from django.db import connections
 
             connections.close_all()
@@ -571,9 +603,13 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=500)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--baseline-queries", type=int, default=20)
+    parser.add_argument("--bare-queries", type=int, default=20)
+    parser.add_argument("--bare-baseline-queries", type=int, default=3)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--json", default="")
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (SQLite file or PostgreSQL database)"
+    )
     args = parser.parse_args()
     if args.db == "both":
         # Django is set up once per process, for one database: one process per engine.
@@ -588,6 +624,8 @@ def main() -> None:
             ]
             argv += ["--queries", str(args.queries), "--seed", str(args.seed)]
             argv += ["--baseline-queries", str(args.baseline_queries)]
+            argv += ["--bare-queries", str(args.bare_queries)]
+            argv += ["--bare-baseline-queries", str(args.bare_baseline_queries)]
             if args.json:
                 argv += ["--json", f"{args.json}.{db}"]
             if db == "postgres" and args.database_url:
@@ -601,6 +639,8 @@ def main() -> None:
         organisations=args.organisations,
         queries=args.queries,
         baseline_queries=args.baseline_queries,
+        bare_queries=args.bare_queries,
+        bare_baseline_queries=args.bare_baseline_queries,
         seed=args.seed,
         json_path=args.json,
         keep=args.keep,

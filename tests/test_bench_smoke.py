@@ -202,7 +202,10 @@ def test_the_search_benchmark_finds_what_the_like_finds():
         import json
         from bench.search import run
 
-        print(json.dumps(run(jobs=2000, organisations=20, queries=20, baseline_queries=5)))
+        print(json.dumps(run(
+            jobs=2000, organisations=20, queries=20, baseline_queries=5,
+            bare_queries=5, bare_baseline_queries=2,
+        )))
         """
     )
 
@@ -212,3 +215,4 @@ def test_the_search_benchmark_finds_what_the_like_finds():
     assert figures["queries"] == 20 and figures["baseline_queries"] == 5
     assert figures["same"] is True
     assert figures["index_p95_ms"] > 0 and figures["like_p95_ms"] > 0
+    assert figures["bare_queries"] == 5 and figures["bare_index_p95_ms"] > 0

@@ -23,7 +23,11 @@ from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has, organisation_for_member
 from daigang.jobs.models import Board, Job, WageUnit
 from daigang.jobs.search import search_query_tokens
-from daigang.jobs.search_index import search_index_engine, search_index_q
+from daigang.jobs.search_index import (
+    search_index_engine,
+    search_index_freshness,
+    search_index_q,
+)
 from daigang.regions.models import Region
 from daigang.regions.selectors import region_for_filter, region_place, region_prefix
 
@@ -87,15 +91,26 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
     jobs = jobs_open(today=today)
     tokens = search_query_tokens(filters.q)
     region = region_for_filter(value=filters.city) if filters.city else None
-    if tokens and search_index_engine():
-        # The place narrows inside the index too; _job_place_q below stays the exact filter.
-        prefix = region_prefix(region=region) if region is not None else None
-        jobs = jobs.filter(search_index_q(tokens=tokens, place_prefix=prefix))
+    if tokens and search_index_engine() and region is not None:
+        # The index answers the region's code prefix itself; the rows only tell the jobs
+        # without a region (matched by city name) from those with one. A code-prefix test on
+        # the rows too would lead PostgreSQL to plan from the region's B-tree and test every
+        # job of the city against the keywords.
+        jobs = jobs.filter(
+            search_index_q(tokens=tokens, place_prefix=region_prefix(region=region))
+        ).filter(
+            Q(region__isnull=False)
+            | Q(region__isnull=True, city__in={region.name, region.short_name})
+        )
+    elif tokens and search_index_engine():
+        jobs = jobs.filter(search_index_q(tokens=tokens))
+        if filters.city:
+            jobs = jobs.filter(_job_place_q(region=None, value=filters.city))
     else:
         for token in tokens:
             jobs = jobs.filter(search_text__contains=f" {token} ")
-    if filters.city:
-        jobs = jobs.filter(_job_place_q(region=region, value=filters.city))
+        if filters.city:
+            jobs = jobs.filter(_job_place_q(region=region, value=filters.city))
     if filters.room_and_board:
         jobs = jobs.filter(board=Board.ROOM_AND_BOARD)
     if filters.couple_rooms:
@@ -104,6 +119,8 @@ def jobs_search(*, filters: JobFilters, today: dt.date | None = None) -> QuerySe
         jobs = jobs.filter(is_flexible=True)
     if filters.wage_min_fen is not None:
         jobs = jobs.filter(wage_unit=filters.wage_unit, wage_max_fen__gte=filters.wage_min_fen)
+    if tokens and search_index_engine() == "postgresql":
+        jobs = jobs.order_by(*search_index_freshness())
     return jobs
 
 
