@@ -134,7 +134,7 @@ def search_index_q(*, tokens: list[str], place_prefix: str | None = None) -> Q:
 
 def search_index_freshness() -> tuple[OrderBy, OrderBy]:
     """Newest first, as jobs_open orders, in a form PostgreSQL cannot read off the
-    published_at index.
+    published_at index: for a keyword in a place, whose matches are few enough to sort.
 
     With LIMIT 20 and a few thousand estimated matches, PostgreSQL would walk published_at
     backwards testing every job against the keywords until it had 20 (331 ms for 普工 in 福州
