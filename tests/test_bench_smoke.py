@@ -192,3 +192,27 @@ def test_the_recommend_benchmark_scores_every_seeker_against_the_popularity_base
     assert 0 <= figures["recall"] <= 1 and 0 <= figures["recall_baseline"] <= 1
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert 0 < figures["candidates_mean"] <= CANDIDATES_MAX
+
+
+def test_the_search_benchmark_finds_what_the_like_finds():
+    # given 2,000 generated jobs and 20 queries, 5 of them also through today's LIKE
+    # when the benchmark runs
+    figures = _bench_run(
+        """
+        import json
+        from bench.search import run
+
+        print(json.dumps(run(
+            jobs=2000, organisations=20, queries=20, baseline_queries=5,
+            bare_queries=5, bare_baseline_queries=2,
+        )))
+        """
+    )
+
+    # then the index was timed on every query and answered as the LIKE did
+    assert figures["engine"] == "sqlite"
+    assert figures["jobs"] == 2000
+    assert figures["queries"] == 20 and figures["baseline_queries"] == 5
+    assert figures["same"] is True
+    assert figures["index_p95_ms"] > 0 and figures["like_p95_ms"] > 0
+    assert figures["bare_queries"] == 5 and figures["bare_index_p95_ms"] > 0

@@ -23,6 +23,7 @@ from daigang.core.refused import Refused
 from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift
 from daigang.jobs.places import place_names, region_is_job_place
 from daigang.jobs.search import organisation_name_for_search, search_text_build
+from daigang.jobs.search_index import search_index_put
 from daigang.jobs.wages import wage_range_check
 from daigang.regions.names import short_name
 from daigang.regions.selectors import region_get, region_match
@@ -262,7 +263,9 @@ def job_create(*, organisation: Organisation, by: User | None, draft: JobDraft) 
     job = Job(organisation=organisation, created_by=by, status=Job.Status.DRAFT)
     _apply_draft(job, draft)
     job.full_clean(exclude=["created_by"])
-    job.save()
+    with transaction.atomic():
+        job.save()
+        search_index_put(jobs=[(job.pk, job.search_text, job.region_id)])
     return job
 
 
@@ -275,6 +278,7 @@ def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
         _apply_draft(locked, draft)
         locked.full_clean(exclude=["created_by"])
         locked.save()
+        search_index_put(jobs=[(locked.pk, locked.search_text, locked.region_id)])
     return locked
 
 
@@ -347,11 +351,14 @@ def jobs_close_expired(*, today: dt.date | None = None) -> int:
 
 
 def jobs_search_text_refresh() -> int:
-    """Recompute every job's search text (after the tokenizer's domain words change)."""
+    """Recompute every job's search text (after the tokenizer's domain words change), and the
+    keyword index of the jobs whose text changed."""
     refreshed = 0
     for job in Job.objects.select_related("organisation").iterator(chunk_size=500):
         text = job_search_text(job=job)
         if text != job.search_text:
-            Job.objects.filter(pk=job.pk).update(search_text=text)
+            with transaction.atomic():
+                Job.objects.filter(pk=job.pk).update(search_text=text)
+                search_index_put(jobs=[(job.pk, text, job.region_id)])
             refreshed += 1
     return refreshed
