@@ -282,6 +282,17 @@ def job_update(*, job: Job, by: User | None, draft: JobDraft) -> Job:
     return locked
 
 
+def organisation_jobs_search_text_refresh(organisation: Organisation) -> None:
+    """Write an organisation's (new) name into the search text of all its jobs, and the
+    engine's index, in the caller's transaction (organisation_renamed_hooks)."""
+    jobs = list(Job.objects.filter(organisation=organisation).select_related("organisation"))
+    for job in jobs:
+        job.organisation = organisation
+        job.search_text = job_search_text(job=job)
+    Job.objects.bulk_update(jobs, ["search_text"], batch_size=500)
+    search_index_put(jobs=[(job.pk, job.search_text, job.region_id) for job in jobs])
+
+
 def job_publish(*, job: Job, by: User | None, today: dt.date | None = None) -> Job:
     """Make a draft (or a closed job with a new date) public. Publishing twice is a no-op.
 

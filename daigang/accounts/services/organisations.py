@@ -38,6 +38,9 @@ Status = Organisation.Status
 # it: domains above accounts prepare what a verified organisation needs (hiring registers its
 # default rejection reasons in HiringConfig.ready()), so accounts imports none of them.
 organisation_verified_hooks: list[Callable[[Organisation], object]] = []
+# Called with the organisation, inside the updating transaction, when its name changed: jobs
+# write the new name into their search text (JobsConfig.ready()).
+organisation_renamed_hooks: list[Callable[[Organisation], object]] = []
 DocKind = OrganisationDocument.Kind
 
 # Fields fixed by the licence: a verified organisation cannot change them without review. A
@@ -350,6 +353,9 @@ def organisation_update(
             setattr(organisation, field, fields[field])
         if changed:
             organisation.save(update_fields=changed)
+        if "name" in changed:
+            for hook in organisation_renamed_hooks:
+                hook(organisation)
     return organisation
 
 

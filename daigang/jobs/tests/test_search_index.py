@@ -11,8 +11,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from daigang.accounts.models import Organisation
+from daigang.accounts.services.organisations import organisation_update
+from daigang.accounts.testing import organisation_make, user_make
 from daigang.jobs import search_index
 from daigang.jobs.models import Board, Job
+from daigang.jobs.search import search_query_tokens
 from daigang.jobs.search_index import search_index_put, search_index_q
 from daigang.jobs.selectors import JobFilters, jobs_search
 from daigang.jobs.services import job_close, job_update
@@ -235,3 +239,28 @@ def test_a_job_without_a_region_is_still_found_by_keyword_and_city_name(jobs):
 def test_a_place_code_never_answers_a_keyword(jobs):
     code = jobs[0].region_id
     assert ids(code) == ids(code[:4]) == ids(code[:2]) == []
+
+
+def indexed(word: str) -> list[int]:
+    """Jobs, of any state, whose index entry has `word` (the public search only shows open
+    jobs of verified organisations)."""
+    tokens = search_query_tokens(word)
+    return list(Job.objects.filter(search_index_q(tokens=tokens)).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_renaming_an_organisation_puts_its_new_name_in_its_jobs_search():
+    # given an organisation under review (a verified one can't be renamed) with a draft job
+    owner = user_make(phone="13800000077")
+    org = organisation_make(
+        name="宏达电子有限公司", status=Organisation.Status.PENDING, owner=owner
+    )
+    job = job_make(organisation=org, title="普工")
+    assert indexed("宏达") == [job.pk]
+    # when its owner corrects the name
+    organisation_update(organisation=org, by=owner, name="金辉精密制造有限公司")
+    # then the job is found by the new name, and no longer by the old
+    job.refresh_from_db()
+    assert indexed("金辉") == [job.pk]
+    assert indexed("宏达") == []
+    assert " 金辉 " in job.search_text
