@@ -126,6 +126,32 @@ def test_the_apply_burst_benchmark_writes_every_acknowledged_apply_once():
     assert figures["ratio"] > 0
 
 
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI's second pass)")
+def test_the_apply_burst_benchmark_with_two_processes_writes_every_acknowledged_apply_once():
+    # given 2 clients bursting for half a second, against one process and then two
+    # when the benchmark runs with --processes 2
+    figures = _bench_run(
+        """
+        import json
+        from bench.apply_burst import run
+
+        print(json.dumps(run(clients=2, seconds=0.5, pool=300, processes=2)))
+        """,
+        keep=("REDIS_URL",),
+    )
+
+    # then the two processes applied too, nothing lost or duplicated, and the ratio is printed
+    scaled = figures["scaled"]
+    assert figures["processes"] == 2
+    assert scaled["acknowledged"] > 0
+    assert scaled["rows"] == scaled["acknowledged"]
+    assert scaled["lost"] == 0
+    assert scaled["duplicated"] == 0
+    assert scaled["errors"] == 0
+    assert scaled["retries_same_id"] == scaled["retries"]
+    assert figures["scaled_ratio"] > 0
+
+
 def test_the_fair_stats_benchmark_finds_the_counters_equal_to_raw_counting():
     # given a fair of 3 employers, 120 applications and 1,000 view events
     # when the benchmark runs
