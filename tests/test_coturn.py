@@ -200,3 +200,26 @@ def test_coturn_refuses_to_relay_to_this_machine(coturn):
 
     # then the permission is refused (denied-peer-ip), not granted
     assert _error_code(refused.value) == 403
+
+
+@pytest.mark.webrtc
+def test_the_relay_gathers_a_relay_candidate_through_coturn_with_its_own_credentials(coturn):
+    from aiortc import RTCIceGatherer, RTCIceTransport
+
+    from daigang.streaming import ice
+
+    # given the relay's ICE servers (credentials made for "relay")
+    async def gather() -> list[str]:
+        gatherer = RTCIceGatherer(iceServers=ice.ice_servers())
+        transport = RTCIceTransport(gatherer)
+        try:
+            await gatherer.gather()
+            return [c.type for c in gatherer.getLocalCandidates()]
+        finally:
+            await transport.stop()
+
+    # when an aiortc ICE gatherer gathers, as the relay's peer connections do
+    types = asyncio.run(gather())
+
+    # then coturn gave it a relay candidate
+    assert "relay" in types
