@@ -311,6 +311,7 @@ class Run:
     server_cpu: float = 0.0  # CPU seconds the server used per second of the run
     server_system_cpu: float = 0.0  # the part of server_cpu spent in the kernel
     machine_cpu: float = 0.0  # cores busy on the whole machine (PostgreSQL, other work too)
+    postgres_cpu: float = 0.0  # cores busy in PostgreSQL's processes (0 on SQLite)
     client_cpu: float = 0.0  # CPU seconds this (client) process used per second of the run
 
 
@@ -488,6 +489,7 @@ def _report(run: Run, job_id: int) -> dict:
         "server_cpu_share": run.server_cpu,
         "client_cpu_share": run.client_cpu,
         "machine_cpu_share": run.machine_cpu,
+        "postgres_cpu_share": run.postgres_cpu,
         "client_cpu_ms_per_request": (
             run.client_cpu * run.elapsed / len(latencies) * 1000 if latencies else 0.0
         ),
@@ -610,14 +612,21 @@ def _measured(
     system_before = _cpu_seconds(proc.pid, system_only=True)
     client_before = time.process_time()
     machine_before = _machine_busy_seconds()
+    postgres_before = _postgres_cpu_seconds()
     run = asyncio.run(_burst(mode, port, seed, clients, seconds, seekers, job_id=job_id, name=name))
     run.server_cpu = (_cpu_seconds(proc.pid) - cpu_before) / run.elapsed
     run.server_system_cpu = (_cpu_seconds(proc.pid, system_only=True) - system_before) / run.elapsed
     run.client_cpu = (time.process_time() - client_before) / run.elapsed
     run.machine_cpu = (_machine_busy_seconds() - machine_before) / run.elapsed
+    run.postgres_cpu = (_postgres_cpu_seconds() - postgres_before) / run.elapsed
     if spy is not None:
         spy.wait(timeout=60)
     return run
+
+
+def _other_share(r: dict) -> float:
+    used = r["server_cpu_share"] + r["client_cpu_share"] + r["postgres_cpu_share"]
+    return max(0.0, r["machine_cpu_share"] - used)
 
 
 def _scaled_summary(one: dict, many: dict, processes: int) -> float:
@@ -625,11 +634,15 @@ def _scaled_summary(one: dict, many: dict, processes: int) -> float:
     ratio = many["applies_per_s"] / one["applies_per_s"] if one["applies_per_s"] else 0.0
     cores = os.cpu_count() or 1
     print(
-        f"\n  processes  applies/s   p99 ms  server CPU  client CPU  machine CPU (of {cores * 100}%)\n"
+        f"\n  CPU in % of one core; the machine has {cores * 100}%; other = the machine minus"
+        " the server, the client and PostgreSQL (other work on the machine)\n"
+        "  processes  applies/s   p99 ms  CPU-ms/apply  server  client  PostgreSQL  other"
+        "  machine\n"
         + "".join(
-            f"  {n:9d} {r['applies_per_s']:10.0f} {r['p99_ms']:8.1f} "
-            f"{r['server_cpu_share'] * 100:10.0f}% {r['client_cpu_share'] * 100:10.0f}% "
-            f"{r['machine_cpu_share'] * 100:11.0f}%\n"
+            f"  {n:9d} {r['applies_per_s']:10.0f} {r['p99_ms']:8.1f} {r['cpu_ms_per_apply']:13.2f}"
+            f" {r['server_cpu_share'] * 100:6.0f}% {r['client_cpu_share'] * 100:6.0f}%"
+            f" {r['postgres_cpu_share'] * 100:10.0f}%"
+            f" {_other_share(r) * 100:5.0f}% {r['machine_cpu_share'] * 100:7.0f}%\n"
             for n, r in ((1, one), (processes, many))
         )
         + f"  ratio {processes} processes / 1 (same run): {ratio:.2f}x applies/s\n"
@@ -673,6 +686,23 @@ def _machine_busy_seconds() -> float:
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU-seconds of every PostgreSQL process on the machine so far (the backends serving the
+    bench, and any other database's: the line's "other" cannot tell them apart)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _free_port() -> int:
