@@ -710,6 +710,12 @@ def main(argv: list[str] | None = None) -> None:
         help="use REDIS_URL from the environment (pub/sub layer + cache)",
     )
     parser.add_argument(
+        "--database-url",
+        default="",
+        help="postgres://…/<database to create>: the chat on PostgreSQL (created for the run "
+        "and dropped after; it must not exist yet) instead of a temporary SQLite file",
+    )
+    parser.add_argument(
         "--processes",
         type=int,
         default=1,
@@ -728,6 +734,7 @@ def main(argv: list[str] | None = None) -> None:
         deflate=args.deflate,
         redis=args.redis,
         processes=args.processes,
+        database_url=args.database_url,
     )
 
 
@@ -743,6 +750,7 @@ def run(
     deflate: bool = False,
     redis: bool = False,
     processes: int = 1,
+    database_url: str = "",
 ) -> list[Result]:
     """Run each server at each viewer count; print the table and return one Result per run.
 
@@ -769,6 +777,11 @@ def run(
         PYTHONPATH=str(ROOT),
     )
     env.pop("DATABASE_URL", None)
+    if database_url:
+        from bench.apply_burst import _pg_create
+
+        _pg_create(database_url)
+        env["DATABASE_URL"] = database_url
     env["BENCH_DEFLATE"] = "1" if deflate else "0"
     redis = redis or processes > 1
     if not redis:
@@ -789,7 +802,8 @@ def run(
     print(
         f"chat fan-out: {RATE} msgs/s for {seconds:g} s, drain {drain:g} s, "
         f"{SENDERS} senders, uvicorn --ws {ws}, deflate {'on' if deflate else 'off'}, "
-        f"layer {'redis pub/sub' if redis else 'in-memory'}, {os.cpu_count()} CPUs"
+        f"layer {'redis pub/sub' if redis else 'in-memory'}, "
+        f"{'PostgreSQL' if database_url else 'SQLite'}, {os.cpu_count()} CPUs"
         + (f", daigang with 1 and {processes} processes" if processes > 1 else "")
     )
     results: list[Result] = []
@@ -842,6 +856,13 @@ def run(
         print(f"total {time.monotonic() - started:.0f} s")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if database_url:
+            from django.db import connections
+
+            from bench.apply_burst import _pg_drop
+
+            connections.close_all()
+            _pg_drop(database_url)
     return results
 
 
