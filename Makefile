@@ -18,7 +18,7 @@ WORKERS ?= 1
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
 
-.PHONY: run test lint install chromium espeak-ng nginx lock bench serve messages backup
+.PHONY: run test lint install chromium espeak-ng nginx coturn lock bench serve messages backup
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -63,6 +63,14 @@ nginx:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
+# Debian's coturn, for tests/test_coturn.py (deploy/coturn/turnserver.conf started on 127.0.0.1
+# with a test secret; the package's own service is left as Debian installs it).
+coturn:
+	@command -v turnserver >/dev/null || test -x /usr/bin/turnserver || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq coturn >/dev/null; }
+
 # Everything but WebRTC first; then the WebRTC tests (aiortc and Chromium with a fake camera)
 # inside a loopback-only network namespace so no test can ever offer a LAN address.
 # Lint, format and types first: they fail loudly and fast (rules in pyproject.toml; mypy keeps
@@ -72,7 +80,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy daigang config
 
-test: install chromium espeak-ng nginx lint
+test: install chromium espeak-ng nginx coturn lint
 	$(BIN)/python -m pytest -m "not webrtc" $(PYTEST_ARGS)
 	scripts/in-loopback-netns $(BIN)/python -m pytest -m webrtc $(PYTEST_ARGS) \
 	  || { rc=$$?; test $$rc = 5 && echo "(no WebRTC tests collected)" || exit $$rc; }

@@ -1,6 +1,6 @@
 """Burst of one-tap applies against the real server, compared with a plain Django form view.
 
-    python -m bench.apply_burst [--clients 32] [--seconds 10] [--workers 1]
+    python -m bench.apply_burst [--clients 32] [--seconds 10] [--workers 1] [--processes 2]
                                 [--database-url postgres://postgres@127.0.0.1:5432/bench_tmp]
                                 [--middleware project|sync] [--profile DIR] [--json FILE]
 
@@ -25,6 +25,13 @@ What it does:
      PASS or MISS:
        >= 1000 applies/s, >= 2x the plain view in the same run, p99 <= 250 ms,
        0 lost, 0 duplicated, every retry answered with the same id, no errors.
+
+--processes N (needs REDIS_URL): after the runs above, the fast path again against a server of
+N processes (uvicorn --workers N with WEB_WORKERS=N, as `make serve WORKERS=N`; the one-process
+server of the same invocation used the same REDIS_URL), on a job of its own, and the ratio of
+the two with the target >= 1.5x. Each run also prints how busy the whole machine was (every
+core, /proc/stat): on a machine whose cores the load generator, PostgreSQL and the server
+already fill, a second process has nothing to run on, and the line says so.
 
 On PostgreSQL the server CPU is the uvicorn process only; PostgreSQL's own backends use the
 same cores but are not counted.
@@ -70,6 +77,7 @@ RETRY_SHARE = 0.10
 TARGET_APPLIES_PER_S = 1000
 TARGET_RATIO = 2.0
 TARGET_P99_MS = 250.0
+TARGET_SCALED_RATIO = 1.5  # --processes 2 against one process, same run
 
 
 # --- the server side: settings, the baseline view, uvicorn --------------------------------------
@@ -225,6 +233,7 @@ def _pg_drop(database_url: str) -> None:
 class Seed:
     fast_job_id: int
     plain_job_id: int
+    scaled_job_id: int  # the fast path again, served by --processes N
     warm_job_id: int  # warm-up requests apply here, so they are not counted
     consent_text: str
     # (session key, csrf secret) per seeker, in pool order
@@ -251,6 +260,7 @@ def _seed(pool: int) -> Seed:
     fast_job = job_make(organisation=organisation, title="普工（一键报名）")
     plain_job = job_make(organisation=organisation, title="普工（普通表单）")
     warm_job = job_make(organisation=organisation, title="普工（预热）")
+    scaled_job = job_make(organisation=organisation, title="普工（多进程）")
 
     users = [User(phone=f"13{i:09d}", name=f"求职者{i}", password="!unusable") for i in range(pool)]
     User.objects.bulk_create(users, batch_size=2000)
@@ -274,6 +284,7 @@ def _seed(pool: int) -> Seed:
     return Seed(
         fast_job_id=fast_job.pk,
         plain_job_id=plain_job.pk,
+        scaled_job_id=scaled_job.pk,
         warm_job_id=warm_job.pk,
         consent_text=application_consent_text(organisation=organisation),
         seekers=seekers,
@@ -299,6 +310,8 @@ class Run:
     elapsed: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the server used per second of the run
     server_system_cpu: float = 0.0  # the part of server_cpu spent in the kernel
+    machine_cpu: float = 0.0  # cores busy on the whole machine (PostgreSQL, other work too)
+    postgres_cpu: float = 0.0  # cores busy in PostgreSQL's processes (0 on SQLite)
     client_cpu: float = 0.0  # CPU seconds this (client) process used per second of the run
 
 
@@ -334,6 +347,7 @@ async def _client(
     seekers: list[int],
     deadline: float,
     rng: random.Random,
+    job_id: int | None = None,
 ) -> None:
     conn = Conn(port)
     try:
@@ -341,7 +355,7 @@ async def _client(
             if time.perf_counter() >= deadline:
                 return
             key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            path, headers, body = _request_for(mode, seed, seeker, key)
+            path, headers, body = _request_for(mode, seed, seeker, key, job_id)
             started = time.perf_counter()
             status, payload = await conn.request("POST", path, headers, body)
             run.latencies.append(time.perf_counter() - started)
@@ -373,15 +387,32 @@ async def _client(
 
 
 async def _burst(
-    mode: str, port: int, seed: Seed, clients: int, seconds: float, pool: range
+    mode: str,
+    port: int,
+    seed: Seed,
+    clients: int,
+    seconds: float,
+    pool: range,
+    *,
+    job_id: int | None = None,
+    name: str = "",
 ) -> Run:
-    run = Run(mode)
+    run = Run(name or mode)
     slices = [list(pool[i::clients]) for i in range(clients)]
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
     await asyncio.gather(
         *(
-            _client(mode, port, seed, run, slices[i], deadline, random.Random(f"{mode}-{i}"))
+            _client(
+                mode,
+                port,
+                seed,
+                run,
+                slices[i],
+                deadline,
+                random.Random(f"{run.name}-{i}"),
+                job_id,
+            )
             for i in range(clients)
         )
     )
@@ -457,6 +488,8 @@ def _report(run: Run, job_id: int) -> dict:
         "cpu_ms_per_apply": server_cpu_s / acknowledged * 1000 if acknowledged else 0.0,
         "server_cpu_share": run.server_cpu,
         "client_cpu_share": run.client_cpu,
+        "machine_cpu_share": run.machine_cpu,
+        "postgres_cpu_share": run.postgres_cpu,
         "client_cpu_ms_per_request": (
             run.client_cpu * run.elapsed / len(latencies) * 1000 if latencies else 0.0
         ),
@@ -470,7 +503,8 @@ def _report(run: Run, job_id: int) -> dict:
         f"{run.server_system_cpu / run.server_cpu * 100 if run.server_cpu else 0:.0f}% in the "
         "kernel); "
         f"client CPU {run.client_cpu * 100:.0f}% = "
-        f"{result['client_cpu_ms_per_request']:.2f} ms per request\n"
+        f"{result['client_cpu_ms_per_request']:.2f} ms per request; "
+        f"machine {run.machine_cpu * 100:.0f}% of {(os.cpu_count() or 1) * 100}%\n"
         f"         acknowledged {acknowledged}, rows written {rows}, lost {lost}, "
         f"duplicated {result['duplicated']}; retries {run.retries} "
         f"(same id {run.retries_same}, refused {run.retries_refused}); "
@@ -530,6 +564,106 @@ def _summary(fast: dict, plain: dict) -> float:
 # --- orchestration ----------------------------------------------------------------------------
 
 
+def _server_start(workers: int, env: dict[str, str]) -> tuple[int, subprocess.Popen]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.apply_burst",
+            "--serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env, "WEB_WORKERS": str(workers)},
+    )
+    _wait_for(port, proc)
+    return port, proc
+
+
+def _server_stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _measured(
+    mode: str,
+    port: int,
+    proc: subprocess.Popen,
+    seed: Seed,
+    clients: int,
+    seconds: float,
+    seekers: range,
+    job_id: int,
+    profile: str,
+    *,
+    name: str = "",
+) -> Run:
+    """One burst with the server's (all its workers'), this client's and the machine's CPU."""
+    spy = _profile_start(profile, name or mode, proc.pid, seconds)
+    cpu_before = _cpu_seconds(proc.pid)
+    system_before = _cpu_seconds(proc.pid, system_only=True)
+    client_before = time.process_time()
+    machine_before = _machine_busy_seconds()
+    postgres_before = _postgres_cpu_seconds()
+    run = asyncio.run(_burst(mode, port, seed, clients, seconds, seekers, job_id=job_id, name=name))
+    run.server_cpu = (_cpu_seconds(proc.pid) - cpu_before) / run.elapsed
+    run.server_system_cpu = (_cpu_seconds(proc.pid, system_only=True) - system_before) / run.elapsed
+    run.client_cpu = (time.process_time() - client_before) / run.elapsed
+    run.machine_cpu = (_machine_busy_seconds() - machine_before) / run.elapsed
+    run.postgres_cpu = (_postgres_cpu_seconds() - postgres_before) / run.elapsed
+    if spy is not None:
+        spy.wait(timeout=60)
+    return run
+
+
+def _other_share(r: dict) -> float:
+    used = r["server_cpu_share"] + r["client_cpu_share"] + r["postgres_cpu_share"]
+    return max(0.0, r["machine_cpu_share"] - used)
+
+
+def _scaled_summary(one: dict, many: dict, processes: int) -> float:
+    """The N-process fast path against the one-process run of this invocation."""
+    ratio = many["applies_per_s"] / one["applies_per_s"] if one["applies_per_s"] else 0.0
+    cores = os.cpu_count() or 1
+    print(
+        f"\n  CPU in % of one core; the machine has {cores * 100}%; other = the machine minus"
+        " the server, the client and PostgreSQL (other work on the machine)\n"
+        "  processes  applies/s   p99 ms  CPU-ms/apply  server  client  PostgreSQL  other"
+        "  machine\n"
+        + "".join(
+            f"  {n:9d} {r['applies_per_s']:10.0f} {r['p99_ms']:8.1f} {r['cpu_ms_per_apply']:13.2f}"
+            f" {r['server_cpu_share'] * 100:6.0f}% {r['client_cpu_share'] * 100:6.0f}%"
+            f" {r['postgres_cpu_share'] * 100:10.0f}%"
+            f" {_other_share(r) * 100:5.0f}% {r['machine_cpu_share'] * 100:7.0f}%\n"
+            for n, r in ((1, one), (processes, many))
+        )
+        + f"  ratio {processes} processes / 1 (same run): {ratio:.2f}x applies/s\n"
+    )
+    checks = [
+        (f">= {TARGET_SCALED_RATIO:g}x one process", f"{ratio:.2f}x", ratio >= TARGET_SCALED_RATIO),
+        ("0 lost", str(many["lost"]), many["lost"] == 0),
+        ("0 duplicated", str(many["duplicated"]), many["duplicated"] == 0),
+        ("no errors", str(many["errors"]), many["errors"] == 0),
+    ]
+    for name, measured, ok in checks:
+        print(f"  [{'PASS' if ok else 'MISS'}] {name:45s} measured {measured}")
+    if ratio < TARGET_SCALED_RATIO and many["machine_cpu_share"] > 0.9 * cores:
+        print(
+            f"  the machine was {many['machine_cpu_share'] * 100:.0f}% busy of "
+            f"{cores * 100}% (the load generator, PostgreSQL, the server and anything else "
+            f"running share its {cores} cores): a second process found no idle core to run on"
+        )
+    return ratio
+
+
 def _cpu_seconds(pid: int, *, system_only: bool = False) -> float:
     """User + system CPU time of a process and its children so far (Linux /proc)."""
     total = 0.0
@@ -544,6 +678,30 @@ def _cpu_seconds(pid: int, *, system_only: bool = False) -> float:
             continue
         ticks = int(fields[12]) if system_only else int(fields[11]) + int(fields[12])
         total += ticks / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_busy_seconds() -> float:
+    """CPU-seconds every core of the machine spent busy so far (/proc/stat, all processes)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU-seconds of every PostgreSQL process on the machine so far (the backends serving the
+    bench, and any other database's: the line's "other" cannot tell them apart)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -566,10 +724,12 @@ def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
     raise SystemExit("the server did not start in time")
 
 
-async def _warm_up(port: int, seed: Seed, seekers: range) -> None:
-    """A few requests per mode so imports, URL resolvers and templates are loaded."""
+async def _warm_up(port: int, seed: Seed, seekers: range, *, plain: bool = True) -> None:
+    """A few requests per mode so imports, URL resolvers and templates are loaded (a fast
+    apply repeated on a later server answers 200 with the first id; the plain view's 400)."""
     half = len(seekers) // 2
-    for mode, some in (("fast", seekers[:half]), ("plain", seekers[half:])):
+    modes = (("fast", seekers[:half]), ("plain", seekers[half:])) if plain else (("fast", seekers),)
+    for mode, some in modes:
         conn = Conn(port)
         for seeker in some:
             key = str(uuid.uuid4())
@@ -617,6 +777,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="above 1: the fast path again with N processes (needs REDIS_URL), and the ratio",
+    )
+    parser.add_argument(
         "--middleware",
         choices=["project", "sync"],
         default="project",
@@ -644,6 +810,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url=args.database_url,
         profile=args.profile,
         json_path=args.json,
+        processes=args.processes,
     )
     return 0
 
@@ -658,6 +825,7 @@ def run(
     database_url: str = "",
     profile: str = "",
     json_path: str = "",
+    processes: int = 1,
 ) -> dict:
     """Seed, serve, run the floor and both bursts; print the figures and return them.
 
@@ -674,6 +842,15 @@ def run(
     var_dir = Path(tempfile.mkdtemp(prefix="daigang-bench-"))
     env = _server_env(var_dir=var_dir, database_url=database_url)
     env["BENCH_MIDDLEWARE"] = middleware
+    if processes > 1:
+        # As `make serve WORKERS=N` runs: rate limits and caches shared through Redis, for the
+        # one-process run too so both are served alike; the settings' check also asks for an
+        # external WHIP/WHEP server, which applies never call.
+        if not os.environ.get("REDIS_URL"):
+            raise SystemExit("--processes above 1 needs REDIS_URL")
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+        env["STREAM_SERVER_URL"] = "http://127.0.0.1:9/"
+        env["STREAM_SERVER_HOOK_TOKEN"] = "bench-only-hook-token-" + "x" * 20
     os.environ.update(env)
     created_pg = False
     proc: subprocess.Popen | None = None
@@ -688,8 +865,9 @@ def run(
 
         print(
             f"daigang apply burst — {connection.vendor}, {clients} clients, "
-            f"{seconds:g} s per run, {workers} uvicorn worker(s), "
-            f"{os.cpu_count()} CPUs"
+            f"{seconds:g} s per run, {workers} uvicorn worker(s)"
+            + (f" then {processes}, " if processes > 1 else ", ")
+            + f"{os.cpu_count()} CPUs"
         )
         started = time.perf_counter()
         seed = _seed(pool)
@@ -699,56 +877,47 @@ def run(
             f"in {time.perf_counter() - started:.1f} s"
         )
 
-        port = _free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.apply_burst",
-                "--serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        _wait_for(port, proc)
         warm = range(len(seed.seekers) - 40, len(seed.seekers))
-        asyncio.run(_warm_up(port, seed, warm))
         seekers = range(len(seed.seekers) - 40)
+        port, proc = _server_start(workers, env)
+        asyncio.run(_warm_up(port, seed, warm))
 
         asyncio.run(_floor(port, clients, min(seconds, 5.0), proc.pid))
         results: dict = {}
         for mode, job_id in (("fast", seed.fast_job_id), ("plain", seed.plain_job_id)):
-            spy = _profile_start(profile, mode, proc.pid, seconds)
-            cpu_before = _cpu_seconds(proc.pid)
-            system_before = _cpu_seconds(proc.pid, system_only=True)
-            client_before = time.process_time()
-            run = asyncio.run(_burst(mode, port, seed, clients, seconds, seekers))
-            run.server_cpu = (_cpu_seconds(proc.pid) - cpu_before) / run.elapsed
-            run.server_system_cpu = (
-                _cpu_seconds(proc.pid, system_only=True) - system_before
-            ) / run.elapsed
-            run.client_cpu = (time.process_time() - client_before) / run.elapsed
-            if spy is not None:
-                spy.wait(timeout=60)
+            run = _measured(mode, port, proc, seed, clients, seconds, seekers, job_id, profile)
             results[mode] = _report(run, job_id)
             connection.close()
 
         results["vendor"] = connection.vendor
         results["ratio"] = _summary(results["fast"], results["plain"])
+        if processes > 1:
+            _server_stop(proc)
+            print(f"\n  the fast path again, served by {processes} processes (uvicorn --workers):")
+            port, proc = _server_start(processes, env)
+            asyncio.run(_warm_up(port, seed, warm, plain=False))
+            name = f"fast×{processes}"
+            run = _measured(
+                "fast",
+                port,
+                proc,
+                seed,
+                clients,
+                seconds,
+                seekers,
+                seed.scaled_job_id,
+                profile,
+                name=name,
+            )
+            results["scaled"] = _report(run, seed.scaled_job_id)
+            results["processes"] = processes
+            results["scaled_ratio"] = _scaled_summary(results["fast"], results["scaled"], processes)
         if json_path:
             Path(json_path).write_text(json.dumps(results, indent=2))
         return results
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _server_stop(proc)
         if "django.db" in sys.modules:
             from django.db import connections
 

@@ -35,6 +35,14 @@ work: on a busy machine every figure moves); then daigang's ratios to the two ba
 "r" after "sent" counts messages the server refused (the 2 s rate limit, when a sender's two
 messages reach the server less than 2 s apart); they are not expected and not counted lost.
 
+--processes N (needs REDIS_URL) runs daigang twice: one server process, then N processes
+(uvicorn as `make serve WORKERS=N` runs it, each on a port of its own so the bench splits the
+viewers evenly; one SQLite database and one Redis shared), the viewers split across the
+processes and the senders taking turns on each; CPU is summed over the processes. It prints
+the N-process figures beside the one-process run of the same invocation, and "subs": the
+room's subscribers in Redis (PUBSUB NUMSUB of its group channel) once everyone has joined —
+one per process, never one per viewer.
+
 The naive baseline collapses on the in-memory layer: InMemoryChannelLayer scans every channel
 on every receive, so per-consumer groups cost O(viewers²); with --redis it is CPU-bound instead.
 
@@ -50,9 +58,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import math
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -304,6 +314,14 @@ class Result:
     closed: int = 0
     load: float = 0.0
     note: str = ""
+    # daigang server processes serving the room (viewers split across them, senders on each)
+    processes: int = 1
+    # Redis pub/sub subscribers of the room's group channel once everyone joined (-1: no Redis)
+    subscriptions: int = -1
+
+    @property
+    def label(self) -> str:
+        return f"{self.impl}×{self.processes}" if self.processes > 1 else self.impl
 
     @property
     def lost(self) -> int:
@@ -404,8 +422,12 @@ def bench_database_prepare(env: dict[str, str], rooms: int) -> tuple[list[int], 
             "verified_until": timezone.now() + timezone.timedelta(days=30),
         },
     )
+    # Redis pub/sub channels are global across its databases: room ids of this run's own, far
+    # above any test's or other run's, keep its room group channels (and their count) apart.
+    first_id = 10**12 + secrets.randbelow(10**11) * 100
     room_ids = [
         Room.objects.create(
+            pk=first_id + n,
             organisation=organisation,
             title=f"压测直播间 {n}",
             planned_start=timezone.now(),
@@ -449,27 +471,36 @@ async def run_one(
     client_processes: int,
     tag: str,
     profile: str = "",
+    processes: int = 1,
 ) -> Result:
-    result = Result(impl=impl, viewers=viewers)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.chat_fanout_servers", impl, str(port), ws, "16384"],
-        cwd=ROOT,
-        env=env,
-    )
+    result = Result(impl=impl, viewers=viewers, processes=processes)
+    # Several processes: each its own port (as uvicorn --workers shares one, but here the bench
+    # decides which viewer goes where, so the split is even), all on the same Redis and database.
+    ports = [_free_port() for _ in range(processes)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.chat_fanout_servers", impl, str(port), ws, "16384"],
+            cwd=ROOT,
+            env=env,
+        )
+        for port in ports
+    ]
     clients: list[asyncio.subprocess.Process] = []
     senders: list[Any] = []
     try:
-        _wait_port(port, server)
+        for port, server in zip(ports, servers, strict=True):
+            _wait_port(port, server)
         path = f"/ws/rooms/{room_id}/" if impl == "daigang" else "/"
-        url = f"ws://127.0.0.1:{port}{path}"
-        origin = f"http://127.0.0.1:{port}"
+        urls = [f"ws://127.0.0.1:{port}{path}" for port in ports]
+        origins = [f"http://127.0.0.1:{port}" for port in ports]
         max_seq = int(seconds * RATE) + 1
+        client_processes = max(client_processes, processes)
         shares = [
             viewers // client_processes + (i < viewers % client_processes)
             for i in range(client_processes)
         ]
-        for share in shares:
+        for i, share in enumerate(shares):
+            url, origin = urls[i % processes], origins[i % processes]
             clients.append(
                 await asyncio.create_subprocess_exec(
                     sys.executable,
@@ -491,17 +522,28 @@ async def run_one(
         ready = [await _read_json_line(c.stdout, 600) for c in clients]  # type: ignore[arg-type]
         result.connected = sum(r["ready"] for r in ready)
         sender_stats = ViewerStats(tag, max_seq)
-        senders = await connections_open(
-            url=url,
-            origin=origin,
-            count=SENDERS,
-            stats=sender_stats,
-            cookies=cookies,
-            sender=True,
-        )
+        # Senders on every process, interleaved: consecutive messages come in through each.
+        per_server = [
+            await connections_open(
+                url=urls[n],
+                origin=origins[n],
+                count=len(cookies[n::processes]),
+                stats=sender_stats,
+                cookies=cookies[n::processes],
+                sender=True,
+            )
+            for n in range(processes)
+        ]
+        senders = [
+            proto
+            for group in itertools.zip_longest(*per_server)
+            for proto in group
+            if proto is not None
+        ]
         if len(senders) < SENDERS:
             result.note = f"only {len(senders)} senders connected"
         await asyncio.sleep(1.0)  # let join frames settle before measuring
+        result.subscriptions = room_subscribers(env, room_id)
 
         if profile:
             # Sample the server while it works (py-spy must be on PATH); collapsed stacks.
@@ -510,7 +552,7 @@ async def run_one(
                     "py-spy",
                     "record",
                     "--pid",
-                    str(server.pid),
+                    str(servers[0].pid),
                     "--format",
                     "raw",
                     "--duration",
@@ -526,7 +568,7 @@ async def run_one(
             )
         loop = asyncio.get_running_loop()
         result.load = os.getloadavg()[0]
-        cpu_start = cpu_seconds(server.pid)
+        cpu_start = sum(cpu_seconds(server.pid) for server in servers)
         started = loop.time()
         for seq in range(1, max_seq + 1):
             delay = started + (seq - 1) / RATE - loop.time()
@@ -537,7 +579,7 @@ async def run_one(
             result.sent += 1
         result.chat_seconds = loop.time() - started
         await asyncio.sleep(drain)
-        result.cpu_s = cpu_seconds(server.pid) - cpu_start
+        result.cpu_s = sum(cpu_seconds(server.pid) for server in servers) - cpu_start
         result.refused = dict(sender_stats.errors)
 
         hist = [0] * (HIST_MS + 1)
@@ -567,30 +609,51 @@ async def run_one(
             if client.returncode is None:
                 client.kill()
             await client.wait()
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     return result
+
+
+def room_subscribers(env: dict[str, str], room_id: int) -> int:
+    """Subscribers of the room's group channel in Redis (PUBSUB NUMSUB): one per process
+    holding viewers of the room, never one per viewer. -1 without Redis."""
+    url = env.get("REDIS_URL", "")
+    if not url:
+        return -1
+    import redis
+
+    from daigang.core.realtime import room_group
+
+    # channels_redis' RedisPubSubChannelLayer names a group's channel "<prefix>__group__<group>".
+    channel = f"asgi__group__{room_group(room_id)}"
+    client = redis.Redis.from_url(url)
+    try:
+        return int(dict(client.pubsub_numsub(channel)).get(channel.encode(), 0))
+    finally:
+        client.close()
 
 
 def _row(r: Result) -> str:
     refused = sum(r.refused.values())
     return (
-        f"{r.impl:8} {r.viewers:>7,} {r.connected:>7,} {r.sent:>5}"
+        f"{r.label:10} {r.viewers:>7,} {r.connected:>7,} {r.sent:>5}"
         f"{('/' + str(refused) + 'r') if refused else '':>6} {r.deliveries_per_s:>12,.0f}"
         f" {r.p50_ms:>7.0f} {r.p99_ms:>7.0f} {r.lost:>9,} {r.cpu_s:>7.2f}"
         f" {r.per_cpu_s:>12,.0f} {r.frames_per_viewer_s:>7.1f} {r.us_per_frame:>7.1f}"
-        f" {r.load:>5.1f}  {r.note.strip()}"
+        f" {r.load:>5.1f} {r.subscriptions if r.subscriptions >= 0 else '-':>4}  {r.note.strip()}"
     )
 
 
 HEADER = (
-    f"{'server':8} {'viewers':>7} {'conn':>7} {'sent':>5} {'':>6} {'deliveries/s':>12}"
+    f"{'server':10} {'viewers':>7} {'conn':>7} {'sent':>5} {'':>6} {'deliveries/s':>12}"
     f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>9} {'cpu s':>7} {'deliv/cpu-s':>12}"
-    f" {'frm/v/s':>7} {'µs/frm':>7} {'load':>5}"
+    f" {'frm/v/s':>7} {'µs/frm':>7} {'load':>5} {'subs':>4}"
 )
 
 
@@ -646,6 +709,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="use REDIS_URL from the environment (pub/sub layer + cache)",
     )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="postgres://…/<database to create>: the chat on PostgreSQL (created for the run "
+        "and dropped after; it must not exist yet) instead of a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daigang server processes sharing REDIS_URL (above 1: daigang runs once with one "
+        "process and once with N, on Redis, and prints the ratio)",
+    )
     args = parser.parse_args(argv)
     run(
         counts=[int(v) for v in args.viewers.split(",") if v.strip()],
@@ -657,6 +733,8 @@ def main(argv: list[str] | None = None) -> None:
         profile=args.profile,
         deflate=args.deflate,
         redis=args.redis,
+        processes=args.processes,
+        database_url=args.database_url,
     )
 
 
@@ -671,6 +749,8 @@ def run(
     profile: str = "",
     deflate: bool = False,
     redis: bool = False,
+    processes: int = 1,
+    database_url: str = "",
 ) -> list[Result]:
     """Run each server at each viewer count; print the table and return one Result per run.
 
@@ -697,44 +777,76 @@ def run(
         PYTHONPATH=str(ROOT),
     )
     env.pop("DATABASE_URL", None)
+    if database_url:
+        from bench.apply_burst import _pg_create
+
+        _pg_create(database_url)
+        env["DATABASE_URL"] = database_url
     env["BENCH_DEFLATE"] = "1" if deflate else "0"
+    redis = redis or processes > 1
     if not redis:
         env.pop("REDIS_URL", None)
     elif not env.get("REDIS_URL"):
-        raise SystemExit("--redis needs REDIS_URL")
+        raise SystemExit("--redis and --processes above 1 need REDIS_URL")
+    # daigang's runs: one process, and N for the comparison (both on Redis).
+    daigang_processes = [1, processes] if processes > 1 else [1]
+    if processes > 1:
+        # As `make serve WORKERS=N` sets it; the settings' check also asks for an external
+        # WHIP/WHEP server, which the chat never calls.
+        env.update(
+            WEB_WORKERS=str(processes),
+            STREAM_SERVER_URL="http://127.0.0.1:9/",
+            STREAM_SERVER_HOOK_TOKEN="bench-only-hook-token-" + "x" * 20,
+        )
 
     print(
         f"chat fan-out: {RATE} msgs/s for {seconds:g} s, drain {drain:g} s, "
         f"{SENDERS} senders, uvicorn --ws {ws}, deflate {'on' if deflate else 'off'}, "
-        f"layer {'redis pub/sub' if redis else 'in-memory'}, {os.cpu_count()} CPUs"
+        f"layer {'redis pub/sub' if redis else 'in-memory'}, "
+        f"{'PostgreSQL' if database_url else 'SQLite'}, {os.cpu_count()} CPUs"
+        + (f", daigang with 1 and {processes} processes" if processes > 1 else "")
     )
     results: list[Result] = []
     try:
-        room_ids, cookies = bench_database_prepare(env, rooms=len(counts) * len(impls))
+        runs_per_count = len(impls) + ("daigang" in impls) * (len(daigang_processes) - 1)
+        room_ids, cookies = bench_database_prepare(env, rooms=len(counts) * runs_per_count)
         print(HEADER, flush=True)
         started = time.monotonic()
         rooms = iter(room_ids)
         for viewers in counts:
-            processes = clients or max(1, math.ceil(viewers / 5000))
+            clients_n = clients or max(1, math.ceil(viewers / 5000))
             for impl in impls:
-                result = asyncio.run(
-                    run_one(
-                        impl=impl,
-                        viewers=viewers,
-                        seconds=seconds,
-                        drain=drain,
-                        env=env,
-                        room_id=next(rooms),
-                        cookies=cookies,
-                        ws=ws,
-                        client_processes=processes,
-                        tag=f"b{len(results)}",
-                        profile=profile,
+                for n in daigang_processes if impl == "daigang" else [1]:
+                    result = asyncio.run(
+                        run_one(
+                            impl=impl,
+                            viewers=viewers,
+                            seconds=seconds,
+                            drain=drain,
+                            env=env,
+                            room_id=next(rooms),
+                            cookies=cookies,
+                            ws=ws,
+                            client_processes=clients_n,
+                            tag=f"b{len(results)}",
+                            profile=profile,
+                            processes=n,
+                        )
                     )
+                    results.append(result)
+                    print(_row(result), flush=True)
+            same = [r for r in results if r.viewers == viewers]
+            scaled = [r for r in same if r.impl == "daigang" and r.processes > 1]
+            single = [r for r in same if r.impl == "daigang" and r.processes == 1]
+            if scaled and single and single[0].per_cpu_s:
+                one, many = single[0], scaled[0]
+                print(
+                    f"  daigang×{many.processes}/daigang×1 at {viewers:,}: p99 {many.p99_ms:.0f} /"
+                    f" {one.p99_ms:.0f} ms ({many.p99_ms / one.p99_ms if one.p99_ms else 0:.2f}×),"
+                    f" deliveries per CPU-second {many.per_cpu_s / one.per_cpu_s:.2f}×,"
+                    f" room subscriptions in Redis {many.subscriptions} / {one.subscriptions}"
                 )
-                results.append(result)
-                print(_row(result), flush=True)
-            by_impl = {r.impl: r for r in results if r.viewers == viewers}
+            by_impl = {r.impl: r for r in same if r.processes == 1}
             if "daigang" in by_impl and "bare" in by_impl and by_impl["bare"].per_cpu_s:
                 ratio = by_impl["daigang"].per_cpu_s / by_impl["bare"].per_cpu_s
                 print(f"  daigang/bare deliveries per CPU-second at {viewers:,}: {ratio:.2f}×")
@@ -744,6 +856,13 @@ def run(
         print(f"total {time.monotonic() - started:.0f} s")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if database_url:
+            from django.db import connections
+
+            from bench.apply_burst import _pg_drop
+
+            connections.close_all()
+            _pg_drop(database_url)
     return results
 
 

@@ -21,7 +21,7 @@ from daigang.core.dependencies import (
     redis_cache_settings,
     redis_channel_layer_settings,
 )
-from daigang.core.env import env_bool, env_int, env_list, env_str
+from daigang.core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DAIGANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -336,9 +336,23 @@ WEBRTC_ICE_SERVERS = env_list("WEBRTC_ICE_SERVERS", [])
 # Addresses the relay may gather candidates on (empty: all of the machine's, loopback excluded).
 # An entry "local=public" binds `local` and announces `public` (a server behind a 1:1 NAT).
 WEBRTC_HOST_ADDRESSES = env_list("WEBRTC_HOST_ADDRESSES", [])
-# Credentials for the turn:/turns: URLs in WEBRTC_ICE_SERVERS.
+# Credentials for the turn:/turns: URLs in WEBRTC_ICE_SERVERS. With WEBRTC_TURN_SECRET (coturn's
+# static-auth-secret, deploy/coturn) each request gets its own, valid WEBRTC_TURN_TTL_S seconds
+# (daigang.core.turn); else the static pair below (a coturn `user=` line) for everyone.
+WEBRTC_TURN_SECRET = env_secret("WEBRTC_TURN_SECRET", min_length=32)
+# 12 h: coturn checks the expiry again whenever the allocation is refreshed, so a live room or
+# a call relayed through TURN ends when its credential does; anyone may load a room page and
+# get a credential anyway, so a shorter life would protect little.
+WEBRTC_TURN_TTL_S = env_int("WEBRTC_TURN_TTL_S", 12 * 3600)
+if WEBRTC_TURN_TTL_S < 60:
+    raise ImproperlyConfigured("WEBRTC_TURN_TTL_S must be 60 seconds or more")
 WEBRTC_TURN_USERNAME = env_str("WEBRTC_TURN_USERNAME", "")
 WEBRTC_TURN_CREDENTIAL = env_str("WEBRTC_TURN_CREDENTIAL", "")
+if WEBRTC_TURN_SECRET and (WEBRTC_TURN_USERNAME or WEBRTC_TURN_CREDENTIAL):
+    raise ImproperlyConfigured(
+        "set WEBRTC_TURN_SECRET (time-limited credentials) or WEBRTC_TURN_USERNAME and "
+        "WEBRTC_TURN_CREDENTIAL (static ones), not both"
+    )
 # The built-in relay encodes each room once: VP8 scaled down to at most this many lines, at this
 # bitrate, for every viewer; a process takes at most STREAM_RELAY_MAX_VIEWERS per room.
 STREAM_RELAY_MAX_HEIGHT = env_int("STREAM_RELAY_MAX_HEIGHT", 480)

@@ -22,9 +22,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench_run(code: str, *, timeout: float = 120) -> Any:
-    """Run `code` (which imports a benchmark and prints its figures as JSON last) on its own."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+def _bench_run(code: str, *, timeout: float = 120, keep: tuple[str, ...] = ()) -> Any:
+    """Run `code` (which imports a benchmark and prints its figures as JSON last) on its own.
+
+    DATABASE_URL and REDIS_URL are left out unless named in `keep`."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL") or k in keep
+    }
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
@@ -66,6 +70,37 @@ def test_the_chat_fan_out_benchmark_delivers_every_message_to_every_viewer():
     assert figures["p99_ms"] < 5000
 
 
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI's second pass)")
+def test_the_chat_fan_out_benchmark_over_two_processes_loses_nothing_and_subscribes_once_each():
+    # given 50 viewers of one room, first all on one process, then split over two sharing Redis
+    # when the benchmark runs with --processes 2
+    figures = _bench_run(
+        """
+        import json
+        from bench.chat_fanout import run
+
+        results = run(counts=[50], seconds=1, drain=0.5, impls=["daigang"], processes=2)
+        print(json.dumps([
+            {"processes": r.processes, "connected": r.connected, "expected": r.expected,
+             "received": r.received, "lost": r.lost, "subscriptions": r.subscriptions}
+            for r in results
+        ]))
+        """,
+        keep=("REDIS_URL",),
+    )
+
+    # then every viewer got every message either way
+    one, two = figures
+    assert (one["processes"], two["processes"]) == (1, 2)
+    for result in figures:
+        assert result["connected"] == 50
+        assert result["expected"] > 0
+        assert result["received"] == result["expected"]
+        assert result["lost"] == 0
+    # and Redis held one subscription to the room per process, not one per viewer
+    assert (one["subscriptions"], two["subscriptions"]) == (1, 2), figures
+
+
 def test_the_apply_burst_benchmark_writes_every_acknowledged_apply_once():
     # given 2 clients and a small pool of seekers, bursting for half a second
     # when the benchmark runs
@@ -89,6 +124,32 @@ def test_the_apply_burst_benchmark_writes_every_acknowledged_apply_once():
         assert result["errors"] == 0, mode
     assert figures["fast"]["retries_same_id"] == figures["fast"]["retries"]
     assert figures["ratio"] > 0
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI's second pass)")
+def test_the_apply_burst_benchmark_with_two_processes_writes_every_acknowledged_apply_once():
+    # given 2 clients bursting for half a second, against one process and then two
+    # when the benchmark runs with --processes 2
+    figures = _bench_run(
+        """
+        import json
+        from bench.apply_burst import run
+
+        print(json.dumps(run(clients=2, seconds=0.5, pool=300, processes=2)))
+        """,
+        keep=("REDIS_URL",),
+    )
+
+    # then the two processes applied too, nothing lost or duplicated, and the ratio is printed
+    scaled = figures["scaled"]
+    assert figures["processes"] == 2
+    assert scaled["acknowledged"] > 0
+    assert scaled["rows"] == scaled["acknowledged"]
+    assert scaled["lost"] == 0
+    assert scaled["duplicated"] == 0
+    assert scaled["errors"] == 0
+    assert scaled["retries_same_id"] == scaled["retries"]
+    assert figures["scaled_ratio"] > 0
 
 
 def test_the_fair_stats_benchmark_finds_the_counters_equal_to_raw_counting():

@@ -45,3 +45,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, *, min_length: int) -> str:
+    """A shared secret: "" when unset; set, it must have at least `min_length` characters
+    (one credential made with a short secret is enough to guess it offline)."""
+    raw = os.environ.get(name, "")
+    if raw and len(raw) < min_length:
+        raise ImproperlyConfigured(
+            f"{name} has {len(raw)} characters; use at least {min_length} "
+            "(e.g. `openssl rand -hex 32`)"
+        )
+    return raw

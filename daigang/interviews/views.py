@@ -19,7 +19,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,6 +33,7 @@ from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.refused import Refused, refused_to_form
+from daigang.core.turn import browser_ice_servers, turn_subject
 from daigang.interviews import selectors, services
 from daigang.interviews.forms import ScheduleForm, VerdictForm, ids_parse
 from daigang.interviews.invites import invite_filename, invite_ics
@@ -314,17 +314,10 @@ def participant_remove(
 # --- participant side --------------------------------------------------------------------------
 
 
-def _ice_servers() -> list[dict[str, str]]:
-    """settings.WEBRTC_ICE_SERVERS for RTCPeerConnection; TURN URLs with their credentials
-    (a browser behind a strict NAT reaches the others only through TURN)."""
-    servers = []
-    for url in settings.WEBRTC_ICE_SERVERS:
-        server = {"urls": url}
-        if url.startswith(("turn:", "turns:")) and settings.WEBRTC_TURN_USERNAME:
-            server["username"] = settings.WEBRTC_TURN_USERNAME
-            server["credential"] = settings.WEBRTC_TURN_CREDENTIAL
-        servers.append(server)
-    return servers
+def _ice_servers(request: HttpRequest) -> list[dict[str, str]]:
+    """settings.WEBRTC_ICE_SERVERS for RTCPeerConnection; TURN URLs with credentials made for
+    this request (a browser behind a strict NAT reaches the others only through TURN)."""
+    return browser_ice_servers(subject=turn_subject(request.user))
 
 
 def _call_labels(*, guidance: bool = False) -> dict[str, str]:
@@ -376,7 +369,7 @@ def interview_call(request: AuthenticatedRequest, token: str) -> HttpResponse:
     if state == "open":
         context["call_config"] = {
             "ws_path": f"/ws/interviews/{token}/",
-            "ice_servers": _ice_servers(),
+            "ice_servers": _ice_servers(request),
             "me": participant.pk,
             "role": participant.role,
             "focus": interview.focus_id,

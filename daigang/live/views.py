@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from daigang.accounts.http import AuthenticatedRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
 from daigang.core.http import HtmxRequest
+from daigang.core.turn import browser_ice_servers, turn_subject
 from daigang.jobs.models import Job
 from daigang.live import moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
@@ -78,8 +78,9 @@ def room_new(request: AuthenticatedRequest, organisation_id: int) -> HttpRespons
     return render(request, "live/room_form.html", context, status=400 if form.errors else 200)
 
 
-def _ice_servers() -> list[dict[str, Any]]:
-    return [{"urls": url} for url in settings.WEBRTC_ICE_SERVERS]
+def _ice_servers(request: HttpRequest) -> list[dict[str, Any]]:
+    """ICE servers for the player or the publisher; TURN credentials made for this request."""
+    return list(browser_ice_servers(subject=turn_subject(request.user)))
 
 
 def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
@@ -100,7 +101,7 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         "viewers": selectors.room_viewer_count(room=room),
         "player": {
             "whep_url": selectors.room_whep_url(room=room),
-            "ice_servers": _ice_servers(),
+            "ice_servers": _ice_servers(request),
             "state": room.state,
         },
         "can_run": selectors.room_can_run(user=request.user, room=room),
@@ -129,7 +130,7 @@ def _console_context(request: HttpRequest, room: Room) -> dict[str, Any]:
         "whip_url": selectors.room_whip_url(room=room, request=request),
         "publisher": {
             "whip_url": selectors.room_whip_url(room=room),
-            "ice_servers": _ice_servers(),
+            "ice_servers": _ice_servers(request),
             "state": room.state,
         },
     }

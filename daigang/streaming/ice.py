@@ -2,8 +2,9 @@
 
 Both come from settings, never from aiortc's defaults:
 
-- `WEBRTC_ICE_SERVERS` (STUN/TURN URLs; TURN credentials in `WEBRTC_TURN_USERNAME` and
-  `WEBRTC_TURN_CREDENTIAL`). Empty means host candidates only. aiortc falls back to a public
+- `WEBRTC_ICE_SERVERS` (STUN/TURN URLs). TURN credentials are made per request and expire
+  with `WEBRTC_TURN_SECRET` (daigang.core.turn: coturn's `use-auth-secret`), else the static
+  `WEBRTC_TURN_USERNAME` and `WEBRTC_TURN_CREDENTIAL`. Empty means host candidates only. aiortc falls back to a public
   STUN server when given no configuration, so the relay always passes one explicitly.
 - `WEBRTC_HOST_ADDRESSES`: the addresses the relay gathers host candidates on. aioice leaves
   out loopback addresses; when the setting is empty and the machine has no other address (a
@@ -34,6 +35,7 @@ import aioice.ice
 from aiortc import RTCConfiguration, RTCIceGatherer, RTCIceServer, RTCIceTransport
 from django.conf import settings
 
+from daigang.core.turn import is_turn_url, turn_credentials
 from daigang.streaming.startup import LOOPBACK_ONLY_NOTE
 
 logger = logging.getLogger(__name__)
@@ -62,8 +64,8 @@ class _Probe:
     first_wait_until: float = 0.0
 
 
-# Per server (URL and credentials), in this process; touched only on the relay loop.
-_probes: dict[tuple[str, str | None, str | None], _Probe] = {}
+# Per server URL, in this process; touched only on the relay loop.
+_probes: dict[str, _Probe] = {}
 
 
 async def rtc_configuration_answering() -> RTCConfiguration:
@@ -91,8 +93,9 @@ async def rtc_configuration_answering() -> RTCConfiguration:
     )
 
 
-def _probe_key(server: RTCIceServer) -> tuple[str, str | None, str | None]:
-    return (str(server.urls), server.username, server.credential)
+def _probe_key(server: RTCIceServer) -> str:
+    # The URL alone: time-limited credentials differ at every call, the server does not.
+    return str(server.urls)
 
 
 async def _probe_run(server: RTCIceServer, probe: _Probe) -> None:
@@ -118,30 +121,36 @@ async def _probe_run(server: RTCIceServer, probe: _Probe) -> None:
 
 
 def ice_servers() -> list[RTCIceServer]:
+    """The relay's own ICE servers, TURN ones with credentials made now (subject "relay")."""
+    urls = settings.WEBRTC_ICE_SERVERS
+    username, credential = ("", "")
+    if any(is_turn_url(url) for url in urls):
+        username, credential = turn_credentials(subject="relay")
     servers = []
-    for url in settings.WEBRTC_ICE_SERVERS:
-        if url.startswith(("turn:", "turns:")):
+    for url in urls:
+        if is_turn_url(url):
             servers.append(
-                RTCIceServer(
-                    urls=url,
-                    username=settings.WEBRTC_TURN_USERNAME or None,
-                    credential=settings.WEBRTC_TURN_CREDENTIAL or None,
-                )
+                RTCIceServer(urls=url, username=username or None, credential=credential or None)
             )
         else:
             servers.append(RTCIceServer(urls=url))
     return servers
 
 
-def ice_link_headers() -> list[str]:
-    """`Link` header values advertising the ICE servers to WHIP/WHEP clients (RFC 9725 4.6)."""
+def ice_link_headers(*, subject: str | None = None) -> list[str]:
+    """`Link` header values advertising the ICE servers to WHIP/WHEP clients (RFC 9725 4.6),
+    TURN ones with credentials made for this answer (`subject` None: an id of its own)."""
+    urls = settings.WEBRTC_ICE_SERVERS
+    username, credential = ("", "")
+    if any(is_turn_url(url) for url in urls):
+        username, credential = turn_credentials(subject=subject)
     links = []
-    for url in settings.WEBRTC_ICE_SERVERS:
+    for url in urls:
         link = f'<{url}>; rel="ice-server"'
-        if url.startswith(("turn:", "turns:")) and settings.WEBRTC_TURN_USERNAME:
+        if is_turn_url(url) and username:
             link += (
-                f"; username={_quoted(settings.WEBRTC_TURN_USERNAME)}"
-                f"; credential={_quoted(settings.WEBRTC_TURN_CREDENTIAL)}"
+                f"; username={_quoted(username)}"
+                f"; credential={_quoted(credential)}"
                 '; credential-type="password"'
             )
         links.append(link)

@@ -56,3 +56,25 @@ def test_a_nat_mapping_announces_the_public_address(settings):
     assert "10.0.0.5" not in announced
     assert "c=IN IP4 203.0.113.7" in announced
     assert "a=candidate:1 1 udp 2130706431 203.0.113.7 40000 typ host" in announced
+
+
+def test_time_limited_credentials_reach_the_relay_and_whip_whep_clients(settings):
+    from daigang.core.turn import turn_credential
+
+    # given coturn's shared secret instead of a static pair
+    settings.WEBRTC_ICE_SERVERS = ["turn:turn.example.cn:3478"]
+    settings.WEBRTC_TURN_SECRET = "s" * 40
+    settings.WEBRTC_TURN_USERNAME = settings.WEBRTC_TURN_CREDENTIAL = ""
+
+    # when the relay asks for its servers and a WHEP answer for its Link header
+    (relay,) = ice.ice_servers()
+    (link,) = ice.ice_link_headers()
+
+    # then each carries "<expiry>:<opaque id>" with the HMAC of it, the relay's under its own id
+    assert relay.username and relay.credential == turn_credential(
+        secret="s" * 40, username=relay.username
+    )
+    username = link.split('username="')[1].split('"')[0]
+    credential = link.split('credential="')[1].split('"')[0]
+    assert credential == turn_credential(secret="s" * 40, username=username)
+    assert username.split(":")[1] != relay.username.split(":")[1]
