@@ -215,6 +215,8 @@ class RelayServer:
         with translation.override(request.get("language") or settings.LANGUAGE_CODE):
             reply = await self._reply(request)
         self.handled += 1
+        # One line per session made or ended: a handful per viewer, never per packet.
+        logger.info("relay %s: %s for room %s: %s", self.index, *_what(request), _said(reply))
         reply_to = request.get("reply_to")
         if reply is None or not reply_to:
             return
@@ -238,3 +240,13 @@ class RelayServer:
 
 def _what(request: dict[str, Any]) -> tuple[str, object]:
     return str(request.get("op")), request.get("room_id")
+
+
+def _said(reply: dict[str, Any] | None) -> str:
+    if reply is None:
+        return "done"
+    if "answer" in reply:
+        return "answered"
+    if "refused" in reply:
+        return f"refused {reply['refused']['status']} {reply['refused']['code']}"
+    return next(iter(reply))
