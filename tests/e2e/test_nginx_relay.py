@@ -11,7 +11,6 @@ WHIP/WHEP offers they handed it over Redis.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -22,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
+from daigang.core.testing import subprocess_environment
 from daigang.core.testing_faults import port_wait, private_redis
 from tests.conftest import orm
 from tests.e2e.nginx_site import free_port, nginx_serving
@@ -78,16 +77,7 @@ def _world() -> World:
 def _environment(redis_url: str) -> dict[str, str]:
     """The web processes' and the relay's settings: the test's database, a Redis of the
     test's own, the relay in its own process, WebRTC on 127.0.0.1 only."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    database = connections["default"].settings_dict
-    if database["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        )
-    else:
-        env["SQLITE_PATH"] = str(database["NAME"])
-    env.update(
+    return subprocess_environment(
         REDIS_URL=redis_url,
         STREAM_RELAY="process",
         WEB_WORKERS="2",
@@ -96,7 +86,6 @@ def _environment(redis_url: str) -> dict[str, str]:
         STREAM_SERVER_URL="",
         PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 @contextmanager
