@@ -230,7 +230,10 @@ def subprocess_environment(**settings_env: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     database = connections[DEFAULT_DB_ALIAS].settings_dict
     if database["ENGINE"].endswith("postgresql"):
-        host = database["HOST"] or "127.0.0.1"
+        from urllib.parse import quote
+
+        # A socket folder (scripts/in-loopback-netns) as the URL's host, %2F-quoted.
+        host = quote(database["HOST"] or "127.0.0.1", safe="")
         port = database["PORT"] or 5432
         password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
         env["DATABASE_URL"] = (
