@@ -111,15 +111,9 @@ def _line(name: str, timings: list[float]) -> tuple[float, float]:
     return median, p95
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--offers", type=int, default=40)
-    parser.add_argument("--serve", default="")
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return
-
+def run(*, offers: int = 40) -> dict[str, float]:
+    """Answer `offers` WHEP offers in process, then through the relay process; print the
+    figures and return them (ms; CPU of the relay process per answer)."""
     from daigang.core.testing_faults import PrivateRedis, free_port
 
     with tempfile.TemporaryDirectory() as folder:
@@ -144,9 +138,9 @@ def main() -> None:
             # Warm both paths (imports, the first DTLS certificate, the Redis connection).
             asyncio.run(_answers("inprocess", offer, 3))
             asyncio.run(_answers("process", offer, 3))
-            inprocess = asyncio.run(_answers("inprocess", offer, args.offers))
+            inprocess = asyncio.run(_answers("inprocess", offer, offers))
             cpu_before = _cpu_seconds(relay.pid)
-            process = asyncio.run(_answers("process", offer, args.offers))
+            process = asyncio.run(_answers("process", offer, offers))
             relay_cpu = _cpu_seconds(relay.pid) - cpu_before
         finally:
             assert relay.stdin is not None
@@ -154,14 +148,32 @@ def main() -> None:
             relay.wait(30)
             redis.stop()
 
-    print(f"WHEP answer latency, {args.offers} offers one after the other, loopback:")
+    print(f"WHEP answer latency, {offers} offers one after the other, loopback:")
     in_median, in_p95 = _line("in process", inprocess)
     out_median, out_p95 = _line("relay process", process)
+    cpu_ms = relay_cpu / offers * 1000
     print(
         f"ratio relay process / in process: median {out_median / in_median:.2f}x, "
-        f"p95 {out_p95 / in_p95:.2f}x; relay process CPU per answer (+ its end) "
-        f"{relay_cpu / args.offers * 1000:.1f} ms"
+        f"p95 {out_p95 / in_p95:.2f}x; relay process CPU per answer (+ its end) {cpu_ms:.1f} ms"
     )
+    return {
+        "answers_in": len(inprocess),
+        "answers_out": len(process),
+        "median_in_ms": in_median,
+        "median_out_ms": out_median,
+        "relay_cpu_ms": cpu_ms,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=40)
+    parser.add_argument("--serve", default="")
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+    else:
+        run(offers=args.offers)
 
 
 if __name__ == "__main__":
