@@ -12,13 +12,14 @@ UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
           --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
 # Web processes behind the one port (`make serve WORKERS=4`); above 1 needs REDIS_URL and
-# STREAM_SERVER_URL (config/settings.py says why).
+# STREAM_RELAY=process (the relay in its own process, started beside them) or STREAM_SERVER_URL
+# (config/settings.py says why).
 WORKERS ?= 1
 # collectstatic's output (daigang.core.static_files); settings read the same variable.
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
 
-.PHONY: run test lint install chromium espeak-ng nginx coturn lock bench serve messages backup
+.PHONY: run test lint install chromium espeak-ng nginx coturn lock bench serve relay messages backup
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,8 +39,22 @@ run: install $(STATIC)
 	$(BIN)/python manage.py load_demo
 	$(UVICORN)
 
+# With STREAM_RELAY=process (and REDIS_URL) the relay runs beside the web processes and stops
+# with them (Ctrl-C or SIGTERM: it drains, its rooms are interrupted, not ended).
 serve: install $(STATIC)
+ifeq ($(STREAM_RELAY),process)
+	$(BIN)/python manage.py relay & relay=$$!; \
+	trap 'kill -TERM $$relay 2>/dev/null; wait $$relay' EXIT INT TERM; \
 	WEB_WORKERS=$(WORKERS) $(UVICORN) --workers $(WORKERS)
+else
+	WEB_WORKERS=$(WORKERS) $(UVICORN) --workers $(WORKERS)
+endif
+
+# The relay alone (STREAM_RELAY=process, REDIS_URL): a machine of its own, or beside `make serve`
+# run elsewhere; RELAY_INDEX of STREAM_RELAYS (daigang/streaming/README.md).
+RELAY_INDEX ?= 0
+relay:
+	$(BIN)/python manage.py relay --index $(RELAY_INDEX)
 
 # Debian's chromium for the real-browser tests (never a downloaded browser build).
 chromium:
@@ -92,6 +107,7 @@ lock: install
 # Each benchmark prints its figures and the ratio to a baseline measured in the same run.
 bench: install
 	scripts/in-loopback-netns $(BIN)/python -m bench.relay
+	scripts/in-loopback-netns $(BIN)/python -m bench.relay_process
 	$(BIN)/python -m bench.chat_fanout
 	$(BIN)/python -m bench.apply_burst
 

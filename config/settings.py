@@ -21,7 +21,7 @@ from daigang.core.dependencies import (
     redis_cache_settings,
     redis_channel_layer_settings,
 )
-from daigang.core.env import env_bool, env_int, env_list, env_secret, env_str
+from daigang.core.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DAIGANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -315,9 +315,25 @@ if STREAM_SERVER_URL and len(STREAM_SERVER_HOOK_TOKEN) < 20:
         "STREAM_SERVER_URL needs STREAM_SERVER_HOOK_TOKEN (20 characters or more): the media "
         "server's ready / not-ready hooks send it to put rooms live and interrupt them"
     )
+# Where the built-in relay runs: "inprocess" (the default: `make run` is one command) or
+# "process", its own (`manage.py relay`, daigang/streaming/README.md): web processes then hand
+# it the WHIP/WHEP offers over Redis and hold no media. STREAM_RELAYS relay processes share the
+# rooms (room id modulo their number); a web process waits STREAM_RELAY_TIMEOUT_SECONDS for an
+# answer, then answers 503 with Retry-After.
+STREAM_RELAY = env_choice("STREAM_RELAY", "inprocess", ("inprocess", "process"))
+STREAM_RELAYS = env_int("STREAM_RELAYS", 1)
+STREAM_RELAY_TIMEOUT_SECONDS = env_int("STREAM_RELAY_TIMEOUT_SECONDS", 10)
+if STREAM_RELAY == "process" and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "STREAM_RELAY=process needs REDIS_URL: web processes hand the relay process its "
+        "WHIP/WHEP offers through Redis"
+    )
+if STREAM_RELAYS < 1 or STREAM_RELAY_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("STREAM_RELAYS and STREAM_RELAY_TIMEOUT_SECONDS must be 1 or more")
 # How many web processes serve the port (`make serve WORKERS=N`, deploy/systemd). Above one they
 # share chat, room events, rate limits, viewer counts and caches only through Redis, and the
-# built-in relay lives in a single process (a WHEP viewer may reach another): both are needed.
+# built-in relay serves a room from a single process (a WHEP viewer may reach another web
+# process): the relay in its own process, or an external server, is needed.
 WEB_WORKERS = env_int("WEB_WORKERS", 1)
 if WEB_WORKERS < 1:
     raise ImproperlyConfigured("WEB_WORKERS must be 1 or more")
@@ -326,10 +342,11 @@ if WEB_WORKERS > 1 and not REDIS_URL:
         "WEB_WORKERS above 1 needs REDIS_URL: without it each process has its own chat, "
         "room events, rate limits and caches"
     )
-if WEB_WORKERS > 1 and not STREAM_SERVER_URL:
+if WEB_WORKERS > 1 and not STREAM_SERVER_URL and STREAM_RELAY != "process":
     raise ImproperlyConfigured(
-        "WEB_WORKERS above 1 needs STREAM_SERVER_URL (an external WHIP/WHEP server): the "
-        "built-in relay serves a room from one process only"
+        "WEB_WORKERS above 1 needs STREAM_RELAY=process (`manage.py relay` beside the web "
+        "processes) or STREAM_SERVER_URL (an external WHIP/WHEP server): the built-in relay "
+        "serves a room from one process only"
     )
 # ICE servers handed to browsers and to the relay; empty means host candidates only.
 WEBRTC_ICE_SERVERS = env_list("WEBRTC_ICE_SERVERS", [])

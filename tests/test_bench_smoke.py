@@ -277,3 +277,20 @@ def test_the_search_benchmark_finds_what_the_like_finds():
     assert figures["same"] is True
     assert figures["index_p95_ms"] > 0 and figures["like_p95_ms"] > 0
     assert figures["bare_queries"] == 5 and figures["bare_index_p95_ms"] > 0
+
+
+def test_the_relay_process_benchmark_answers_every_offer_both_ways():
+    # given a relay process of the benchmark's own, reached through a Redis of its own
+    # when it answers a few offers, and the in-process relay the same
+    figures = _bench_run(
+        """
+        import json
+        from bench.relay_process import run
+
+        print(json.dumps(run(offers=3)))
+        """
+    )
+
+    # then every offer got an answer both ways
+    assert figures["answers_in"] == figures["answers_out"] == 3
+    assert figures["median_in_ms"] > 0 and figures["median_out_ms"] > 0

@@ -111,6 +111,41 @@ def test_several_web_workers_start_with_redis_and_an_external_media_server():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_several_web_workers_start_with_redis_and_the_relay_in_its_own_process():
+    result = _manage(
+        "check",
+        **PRODUCTION,
+        WEB_WORKERS="2",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        STREAM_RELAY="process",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"STREAM_RELAY": "process", "REDIS_URL": ""}, "REDIS_URL"),
+        ({"STREAM_RELAY": "elsewhere"}, "STREAM_RELAY"),
+    ],
+)
+def test_the_relay_in_its_own_process_refuses_to_start_without_its_transport(extra, named):
+    # given: STREAM_RELAY=process without Redis to reach it, or a value that is no choice
+    # when
+    result = _manage("check", **PRODUCTION, **extra)
+    # then
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and named in result.stderr
+
+
+def test_the_relay_unit_starts_a_management_command_that_exists():
+    from django.core.management import get_commands
+
+    unit = (ROOT / "deploy" / "systemd" / "daigang-relay.service").read_text()
+    assert "manage.py relay" in unit
+    assert "relay" in get_commands()
+
+
 def test_every_systemd_timer_starts_a_management_command_that_exists():
     from django.core.management import get_commands
 

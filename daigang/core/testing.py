@@ -221,3 +221,25 @@ def static_files_collected() -> Path:
         if old != root and time.time() - old.stat().st_mtime > STATIC_CACHE_KEEP_S:
             shutil.rmtree(old, ignore_errors=True)
     return root
+
+
+def subprocess_environment(**settings_env: str) -> dict[str, str]:
+    """The environment for a server process a test starts (`manage.py relay`, uvicorn): this
+    one's, pointed at the test database (PostgreSQL's test database, or SQLite's test file),
+    plus `settings_env`. The test needs `transactional_db` for that process to see its rows."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    database = connections[DEFAULT_DB_ALIAS].settings_dict
+    if database["ENGINE"].endswith("postgresql"):
+        from urllib.parse import quote
+
+        # A socket folder (scripts/in-loopback-netns) as the URL's host, %2F-quoted.
+        host = quote(database["HOST"] or "127.0.0.1", safe="")
+        port = database["PORT"] or 5432
+        password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}{password}@{host}:{port}/{database['NAME']}"
+        )
+    else:
+        env["SQLITE_PATH"] = str(database["NAME"])
+    env.update(settings_env)
+    return env

@@ -1,6 +1,7 @@
 import sys
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class StreamingConfig(AppConfig):
@@ -16,7 +17,21 @@ class StreamingConfig(AppConfig):
             room_publisher_drop_hooks.append(_relay_publisher_drop)
 
 
+def _relay_elsewhere() -> bool:
+    """The relay runs in its own process and this is not it: ask it over Redis."""
+    if settings.STREAM_RELAY != "process" or settings.STREAM_SERVER_URL:
+        return False
+    from daigang.streaming.relay_control import relay_serving
+
+    return not relay_serving()
+
+
 def _relay_room_close(room_id: int) -> None:
+    if _relay_elsewhere():
+        from daigang.streaming.relay_control import relay_tell
+
+        relay_tell(op="room_close", room_id=room_id)
+        return
     # A process that never loaded the relay module relays no rooms; don't load aiortc for it.
     relay = sys.modules.get("daigang.streaming.relay")
     if relay is not None:
@@ -24,6 +39,11 @@ def _relay_room_close(room_id: int) -> None:
 
 
 def _relay_publisher_drop(room_id: int) -> None:
+    if _relay_elsewhere():
+        from daigang.streaming.relay_control import relay_tell
+
+        relay_tell(op="publisher_drop", room_id=room_id)
+        return
     relay = sys.modules.get("daigang.streaming.relay")
     if relay is not None:
         relay.relay_publisher_drop_soon(room_id=room_id)

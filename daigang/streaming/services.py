@@ -1,5 +1,11 @@
 """Writes for live video: WHIP/WHEP sessions on the built-in relay.
 
+The relay runs in this process (STREAM_RELAY=inprocess, the default) or in its own
+(STREAM_RELAY=process, `manage.py relay`): the services check the room here either way, then
+hand the offer to the relay on this process's relay loop or over Redis (relay_control.py).
+The relay calls the same hooks in both (`relay_serving`): it puts a room live and interrupts it
+itself.
+
 Rotating a room's stream key is daigang.live.services.room_stream_key_rotate.
 
 The session services are async: they check the room in the database (in a thread) and drive
@@ -11,9 +17,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils import timezone
@@ -22,7 +29,7 @@ from django.utils.translation import gettext as _
 from daigang.core.refused import Refused
 from daigang.live.lifecycle import room_end, room_end_deadline, room_go_live, room_interrupt
 from daigang.live.models import Room
-from daigang.streaming import selectors
+from daigang.streaming import relay_control, selectors
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 
@@ -38,9 +45,7 @@ async def whip_session_start(*, room_id: int, token: str | None, offer_sdp: str)
     publisher_busy, offer_invalid.
     """
     room = await sync_to_async(_room_for_publish)(room_id=room_id, token=token)
-    return await relay_await(
-        _relay().publish(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
-    )
+    return await _relay_session_start(op="publish", room_id=room.pk, offer_sdp=offer_sdp)
 
 
 async def whip_session_end(*, room_id: int, session_id: str) -> None:
@@ -48,9 +53,7 @@ async def whip_session_end(*, room_id: int, session_id: str) -> None:
     interrupted, not ended (a reloaded console, OBS restarted); its viewers wait for the
     publisher's grace. Ending a room is the console's 结束直播. Refused session_not_found (404),
     also for a viewer's session id."""
-    ended = await relay_await(
-        _relay().session_end(room_id=room_id, session_id=session_id, role="publisher")
-    )
+    ended = await _relay_session_end(room_id=room_id, session_id=session_id, role="publisher")
     if not ended:
         raise Refused("session_not_found", _("推流会话不存在或已结束。"), status=404)
 
@@ -58,17 +61,13 @@ async def whip_session_end(*, room_id: int, session_id: str) -> None:
 async def whep_session_start(*, room_id: int, offer_sdp: str) -> Answer:
     """Accept a viewer's offer (WHEP POST). Refused: room_not_found, room_not_live, …"""
     room = await sync_to_async(selectors.room_watch_access)(room_id=room_id)
-    return await relay_await(
-        _relay().view(room_id=room.pk, offer_sdp=offer_sdp, config=RelayConfig.from_settings())
-    )
+    return await _relay_session_start(op="view", room_id=room.pk, offer_sdp=offer_sdp)
 
 
 async def whep_session_end(*, room_id: int, session_id: str) -> None:
     """Stop watching (WHEP DELETE), also after the connection was lost. Refused
     session_not_found (404), also for a publisher's session id."""
-    ended = await relay_await(
-        _relay().session_end(room_id=room_id, session_id=session_id, role="viewer")
-    )
+    ended = await _relay_session_end(room_id=room_id, session_id=session_id, role="viewer")
     if not ended:
         raise Refused("session_not_found", _("观看会话不存在或已结束。"), status=404)
 
@@ -147,8 +146,83 @@ async def _in_thread(function: Callable[[int], T], room_id: int) -> T:
     return await sync_to_async(call, thread_sensitive=False)()
 
 
-def _relay() -> Relay:
+def relay_serving() -> Relay:
+    """This process's relay, with the hooks that put its rooms live and interrupt them. Only
+    touch it on the relay loop."""
     relay = relay_get()
     relay.on_publisher_media = _publisher_media
     relay.on_publisher_gone = _publisher_gone
     return relay
+
+
+def _relay_in_process() -> bool:
+    return settings.STREAM_RELAY != "process"
+
+
+async def _relay_session_start(*, op: str, room_id: int, offer_sdp: str) -> Answer:
+    if _relay_in_process():
+        return await relay_await(relay_request_handle_session(op, room_id, offer_sdp))
+    reply = await relay_control.relay_ask(op=op, room_id=room_id, offer_sdp=offer_sdp)
+    return Answer(session_id=reply["answer"]["session_id"], sdp=reply["answer"]["sdp"])
+
+
+async def _relay_session_end(*, room_id: int, session_id: str, role: str) -> bool:
+    if _relay_in_process():
+        return await relay_await(
+            relay_serving().session_end(room_id=room_id, session_id=session_id, role=role)
+        )
+    reply = await relay_control.relay_ask(
+        op="session_end", room_id=room_id, session_id=session_id, role=role
+    )
+    return bool(reply["ended"])
+
+
+async def relay_request_handle_session(op: str, room_id: int, offer_sdp: str) -> Answer:
+    relay, config = relay_serving(), RelayConfig.from_settings()
+    if op == "publish":
+        return await relay.publish(room_id=room_id, offer_sdp=offer_sdp, config=config)
+    return await relay.view(room_id=room_id, offer_sdp=offer_sdp, config=config)
+
+
+async def relay_request_handle(request: dict[str, Any]) -> dict[str, Any] | None:
+    """What the relay process does with one request of the control protocol
+    (relay_control.py), on its relay loop: the same calls as the in-process relay."""
+    op, room_id = request["op"], int(request["room_id"])
+    if op in ("publish", "view"):
+        answer = await relay_request_handle_session(op, room_id, str(request["offer_sdp"]))
+        return {"answer": {"session_id": answer.session_id, "sdp": answer.sdp}}
+    relay = relay_serving()
+    if op == "session_end":
+        role = "publisher" if request.get("role") == "publisher" else "viewer"
+        ended = await relay.session_end(
+            room_id=room_id, session_id=str(request["session_id"]), role=role
+        )
+        return {"ended": ended}
+    if op == "room_close":
+        await relay.room_close(room_id)
+    elif op == "publisher_drop":
+        await relay.publisher_drop(room_id)
+    else:
+        raise ValueError(f"unknown relay request {op!r}")
+    return None
+
+
+async def relay_drain() -> None:
+    """The relay process stops (SIGTERM): its live rooms are interrupted, not ended — their
+    publishers put them back on air on the restarted relay — and every session is closed."""
+    relay = relay_serving()
+    for room_id, room in list(relay.rooms.items()):
+        if room.publisher is not None and room.publisher.media_seen:
+            await _in_thread(_room_interrupt_by_id, room_id)
+    await relay.close_all()
+
+
+def relay_rooms_orphaned_interrupt(*, index: int, relays: int) -> int:
+    """A relay process starts: rooms placed on it still live lost their publisher with the
+    previous process (a crash or a kill, no drain). Interrupt them; return how many."""
+    interrupted = 0
+    for room in Room.objects.filter(state=Room.State.LIVE).only("pk"):
+        if room.pk % relays == index:
+            room_interrupt(room=room)
+            interrupted += 1
+    return interrupted

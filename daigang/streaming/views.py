@@ -44,9 +44,9 @@ SDP_MAX_BYTES = 64 * 1024
 ENDPOINT_METHODS = "OPTIONS, POST"
 SESSION_METHODS = "OPTIONS, DELETE"
 # Refusals a client may simply retry, and after how many seconds (Retry-After, RFC 9110):
-# a room that has not started yet (the WHEP player waits for it) and a full room (RFC 9725
-# 4.6.1 asks 503 to say when to come back).
-RETRY_AFTER_SECONDS = {"room_not_live": 5, "relay_full": 30}
+# a room that has not started yet (the WHEP player waits for it), a full room (RFC 9725
+# 4.6.1 asks 503 to say when to come back) and a relay process that did not answer.
+RETRY_AFTER_SECONDS = {"room_not_live": 5, "relay_full": 30, "relay_unavailable": 5}
 
 
 @csrf_exempt

@@ -12,7 +12,7 @@ from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, Viewer, http, room_state_wait, wait_until
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 def test_deleting_a_publisher_session_on_the_whep_path_is_404_and_keeps_it_on_air(asgi_server):

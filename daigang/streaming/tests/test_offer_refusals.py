@@ -14,7 +14,7 @@ from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import PatternVideoTrack, Publisher, Viewer, http, room_state_wait
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 JUNK_OFFER = "v=0\r\njunk\r\n"
 

@@ -13,7 +13,7 @@ from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, Viewer, room_state_wait, wait_until
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 async def room_state(room):

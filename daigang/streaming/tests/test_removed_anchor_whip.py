@@ -16,7 +16,7 @@ from daigang.streaming.testing import Publisher, wait_until
 
 from .conftest import room_make
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 def _room_with_anchor() -> tuple[Room, User, Membership]:

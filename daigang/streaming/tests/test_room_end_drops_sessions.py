@@ -12,7 +12,7 @@ from daigang.live.testing import room_make
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, Viewer, wait_until
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 def test_ending_the_room_from_the_console_drops_the_relays_publisher_and_viewers(asgi_server):

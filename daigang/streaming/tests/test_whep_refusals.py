@@ -7,6 +7,9 @@ import pytest
 from daigang.live.models import Room
 from daigang.live.testing import room_make
 
+# The same answers with the relay in this process and in its own (STREAM_RELAY=process).
+pytestmark = pytest.mark.usefixtures("relay_mode")
+
 OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
 
 

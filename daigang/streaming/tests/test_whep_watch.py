@@ -10,7 +10,7 @@ import pytest
 from daigang.live.testing import room_make
 from daigang.streaming.testing import Publisher, Viewer, http
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 def whip_url(base, room):

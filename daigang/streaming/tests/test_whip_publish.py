@@ -11,7 +11,7 @@ from daigang.live.models import Room
 from daigang.live.testing import room_make
 from daigang.streaming.testing import Publisher, room_state_wait, wait_until
 
-pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset")]
+pytestmark = [pytest.mark.webrtc, pytest.mark.usefixtures("relay_reset", "relay_mode")]
 
 
 def test_whip_post_with_the_stream_key_answers_201_with_sdp_and_location_and_room_goes_live(

@@ -13,6 +13,9 @@ from daigang.live.models import Room
 from daigang.live.testing import room_make
 from daigang.streaming import ice
 
+# The same answers with the relay in this process and in its own (STREAM_RELAY=process).
+pytestmark = pytest.mark.usefixtures("relay_mode")
+
 RECVONLY_OFFER = (
     "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\n"
