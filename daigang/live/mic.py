@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -348,7 +349,7 @@ def mic_queue(*, room: Room) -> list[dict[str, Any]]:
     ]
 
 
-def mic_mine(*, room: Room, user: User) -> MicRequest | None:
+def mic_mine(*, room: Room, user: User | AnonymousUser) -> MicRequest | None:
     """The viewer's open request in the room, if any."""
     if not user.is_authenticated:
         return None

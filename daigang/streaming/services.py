@@ -9,9 +9,10 @@ the WHIP/WHEP answer gets.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError
@@ -21,12 +22,14 @@ from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
 from daigang.live.lifecycle import room_end, room_end_deadline, room_go_live, room_interrupt
+from daigang.live.mic import mic_turn_deadline, mic_turn_expire
 from daigang.live.models import Room
 from daigang.streaming import selectors
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 
 logger = logging.getLogger(__name__)
+GUEST_LIMIT_SLACK = dt.timedelta(seconds=2)
 T = TypeVar("T")
 
 
@@ -71,6 +74,36 @@ async def whep_session_end(*, room_id: int, session_id: str) -> None:
     )
     if not ended:
         raise Refused("session_not_found", _("观看会话不存在或已结束。"), status=404)
+
+
+async def guest_session_start(*, room_id: int, user: Any, offer_sdp: str) -> Answer:
+    """Accept a mic-link guest's offer (its login session is the credential): the guest's
+    voice is mixed into the room's sound until its turn ends (the anchor ends it, the guest
+    leaves, or its limit passes: the relay cuts it then). Refused: room_not_found,
+    login_required, mic_not_on_air, anchor_not_publishing, offer_invalid."""
+    request = await sync_to_async(selectors.guest_publish_access)(room_id=room_id, user=user)
+    deadline = mic_turn_deadline(request)
+    seconds_left = None if deadline is None else (deadline - timezone.now()).total_seconds()
+    return await relay_await(
+        _relay().guest_publish(
+            room_id=room_id,
+            request_id=request.pk,
+            offer_sdp=offer_sdp,
+            config=RelayConfig.from_settings(),
+            muted=request.muted,
+            seconds_left=seconds_left,
+        )
+    )
+
+
+async def guest_session_end(*, room_id: int, session_id: str) -> None:
+    """The guest's WHIP DELETE: its voice leaves the mix (its turn is ended by the room page's
+    结束连麦, daigang.live.mic). Refused session_not_found (404)."""
+    ended = await relay_await(
+        _relay().session_end(room_id=room_id, session_id=session_id, role="guest")
+    )
+    if not ended:
+        raise Refused("session_not_found", _("连麦会话不存在或已结束。"), status=404)
 
 
 def _room_for_publish(*, room_id: int, token: str | None) -> Room:
@@ -147,8 +180,20 @@ async def _in_thread(function: Callable[[int], T], room_id: int) -> T:
     return await sync_to_async(call, thread_sensitive=False)()
 
 
+async def _guest_turn_over(room_id: int, request_id: int) -> None:
+    def expire() -> None:
+        try:
+            # The relay's timer may fire a hair before the database's clock says so.
+            mic_turn_expire(request_id=request_id, now=timezone.now() + GUEST_LIMIT_SLACK)
+        finally:
+            connections.close_all()
+
+    await sync_to_async(expire, thread_sensitive=False)()
+
+
 def _relay() -> Relay:
     relay = relay_get()
     relay.on_publisher_media = _publisher_media
     relay.on_publisher_gone = _publisher_gone
+    relay.on_guest_turn_over = _guest_turn_over
     return relay
