@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -94,7 +95,7 @@ def _panel_context(room: Room, error: str = "") -> dict[str, Any]:
 
 def mic_console_panel_html(request: HttpRequest, room: Room) -> str:
     """The queue in the console (console_panel_hooks' shape)."""
-    return render(request, "live/_console_mic.html", _panel_context(room)).content.decode()
+    return render_to_string("live/_console_mic.html", _panel_context(room), request=request)
 
 
 @require_GET
