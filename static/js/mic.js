@@ -170,7 +170,9 @@
         return;
       }
       const ends = Date.parse(me.ends_at);
-      const show = function () { left.textContent = minutesSeconds(ends - Date.now()); };
+      const show = function () {
+        left.textContent = (left.dataset.label || "") + " " + minutesSeconds(ends - Date.now());
+      };
       show();
       tick = setInterval(show, 1000);
     }
@@ -272,7 +274,8 @@
     });
     setInterval(function () {
       document.querySelectorAll("#console-mic [data-mic-ends]").forEach(function (node) {
-        node.textContent = minutesSeconds(Date.parse(node.dataset.micEnds) - Date.now());
+        node.textContent = (node.dataset.label || "") + " " +
+          minutesSeconds(Date.parse(node.dataset.micEnds) - Date.now());
       });
     }, 1000);
   }

@@ -158,13 +158,15 @@ def _page(browser, base_url: str, session: str | None = None, viewport=PHONE):
     return context.new_page()
 
 
-def _screenshots(page, name: str) -> None:
+def _screenshots(page, name: str, show: str | None = None) -> None:
     prefix = os.environ.get("MIC_SCREENSHOTS")
     if not prefix:
         return
     for label, size in (("phone", PHONE), ("laptop", LAPTOP)):
         page.set_viewport_size(size)
         page.wait_for_timeout(300)
+        if show:
+            page.locator(show).scroll_into_view_if_needed()
         page.screenshot(path=f"{prefix}-{name}-{label}.png")
     page.set_viewport_size(PHONE)
 
@@ -211,13 +213,14 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
     guest = _page(browsers["guest"], base, room.guest_session)
     guest.goto(room_url)
     guest.wait_for_selector("#live-room[data-playing=yes]")
+    _screenshots(guest, "raise-hand", "#mic")
     guest.click("#mic-raise")
     guest.wait_for_selector("#mic[data-mic-state=raised]")
     # then the anchor sees the hand, masked, and accepts it
     anchor.wait_for_selector("#console-mic [data-mic-accept]")
     entry = anchor.locator("#console-mic .mic-entry").first.inner_text()
     assert "张**" in entry and "13812345678" not in entry and "张小明" not in entry
-    _screenshots(anchor, "console-queue")
+    _screenshots(anchor, "console-queue", "#console-mic")
     anchor.click("#console-mic [data-mic-accept]")
     # and the guest is asked, in words saying who will hear them
     guest.wait_for_selector("#mic-consent[open]")
@@ -230,6 +233,7 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
         "() => window.daigangMic.microphone().getAudioTracks()[0].getSettings().echoCancellation"
     )
     anchor.wait_for_selector("#console-mic [data-mic-state=on_air]")
+    _screenshots(anchor, "console-on-air", "#console-mic")
     viewer.wait_for_selector("#mic-on-air:not([hidden])")
     assert "张**" in viewer.locator("#mic-on-air").inner_text()
     _screenshots(guest, "on-air")
