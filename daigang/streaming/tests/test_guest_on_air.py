@@ -4,17 +4,19 @@ Opus stream, and stops hearing the guest as soon as the anchor ends the turn."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+from django.utils import timezone
 
 from daigang.accounts.models import Membership
 from daigang.accounts.testing import member_make, organisation_make, user_make
 from daigang.live import mic
-from daigang.live.models import Room
+from daigang.live.models import MicRequest, Room
 from daigang.live.testing import room_make
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import relay_get
@@ -135,3 +137,57 @@ def test_a_viewer_not_on_air_cannot_publish_into_the_room(asgi_server):
     # then
     assert response.status == 403
     assert "连麦" in response.body
+
+
+def test_the_relay_cuts_a_guest_at_the_turn_limit_and_ends_the_turn(asgi_server):
+    # given a guest on air whose 60-second turn has 2 seconds left
+    organisation = organisation_make()
+    anchor = member_make(organisation=organisation, role=Membership.Role.ANCHOR)
+    room = room_make(organisation=organisation, anchors=[anchor])
+    guest_user = user_make()
+    base = f"{asgi_server}/stream/rooms/{room.pk}"
+    publisher = Publisher(f"{base}/whip", token=room.stream_key)
+    guest = GuestPublisher(f"{base}/guest", session_cookie=session_cookie(guest_user))
+
+    def nearly_over(request_id):
+        MicRequest.objects.filter(pk=request_id).update(
+            on_air_at=timezone.now() - dt.timedelta(seconds=58)
+        )
+
+    async def scenario():
+        await publisher.start()
+        assert await room_state_wait(room.pk, Room.State.LIVE)
+        live = await in_thread(Room.objects.get, pk=room.pk)
+        request = await in_thread(mic.mic_hand_raise, room=live, by=guest_user)
+        await in_thread(
+            mic.mic_accept, room=live, request_id=request.pk, by=anchor, turn_seconds=60
+        )
+        await in_thread(mic.mic_consent, room=live, by=guest_user)
+        await in_thread(nearly_over, request_id=request.pk)
+        # when the guest publishes and the limit passes
+        response = await guest.start()
+        assert response.status == 201, response.body
+        assert await wait_until(lambda: relay_get().rooms[room.pk].mixer.guests() != [])
+        cut = await wait_until(lambda: relay_get().rooms[room.pk].mixer.guests() == [], 6)
+        ended = await wait_until_state(request.pk, MicRequest.State.ENDED)
+        await guest.close()
+        await publisher.pc.close()
+        return cut, ended
+
+    cut, ended = asyncio.run(scenario())
+
+    # then the relay stopped mixing the guest and the turn is over in the database
+    assert cut
+    assert ended
+
+
+async def wait_until_state(request_id: int, state: str, timeout: float = 5.0) -> bool:
+    def read() -> str:
+        return MicRequest.objects.get(pk=request_id).state
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if await in_thread(read) == state:
+            return True
+        await asyncio.sleep(0.1)
+    return False
