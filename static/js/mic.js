@@ -44,20 +44,21 @@
     return field ? field.value : "";
   }
 
-  async function post(url) {
+  async function post(url, body) {
     const response = await fetch(url, {
       method: "POST",
       headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
+      body: body,
     });
-    let body = {};
-    try { body = await response.json(); } catch (_) { /* no JSON */ }
+    let answer = {};
+    try { answer = await response.json(); } catch (_) { /* no JSON */ }
     if (!response.ok) {
-      const error = new Error(body.message || String(response.status));
+      const error = new Error(answer.message || String(response.status));
       error.status = response.status;
       throw error;
     }
-    return body;
+    return answer;
   }
 
   function minutesSeconds(ms) {
@@ -114,11 +115,13 @@
       return stream;
     }
 
+    // The server ends the guest's media itself when the turn ends (whoever ended it), so no
+    // DELETE is sent then; leaving the page sends one (pagehide below).
     function publishStop() {
       clearTimeout(retryTimer);
       const old = session;
       session = null;
-      if (old) old.stop().catch(function () {});
+      if (old) old.stop(false).catch(function () {});
       microphoneRelease();
       section.dataset.publishing = "no";
     }
@@ -198,17 +201,25 @@
       render();
     }
 
-    function act(url, event) {
+    function act(url, event, body) {
       if (event) event.preventDefault();
       say("");
-      return post(url).then(function (body) { update(body.mic); }).catch(function (error) {
+      return post(url, body).then(function (body) { update(body.mic); }).catch(function (error) {
         say(error.message || section.dataset.textError);
       });
     }
 
     const raiseForm = document.getElementById("mic-raise-form");
     if (raiseForm) {
-      raiseForm.addEventListener("submit", function (event) { act(config.raise_url, event); });
+      raiseForm.addEventListener("submit", function (event) {
+        // The job on screen now is the one the viewer most likely asks about.
+        const body = new FormData();
+        const slot = document.getElementById("pin-slot");
+        const card = slot && slot.classList.contains("shown") &&
+          document.querySelector("#pin-body [data-job-id]");
+        if (card) body.append("job", card.dataset.jobId);
+        act(config.raise_url, event, body);
+      });
       document.getElementById("mic-cancel-form").addEventListener("submit", function (event) {
         act(config.cancel_url, event);
       });

@@ -64,11 +64,12 @@
     return {
       pc: pc,
       resource: resource,
-      stop: async function () {
+      // `release` false: the server already ended the session (a mic-link turn), skip DELETE.
+      stop: async function (release) {
         if (stopped) return;
         stopped = true;
         try {
-          if (resource) {
+          if (resource && release !== false) {
             await fetch(resource, {
               method: "DELETE",
               headers: options.token ? { Authorization: "Bearer " + options.token } : {},

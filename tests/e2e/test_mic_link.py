@@ -198,6 +198,8 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
     anchor.wait_for_function("() => preview.videoWidth > 0")
     anchor.click("#go-live")
     anchor.wait_for_selector("#live-console[data-phase=live]")
+    anchor.click("[data-pin]")
+    anchor.wait_for_selector("#console-jobs .is-pinned")
     # and a viewer listening to the room's player
     viewer = _page(browsers["viewer"], base)
     viewer.goto(room_url)
@@ -213,6 +215,7 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
     guest = _page(browsers["guest"], base, room.guest_session)
     guest.goto(room_url)
     guest.wait_for_selector("#live-room[data-playing=yes]")
+    guest.wait_for_selector("#pin-slot.shown")
     _screenshots(guest, "raise-hand", "#mic")
     guest.click("#mic-raise")
     guest.wait_for_selector("#mic[data-mic-state=raised]")
@@ -220,6 +223,7 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
     anchor.wait_for_selector("#console-mic [data-mic-accept]")
     entry = anchor.locator("#console-mic .mic-entry").first.inner_text()
     assert "张**" in entry and "13812345678" not in entry and "张小明" not in entry
+    assert "电子厂普工" in entry  # the job pinned when the hand went up
     _screenshots(anchor, "console-queue", "#console-mic")
     anchor.click("#console-mic [data-mic-accept]")
     # and the guest is asked, in words saying who will hear them

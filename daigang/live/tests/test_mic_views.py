@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from daigang.accounts.models import Membership
 from daigang.accounts.testing import member_make, organisation_make, user_make
+from daigang.jobs.testing import job_make
 from daigang.live import mic
 from daigang.live.models import MicRequest, Room
 from daigang.live.testing import room_make
@@ -136,3 +137,19 @@ def test_the_room_page_tells_the_guest_their_own_request(client, live_room):
     config = json.loads(page.split('id="mic-config" type="application/json">')[1].split("<")[0])
     assert config["me"]["state"] == "accepted"
     assert config["guest_url"] == f"/stream/rooms/{room.pk}/guest"
+
+
+def test_the_queue_says_which_job_the_viewer_asks_about(client, live_room):
+    # given a hand raised while a job was pinned
+    room, anchor = live_room
+    job = job_make(organisation=room.organisation, title="电子厂普工")
+    room.jobs.add(job)
+    viewer = user_make()
+    client.force_login(viewer)
+    client.post(reverse("live:mic_raise", args=[room.pk]), {"job": str(job.pk)}, **JSON)
+    client.force_login(anchor)
+    # when
+    panel = client.get(reverse("live:mic_panel", args=[room.pk]), HTTP_HX_REQUEST="true")
+    # then
+    assert panel.status_code == 200
+    assert "想问：电子厂普工" in panel.content.decode()
