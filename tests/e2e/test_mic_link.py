@@ -248,6 +248,18 @@ def test_the_viewer_hears_anchor_and_guest_together_until_the_anchor_ends_the_tu
     assert together["anchor"] > HEARD_DB, together
     assert together["guest"] > HEARD_DB, together
 
+    # when the anchor mutes the guest, the guest's tone goes; unmuted, it comes back
+    anchor.click("#console-mic [data-mic-mute]")
+    guest.wait_for_function("() => window.daigangMic.me().muted === true")
+    viewer.wait_for_timeout(1000)
+    muted = _levels(viewer)
+    assert muted["guest"] < GONE_DB and muted["anchor"] > HEARD_DB, muted
+    anchor.click("#console-mic button[value=unmute]")
+    guest.wait_for_function("() => window.daigangMic.me().muted === false")
+    viewer.wait_for_timeout(1500)
+    unmuted = _levels(viewer)
+    assert unmuted["guest"] > HEARD_DB, unmuted
+
     # when the anchor ends the turn
     anchor.click("#console-mic [data-mic-end]")
     guest.wait_for_selector("#mic[data-mic-state='']")
