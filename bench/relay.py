@@ -1,6 +1,6 @@
 """Relay benchmark: server CPU per WebRTC viewer, encode-once relay vs aiortc's stock MediaRelay.
 
-    python -m bench.relay [--viewers 1,5,10,20] [--seconds 5]
+    python -m bench.relay [--viewers 1,5,10,20] [--seconds 5] [--guest]
 
 One 640x480 30 fps room (a moving bar over a scrolling texture, VP8, plus a 48 kHz tone) is
 published to a relay running in a subprocess; 1, 5, 10, 20 viewers connect to it. For each
@@ -16,6 +16,13 @@ gathers on WEBRTC_HOST_ADDRESSES=127.0.0.1 only and no STUN server is configured
 Prints a table: viewers, CPU % of one core for ours and stock, frames per second each viewer
 received; then the marginal CPU per extra viewer and the ratio of stock to ours.
 Targets: ours <= 1 % of a core per extra viewer; >= 10x cheaper per viewer than stock.
+
+`--guest` measures the encode-once relay with a mic-link guest on air (连麦: a second aiortc
+client publishing a 1000 Hz tone, audio only, to the room's guest path; the relay decodes it
+and adds it into the anchor's audio before the one Opus encode) against the same relay with no
+guest, in the same run: the per-viewer cost with a guest, the ratio to the no-guest baseline,
+and the mixing cost (the guest's decode + mix: the CPU the relay adds at one viewer, and the
+mixer's own time). Target: still <= 1 % of a core per extra viewer with a guest.
 """
 
 from __future__ import annotations
@@ -55,7 +62,8 @@ async def _serve(mode: str, conn: Connection, profile: str) -> None:
     from daigang.streaming.loop import relay_await
 
     ice.host_addresses_install()
-    server = OursServer() if mode == "ours" else StockServer()
+    # "guest" is ours with a mic-link guest on air (OursServer.guest).
+    server = StockServer() if mode == "stock" else OursServer()
     profiler = cProfile.Profile() if profile else None
 
     async def on_relay_thread(call) -> None:
@@ -99,6 +107,13 @@ class OursServer:
 
     async def view(self, sdp: str) -> str:
         answer = await self.relay.view(room_id=ROOM_ID, offer_sdp=sdp, config=self.config)
+        return answer.sdp
+
+    async def guest(self, sdp: str) -> str:
+        """A mic-link guest on air (request 1), as the guest WHIP view drives it."""
+        answer = await self.relay.guest_publish(
+            room_id=ROOM_ID, request_id=1, offer_sdp=sdp, config=self.config
+        )
         return answer.sdp
 
     async def stats(self) -> dict:
@@ -222,6 +237,8 @@ class Sample:
     cpu_percent: float
     fps_per_viewer: float
     stalled: int
+    # With a mic-link guest: the share of a core the mixer itself took in the window.
+    mix_percent: float = 0.0
 
 
 async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = "") -> list[Sample]:
@@ -252,6 +269,18 @@ async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = 
         answer = await rpc(parent_conn, "publish", publisher.localDescription.sdp)
         await publisher.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
         await asyncio.sleep(1.0)  # the source starts flowing into the relay
+        if mode == "guest":
+            guest = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+            pcs.append(guest)
+            guest.addTransceiver(ToneAudioTrack(1000), direction="sendonly")
+            await guest.setLocalDescription(await guest.createOffer())
+            answer = await rpc(parent_conn, "guest", guest.localDescription.sdp)
+            await guest.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+            deadline = time.monotonic() + CONNECT_TIMEOUT
+            while (await rpc(parent_conn, "stats"))["counters"]["audio_frames_mixed"] == 0:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("guest: its audio never reached the mix")
+                await asyncio.sleep(0.1)
 
         viewers_video: list[CountingDecoder] = []
         for count in counts:
@@ -275,9 +304,11 @@ async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = 
                     await asyncio.sleep(0.05)
             await asyncio.sleep(WARMUP)
             frames_before = [d.frames for d in viewers_video]
+            mix_before = (await rpc(parent_conn, "stats")).get("mix_seconds", 0.0)
             cpu_before, wall_before = cpu_seconds(process.pid), time.monotonic()
             await asyncio.sleep(seconds)
             cpu_after, wall_after = cpu_seconds(process.pid), time.monotonic()
+            mix_after = (await rpc(parent_conn, "stats")).get("mix_seconds", 0.0)
             received = [d.frames - b for d, b in zip(viewers_video, frames_before, strict=True)]
             wall = wall_after - wall_before
             samples.append(
@@ -286,6 +317,7 @@ async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = 
                     cpu_percent=100 * (cpu_after - cpu_before) / wall,
                     fps_per_viewer=sum(received) / len(received) / wall,
                     stalled=sum(1 for r in received if r == 0),
+                    mix_percent=100 * (mix_after - mix_before) / wall,
                 )
             )
             print(
@@ -294,9 +326,9 @@ async def run_mode(mode: str, counts: list[int], seconds: float, profile: str = 
                 file=sys.stderr,
                 flush=True,
             )
-        if mode == "ours":
+        if mode != "stock":
             stats = await rpc(parent_conn, "stats")
-            print(f"  ours relay counters: {stats.get('counters')}", file=sys.stderr)
+            print(f"  {mode} relay counters: {stats.get('counters')}", file=sys.stderr)
         await rpc(parent_conn, "stop")
     finally:
         for pc in pcs:
@@ -371,6 +403,34 @@ def report(ours: list[Sample], stock: list[Sample]) -> None:
     )
 
 
+def report_guest(ours: list[Sample], guest: list[Sample]) -> None:
+    """The encode-once relay with a mic-link guest on air against no guest, same run."""
+    with_guest, baseline = marginal(guest), marginal(ours)
+    print()
+    print("viewers | no guest CPU % | with guest CPU % | fps/viewer (guest) | mixer % of a core")
+    print("--------|----------------|------------------|--------------------|------------------")
+    for a, b in zip(ours, guest, strict=True):
+        print(
+            f"{a.viewers:7} | {a.cpu_percent:14.1f} | {b.cpu_percent:16.1f} "
+            f"| {b.fps_per_viewer:18.1f} | {b.mix_percent:17.2f}"
+        )
+    print()
+    print(
+        f"marginal CPU per extra viewer with a guest on air (1 -> {guest[-1].viewers} viewers): "
+        f"{with_guest:.2f} % of a core; no guest (same run): {baseline:.2f} %; "
+        f"ratio {with_guest / max(baseline, 0.01):.2f}x"
+    )
+    added = guest[0].cpu_percent - ours[0].cpu_percent
+    mixer = sum(s.mix_percent for s in guest) / len(guest)
+    print(
+        f"mixing cost: a guest adds {added:.2f} % of a core at 1 viewer (its decode and the mix, "
+        f"once per room), of which the mixer itself {mixer:.2f} %"
+    )
+    print(
+        f"target: <= 1 % per extra viewer with a guest: {'met' if with_guest <= 1 else 'NOT met'}"
+    )
+
+
 async def main_async(
     counts: list[int], seconds: float, profile: str, modes: list[str]
 ) -> dict[str, list[Sample]]:
@@ -392,8 +452,10 @@ async def main_async(
     for mode in modes:
         CountingDecoder.instances.clear()
         results[mode] = await run_mode(mode, counts, seconds, profile)
-    if len(results) == 2:
+    if "ours" in results and "stock" in results:
         report(results["ours"], results["stock"])
+    if "ours" in results and "guest" in results:
+        report_guest(results["ours"], results["guest"])
     return results
 
 
@@ -403,11 +465,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--modes", default="ours,stock", help="ours, stock or both")
     parser.add_argument("--profile", default="", help="write the relay's cProfile to PREFIX.*")
+    parser.add_argument(
+        "--guest",
+        action="store_true",
+        help="ours with a mic-link guest on air against ours without, instead of stock",
+    )
     args = parser.parse_args()
+    modes = ["ours", "guest"] if args.guest else args.modes.split(",")
     run(
         counts=sorted({int(n) for n in args.viewers.split(",")}),
         seconds=args.seconds,
-        modes=[mode for mode in ("ours", "stock") if mode in args.modes.split(",")],
+        modes=[mode for mode in ("ours", "stock", "guest") if mode in modes],
         profile=args.profile,
     )
 

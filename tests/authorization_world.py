@@ -45,7 +45,7 @@ from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
 from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
-from daigang.live.models import ChatMessage, Room
+from daigang.live.models import ChatMessage, MicRequest, Room
 from daigang.live.testing import room_make
 from daigang.matchmaking.guidance import guidance_slots_open
 from daigang.matchmaking.models import Case as FollowCase
@@ -95,6 +95,7 @@ class World:
     fair_entry: FairEntry
     fair_invite: FairInvite
     chat_message: ChatMessage  # the seeker's, in the room
+    mic_request: MicRequest  # the other seeker's raised hand (连麦) in the room
     case: Case  # a report on home (with a screenshot), decided: a warning
     report: Report
     follow_case: FollowCase  # the fair's bureau's matchmaker follows the seeker (consented)
@@ -238,6 +239,7 @@ def world_make() -> World:
         fair_entry=fair_entry_register(fair=fair, organisation=home, by=owner, jobs=[(job, 5)]),
         fair_invite=fair_invite_create(fair=fair, by=fair.created_by, label="兰州大学"),
         chat_message=ChatMessage.objects.create(room=room, user=seeker, text="几点上班？"),
+        mic_request=MicRequest.objects.create(room=room, account=users["other_seeker"]),
         case=case,
         report=report,
         follow_case=case_make(membership=matchmaker, seeker=users["seeker"]),  # type: ignore[arg-type]

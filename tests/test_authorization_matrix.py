@@ -11,6 +11,7 @@ and also fails on a row whose route is gone. Each row says, for each persona:
     OK       2xx, or a 3xx to somewhere other than the login page (the page itself works)
     LOGIN    302 to the login page (pages and forms, anonymous visitors)
     E401     401 (the JSON API, and WHIP without its bearer stream key)
+    E403     403: logged in or not, this persona is not the one who may (a mic-link guest)
     E404     404: the persona may not learn the thing exists (outsiders, files, fragments)
     E409     409: the persona may act on the thing, but not in the state it is in now
     INVALID  400/415/422: authorised, then the (deliberately empty or junk) body was refused
@@ -49,7 +50,9 @@ from tests.authorization_world import (
     world_make,
 )
 
-OK, LOGIN, E401, E404, E405, E409, INVALID = "ok", "login", "401", "404", "405", "409", "invalid"
+OK, LOGIN, E401, E403, E404, E405, E409, INVALID = (
+    *("ok", "login", "401", "403", "404", "405", "409", "invalid"),
+)
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS = frozenset({"owner", "hr", "anchor"})
@@ -176,6 +179,14 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # A viewer tapped the pinned card: anyone who may see the room (counted once per pin).
     ("live:card_open", "POST"): public(),
     ("live:stream_key_rotate", "POST"): only({"owner", "anchor"}),
+    # 连麦: a logged-in viewer raises, cancels, consents (a refusal, such as an anchor raising
+    # or consenting without being accepted, comes back to the room page as a message); the
+    # queue and the actions on it are the room's runners' (daigang/live/tests/test_mic*.py).
+    ("live:mic_raise", "POST"): logged_in(),
+    ("live:mic_cancel", "POST"): logged_in(),
+    ("live:mic_consent", "POST"): logged_in(),
+    ("live:mic_panel", "GET"): only({"owner", "anchor"}),
+    ("live:mic_act", "POST"): only({"owner", "anchor"}),
     ("live:chat_moderate", "GET"): only(CHAT_MODERATORS),  # roles.CHAT_MODERATE
     ("live:chat_moderate", "GET", "a room the anchor is not on"): only(
         {"owner", "hr", "moderator"}
@@ -190,6 +201,11 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     # A session's URL is its capability: a made-up one is 404 whoever asks.
     ("streaming:whip_session", "DELETE"): public(E404),
     ("streaming:whep_session", "DELETE"): public(E404),
+    # A mic-link guest's voice: the login session's on-air request is the credential, and
+    # nobody in the world is on air (403; daigang/streaming/tests/test_guest_on_air.py has one).
+    ("streaming:guest", "POST"): public(E403),
+    ("streaming:guest", "GET"): public(E405),
+    ("streaming:guest_session", "DELETE"): public(E404),
     # MediaMTX's auth hook: only with STREAM_SERVER_URL set, and then it checks the stream key
     # in the body (daigang/streaming/tests); unset, as here, it does not exist.
     ("streaming:mediamtx_auth", "POST"): public(E404),
@@ -461,6 +477,7 @@ REQUESTS: dict[tuple[str, ...], Request] = {
         params=lambda w: {"case_id": w.appealed_case.pk}, data=lambda w: {"file": upload("e.png")}
     ),
     ("streaming:whip", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
+    ("streaming:guest", "POST"): Request(data=lambda w: "v=0\r\n", content_type="application/sdp"),
     # The draft job is the one to publish.
     ("jobs:publish", "POST"): Request(params=lambda w: {"job_id": w.draft_job.pk}),
     # The signed and onboarded application is the one with a contract.
@@ -489,6 +506,7 @@ def _default_params(world: World) -> dict[str, object]:
         "code": "440000",  # 广东省 (regions:districts answers its own list, empty)
         "fair_id": world.fair.pk,
         "message_id": world.chat_message.pk,
+        "mic_request_id": world.mic_request.pk,
         "user_id": world.users["seeker"].pk,  # type: ignore[union-attr]
         "entry_id": world.fair_entry.pk,
         "sha": "0" * 16,

@@ -216,6 +216,28 @@ def test_the_relay_benchmark_feeds_every_viewer_frames():
         assert sample["cpu_percent"] > 0
 
 
+@pytest.mark.webrtc
+def test_the_relay_benchmark_measures_a_mic_link_guest_against_no_guest():
+    # given the encode-once relay without, then with, a mic-link guest on air
+    # when the benchmark runs with one, then two viewers
+    figures = _bench_run(
+        """
+        import dataclasses, json
+        from bench.relay import run
+
+        results = run(counts=[1, 2], seconds=1, modes=["ours", "guest"])
+        print(json.dumps({m: [dataclasses.asdict(s) for s in r] for m, r in results.items()}))
+        """
+    )
+
+    # then both were measured, every viewer received frames, and the guest was mixed
+    for mode in ("ours", "guest"):
+        assert [s["viewers"] for s in figures[mode]] == [1, 2]
+        assert all(s["fps_per_viewer"] > 0 and s["stalled"] == 0 for s in figures[mode])
+    assert all(s["mix_percent"] > 0 for s in figures["guest"])
+    assert all(s["mix_percent"] == 0 for s in figures["ours"])
+
+
 def test_the_fair_export_benchmark_measures_the_memory_each_export_adds():
     # given a fair of 3 employers and 300 applications
     # when the benchmark downloads its report as CSV and XLSX, and the obvious way

@@ -9,7 +9,12 @@ class LiveConfig(AppConfig):
         from daigang.accounts.services.memberships import membership_removed_hooks
         from daigang.core import realtime
         from daigang.live.hub import room_publish_failed
+        from daigang.live.lifecycle import room_end_hooks
+        from daigang.live.mic import mic_room_ended
         from daigang.live.services import rooms_member_removed
+
+        if mic_room_ended not in room_end_hooks:
+            room_end_hooks.append(mic_room_ended)
 
         if rooms_member_removed not in membership_removed_hooks:
             membership_removed_hooks.append(rooms_member_removed)

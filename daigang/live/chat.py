@@ -21,6 +21,7 @@ from daigang.accounts.selectors import members_with
 from daigang.core.realtime import room_events_publish
 from daigang.core.refused import Refused, Throttled
 from daigang.live.chat_text import chat_text_scrub
+from daigang.live.mic import mic_hand_raise
 from daigang.live.models import ChatMessage, ChatSender, Room
 from daigang.live.moderation import (
     RoomRules,
@@ -47,6 +48,8 @@ HISTORY_SIZE = 50
 # A client that comes back after a long absence gets the newest this many, not the backlog.
 CATCH_UP_MAX = 200
 CLIENT_TOKEN_MAX = 32
+# A viewer's message that is one of these raises their hand for the mic link (连麦).
+MIC_CHAT_WORDS = frozenset({"连麦", "申请连麦", "我要连麦", "我想连麦", "可以连麦吗"})
 
 
 # Said by both the service and the consumer; written once.
@@ -387,8 +390,24 @@ def chat_messages_send(
                     raise
         for index, result in stored.items():
             results[index] = result
+        _mic_hands_raise(
+            room=room, stored=[r for r in stored.values() if isinstance(r, ChatMessage)]
+        )
     # Every send was answered above: refused while cleaning, refused with its room, or stored.
     return cast("list[ChatMessage | Refused]", results)
+
+
+def _mic_hands_raise(*, room: Room, stored: list[ChatMessage]) -> None:
+    """A viewer who typed 连麦 raises a hand (daigang.live.mic), as with the room's button.
+    The message stays in the chat as typed; a hand that cannot be raised (the room not live)
+    is simply not raised: the button says why."""
+    for message in stored:
+        if message.role != ChatMessage.Role.VIEWER or message.text.strip() not in MIC_CHAT_WORDS:
+            continue
+        try:
+            mic_hand_raise(room=room, by=message.user)
+        except Refused:
+            continue
 
 
 def chat_message_send(

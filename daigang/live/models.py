@@ -239,3 +239,55 @@ class ChatModeration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MicRequest(models.Model):
+    """A viewer's raised hand to join the anchor on air (连麦), and its turn if accepted.
+
+    raised → accepted (the anchor said yes) → on_air (the guest agreed and is heard) → ended;
+    or declined by the anchor, or cancelled by the viewer. At most one open request (raised,
+    accepted or on air) per person per room: raising twice is the same hand.
+    """
+
+    class State(models.TextChoices):
+        RAISED = "raised", _("等待中")
+        ACCEPTED = "accepted", _("已接受")
+        ON_AIR = "on_air", _("连麦中")
+        ENDED = "ended", _("已结束")
+        DECLINED = "declined", _("已拒绝")
+        CANCELLED = "cancelled", _("已取消")
+
+    OPEN_STATES = (State.RAISED, State.ACCEPTED, State.ON_AIR)
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mic_requests")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mic_requests"
+    )
+    # The job the viewer asks about, if they raised their hand from a job's card.
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RAISED)
+    turn_seconds = models.PositiveSmallIntegerField(_("连麦时长（秒）"), default=180)
+    # The guest's own microphone switched off by the anchor (the relay stops mixing it).
+    muted = models.BooleanField(_("已静音"), default=False)
+    raised_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    on_air_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("连麦申请")
+        verbose_name_plural = _("连麦申请")
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "account"],
+                condition=models.Q(state__in=["raised", "accepted", "on_air"]),
+                name="live_mic_request_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}/{self.account_id}: {self.state}"
+
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

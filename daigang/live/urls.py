@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from daigang.live import views
+from daigang.live import mic_views, views
 
 app_name = "live"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("<id:room_id>/end/", views.room_end_view, name="end"),
     path("<id:room_id>/jobs/<id:job_id>/opened/", views.room_card_open_view, name="card_open"),
     path("<id:room_id>/stream-key/", views.room_stream_key_rotate_view, name="stream_key_rotate"),
+    path("<id:room_id>/mic/raise/", mic_views.mic_raise_view, name="mic_raise"),
+    path("<id:room_id>/mic/cancel/", mic_views.mic_cancel_view, name="mic_cancel"),
+    path("<id:room_id>/mic/consent/", mic_views.mic_consent_view, name="mic_consent"),
+    path("<id:room_id>/mic/queue/", mic_views.mic_panel_view, name="mic_panel"),
+    path("<id:room_id>/mic/<id:mic_request_id>/", mic_views.mic_act_view, name="mic_act"),
 ]

@@ -22,9 +22,10 @@ from daigang.accounts.selectors import organisation_for_member
 from daigang.core.http import HtmxRequest
 from daigang.core.turn import browser_ice_servers, turn_subject
 from daigang.jobs.models import Job
-from daigang.live import moderation, selectors, services
+from daigang.live import mic, moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
 from daigang.live.lifecycle import console_panel_hooks
+from daigang.live.mic_views import mic_console_panel_html
 from daigang.live.models import Room
 from daigang.live.viewers import request_viewer, viewer_cookie_ensure
 
@@ -105,6 +106,7 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
             "state": room.state,
         },
         "can_run": selectors.room_can_run(user=request.user, room=room),
+        "mic": _mic_config(request, room),
         # A link to the room's chat moderation (for platform moderators above all, who have
         # no console).
         "moderates": moderation.room_can_moderate(user=request.user, room=room),
@@ -113,6 +115,20 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
     # Anonymous viewers are counted by this id, not by socket (daigang.live.viewers).
     viewer_cookie_ensure(request=request, response=response)
     return response
+
+
+def _mic_config(request: HttpRequest, room: Room) -> dict[str, Any]:
+    """What the room page's mic-link script needs (static/js/mic.js): where to post, the
+    viewer's own request, who is on air now."""
+    return {
+        "raise_url": reverse("live:mic_raise", args=[room.pk]),
+        "cancel_url": reverse("live:mic_cancel", args=[room.pk]),
+        "consent_url": reverse("live:mic_consent", args=[room.pk]),
+        "guest_url": reverse("streaming:guest", args=[room.pk]),
+        "ice_servers": _ice_servers(),
+        "me": mic.mic_you_data(mic.mic_mine(room=room, user=request.user)),
+        "room": mic.mic_room_summary(room_id=room.pk),
+    }
 
 
 def _console_jobs_context(room: Room) -> dict[str, Any]:
@@ -143,7 +159,10 @@ def room_console(request: AuthenticatedRequest, room_id: int) -> HttpResponse:
     context = _console_context(request, room)
     context["can_moderate"] = moderation.room_can_moderate(user=request.user, room=room)
     # What apps above live show in the console (daigang.hiring: the arriving applicants).
-    context["panels"] = [html for hook in console_panel_hooks if (html := hook(request, room))]
+    context["panels"] = [
+        mic_console_panel_html(request, room),
+        *(html for hook in console_panel_hooks if (html := hook(request, room))),
+    ]
     return render(request, "live/console.html", context)
 
 

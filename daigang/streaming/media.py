@@ -42,6 +42,8 @@ class RelayCounters:
     audio_packets_encoded: int = 0  # Opus packets made: one set for everyone
     packets_fanned_out: int = 0  # packet handed to a viewer's queue (one per viewer per packet)
     packets_dropped: int = 0  # dropped from an overflowing viewer queue
+    guest_audio_frames_in: int = 0  # decoded frames of mic-link guests (daigang.streaming.mixer)
+    audio_frames_mixed: int = 0  # chunks of the anchor's audio with a guest's added
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -165,8 +167,19 @@ class VideoEncoder:
 class AudioEncoder:
     """One Opus encoder per room: 48 kHz stereo, 20 ms packets."""
 
-    def __init__(self, *, counters: RelayCounters, bitrate: int = 64_000) -> None:
+    def __init__(
+        self,
+        *,
+        counters: RelayCounters,
+        bitrate: int = 64_000,
+        mix: Callable[[av.AudioFrame], av.AudioFrame] | None = None,
+        mixing: Callable[[], bool] | None = None,
+    ) -> None:
         self.counters = counters
+        # Mic-link guests (daigang.streaming.mixer): each chunk goes through `mix` before its
+        # one encode while `mixing()` says there is a guest.
+        self._mix = mix
+        self._mixing = mixing
         self._codec = av.CodecContext.create("libopus", "w")
         self._codec.bit_rate = bitrate
         self._codec.sample_rate = 48_000
@@ -186,6 +199,8 @@ class AudioEncoder:
         for chunk in self._resampler.resample(frame):
             chunk.pts = self._samples_in
             chunk.time_base = AUDIO_TIME_BASE
+            if self._mix is not None and self._mixing is not None and self._mixing():
+                chunk = self._mix(chunk)
             self._samples_in += chunk.samples
             packets += self._codec.encode(chunk)
         for packet in packets:

@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import av
 from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
@@ -49,6 +49,7 @@ from daigang.core.refused import Refused
 from daigang.streaming import ice, sdp
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
+from daigang.streaming.mixer import GuestMixer
 from daigang.streaming.rtp_send import (
     Vp8Packetizer,
     opus_frame,
@@ -92,12 +93,14 @@ class RelayConfig:
 class Session:
     id: str
     room_id: int
-    role: str  # "publisher" | "viewer"
+    role: str  # "publisher" | "viewer" | "guest"
     pc: RTCPeerConnection
     tracks: list[MediaStreamTrack] = field(default_factory=list)
     closed: bool = False
     # A publisher whose first frame reached the relay (the room was put live for it).
     media_seen: bool = False
+    # A mic-link guest's request id (daigang.live.mic): its key in the room's GuestMixer.
+    guest_key: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,15 @@ class RoomRelay:
             bitrate=config.video_bitrate,
             keyframe_interval=config.keyframe_interval,
         )
-        self._audio = AudioEncoder(counters=self.counters, bitrate=config.audio_bitrate)
+        # Mic-link guests' voices, added into the anchor's audio before its one encode.
+        self.mixer = GuestMixer(self.counters)
+        self.guests: dict[int, Session] = {}
+        self._audio = AudioEncoder(
+            counters=self.counters,
+            bitrate=config.audio_bitrate,
+            mix=self.mixer.mix,
+            mixing=self.mixer.active,
+        )
         self._vp8 = Vp8Packetizer()
         # False: viewers get aiortc's own sender, and the tracks carry the encoded packets.
         self.shared_sending = shared_sending_available()
@@ -141,6 +152,8 @@ class RoomRelay:
         self._keyframe_wanted = False
         self._last_forced_keyframe = 0.0
         self.grace_timer: asyncio.TimerHandle | None = None
+        # A guest's turn limit: its media is cut when it is reached (request id -> timer).
+        self.guest_timers: dict[int, asyncio.TimerHandle] = {}
         # Called once per publisher session, on the first frame it delivers (set by Relay).
         self.on_media: Callable[[Session], None] | None = None
 
@@ -213,6 +226,32 @@ class RoomRelay:
                 for viewer_track in self.audio_tracks:
                     viewer_track.push(item)
 
+    # -- mic-link guests -----------------------------------------------------------------
+    def guest_attach(self, track: MediaStreamTrack, session: Session) -> None:
+        """A guest's audio goes to the mixer; a guest's video is not relayed (not answered)."""
+        if track.kind != "audio" or session.guest_key is None:
+            return
+        task = asyncio.ensure_future(self._pump_guest(track, session.guest_key))
+        self._pumps.add(task)
+        task.add_done_callback(self._pumps.discard)
+
+    async def _pump_guest(self, track: MediaStreamTrack, key: int) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            self.mixer.push(key, cast(av.AudioFrame, frame))
+
+    def guest_forget(self, session: Session) -> None:
+        """Stop mixing the guest at once (its session is closed by the caller)."""
+        if session.guest_key is not None and self.guests.get(session.guest_key) is session:
+            del self.guests[session.guest_key]
+            self.mixer.guest_remove(session.guest_key)
+            timer = self.guest_timers.pop(session.guest_key, None)
+            if timer is not None:
+                timer.cancel()
+
     def keyframe_request(self) -> None:
         self._keyframe_wanted = True
 
@@ -261,6 +300,8 @@ class RoomRelay:
             "room_id": self.room_id,
             "publishing": self.publisher is not None,
             "viewers": len(self.viewers),
+            "guests": sorted(self.guests),
+            "mix_seconds": self.mixer.mix_seconds,
             "counters": self.counters.as_dict(),
             "viewer_video_packets": [t.packets_out for t in self.video_tracks],
             "viewer_audio_packets": [t.packets_out for t in self.audio_tracks],
@@ -269,7 +310,13 @@ class RoomRelay:
     async def close(self) -> None:
         if self.grace_timer is not None:
             self.grace_timer.cancel()
-        sessions = list(self.viewers.values())
+        sessions = list(self.viewers.values()) + list(self.guests.values())
+        for key in list(self.guests):
+            self.mixer.guest_remove(key)
+        self.guests.clear()
+        for timer in self.guest_timers.values():
+            timer.cancel()
+        self.guest_timers.clear()
         if self.publisher is not None:
             sessions.append(self.publisher)
         self.publisher = None
@@ -293,6 +340,9 @@ class Relay:
         # away (the room is interrupted). Run one after the other, in order.
         self.on_publisher_media: Callable[[int], Awaitable[None]] | None = None
         self.on_publisher_gone: Callable[[int], Awaitable[None]] | None = None
+        # Called (on the relay loop) with (room id, request id) when a mic-link guest's turn
+        # limit is reached and the relay cut its media: the turn is ended in the database.
+        self.on_guest_turn_over: Callable[[int, int], Awaitable[None]] | None = None
         self._room_state_calls: deque[tuple[Callable[[int], Awaitable[None]], int]] = deque()
         self._room_state_task: asyncio.Task[None] | None = None
 
@@ -355,6 +405,81 @@ class Relay:
         self._watch(session)
         return Answer(session_id=session.id, sdp=answer)
 
+    async def guest_publish(
+        self,
+        *,
+        room_id: int,
+        request_id: int,
+        offer_sdp: str,
+        config: RelayConfig,
+        muted: bool = False,
+        seconds_left: float | None = None,
+    ) -> Answer:
+        """Accept a mic-link guest's WHIP offer (its accepted, consented request `request_id`):
+        its audio is mixed into the room's until guest_end, its connection is lost, or
+        `seconds_left` pass. A guest publishing again replaces its earlier session. Refused
+        offer_malformed, offer_no_media, anchor_not_publishing (409)."""
+        sdp.offer_check(offer_sdp, publishing=True)
+        room = self.rooms.get(room_id)
+        if room is None or room.publisher is None:
+            raise Refused(
+                "anchor_not_publishing", _("主播暂时不在直播，请稍后再连麦。"), status=409
+            )
+        ice.host_addresses_install()
+        configuration = await ice.rtc_configuration_answering()
+        old = room.guests.get(request_id)
+        if old is not None:
+            room.guest_forget(old)
+            await _session_close(old)
+        pc = RTCPeerConnection(configuration=configuration)
+        session = Session(
+            id=_session_id(), room_id=room_id, role="guest", pc=pc, guest_key=request_id
+        )
+        room.guests[request_id] = session
+        room.mixer.guest_add(request_id, muted=muted)
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            session.tracks.append(track)
+            room.guest_attach(track, session)
+
+        try:
+            answer = await _answer(pc, offer_sdp, audio_only=True)
+        except BaseException:
+            room.guest_forget(session)
+            await _session_close(session)
+            raise
+        if seconds_left is not None:
+            room.guest_timers[request_id] = asyncio.get_running_loop().call_later(
+                max(seconds_left, 0.0),
+                lambda: asyncio.ensure_future(self._guest_turn_over(room_id, request_id)),
+            )
+        self._watch(session)
+        return Answer(session_id=session.id, sdp=answer)
+
+    async def guest_end(self, *, room_id: int, request_id: int) -> bool:
+        """Stop mixing a guest at once and close its session; False if it had none here."""
+        room = self.rooms.get(room_id)
+        session = None if room is None else room.guests.get(request_id)
+        if room is None or session is None:
+            return False
+        room.guest_forget(session)
+        await _session_close(session)
+        return True
+
+    def guest_mute(self, *, room_id: int, request_id: int, muted: bool) -> None:
+        room = self.rooms.get(room_id)
+        if room is not None:
+            room.mixer.guest_mute(request_id, muted)
+
+    async def _guest_turn_over(self, room_id: int, request_id: int) -> None:
+        await self.guest_end(room_id=room_id, request_id=request_id)
+        if self.on_guest_turn_over is not None:
+            try:
+                await self.on_guest_turn_over(room_id, request_id)
+            except Exception:
+                logger.exception("relay: ending the turn of guest %s failed", request_id)
+
     async def view(self, *, room_id: int, offer_sdp: str, config: RelayConfig) -> Answer:
         """Accept a WHEP offer: VP8 + Opus, the room's shared packets."""
         sdp.offer_check(offer_sdp, publishing=False)
@@ -402,6 +527,13 @@ class Relay:
         """
         room = self.rooms.get(room_id)
         if room is None:
+            return False
+        if role == "guest":
+            for guest in list(room.guests.values()):
+                if guest.id == session_id:
+                    room.guest_forget(guest)
+                    await _session_close(guest)
+                    return True
             return False
         if role == "publisher":
             if room.publisher_lost is not None and room.publisher_lost.id == session_id:
@@ -460,6 +592,11 @@ class Relay:
         if session.closed:
             return  # closed here (DELETE, room end): nothing was lost
         room = self.rooms.get(session.room_id)
+        if session.role == "guest":
+            if room is not None:
+                room.guest_forget(session)
+            await _session_close(session)
+            return
         if session.role == "viewer":
             if room is not None:
                 room.viewer_lost(session)
@@ -489,11 +626,16 @@ class Relay:
         await self.room_close(room_id)
 
 
-async def _answer(pc: RTCPeerConnection, offer_sdp: str) -> str:
+async def _answer(pc: RTCPeerConnection, offer_sdp: str, *, audio_only: bool = False) -> str:
     try:
         await pc.setRemoteDescription(
             RTCSessionDescription(sdp=_offer_prepare(offer_sdp), type="offer")
         )
+        if audio_only:
+            # A guest's camera is not relayed: its video is declined (inactive), not decoded.
+            for transceiver in pc.getTransceivers():
+                if transceiver.kind == "video":
+                    transceiver.direction = "inactive"
         # Inside the try too: an offer with no media section parses, and aiortc's answer to
         # it raises ValueError (a 500 before; found by tests/test_authorization_matrix.py).
         # Our DTLS role, through the setup attribute of the answer we give aiortc.
@@ -586,7 +728,7 @@ def relay_get() -> Relay:
     return _relay
 
 
-_closing: set[asyncio.Future[None]] = set()
+_closing: set[asyncio.Future[Any]] = set()
 
 
 def relay_room_close_soon(*, room_id: int) -> None:
@@ -600,6 +742,23 @@ def relay_room_close_soon(*, room_id: int) -> None:
             task.add_done_callback(_closing.discard)
 
     relay_call_soon(close)
+
+
+def relay_guest_soon(*, room_id: int, request_id: int, action: str) -> None:
+    """A mic-link guest's turn ended ("end") or the anchor muted it ("mute" / "unmute"),
+    from any thread; no-op if the room is not relayed here."""
+
+    def apply() -> None:
+        if _relay is None or room_id not in _relay.rooms:
+            return
+        if action == "end":
+            task = asyncio.ensure_future(_relay.guest_end(room_id=room_id, request_id=request_id))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+        else:
+            _relay.guest_mute(room_id=room_id, request_id=request_id, muted=action == "mute")
+
+    relay_call_soon(apply)
 
 
 def relay_publisher_drop_soon(*, room_id: int) -> None:

@@ -116,15 +116,16 @@ async def relay_ask(*, op: str, room_id: int, **fields: Any) -> dict[str, Any]:
     return _reply_read(json.loads(popped[1]))
 
 
-def relay_tell(*, op: str, room_id: int) -> None:
-    """Send a request that needs no reply (room_close, publisher_drop), from sync code.
+def relay_tell(*, op: str, room_id: int, **fields: Any) -> None:
+    """Send a request that needs no reply (room_close, publisher_drop, guest_action), from sync
+    code.
 
     A relay that is down loses nothing: it holds no rooms, and interrupts the rooms it
     finds live when it starts."""
     import redis
     from redis.exceptions import RedisError
 
-    request = {"op": op, "room_id": room_id, "expires": time.time() + REPLY_TTL_SECONDS}
+    request = {"op": op, "room_id": room_id, "expires": time.time() + REPLY_TTL_SECONDS, **fields}
     client = redis.Redis.from_url(_redis_url(), socket_timeout=2)
     try:
         client.rpush(requests_key(relay_index(room_id)), json.dumps(request))

@@ -6,12 +6,13 @@ A room's WHIP/WHEP URLs are daigang.live.selectors.room_whip_url / room_whep_url
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from daigang.core.refused import Refused
-from daigang.live.models import Room
+from daigang.live.models import MicRequest, Room
 
 # Also what the external-server redirect says (daigang.streaming.views).
 ROOM_NOT_FOUND = gettext_noop("直播间不存在。")
@@ -83,3 +84,20 @@ def external_stream_access(*, action: str, path: str, credentials: list[str]) ->
     if not room.organisation.is_verified():
         return False
     return any(stream_key_matches(room=room, token=credential) for credential in credentials)
+
+
+def guest_publish_access(*, room_id: int, user: Any) -> MicRequest:
+    """The mic-link request that lets `user` publish their voice into the room: theirs, in
+    the room, accepted by the anchor and consented to (on air). The login session is the
+    credential, never a token in the URL. Refused room_not_found (404), login_required (403),
+    mic_not_on_air (403)."""
+    if not Room.objects.filter(pk=room_id).exists():
+        raise Refused("room_not_found", _(ROOM_NOT_FOUND), status=404)
+    if not getattr(user, "is_authenticated", False):
+        raise Refused("login_required", _("请先登录"), status=403)
+    request = MicRequest.objects.filter(
+        room_id=room_id, account=user, state=MicRequest.State.ON_AIR
+    ).first()
+    if request is None:
+        raise Refused("mic_not_on_air", _("您不在连麦中：请等主播接受并确认上麦。"), status=403)
+    return request

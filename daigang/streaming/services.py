@@ -15,6 +15,7 @@ the WHIP/WHEP answer gets.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,12 +29,14 @@ from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
 from daigang.live.lifecycle import room_end, room_end_deadline, room_go_live, room_interrupt
+from daigang.live.mic import mic_turn_deadline, mic_turn_expire
 from daigang.live.models import Room
 from daigang.streaming import relay_control, selectors
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
 
 logger = logging.getLogger(__name__)
+GUEST_LIMIT_SLACK = dt.timedelta(seconds=2)
 T = TypeVar("T")
 
 
@@ -70,6 +73,44 @@ async def whep_session_end(*, room_id: int, session_id: str) -> None:
     ended = await _relay_session_end(room_id=room_id, session_id=session_id, role="viewer")
     if not ended:
         raise Refused("session_not_found", _("观看会话不存在或已结束。"), status=404)
+
+
+async def guest_session_start(*, room_id: int, user: Any, offer_sdp: str) -> Answer:
+    """Accept a mic-link guest's offer (its login session is the credential): the guest's
+    voice is mixed into the room's sound until its turn ends (the anchor ends it, the guest
+    leaves, or its limit passes: the relay cuts it then). Refused: room_not_found,
+    login_required, mic_not_on_air, anchor_not_publishing, offer_invalid."""
+    request = await sync_to_async(selectors.guest_publish_access)(room_id=room_id, user=user)
+    deadline = mic_turn_deadline(request)
+    seconds_left = None if deadline is None else (deadline - timezone.now()).total_seconds()
+    if _relay_in_process():
+        return await relay_await(
+            relay_serving().guest_publish(
+                room_id=room_id,
+                request_id=request.pk,
+                offer_sdp=offer_sdp,
+                config=RelayConfig.from_settings(),
+                muted=request.muted,
+                seconds_left=seconds_left,
+            )
+        )
+    reply = await relay_control.relay_ask(
+        op="guest_publish",
+        room_id=room_id,
+        request_id=request.pk,
+        offer_sdp=offer_sdp,
+        muted=request.muted,
+        seconds_left=seconds_left,
+    )
+    return Answer(session_id=reply["answer"]["session_id"], sdp=reply["answer"]["sdp"])
+
+
+async def guest_session_end(*, room_id: int, session_id: str) -> None:
+    """The guest's WHIP DELETE: its voice leaves the mix (its turn is ended by the room page's
+    结束连麦, daigang.live.mic). Refused session_not_found (404)."""
+    ended = await _relay_session_end(room_id=room_id, session_id=session_id, role="guest")
+    if not ended:
+        raise Refused("session_not_found", _("连麦会话不存在或已结束。"), status=404)
 
 
 def _room_for_publish(*, room_id: int, token: str | None) -> Room:
@@ -146,12 +187,24 @@ async def _in_thread(function: Callable[[int], T], room_id: int) -> T:
     return await sync_to_async(call, thread_sensitive=False)()
 
 
+async def _guest_turn_over(room_id: int, request_id: int) -> None:
+    def expire() -> None:
+        try:
+            # The relay's timer may fire a hair before the database's clock says so.
+            mic_turn_expire(request_id=request_id, now=timezone.now() + GUEST_LIMIT_SLACK)
+        finally:
+            connections.close_all()
+
+    await sync_to_async(expire, thread_sensitive=False)()
+
+
 def relay_serving() -> Relay:
     """This process's relay, with the hooks that put its rooms live and interrupt them. Only
     touch it on the relay loop."""
     relay = relay_get()
     relay.on_publisher_media = _publisher_media
     relay.on_publisher_gone = _publisher_gone
+    relay.on_guest_turn_over = _guest_turn_over
     return relay
 
 
@@ -192,8 +245,20 @@ async def relay_request_handle(request: dict[str, Any]) -> dict[str, Any] | None
         answer = await relay_request_handle_session(op, room_id, str(request["offer_sdp"]))
         return {"answer": {"session_id": answer.session_id, "sdp": answer.sdp}}
     relay = relay_serving()
+    if op == "guest_publish":
+        seconds_left = request.get("seconds_left")
+        answer = await relay.guest_publish(
+            room_id=room_id,
+            request_id=int(request["request_id"]),
+            offer_sdp=str(request["offer_sdp"]),
+            config=RelayConfig.from_settings(),
+            muted=bool(request.get("muted")),
+            seconds_left=None if seconds_left is None else float(seconds_left),
+        )
+        return {"answer": {"session_id": answer.session_id, "sdp": answer.sdp}}
     if op == "session_end":
-        role = "publisher" if request.get("role") == "publisher" else "viewer"
+        role = str(request.get("role"))
+        role = role if role in ("publisher", "guest") else "viewer"
         ended = await relay.session_end(
             room_id=room_id, session_id=str(request["session_id"]), role=role
         )
@@ -202,6 +267,13 @@ async def relay_request_handle(request: dict[str, Any]) -> dict[str, Any] | None
         await relay.room_close(room_id)
     elif op == "publisher_drop":
         await relay.publisher_drop(room_id)
+    elif op == "guest_action":
+        request_id, action = int(request["request_id"]), str(request["action"])
+        if room_id in relay.rooms:
+            if action == "end":
+                await relay.guest_end(room_id=room_id, request_id=request_id)
+            else:
+                relay.guest_mute(room_id=room_id, request_id=request_id, muted=action == "mute")
     else:
         raise ValueError(f"unknown relay request {op!r}")
     return None

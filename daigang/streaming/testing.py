@@ -63,17 +63,19 @@ class PatternVideoTrack(VideoStreamTrack):
 
 
 class ToneAudioTrack(MediaStreamTrack):
-    """A 440 Hz tone: 20 ms frames of 48 kHz mono, paced in real time."""
+    """A tone (440 Hz unless told): 20 ms frames of 48 kHz mono, paced in real time.
+
+    The frequency should make whole periods in 1/40 s (440, 1000 do)."""
 
     kind = "audio"
     SAMPLE_RATE = 48_000
     SAMPLES = 960
 
-    def __init__(self) -> None:
+    def __init__(self, frequency: int = 440) -> None:
         super().__init__()
         wave = [
-            int(8000 * math.sin(2 * math.pi * 440 * i / self.SAMPLE_RATE))
-            for i in range(self.SAMPLE_RATE // 40)  # 1/40 s holds whole periods of 440 Hz
+            int(8000 * math.sin(2 * math.pi * frequency * i / self.SAMPLE_RATE))
+            for i in range(self.SAMPLE_RATE // 40)  # 1/40 s holds whole periods of the tone
         ]
         self._wave = struct.pack(f"<{len(wave)}h", *wave)
         self._start: float | None = None
@@ -191,6 +193,44 @@ class Publisher:
 
 
 @dataclass
+class GuestPublisher:
+    """An aiortc mic-link guest: a tone (1000 Hz unless told), audio only, to the guest WHIP
+    endpoint with the guest's login session cookie and a CSRF token (as the room page sends)."""
+
+    url: str
+    session_cookie: str
+    frequency: int = 1000
+    pc: RTCPeerConnection = field(init=False)
+    response: HttpResponse | None = None
+    location: str | None = None
+
+    async def start(self) -> HttpResponse:
+        from django.conf import settings
+        from django.middleware.csrf import _get_new_csrf_string
+
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.pc.addTransceiver(ToneAudioTrack(self.frequency), direction="sendonly")
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        csrf = _get_new_csrf_string()
+        headers = {
+            "Content-Type": "application/sdp",
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.session_cookie}; "
+            f"{settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+        }
+        self.response = await http("POST", self.url, self.pc.localDescription.sdp, headers)
+        if self.response.status == 201:
+            self.location = _absolute(self.url, self.response.headers["Location"])
+            await self.pc.setRemoteDescription(
+                RTCSessionDescription(sdp=self.response.body, type="answer")
+            )
+        return self.response
+
+    async def close(self) -> None:
+        await self.pc.close()
+
+
+@dataclass
 class Viewer:
     """An aiortc WHEP client counting what it decodes (or, with `decode=False`, receives)."""
 
@@ -203,6 +243,9 @@ class Viewer:
     video_pts: list[int] = field(default_factory=list)
     video_sizes: set[tuple[int, int]] = field(default_factory=set)
     audio_frames: int = 0
+    # With keep_audio, the decoded sound (s16 stereo 48 kHz) of the last ~2 s, for listening.
+    keep_audio: bool = False
+    audio_pcm: bytearray = field(default_factory=bytearray)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self) -> HttpResponse:
@@ -244,6 +287,9 @@ class Viewer:
                 self.video_sizes.add((frame.width, frame.height))
             else:
                 self.audio_frames += 1
+                if self.keep_audio:
+                    self.audio_pcm += bytes(frame.planes[0])[: frame.samples * 4]
+                    del self.audio_pcm[: max(0, len(self.audio_pcm) - 2 * 48_000 * 4)]
 
     async def wait_for(self, *, video: int = 0, audio: int = 0, timeout: float = 15.0) -> bool:
         return await wait_until(
@@ -290,3 +336,18 @@ async def room_state_wait(room_id: int, state: str, timeout: float = 10.0) -> bo
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+def tone_level(pcm: bytes, frequency: float, sample_rate: int = 48_000) -> float:
+    """How strong `frequency` is in s16 stereo PCM (left channel, Goertzel): the tone's
+    amplitude as a fraction of full scale (a tone of amplitude 8000 gives about 0.24)."""
+    count = len(pcm) // 4
+    if count == 0:
+        return 0.0
+    left = struct.unpack(f"<{count * 2}h", pcm[: count * 4])[::2]
+    coefficient = 2 * math.cos(2 * math.pi * frequency / sample_rate)
+    s1 = s2 = 0.0
+    for sample in left:
+        s1, s2 = sample + coefficient * s1 - s2, s1
+    power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+    return math.sqrt(max(power, 0.0)) / (count / 2) / 32768

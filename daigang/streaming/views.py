@@ -6,6 +6,9 @@
                                                 anchor ends it in the console)
     POST   /stream/rooms/<id>/whep              recvonly offer → 201, SDP answer, Location
     DELETE /stream/rooms/<id>/whep/<session>    stop watching
+    POST   /stream/rooms/<id>/guest             a mic-link guest's voice (连麦): the login
+                                                session's on-air request authorises it
+    DELETE /stream/rooms/<id>/guest/<session>   the guest's voice leaves the mix
 
 Publishing needs `Authorization: Bearer <stream key>`; watching needs nothing (rooms are
 public) but the room must be live (409 otherwise). The session URL is an unguessable
@@ -115,6 +118,35 @@ async def whep(request: HttpRequest, room_id: int) -> HttpResponse:
 @csrf_exempt
 async def whep_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
     return await _session_delete(request, services.whep_session_end, room_id, session_id)
+
+
+async def guest(request: HttpRequest, room_id: int) -> HttpResponse:
+    """A mic-link guest publishes their voice (WHIP from the room page). Authorised by the
+    login session's accepted, consented request (daigang.live.mic), so CSRF-checked like any
+    form (the page sends X-CSRFToken) and same-origin only: no CORS here."""
+    if request.method != "POST":
+        response = _text(_("不支持此请求方法。"), 405)
+        response["Allow"] = "POST"
+        return response
+    offer = _offer(request)
+    if isinstance(offer, HttpResponse):
+        return offer
+    user = await request.auser()
+    try:
+        answer = await services.guest_session_start(room_id=room_id, user=user, offer_sdp=offer)
+    except Refused as exc:
+        return _text(str(exc.message), exc.status)
+    except RelayMisconfigured as exc:
+        return _text(str(exc), 500)
+    location = reverse("streaming:guest_session", args=[room_id, answer.session_id])
+    response = HttpResponse(answer.sdp, status=201, content_type="application/sdp")
+    response["Location"] = request.build_absolute_uri(location)
+    return response
+
+
+@csrf_exempt
+async def guest_session(request: HttpRequest, room_id: int, session_id: str) -> HttpResponse:
+    return await _session_delete(request, services.guest_session_end, room_id, session_id)
 
 
 @csrf_exempt

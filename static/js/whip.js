@@ -38,11 +38,15 @@
 
     // The endpoint may be given relative to the page (the built-in relay).
     const endpoint = new URL(options.url, window.location.href).href;
+    // A stream key is a bearer token; a mic-link guest is its login session instead (same
+    // origin, with the page's CSRF token in options.headers).
+    const headers = Object.assign({ "Content-Type": "application/sdp" }, options.headers || {});
+    if (options.token) headers.Authorization = "Bearer " + options.token;
     const response = await fetch(endpoint, {
       method: "POST",
-      headers: { "Content-Type": "application/sdp", Authorization: "Bearer " + options.token },
+      headers: headers,
       body: pc.localDescription.sdp,
-      credentials: "omit",
+      credentials: options.token ? "omit" : "same-origin",
     });
     if (response.status !== 201) {
       pc.close();
@@ -60,14 +64,15 @@
     return {
       pc: pc,
       resource: resource,
-      stop: async function () {
+      // `release` false: the server already ended the session (a mic-link turn), skip DELETE.
+      stop: async function (release) {
         if (stopped) return;
         stopped = true;
         try {
-          if (resource) {
+          if (resource && release !== false) {
             await fetch(resource, {
               method: "DELETE",
-              headers: { Authorization: "Bearer " + options.token },
+              headers: options.token ? { Authorization: "Bearer " + options.token } : {},
               credentials: "omit",
               keepalive: true,
             });
