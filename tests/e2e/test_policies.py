@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import pytest
 
@@ -202,3 +203,45 @@ def test_a_policy_pinned_in_a_room_opens_on_a_viewers_screen(
     # and unpinning takes it down on every screen
     console.click("[data-policy-unpin]")
     viewer.wait_for_selector("#policy-slot:not(.shown)")
+
+
+def _pin(room_id: int, policy_id: int) -> None:
+    from daigang.live.models import Room
+    from daigang.policies.models import Policy
+    from daigang.policies.rooms import room_policy_pin
+
+    room = Room.objects.get(pk=room_id)
+    room_policy_pin(room=room, policy=Policy.objects.get(pk=policy_id), by=room.anchors.get())
+
+
+def test_a_viewer_whose_socket_dropped_while_a_policy_was_pinned_gets_it_on_return(
+    asgi_server, chromium, screenshot_on_failure
+):
+    # given a viewer whose room socket goes through a switch the test can cut
+    world = orm(_world)
+    viewer = _page(chromium, asgi_server.url, None, PHONE)
+    screenshot_on_failure.append(("viewer", viewer))
+    line = {"cut": False, "pages": []}
+
+    def through(ws):  # type: ignore[no-untyped-def]
+        server = ws.connect_to_server()
+        line["pages"].append((ws, server))
+        server.on_message(lambda message: None if line["cut"] else ws.send(message))
+
+    viewer.route_web_socket(re.compile(r"/ws/rooms/"), through)
+    viewer.goto(f"/live/{world['room']}/")
+    viewer.wait_for_selector("[data-room-chat][data-connection=open]")
+    # when the policy is pinned while nothing reaches the viewer (the event is lost)
+    line["cut"] = True
+    orm(_pin, world["room"], world["subsidy"])
+    viewer.wait_for_timeout(1000)
+    assert not viewer.is_visible("#policy-slot.shown")
+    # and the socket drops and comes back
+    line["cut"] = False
+    ws, server = line["pages"][-1]
+    ws.close()
+    server.close()
+    # then the viewer reads the pin again and the card is there
+    viewer.wait_for_selector("#policy-slot.shown")
+    assert "高校毕业生就业见习补贴" in viewer.inner_text("#policy-slot")
+    assert len(line["pages"]) >= 2
