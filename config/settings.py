@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "daigang.interviews",
     "daigang.contracts",
     "daigang.fairs",
+    "daigang.policies",
     "daigang.matchmaking",
     "daigang.privacy",
     "daigang.safety",

@@ -52,6 +52,7 @@ from daigang.matchmaking.models import Case as FollowCase
 from daigang.matchmaking.models import GuidanceSlot, InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
+from daigang.policies.models import Policy
 from daigang.safety.models import Case, Report
 from daigang.safety.services import appeal_submit, case_decide, report_create
 from daigang.safety.targets import target_resolve
@@ -103,6 +104,7 @@ class World:
     guidance_slot: GuidanceSlot  # that matchmaker's open guidance slot (职业指导), tomorrow
     open_report: Report  # the other seeker's report on home's room, its case still open
     appealed_case: Case  # a report on home's job, decided (a warning), appealed by the owner
+    policy: Policy  # the fair's bureau's published policy (政策)
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -254,6 +256,18 @@ def world_make() -> World:
         )[0],
         open_report=open_report,
         appealed_case=appealed_case,
+        policy=Policy.objects.create(
+            bureau=fair.bureau,
+            region=fair.bureau.region,
+            kind=Policy.Kind.SUBSIDY,
+            title="一次性求职创业补贴",
+            summary="毕业学年内的高校毕业生每人1500元。",
+            eligibility="本市高校毕业学年的学生。",
+            how_to_apply="在学校就业指导中心申请。",
+            valid_from=timezone.localdate(),
+            state=Policy.State.PUBLISHED,
+            published_at=timezone.now(),
+        ),
     )
     for persona, user in users.items():
         if user is not None:

@@ -358,6 +358,24 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("fairs:stats", "GET"): only(set()),
     ("fairs:export_csv", "GET"): only(set()),
     ("fairs:export_xlsx", "GET"): only(set()),
+    # --- policies (政策): public when published; a bureau's pages are its members' only -------
+    ("policies:list", "GET"): public(),
+    ("policies:policy", "GET"): public(),
+    # No persona is a bureau's member: home is a company (404 for its own owner too), and the
+    # policy is the 兰州 bureau's. daigang/policies tests check the bureau's own roles.
+    ("policies:manage", "GET"): only(set()),
+    ("policies:new", "GET"): only(set()),
+    ("policies:new", "POST"): only(set()),
+    ("policies:edit", "GET"): only(set()),
+    ("policies:edit", "POST"): only(set()),
+    ("policies:publish", "POST"): only(set()),
+    # Those who run the room (as live:pin); home's room is a company's, so the pin is refused
+    # and the console says why (a redirect to it).
+    ("policies:pin", "POST"): only({"owner", "anchor"}),
+    ("policies:unpin", "POST"): only({"owner", "anchor"}),
+    ("policies:session", "POST"): only({"owner", "anchor"}),
+    # The pin now, for a viewer whose socket came back: as public as the room page.
+    ("policies:pinned", "GET"): public(),
     # The province → city → district lists of the job form: public reference data.
     ("regions:cities", "GET"): public(),
     ("regions:districts", "GET"): public(),
@@ -423,6 +441,7 @@ REQUESTS: dict[tuple[str, ...], Request] = {
         data=_json(lambda w: {"reason": ""}), content_type="application/json"
     ),
     ("live:pin", "POST"): Request(data=lambda w: {"job": w.job.pk}),
+    ("policies:pin", "POST"): Request(data=lambda w: {"policy": w.policy.pk}),
     ("live:chat_moderate", "GET", "a room the anchor is not on"): Request(
         params=lambda w: {"room_id": w.other_room.pk}
     ),
@@ -516,6 +535,7 @@ def _default_params(world: World) -> dict[str, object]:
         "target_id": world.job.pk,
         "invite_token": world.matchmaker_invite.token,
         "slot_id": world.guidance_slot.pk,
+        "policy_id": world.policy.pk,
     }
 
 

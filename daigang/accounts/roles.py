@@ -68,6 +68,9 @@ class Power(enum.StrEnum):
     # A bureau: the assistance list (帮扶) of seekers in its region who keep applying or being
     # interviewed without an offer, its thresholds, and assigning them to its matchmakers.
     ASSISTANCE = "assistance"
+    # A bureau: write, publish and unpublish its policy explainers (政策解读). Any member reads
+    # them, drafts included (ORGANISATION_SEE).
+    POLICIES_WRITE = "policies_write"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -89,6 +92,7 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.CASELOAD: frozenset({MATCHMAKER}),
     Power.CASELOAD_ASSIGN: frozenset({OWNER, OPERATOR}),
     Power.ASSISTANCE: frozenset({OWNER, OPERATOR}),
+    Power.POLICIES_WRITE: frozenset({OWNER, OPERATOR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every

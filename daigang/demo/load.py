@@ -29,6 +29,7 @@ from daigang.demo.assistance import demo_assistance_load
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
 from daigang.demo.fairs import demo_fairs_load
 from daigang.demo.matchmaking import demo_matchmaking_load
+from daigang.demo.policies import demo_policies_load
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Job
 from daigang.jobs.services import JobDraft, job_create, job_publish, job_update
@@ -197,6 +198,7 @@ def demo_load() -> list[str]:
                 )
         lines.append(f"  job seeker {seeker.phone}  {seeker.name}")
         lines += demo_fairs_load(moderator=moderator, employers=employers)
+        lines += demo_policies_load()
         lines += demo_matchmaking_load()
         lines += demo_assistance_load()
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()

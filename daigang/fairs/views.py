@@ -5,6 +5,7 @@ services and selectors; every page of a bureau checks the member's power at each
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -37,6 +38,10 @@ from daigang.regions.selectors import region_for_filter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+# Called with (request, fair, the ids of the fair and those inside it) when a fair's page is
+# drawn; each returns a section of HTML (or ""). daigang.policies adds the fair's 宣策 sessions.
+fair_page_section_hooks: list[Callable[[HttpRequest, Fair, list[int]], str]] = []
 
 # Seekers' pages poll nothing; the dashboard refreshes its numbers this often (seconds).
 STATS_REFRESH_S = 5
@@ -87,6 +92,9 @@ def fair_page(request: HttpRequest, fair_id: int) -> HttpResponse:
         "my_organisations": my_organisations,
         "reminder_set": request.user.is_authenticated
         and reminders.fair_reminder_is_set(fair=fair, user=request.user),
+        "sections": [
+            html for hook in fair_page_section_hooks if (html := hook(request, fair, ids))
+        ],
     }
     return render(request, "fairs/fair.html", context)
 

@@ -57,6 +57,11 @@ room_card_open_hooks: list[Callable[[int, int, int | None, str], None]] = []
 # adds the room's arriving applicants, so live draws them without importing hiring.
 console_panel_hooks: list[Callable[[HttpRequest, Room], str]] = []
 
+# Called with (request, room) when a room's public page is drawn; each returns HTML to lay over
+# the picture beside the pinned job's card (or "" for nothing). daigang.policies adds a 宣策
+# room's pinned policy card and its sheet.
+room_page_overlay_hooks: list[Callable[[HttpRequest, Room], str]] = []
+
 
 def room_pin_on_commit(*, room_id: int, job_id: int) -> None:
     """Have room_pin_hooks hear of the pin once the write commits."""

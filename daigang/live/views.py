@@ -24,7 +24,7 @@ from daigang.core.turn import browser_ice_servers, turn_subject
 from daigang.jobs.models import Job
 from daigang.live import mic, moderation, selectors, services
 from daigang.live.forms import RoomScheduleForm
-from daigang.live.lifecycle import console_panel_hooks
+from daigang.live.lifecycle import console_panel_hooks, room_page_overlay_hooks
 from daigang.live.mic_views import mic_console_panel_html
 from daigang.live.models import Room
 from daigang.live.viewers import request_viewer, viewer_cookie_ensure
@@ -110,6 +110,8 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         # A link to the room's chat moderation (for platform moderators above all, who have
         # no console).
         "moderates": moderation.room_can_moderate(user=request.user, room=room),
+        # What apps above live lay over the picture (daigang.policies: a pinned policy).
+        "overlays": [html for hook in room_page_overlay_hooks if (html := hook(request, room))],
     }
     response = render(request, "live/room.html", context)
     # Anonymous viewers are counted by this id, not by socket (daigang.live.viewers).

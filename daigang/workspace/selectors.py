@@ -90,6 +90,7 @@ _BAR_ORDER = (
     "stats",
     "numbers",
     "assistance",
+    "policies",
     "settings",
 )
 
@@ -159,6 +160,9 @@ def _items(
             items.append(
                 NavItem("numbers", _("专员数据"), reverse("matchmaking:numbers", args=args))
             )
+    if kind == _KIND_BUREAU:
+        # Every member reads the bureau's policies; operators write them (POLICIES_WRITE).
+        items.append(NavItem("policies", _("政策"), reverse("policies:manage", args=args)))
     if kind == _KIND_BUREAU and may(Power.ASSISTANCE):
         items.append(
             NavItem("assistance", _("帮扶名单"), reverse("matchmaking:assistance", args=args))

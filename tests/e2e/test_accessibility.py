@@ -48,6 +48,8 @@ def _world() -> dict[str, object]:
             "matchmakers": "/me/matchmakers/",  # with the world's guidance slot to book
             "contract": f"/me/contracts/{world.contract.pk}/",
             "fair": f"/fairs/{world.fair.pk}/",
+            "policies": "/policies/?region=all",
+            "policy": f"/policies/{world.policy.pk}/",
         },
         "visitor_pages": {"login": "/accounts/login/"},
         "hr_pages": {
@@ -68,6 +70,8 @@ def _world() -> dict[str, object]:
             "fair-stats": f"/fairs/{world.fair.pk}/stats/",
             "fair-manage": f"/fairs/{world.fair.pk}/manage/",
             "assistance": f"/manage/{world.fair.bureau_id}/assistance/",
+            "policies-manage": f"/manage/{world.fair.bureau_id}/policies/",
+            "policy-edit": f"/manage/{world.fair.bureau_id}/policies/{world.policy.pk}/",
         },
     }
 

@@ -98,20 +98,27 @@ def test_the_console_item_opens_the_next_room_when_none_is_live_and_never_an_end
     assert workspace is not None and workspace.console_room == sooner
 
 
-def test_a_bureaus_viewer_reaches_its_fairs_and_numbers_only():
+def test_a_bureaus_viewer_reaches_its_fairs_numbers_and_policies_only():
     # given
     bureau = organisation_make(name="昆山市公共就业服务中心", kind=Organisation.Kind.BUREAU)
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
 
     # then
-    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "settings"]
+    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "policies", "settings"]
 
 
 def test_a_bureaus_matchmaker_reaches_their_caseload():
     bureau = organisation_make(name="昆山市公共就业服务中心", kind=Organisation.Kind.BUREAU)
     matchmaker = member_make(organisation=bureau, role=Membership.Role.MATCHMAKER)
 
-    assert keys(matchmaker, bureau) == ["home", "fairs", "caseload", "numbers", "settings"]
+    assert keys(matchmaker, bureau) == [
+        "home",
+        "fairs",
+        "caseload",
+        "numbers",
+        "policies",
+        "settings",
+    ]
 
 
 def test_a_bureaus_operator_reaches_its_assistance_list_and_its_viewer_does_not():
