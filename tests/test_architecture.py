@@ -31,6 +31,7 @@ LAYERS: list[str] = [
     "interviews",
     "contracts",
     "fairs",  # bureaus' job fairs, their schedules, numbers and reports
+    "courses",  # free skills courses, lessons, progress, certificates and their numbers
     "matchmaking",  # matchmakers' caseloads, follow-ups, recommendations, their numbers
     "privacy",  # export, deletion, retention: reads and anonymises every domain above
     "safety",  # reports (举报), moderators' decisions, takedowns, suspensions, appeals

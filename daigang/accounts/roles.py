@@ -68,6 +68,8 @@ class Power(enum.StrEnum):
     # A bureau: the assistance list (帮扶) of seekers in its region who keep applying or being
     # interviewed without an offer, its thresholds, and assigning them to its matchmakers.
     ASSISTANCE = "assistance"
+    # A bureau: publish free skills courses (课程), their lessons and videos.
+    COURSES_WRITE = "courses_write"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -89,6 +91,7 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.CASELOAD: frozenset({MATCHMAKER}),
     Power.CASELOAD_ASSIGN: frozenset({OWNER, OPERATOR}),
     Power.ASSISTANCE: frozenset({OWNER, OPERATOR}),
+    Power.COURSES_WRITE: frozenset({OWNER, OPERATOR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every

@@ -90,6 +90,7 @@ _BAR_ORDER = (
     "stats",
     "numbers",
     "assistance",
+    "courses",
     "settings",
 )
 
@@ -159,6 +160,10 @@ def _items(
             items.append(
                 NavItem("numbers", _("专员数据"), reverse("matchmaking:numbers", args=args))
             )
+    if kind == _KIND_BUREAU and may(Power.COURSES_WRITE):
+        items.append(NavItem("courses", _("课程"), reverse("courses:manage_list", args=args)))
+    elif kind == _KIND_BUREAU and may(Power.STATS_SEE):
+        items.append(NavItem("courses", _("课程数据"), reverse("courses:manage_stats", args=args)))
     if kind == _KIND_BUREAU and may(Power.ASSISTANCE):
         items.append(
             NavItem("assistance", _("帮扶名单"), reverse("matchmaking:assistance", args=args))

@@ -1,0 +1,28 @@
+"""{% load courses_tags %}: a lesson's length, and the certificates a seeker attached to an
+application, drawn in daigang.hiring's application page (which cannot import courses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from daigang.courses.selectors import certificates_attached
+
+register = template.Library()
+
+
+@register.filter
+def lesson_length(duration_ms: int) -> str:
+    """12345 → "0:12": minutes and seconds, as players show them."""
+    seconds = int(duration_ms or 0) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.inclusion_tag("courses/_application_certificates.html")
+def application_certificates(application: Any) -> dict[str, Any]:
+    """The certificates attached to `application`, while the seeker's consent lasts."""
+    certificates = []
+    if getattr(application, "consent_active", False):
+        certificates = list(certificates_attached(application_id=application.pk))
+    return {"certificates": certificates}
