@@ -52,6 +52,9 @@ from daigang.matchmaking.models import Case as FollowCase
 from daigang.matchmaking.models import GuidanceSlot, InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
+from daigang.courses.models import Certificate, Course, Lesson
+from daigang.courses.services import course_enrol, lesson_progress_record
+from daigang.courses.testing import course_make
 from daigang.safety.models import Case, Report
 from daigang.safety.services import appeal_submit, case_decide, report_create
 from daigang.safety.targets import target_resolve
@@ -102,6 +105,9 @@ class World:
     guidance_slot: GuidanceSlot  # that matchmaker's open guidance slot (职业指导), tomorrow
     open_report: Report  # the other seeker's report on home's room, its case still open
     appealed_case: Case  # a report on home's job, decided (a warning), appealed by the owner
+    course: Course  # the fair's bureau's published course (one text lesson)
+    lesson: Lesson
+    certificate: Certificate  # the seeker completed the course
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -196,6 +202,14 @@ def world_make() -> World:
         text="我们不收押金",
     )
 
+    course = course_make(bureau=fair.bureau)
+    course_enrol(course=course, user=seeker)
+    lesson = course.lessons.get()
+    certificate = lesson_progress_record(
+        lesson=lesson, user=seeker, position_s=0, ended=True
+    ).certificate
+    assert certificate is not None
+
     ex_membership = Membership.objects.get(organisation=home, user=ex_member)
     membership_remove(membership=ex_membership, by=owner)
 
@@ -252,6 +266,9 @@ def world_make() -> World:
         )[0],
         open_report=open_report,
         appealed_case=appealed_case,
+        course=course,
+        lesson=lesson,
+        certificate=certificate,
     )
     for persona, user in users.items():
         if user is not None:

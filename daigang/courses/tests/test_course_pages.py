@@ -299,3 +299,20 @@ def test_a_text_lesson_without_a_body_is_refused():
             kind="text",
             body="",
         )
+
+
+@pytest.mark.parametrize(
+    ("role", "write", "numbers"),
+    [("owner", 200, 200), ("operator", 200, 200), ("matchmaker", 404, 200), ("viewer", 404, 200)],
+)
+def test_a_bureaus_owner_and_operator_write_courses_and_every_bureau_role_sees_the_numbers(
+    role, write, numbers
+):
+    from daigang.accounts.testing import member_make
+
+    bureau = bureau_make()
+    course = course_make(bureau=bureau)
+    client = _client(member_make(organisation=bureau, role=role))
+    assert client.get(f"/manage/{bureau.pk}/courses/").status_code == write
+    assert client.get(f"/manage/{bureau.pk}/courses/{course.pk}/").status_code == write
+    assert client.get(f"/manage/{bureau.pk}/courses/stats/").status_code == numbers
