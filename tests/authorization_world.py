@@ -36,6 +36,9 @@ from daigang.accounts.testing import (
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.contracts.testing import Hire, onboarded_make
+from daigang.courses.models import Certificate, Course, Lesson
+from daigang.courses.services import course_enrol, lesson_progress_record
+from daigang.courses.testing import course_make
 from daigang.fairs.models import Fair, FairEntry, FairInvite
 from daigang.fairs.services import fair_entry_register, fair_invite_create
 from daigang.fairs.testing import bureau_make, fair_make
@@ -52,9 +55,6 @@ from daigang.matchmaking.models import Case as FollowCase
 from daigang.matchmaking.models import GuidanceSlot, InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
-from daigang.courses.models import Certificate, Course, Lesson
-from daigang.courses.services import course_enrol, lesson_progress_record
-from daigang.courses.testing import course_make
 from daigang.safety.models import Case, Report
 from daigang.safety.services import appeal_submit, case_decide, report_create
 from daigang.safety.targets import target_resolve
