@@ -172,3 +172,48 @@ def certificates_attached(*, application_id: int) -> QuerySet[Certificate]:
 
 def courses_prefetch_lessons(courses: QuerySet[Course]) -> QuerySet[Course]:
     return courses.prefetch_related(Prefetch("lessons", queryset=Lesson.objects.order_by("order")))
+
+
+@dataclass(frozen=True)
+class CourseSuggestion:
+    course: Course
+    why: str
+
+
+def _kind_matches(wanted: str, kind: str) -> bool:
+    wanted, kind = wanted.strip(), kind.strip()
+    return bool(wanted and kind) and (wanted in kind or kind in wanted)
+
+
+def courses_suggested(*, user: User, limit: int = 2) -> list[CourseSuggestion]:
+    """Published courses for a kind of work the seeker wants (求职资料) whose certificate they
+    lack: neither this platform's certificate of the course nor one on their profile naming
+    that kind ("叉车证" for 叉车). Each says why in words. Two queries (three with a profile)."""
+    from django.utils.translation import gettext as _
+
+    from daigang.accounts.models import SeekerProfile
+
+    profile = SeekerProfile.objects.filter(user=user).first()
+    if profile is None or not profile.work_kinds:
+        return []
+    wanted = [str(kind) for kind in profile.work_kinds]
+    held = [str(name) for name in profile.certificates]
+    completed = set(
+        Certificate.objects.filter(enrolment__user=user).values_list(
+            "enrolment__course_id", flat=True
+        )
+    )
+    suggestions: list[CourseSuggestion] = []
+    for course in courses_public().exclude(kind_of_work="")[:200]:
+        if course.pk in completed:
+            continue
+        kind = next((w for w in wanted if _kind_matches(w, course.kind_of_work)), None)
+        if kind is None or any(course.kind_of_work in name for name in held):
+            continue
+        why = _("考取%(kind)s证书更容易上岗：这门课免费，学完发结业证书") % {
+            "kind": course.kind_of_work
+        }
+        suggestions.append(CourseSuggestion(course=course, why=why))
+        if len(suggestions) >= limit:
+            break
+    return suggestions
