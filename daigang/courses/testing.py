@@ -70,7 +70,7 @@ def course_make(
             course=course,
             by=by,
             lesson=None,
-            title=f"第{number}课 安全须知",
+            title=f"安全须知 {number}",
             kind=Lesson.Kind.TEXT,
             body="上车前检查制动、转向、喇叭。\n\n行驶中不得载人。",
         )
