@@ -104,14 +104,21 @@ def test_a_bureaus_viewer_reaches_its_fairs_and_numbers_only():
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
 
     # then
-    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "settings"]
+    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "courses", "settings"]
 
 
 def test_a_bureaus_matchmaker_reaches_their_caseload():
     bureau = organisation_make(name="昆山市公共就业服务中心", kind=Organisation.Kind.BUREAU)
     matchmaker = member_make(organisation=bureau, role=Membership.Role.MATCHMAKER)
 
-    assert keys(matchmaker, bureau) == ["home", "fairs", "caseload", "numbers", "settings"]
+    assert keys(matchmaker, bureau) == [
+        "home",
+        "fairs",
+        "caseload",
+        "numbers",
+        "courses",
+        "settings",
+    ]
 
 
 def test_a_bureaus_operator_reaches_its_assistance_list_and_its_viewer_does_not():
@@ -119,7 +126,7 @@ def test_a_bureaus_operator_reaches_its_assistance_list_and_its_viewer_does_not(
     operator = member_make(organisation=bureau, role=Membership.Role.OPERATOR)
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
 
-    assert {"fairs", "caseload", "numbers", "assistance"} <= set(keys(operator, bureau))
+    assert {"fairs", "caseload", "numbers", "assistance", "courses"} <= set(keys(operator, bureau))
     assert "assistance" not in keys(viewer, bureau)
 
 
