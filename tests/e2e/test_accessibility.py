@@ -48,6 +48,11 @@ def _world() -> dict[str, object]:
             "matchmakers": "/me/matchmakers/",  # with the world's guidance slot to book
             "contract": f"/me/contracts/{world.contract.pk}/",
             "fair": f"/fairs/{world.fair.pk}/",
+            "courses": "/courses/",
+            "course": f"/courses/{world.course.pk}/",
+            "lesson": f"/courses/{world.course.pk}/lessons/{world.lesson.pk}/",
+            "my-courses": "/me/courses/",
+            "certificate": f"/certificates/{world.certificate.number}/",
         },
         "visitor_pages": {"login": "/accounts/login/"},
         "hr_pages": {
@@ -68,6 +73,9 @@ def _world() -> dict[str, object]:
             "fair-stats": f"/fairs/{world.fair.pk}/stats/",
             "fair-manage": f"/fairs/{world.fair.pk}/manage/",
             "assistance": f"/manage/{world.fair.bureau_id}/assistance/",
+            "courses-manage": f"/manage/{world.fair.bureau_id}/courses/",
+            "course-manage": f"/manage/{world.fair.bureau_id}/courses/{world.course.pk}/",
+            "courses-stats": f"/manage/{world.fair.bureau_id}/courses/stats/",
         },
     }
 
