@@ -316,3 +316,23 @@ def test_a_bureaus_owner_and_operator_write_courses_and_every_bureau_role_sees_t
     assert client.get(f"/manage/{bureau.pk}/courses/").status_code == write
     assert client.get(f"/manage/{bureau.pk}/courses/{course.pk}/").status_code == write
     assert client.get(f"/manage/{bureau.pk}/courses/stats/").status_code == numbers
+
+
+def test_the_player_resumes_where_the_seeker_stopped_on_another_device():
+    # given a seeker who stopped a video lesson at 1.2 s on their phone
+    course = course_make(bureau=bureau_make(), text_lessons=0, video_lessons=1, video_seconds=3)
+    lesson = course.lessons.get()
+    seeker = seeker_make()
+    course_enrol(course=course, user=seeker)
+    lesson_progress_record(lesson=lesson, user=seeker, position_s=1.2)
+    # when they open the lesson in another browser
+    page = _client(seeker).get(f"/courses/{course.pk}/lessons/{lesson.pk}/").content.decode()
+    # then the player starts there
+    assert 'data-resume="1.2"' in page
+
+
+def test_a_seeker_not_enrolled_is_sent_to_the_course_page_to_enrol():
+    course = course_make(bureau=bureau_make())
+    lesson = course.lessons.get()
+    response = _client(seeker_make()).get(f"/courses/{course.pk}/lessons/{lesson.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/courses/{course.pk}/"
