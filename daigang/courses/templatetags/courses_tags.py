@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from daigang.courses.selectors import certificates_attached
+from daigang.courses.selectors import certificates_attached, certificates_of
 
 register = template.Library()
 
@@ -26,3 +26,28 @@ def application_certificates(application: Any) -> dict[str, Any]:
     if getattr(application, "consent_active", False):
         certificates = list(certificates_attached(application_id=application.pk))
     return {"certificates": certificates}
+
+
+@register.inclusion_tag("courses/_certificate_attach.html", takes_context=True)
+def certificate_attach_forms(context: Any, application: Any) -> dict[str, Any]:
+    """After applying: the seeker's certificates not yet on `application`, each with a form to
+    attach it (consent is the tap, and the sentence above it says what the organisation sees)."""
+    user = context.get("user")
+    certificates: list[Any] = []
+    if (
+        user is not None
+        and user.is_authenticated
+        and application is not None
+        and application.seeker_id == user.pk
+        and getattr(application, "consent_active", False)
+    ):
+        certificates = list(
+            certificates_of(user=user).exclude(attachments__application_id=application.pk)
+        )
+    return {
+        "certificates": certificates,
+        "application": application,
+        "organisation": getattr(application, "organisation", None),
+        "csrf_token": context.get("csrf_token"),
+        "next": context.get("request").get_full_path() if context.get("request") else "",
+    }

@@ -336,3 +336,34 @@ def test_a_seeker_not_enrolled_is_sent_to_the_course_page_to_enrol():
     lesson = course.lessons.get()
     response = _client(seeker_make()).get(f"/courses/{course.pk}/lessons/{lesson.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/courses/{course.pk}/"
+
+
+def test_after_applying_a_seeker_may_attach_their_certificate_in_one_tap():
+    # given a seeker with a course certificate
+    course = course_make(bureau=bureau_make())
+    seeker = seeker_make(name="张三")
+    course_enrol(course=course, user=seeker)
+    lesson_progress_record(lesson=course.lessons.get(), user=seeker, position_s=0, ended=True)
+    job = job_make(organisation=organisation_make())
+    client = _client(seeker)
+    # when they apply
+    page = client.post(
+        f"/jobs/{job.pk}/apply/",
+        {"name": "张三", "consent": "on", "idempotency_key": "certificate-attach-01"},
+    ).content.decode()
+    # then the success offers the certificate, and one tap attaches it and comes back
+    assert "data-certificate-attach" in page and course.title in page
+    certificate = Certificate.objects.get()
+    application = job.applications.get()
+    response = client.post(
+        f"/me/certificates/{certificate.pk}/attach/",
+        {"application": application.pk, "next": "/me/applications/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/me/applications/"
+    assert certificate.attachments.get().application_id == application.pk
+    # and a foreign next is not followed
+    response = client.post(
+        f"/me/certificates/{certificate.pk}/attach/",
+        {"application": application.pk, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/me/courses/"
