@@ -217,3 +217,25 @@ def courses_suggested(*, user: User, limit: int = 2) -> list[CourseSuggestion]:
         if len(suggestions) >= limit:
             break
     return suggestions
+
+
+def seeker_courses_export(*, user: User) -> list[dict[str, object]]:
+    """The seeker's courses for their data export: progress, completion, certificate."""
+    rows = []
+    for item in my_courses(user=user):
+        enrolment = item.enrolment
+        certificate = getattr(enrolment, "certificate", None)
+        rows.append(
+            {
+                "course": enrolment.course.title,
+                "bureau": enrolment.course.bureau.name,
+                "enrolled_at": enrolment.enrolled_at.isoformat(),
+                "lessons": item.lessons,
+                "lessons_done": item.done,
+                "completed_at": enrolment.completed_at.isoformat()
+                if enrolment.completed_at
+                else None,
+                "certificate": certificate.number if certificate else None,
+            }
+        )
+    return rows

@@ -356,3 +356,17 @@ def certificate_attach(
         certificate=certificate, application=application
     )
     return attachment
+
+
+def seeker_courses_delete(*, user: User) -> int:
+    """A deleted account's enrolments, progress, certificates (their PDFs, which carry the
+    name and phone) and attachments; the course numbers lose them too. How many enrolments."""
+    pdfs = [
+        (certificate.pdf.storage, certificate.pdf.name)
+        for certificate in Certificate.objects.filter(enrolment__user=user)
+        if certificate.pdf
+    ]
+    count, _deleted = Enrolment.objects.filter(user=user).delete()
+    for storage, name in pdfs:
+        transaction.on_commit(functools.partial(storage.delete, name))
+    return count
