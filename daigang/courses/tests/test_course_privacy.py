@@ -36,3 +36,15 @@ def test_the_export_lists_the_courses_and_deletion_removes_them_and_the_pdf(
     # then nothing of theirs is left, the PDF included
     assert not Enrolment.objects.exists() and not Certificate.objects.exists()
     assert not pdf.exists()
+
+
+def test_the_printable_export_shows_the_course():
+    from django.test import Client
+
+    course = course_make(bureau=bureau_make())
+    seeker = seeker_make()
+    course_enrol(course=course, user=seeker)
+    client = Client()
+    client.force_login(seeker)
+    page = client.get("/me/privacy/export/").content.decode()
+    assert 'data-section="courses"' in page and course.title in page
