@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "daigang.contracts",
     "daigang.fairs",
     "daigang.policies",
+    "daigang.courses",
     "daigang.matchmaking",
     "daigang.privacy",
     "daigang.safety",
@@ -278,7 +279,17 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/manage/\d+/cases/\d+/appeal/$",
         r"/api/v1/reports/\d+/screenshot$",
         r"/api/v1/organisations/\d+/cases/\d+/appeal/evidence$",
+        # A course certificate's PDF, checked on its verification page (daigang.courses).
+        r"/certificates/[A-Z0-9-]+/$",
     ],
+)
+# A course lesson's video (daigang.courses): up to VIDEO_UPLOAD_MAX_BYTES (100 MB) of file, plus
+# the form around it, on the lesson forms only.
+VIDEO_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
+REQUEST_VIDEO_MAX_BYTES = env_int("REQUEST_VIDEO_MAX_BYTES", VIDEO_UPLOAD_MAX_BYTES + 1024 * 1024)
+REQUEST_VIDEO_PATHS = env_list(
+    "REQUEST_VIDEO_PATHS",
+    [r"/manage/\d+/courses/\d+/lessons/new/$", r"/manage/\d+/courses/\d+/lessons/\d+/$"],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Django's own checks, in step with the caps above: form fields (files excluded) may not

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("daigang.contracts.urls")),
     path("", include("daigang.fairs.urls")),
     path("", include("daigang.policies.urls")),
+    path("", include("daigang.courses.urls")),
     path("", include("daigang.matchmaking.urls")),
     path("", include("daigang.privacy.urls")),
     path("", include("daigang.safety.urls")),

@@ -36,6 +36,9 @@ from daigang.accounts.testing import (
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.contracts.testing import Hire, onboarded_make
+from daigang.courses.models import Certificate, Course, Lesson
+from daigang.courses.services import course_enrol, lesson_progress_record
+from daigang.courses.testing import course_make
 from daigang.fairs.models import Fair, FairEntry, FairInvite
 from daigang.fairs.services import fair_entry_register, fair_invite_create
 from daigang.fairs.testing import bureau_make, fair_make
@@ -105,6 +108,9 @@ class World:
     open_report: Report  # the other seeker's report on home's room, its case still open
     appealed_case: Case  # a report on home's job, decided (a warning), appealed by the owner
     policy: Policy  # the fair's bureau's published policy (政策)
+    course: Course  # the fair's bureau's published course (one text lesson)
+    lesson: Lesson
+    certificate: Certificate  # the seeker completed the course
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -199,6 +205,14 @@ def world_make() -> World:
         text="我们不收押金",
     )
 
+    course = course_make(bureau=fair.bureau)
+    course_enrol(course=course, user=seeker)
+    lesson = course.lessons.get()
+    certificate = lesson_progress_record(
+        lesson=lesson, user=seeker, position_s=0, ended=True
+    ).certificate
+    assert certificate is not None
+
     ex_membership = Membership.objects.get(organisation=home, user=ex_member)
     membership_remove(membership=ex_membership, by=owner)
 
@@ -268,6 +282,9 @@ def world_make() -> World:
             state=Policy.State.PUBLISHED,
             published_at=timezone.now(),
         ),
+        course=course,
+        lesson=lesson,
+        certificate=certificate,
     )
     for persona, user in users.items():
         if user is not None:

@@ -32,6 +32,7 @@ LAYERS: list[str] = [
     "contracts",
     "fairs",  # bureaus' job fairs, their schedules, numbers and reports
     "policies",  # bureaus' policy explainers (政策解读) and 宣策 rooms, drawn in live and fairs
+    "courses",  # free skills courses, lessons, progress, certificates and their numbers
     "matchmaking",  # matchmakers' caseloads, follow-ups, recommendations, their numbers
     "privacy",  # export, deletion, retention: reads and anonymises every domain above
     "safety",  # reports (举报), moderators' decisions, takedowns, suspensions, appeals

@@ -333,6 +333,36 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("matchmaking:assistance", "GET"): only(set()),
     ("matchmaking:assistance_settings", "POST"): only(set()),
     ("matchmaking:assistance_assign", "POST"): only(set()),
+    # --- courses (daigang.courses): the catalogue and a certificate's verification are public;
+    # the course is the fair's bureau's, its one lesson a text (so no video, no poster); the
+    # seeker completed it. The progress beacon's empty body is refused for anyone logged in.
+    ("courses:list", "GET"): public(),
+    ("courses:course", "GET"): public(),
+    ("courses:enrol", "POST"): logged_in(),  # one tap: enrolled (again), on to a lesson
+    ("courses:lesson", "GET"): logged_in(),  # not enrolled: sent to the course page
+    ("courses:progress", "POST"): logged_in(INVALID),
+    ("courses:video", "GET"): public(E404),
+    ("courses:poster", "GET"): public(E404),
+    ("courses:my", "GET"): logged_in(),
+    ("courses:certificate_pdf", "GET"): only({"seeker"}),
+    ("courses:certificate_attach", "POST"): only({"seeker"}, INVALID),  # no application chosen
+    ("courses:verify", "GET"): public(),
+    ("courses:verify", "POST"): public(INVALID),  # no file
+    # A bureau's course pages (roles.COURSES_WRITE; the numbers roles.STATS_SEE): home is a
+    # company, so nobody here; tests in daigang/courses check the bureau's own roles.
+    ("courses:manage_list", "GET"): only(set()),
+    ("courses:manage_new", "GET"): only(set()),
+    ("courses:manage_new", "POST"): only(set()),
+    ("courses:manage_stats", "GET"): only(set()),
+    ("courses:manage_stats_xlsx", "GET"): only(set()),
+    ("courses:manage_course", "GET"): only(set()),
+    ("courses:manage_course", "POST"): only(set()),
+    ("courses:manage_publish", "POST"): only(set()),
+    ("courses:manage_lesson_new", "GET"): only(set()),
+    ("courses:manage_lesson_new", "POST"): only(set()),
+    ("courses:manage_lesson", "GET"): only(set()),
+    ("courses:manage_lesson", "POST"): only(set()),
+    ("courses:manage_lesson_move", "POST"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
@@ -536,6 +566,10 @@ def _default_params(world: World) -> dict[str, object]:
         "invite_token": world.matchmaker_invite.token,
         "slot_id": world.guidance_slot.pk,
         "policy_id": world.policy.pk,
+        "course_id": world.course.pk,
+        "lesson_id": world.lesson.pk,
+        "certificate_id": world.certificate.pk,
+        "number": world.certificate.number,
     }
 
 

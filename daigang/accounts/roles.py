@@ -71,6 +71,8 @@ class Power(enum.StrEnum):
     # A bureau: write, publish and unpublish its policy explainers (政策解读). Any member reads
     # them, drafts included (ORGANISATION_SEE).
     POLICIES_WRITE = "policies_write"
+    # A bureau: publish free skills courses (课程), their lessons and videos.
+    COURSES_WRITE = "courses_write"
 
 
 ROLES_WITH: dict[Power, frozenset[str]] = {
@@ -93,6 +95,7 @@ ROLES_WITH: dict[Power, frozenset[str]] = {
     Power.CASELOAD_ASSIGN: frozenset({OWNER, OPERATOR}),
     Power.ASSISTANCE: frozenset({OWNER, OPERATOR}),
     Power.POLICIES_WRITE: frozenset({OWNER, OPERATOR}),
+    Power.COURSES_WRITE: frozenset({OWNER, OPERATOR}),
 }
 
 # Platform moderators (active staff) are members of no organisation; they review every

@@ -39,6 +39,8 @@ _SIGNATURE_BOX = (50 * mm, 20 * mm)
 # corrupt each other's subsets: KeyError/IndexError deep in ttfonts. A render takes tens of
 # milliseconds and contracts complete rarely, so one render at a time per process is enough.
 _render_lock = threading.Lock()
+# The same lock for every PDF set in this font (course certificates too: daigang.courses.pdf).
+RENDER_LOCK = _render_lock
 
 
 def font_register() -> str:

@@ -9,7 +9,8 @@ runs, so without this a 200 MB POST to any URL, anonymous, is written to disk fi
   without reading further.
 
 The limit is REQUEST_BODY_MAX_BYTES (64 KB by default) except on the paths that take file
-uploads (REQUEST_UPLOAD_PATHS, regular expressions), where it is REQUEST_UPLOAD_MAX_BYTES.
+uploads (REQUEST_UPLOAD_PATHS, regular expressions), where it is REQUEST_UPLOAD_MAX_BYTES, and
+on the course lesson forms that take a video (REQUEST_VIDEO_PATHS: REQUEST_VIDEO_MAX_BYTES).
 Under /api/ the answer is JSON ({"code": "too_large", ...}) like the API's other errors.
 """
 
@@ -46,13 +47,19 @@ class BodyLimit:
         max_bytes: int,
         upload_max_bytes: int,
         upload_paths: list[str],
+        video_max_bytes: int = 0,
+        video_paths: list[str] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_max_bytes = upload_max_bytes
+        self.video_max_bytes = video_max_bytes
         self._upload_path = re.compile("|".join(f"(?:{p})" for p in upload_paths) or r"(?!)")
+        self._video_path = re.compile("|".join(f"(?:{p})" for p in video_paths or []) or r"(?!)")
 
     def limit_for(self, path: str) -> int:
+        if self._video_path.match(path):
+            return self.video_max_bytes
         return self.upload_max_bytes if self._upload_path.match(path) else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,4 +143,6 @@ def body_limit(app: ASGIApp) -> BodyLimit:
         max_bytes=settings.REQUEST_BODY_MAX_BYTES,
         upload_max_bytes=settings.REQUEST_UPLOAD_MAX_BYTES,
         upload_paths=settings.REQUEST_UPLOAD_PATHS,
+        video_max_bytes=settings.REQUEST_VIDEO_MAX_BYTES,
+        video_paths=settings.REQUEST_VIDEO_PATHS,
     )

@@ -26,6 +26,7 @@ from daigang.accounts.models import (
 )
 from daigang.accounts.services.organisations import organisation_document_add
 from daigang.demo.assistance import demo_assistance_load
+from daigang.demo.courses import demo_courses_load
 from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tiny_png
 from daigang.demo.fairs import demo_fairs_load
 from daigang.demo.matchmaking import demo_matchmaking_load
@@ -201,6 +202,7 @@ def demo_load() -> list[str]:
         lines += demo_policies_load()
         lines += demo_matchmaking_load()
         lines += demo_assistance_load()
+        lines += demo_courses_load()
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()
         lines.append(f"{open_jobs} open jobs; browse them at http://127.0.0.1:8000/")
     return lines

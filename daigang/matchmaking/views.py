@@ -30,6 +30,7 @@ from daigang.accounts.selectors import membership_get, membership_has
 from daigang.accounts.services.profiles import seeker_profile_of, seeker_profile_save
 from daigang.core.qr import qr_svg
 from daigang.core.refused import Refused, refused_to_form
+from daigang.courses.selectors import certificates_of, courses_suggested
 from daigang.hiring import phone_views
 from daigang.jobs.models import Job
 from daigang.jobs.selectors import job_for_public, jobs_open
@@ -72,7 +73,11 @@ def profile_page(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("matchmaking:profile")
     else:
         form = ProfileForm(initial=ProfileForm.initial_from(profile))
-    return render(request, "matchmaking/profile.html", {"form": form, "profile": profile})
+    return render(
+        request,
+        "matchmaking/profile.html",
+        {"form": form, "profile": profile, "certificates": certificates_of(user=request.user)},
+    )
 
 
 def recommended_fragment_url(user: User) -> str:
@@ -92,6 +97,8 @@ def recommended(request: AuthenticatedRequest) -> HttpResponse:
         "items": items,
         "has_profile": bool(items) or selectors.seeker_has_profile(user=request.user),
         "on_home": bool(request.htmx),
+        # Free courses for a kind of work wanted whose certificate the seeker lacks.
+        "courses": courses_suggested(user=request.user),
     }
     template = "matchmaking/_recommended.html" if request.htmx else "matchmaking/recommended.html"
     return render(request, template, context)

@@ -91,6 +91,7 @@ _BAR_ORDER = (
     "numbers",
     "assistance",
     "policies",
+    "courses",
     "settings",
 )
 
@@ -163,6 +164,10 @@ def _items(
     if kind == _KIND_BUREAU:
         # Every member reads the bureau's policies; operators write them (POLICIES_WRITE).
         items.append(NavItem("policies", _("政策"), reverse("policies:manage", args=args)))
+    if kind == _KIND_BUREAU and may(Power.COURSES_WRITE):
+        items.append(NavItem("courses", _("课程"), reverse("courses:manage_list", args=args)))
+    elif kind == _KIND_BUREAU and may(Power.STATS_SEE):
+        items.append(NavItem("courses", _("课程数据"), reverse("courses:manage_stats", args=args)))
     if kind == _KIND_BUREAU and may(Power.ASSISTANCE):
         items.append(
             NavItem("assistance", _("帮扶名单"), reverse("matchmaking:assistance", args=args))

@@ -50,6 +50,11 @@ def _world() -> dict[str, object]:
             "fair": f"/fairs/{world.fair.pk}/",
             "policies": "/policies/?region=all",
             "policy": f"/policies/{world.policy.pk}/",
+            "courses": "/courses/",
+            "course": f"/courses/{world.course.pk}/",
+            "lesson": f"/courses/{world.course.pk}/lessons/{world.lesson.pk}/",
+            "my-courses": "/me/courses/",
+            "certificate": f"/certificates/{world.certificate.number}/",
         },
         "visitor_pages": {"login": "/accounts/login/"},
         "hr_pages": {
@@ -72,6 +77,9 @@ def _world() -> dict[str, object]:
             "assistance": f"/manage/{world.fair.bureau_id}/assistance/",
             "policies-manage": f"/manage/{world.fair.bureau_id}/policies/",
             "policy-edit": f"/manage/{world.fair.bureau_id}/policies/{world.policy.pk}/",
+            "courses-manage": f"/manage/{world.fair.bureau_id}/courses/",
+            "course-manage": f"/manage/{world.fair.bureau_id}/courses/{world.course.pk}/",
+            "courses-stats": f"/manage/{world.fair.bureau_id}/courses/stats/",
         },
     }
 

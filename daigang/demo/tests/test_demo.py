@@ -171,3 +171,15 @@ def test_demo_has_bureaus_at_three_levels_and_a_running_an_upcoming_and_an_ended
     assert numbers["organisations"] == 3 and numbers["sessions"] == 4
     assert Fair.objects.get(target_group="graduates").invites.count() == 2
     assert Fair.objects.get(target_group="veterans").report_frozen_at is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_published_course_with_a_text_and_a_ready_video_lesson():
+    from daigang.courses.models import Course
+
+    demo_load()
+    demo_load()  # loading again adds nothing
+    course = Course.objects.get(title="叉车司机安全操作入门")
+    assert course.is_public()
+    assert [lesson.kind for lesson in course.lessons.all()] == ["text", "video"]
+    assert all(lesson.is_watchable() for lesson in course.lessons.all())

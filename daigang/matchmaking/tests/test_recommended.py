@@ -225,7 +225,8 @@ def test_the_section_costs_a_fixed_number_of_queries_however_many_jobs(
     # when / then: session + user, profile, applications, dismissals, the current city's
     # region by name (regions.selectors.region_for_filter: up to 6 for "深圳", tried as an
     # exact name, then province, city, county), the candidates, the jobs shown with their
-    # organisations
-    with django_assert_max_num_queries(13):
+    # organisations; and the suggested courses (daigang.courses): the profile, the course
+    # certificates held, the published courses
+    with django_assert_max_num_queries(16):
         response = client.get(FRAGMENT, headers=HTMX)
     assert len(response.context["items"]) == RECOMMENDED_ON_HOME

@@ -36,6 +36,7 @@ from daigang.accounts.models import (
     User,
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
+from daigang.courses.services import seeker_courses_delete
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
 from daigang.matchmaking.guidance import guidance_bookings_release
@@ -106,6 +107,8 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         Assistance.objects.filter(seeker=locked).delete()
         # The jobs they said 不感兴趣 to.
         Dismissal.objects.filter(seeker=locked).delete()
+        # Their courses: progress, certificates (name and phone on the PDF) and attachments.
+        seeker_courses_delete(user=locked)
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         for hook in account_deleted_hooks:

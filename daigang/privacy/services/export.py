@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from daigang.accounts.models import SeekerProfile, User
 from daigang.contracts.models import Contract, Offer
+from daigang.courses.selectors import seeker_courses_export
 from daigang.fairs.models import FairReminder
 from daigang.hiring.models import Application, Notification
 from daigang.interviews.models import InterviewParticipant
@@ -268,6 +269,7 @@ def seeker_export(*, user: User, now: dt.datetime | None = None) -> dict[str, An
         "profile": _profile(user),
         "matchmakers": _matchmakers(user),
         "dismissed_jobs": _dismissed(user),
+        "courses": seeker_courses_export(user=user),
     }
     for hook in export_hooks:
         data.update(hook(user))

@@ -104,7 +104,7 @@ def test_a_bureaus_viewer_reaches_its_fairs_numbers_and_policies_only():
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
 
     # then
-    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "policies", "settings"]
+    assert keys(viewer, bureau) == ["home", "fairs", "numbers", "policies", "courses", "settings"]
 
 
 def test_a_bureaus_matchmaker_reaches_their_caseload():
@@ -117,6 +117,7 @@ def test_a_bureaus_matchmaker_reaches_their_caseload():
         "caseload",
         "numbers",
         "policies",
+        "courses",
         "settings",
     ]
 
@@ -126,7 +127,7 @@ def test_a_bureaus_operator_reaches_its_assistance_list_and_its_viewer_does_not(
     operator = member_make(organisation=bureau, role=Membership.Role.OPERATOR)
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
 
-    assert {"fairs", "caseload", "numbers", "assistance"} <= set(keys(operator, bureau))
+    assert {"fairs", "caseload", "numbers", "assistance", "courses"} <= set(keys(operator, bureau))
     assert "assistance" not in keys(viewer, bureau)
 
 
