@@ -127,7 +127,7 @@ def _mic_config(request: HttpRequest, room: Room) -> dict[str, Any]:
         "cancel_url": reverse("live:mic_cancel", args=[room.pk]),
         "consent_url": reverse("live:mic_consent", args=[room.pk]),
         "guest_url": reverse("streaming:guest", args=[room.pk]),
-        "ice_servers": _ice_servers(),
+        "ice_servers": _ice_servers(request),
         "me": mic.mic_you_data(mic.mic_mine(room=room, user=request.user)),
         "room": mic.mic_room_summary(room_id=room.pk),
     }

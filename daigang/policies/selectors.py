@@ -119,7 +119,9 @@ def bureau_for_member(*, user: User, organisation_id: int, power: Power) -> Orga
 
 def policies_of_bureau(*, bureau: Organisation) -> QuerySet[Policy]:
     """The bureau's policies, drafts and expired ones included, newest first."""
-    return bureau.policies.select_related("region").order_by("-updated_at", "-id")
+    return (
+        Policy.objects.filter(bureau=bureau).select_related("region").order_by("-updated_at", "-id")
+    )
 
 
 def policy_for_member(*, user: User, policy_id: int, power: Power) -> Policy:
