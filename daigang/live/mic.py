@@ -34,7 +34,7 @@ from daigang.core.phones import phone_mask
 from daigang.core.realtime import room_event_publish, room_user_events_publish
 from daigang.core.refused import Refused
 from daigang.jobs.models import Job
-from daigang.live import selectors
+from daigang.live import moderation, selectors
 from daigang.live.models import MicRequest, Room
 
 # At most this many guests beside the anchor at once (accepted or on air).
@@ -124,6 +124,9 @@ def mic_hand_raise(*, room: Room, by: User, job: Job | None = None) -> MicReques
         raise Refused("room_not_live", _("直播开始后才能申请连麦"), status=409)
     if selectors.room_can_run(user=by, room=room):
         raise Refused("runner_cannot_raise", _("您是本场主播，无需申请连麦"), status=409)
+    refusal = _silenced(room=room, user_id=by.pk)
+    if refusal is not None:
+        raise refusal
     if job is not None and not room.jobs.filter(pk=job.pk).exists():
         raise Refused("job_not_in_room", _("只能就本场直播的岗位申请连麦"))
     try:
@@ -134,6 +137,19 @@ def mic_hand_raise(*, room: Room, by: User, job: Job | None = None) -> MicReques
         # A second tap raced the first one past the check: theirs is the hand.
         return _open_requests(room.pk).get(account=by)
     return request
+
+
+def _silenced(*, room: Room, user_id: int) -> Refused | None:
+    """Why a viewer the room's chat moderation silenced (banned by the organisation, muted in
+    the room) may not go on air either, or None."""
+    rules = moderation.room_rules(room_id=room.pk, organisation_id=room.organisation_id)
+    if user_id in rules.banned:
+        return moderation.refusal_banned()
+    if user_id in rules.muted:
+        until, now = rules.muted[user_id], timezone.now()
+        if until is None or until > now:
+            return moderation.refusal_muted(until, now=now)
+    return None
 
 
 def mic_hand_cancel(*, room: Room, by: User) -> MicRequest | None:
@@ -187,6 +203,10 @@ def mic_accept(
             raise Refused("mic_request_closed", _("对方已取消或已结束连麦"), status=409)
         if locked_room.state != Room.State.LIVE:
             raise Refused("room_not_live", _("直播中才能连麦"), status=409)
+        if _silenced(room=room, user_id=request.account_id) is not None:
+            raise Refused(
+                "mic_request_silenced", _("该观众已被禁言或禁止发言，不能连麦"), status=409
+            )
         heard = _open_requests(room.pk).exclude(state=State.RAISED).count()
         if heard >= MIC_GUESTS_MAX:
             raise Refused(

@@ -413,8 +413,14 @@ def viewer_ban(*, room: Room, message_id: int, by: User, reason: str = "") -> Ch
             target=target,
             reason=_reason(reason),
         )
-        room_ids = list(_rooms_open(room.organisation_id).values_list("pk", flat=True))
+        rooms = list(_rooms_open(room.organisation_id))
+        room_ids = [open_room.pk for open_room in rooms]
         message = refusal_banned().message
+        # Off the air too: a banned viewer's raised hand or 连麦 turn ends in every room.
+        from daigang.live.mic import mic_hand_cancel
+
+        for open_room in rooms:
+            mic_hand_cancel(room=open_room, by=target)
         for room_id in room_ids:
             room_user_events_publish(
                 room_id=room_id, user_id=target.pk, events=[("banned", {"message": message})]

@@ -14,10 +14,10 @@ from daigang.accounts.testing import member_make, organisation_make, user_make
 from daigang.core.refused import Refused
 from daigang.core.testing import RoomEvents, capture_events
 from daigang.jobs.testing import job_make
-from daigang.live import mic
+from daigang.live import mic, moderation
 from daigang.live.chat import chat_message_send
 from daigang.live.lifecycle import room_end
-from daigang.live.models import MicRequest, Room
+from daigang.live.models import ChatBan, ChatMute, MicRequest, Room
 from daigang.live.testing import room_make
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +246,38 @@ def test_the_viewer_cancels_and_can_raise_again(live_room):
     assert cancelled is not None and cancelled.state == State.CANCELLED
     assert again is None
     assert second.pk != first.pk and second.state == State.RAISED
+
+
+def test_a_viewer_banned_or_muted_in_chat_cannot_raise_a_hand(live_room):
+    # given one viewer banned by the organisation, one muted in this room for the session
+    room, _anchor, _job = live_room
+    banned, muted = user_make(), user_make()
+    ChatBan.objects.create(organisation_id=room.organisation_id, user=banned)
+    ChatMute.objects.create(room=room, user=muted, duration=ChatMute.Duration.SESSION)
+    moderation.room_rules_forget()
+    # when / then
+    for viewer, code in ((banned, "banned"), (muted, "muted")):
+        with pytest.raises(Refused) as refused:
+            mic.mic_hand_raise(room=room, by=viewer)
+        assert refused.value.code == code
+    assert not MicRequest.objects.filter(room=room).exists()
+
+
+def test_a_viewer_banned_on_air_leaves_the_air_and_cannot_be_accepted_again(
+    live_room, guest_hooks, django_capture_on_commit_callbacks
+):
+    # given a guest on air who then writes something that gets them banned
+    room, anchor, _job = live_room
+    viewer = user_make()
+    on_air(room, anchor, viewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = chat_message_send(room_id=room.pk, user=viewer, text="加我私聊")
+    # when the anchor bans them
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.viewer_ban(room=room, message_id=message.pk, by=anchor)
+    # then their turn is over, the relay is told, and a new hand is refused
+    assert MicRequest.objects.get(room=room, account=viewer).state == State.ENDED
+    assert guest_hooks[-1][2] == "end"
+    with pytest.raises(Refused) as refused:
+        mic.mic_hand_raise(room=room, by=viewer)
+    assert refused.value.code == "banned"
