@@ -69,7 +69,10 @@ def _clean(
         errors.setdefault("valid_until", []).append(_("截止日期不能早于生效日期"))
     try:
         fields_check(
-            fields={name: (labels[name], cleaned[name]) for name in TEXT_FIELDS},
+            fields={
+                name: (labels[name], _loan_programmes_unnamed(cleaned[name]))
+                for name in TEXT_FIELDS
+            },
             rules=MONEY_RULES,
         )
     except ValidationError as exc:
@@ -91,6 +94,18 @@ def _clean(
         "valid_until": valid_until,
         "search_text": search_text,
     }
+
+
+# Public loan programmes that bureaus themselves run and explain (创业担保贷款 is a core
+# employment policy): naming one is not offering a loan. Every other loan word (培训贷, 网贷,
+# 贷款 on its own, …), and fees and deposits, stay refused as everywhere a seeker reads.
+LOAN_PROGRAMMES = ("创业担保贷款", "国家助学贷款", "助学贷款", "贴息贷款")
+
+
+def _loan_programmes_unnamed(text: str) -> str:
+    for name in LOAN_PROGRAMMES:
+        text = text.replace(name, "")
+    return text
 
 
 def policy_create(

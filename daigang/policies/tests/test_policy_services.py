@@ -70,6 +70,29 @@ def test_a_policy_may_not_ask_for_money_nor_offer_a_loan():
     assert not Policy.objects.exists()
 
 
+def test_a_policy_may_explain_a_public_loan_programme_but_no_other_loan():
+    # given
+    bureau = bureau_make(region=LANZHOU, owner=user_make())
+    owner = bureau_owner(bureau)
+    # when a bureau explains 创业担保贷款
+    policy = services.policy_create(
+        bureau=bureau,
+        by=owner,
+        **_fields(
+            kind=Policy.Kind.STARTUP,
+            title="创业担保贷款",
+            summary="个人创业可申请最高30万元创业担保贷款，财政贴息。",
+        ),
+    )
+    # then it is saved; a loan of any other kind is still refused
+    assert policy.pk
+    with pytest.raises(ValidationError) as refused:
+        services.policy_create(
+            bureau=bureau, by=owner, **_fields(summary="创业担保贷款办不下来的，可申请网贷")
+        )
+    assert "summary" in refused.value.message_dict
+
+
 def test_a_policy_must_be_for_the_bureaus_region_or_one_below_it():
     bureau = bureau_make(region=LANZHOU, owner=user_make())
     with pytest.raises(ValidationError) as refused:
