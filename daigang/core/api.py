@@ -25,6 +25,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from daigang.core.refused import Refused, Throttled
 
@@ -195,3 +197,17 @@ class ApiErrorsAsJsonMiddleware:
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         return _as_json(request, await self.get_response(request))
+
+
+class ObjectBody(Schema):
+    """A request body that must be a JSON object. ninja's Schema reads any value by its
+    attributes (a JSON string has none), so a body whose every field has a default would take
+    `"x"` as `{}` and, on a PUT, empty what it replaces; this answers 422 instead."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _body_is_an_object(cls, data: Any) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(raw, dict):
+            raise ValueError("the body must be a JSON object")
+        return data

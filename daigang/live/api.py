@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from daigang.accounts.api_auth import session_auth
 from daigang.accounts.http import AuthenticatedApiRequest
-from daigang.core.api import api_error, api_errors
+from daigang.core.api import ObjectBody, api_error, api_errors
 from daigang.core.ids import ObjectId
 from daigang.live import moderation, selectors
 from daigang.live.models import Room
@@ -147,7 +147,7 @@ class ModerationOut(Schema):
     log: list[ModerationLogOut]
 
 
-class ReasonIn(Schema):
+class ReasonIn(ObjectBody):
     reason: str = Field("", max_length=moderation.REASON_MAX)
 
 
@@ -155,7 +155,7 @@ class MuteIn(ReasonIn):
     duration: Literal["10m", "1h", "session"]
 
 
-class ChatSettingsIn(Schema):
+class ChatSettingsIn(ObjectBody):
     slow_seconds: int | None = Field(None, ge=0, le=moderation.SLOW_SECONDS_MAX)
     blocked_words: list[str] | None = Field(None, max_length=moderation.BLOCKED_WORDS_MAX)
 

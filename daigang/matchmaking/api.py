@@ -23,14 +23,14 @@ from daigang.accounts.services.profiles import (
     seeker_profile_of,
     seeker_profile_save,
 )
-from daigang.core.api import api_errors
+from daigang.core.api import ObjectBody, api_errors
 from daigang.core.ids import ObjectId
 from daigang.matchmaking import assistance
 
 router = Router(tags=["profile"])
 
 
-class ProfileIn(Schema):
+class ProfileIn(ObjectBody):
     name: str = Field("", max_length=50)
     birth_year: int | None = Field(None, ge=1900, le=2100)
     # A region code (GB/T 2260), e.g. "620102"; "" for none.

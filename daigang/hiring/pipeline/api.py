@@ -21,7 +21,7 @@ from daigang.accounts.api_auth import session_auth
 from daigang.accounts.http import AuthenticatedApiRequest
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import organisation_for_member
-from daigang.core.api import api_error, api_errors
+from daigang.core.api import ObjectBody, api_error, api_errors
 from daigang.core.ids import ObjectId
 from daigang.hiring import phone_views
 from daigang.hiring.models import Application, StageChange
@@ -95,7 +95,7 @@ class AdvanceIn(Schema):
     rejection_reason_id: ObjectId | None = None
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ObjectBody):
     reason: str = Field("", max_length=STAGE_REASON_MAX)
 
 

@@ -50,6 +50,22 @@ def test_putting_the_same_profile_twice_leaves_one_profile_the_same():
     assert got["needs"] == ["board", "couple_rooms"] and got["certificates"] == ["叉车证"]
 
 
+def test_a_body_that_is_not_a_json_object_is_refused_and_the_profile_kept():
+    # given a saved profile
+    seeker = seeker_make()
+    client = _client(seeker)
+    url = "/api/v1/me/profile"
+    client.put(url, json.dumps(BODY), content_type="application/json")
+    # when a client sends a string, a number or a list instead of an object
+    answers = [
+        client.put(url, json.dumps(body), content_type="application/json")
+        for body in ("x\u00bc", 5, [BODY])
+    ]
+    # then each is refused and nothing is emptied
+    assert [answer.status_code for answer in answers] == [422, 422, 422]
+    assert client.get(url).json()["name"] == "马小军"
+
+
 def test_a_seeker_with_no_profile_gets_empty_fields():
     got = _client(seeker_make()).get("/api/v1/me/profile").json()
     assert got["name"] == "" and got["needs"] == [] and got["updated_at"] is None
