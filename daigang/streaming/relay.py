@@ -50,6 +50,7 @@ from daigang.streaming import ice, sdp
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.mixer import GuestMixer
+from daigang.streaming.recorder import Recorder, room_recorder
 from daigang.streaming.rtp_send import (
     Vp8Packetizer,
     opus_frame,
@@ -156,10 +157,15 @@ class RoomRelay:
         self.guest_timers: dict[int, asyncio.TimerHandle] = {}
         # Called once per publisher session, on the first frame it delivers (set by Relay).
         self.on_media: Callable[[Session], None] | None = None
+        # The room's replay (recorder.py): the same packets, muxed to a file in its own thread.
+        self.recorder: Recorder | None = None
 
     # -- publisher side ---------------------------------------------------------------------
     def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
         if track.kind == "video":
+            self.recorder = self.recorder or room_recorder(self.room_id)
+            if self.recorder is not None:
+                self.recorder.segment_mark()
             pump = self._pump_video(track, session)
             # A publisher back after an interruption: viewers still connected need a keyframe.
             self.keyframe_request()
@@ -201,6 +207,8 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode a frame", self.room_id)
                 continue
             for packet in packets:
+                if self.recorder is not None:
+                    self.recorder.push_video(packet)
                 item = self._vp8.frame(packet) if self.shared_sending else packet
                 for viewer_track in self.video_tracks:
                     viewer_track.push(item)
@@ -222,6 +230,8 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode audio", self.room_id)
                 continue
             for packet in packets:
+                if self.recorder is not None:
+                    self.recorder.push_audio(packet)
                 item = opus_frame(packet) if self.shared_sending else packet
                 for viewer_track in self.audio_tracks:
                     viewer_track.push(item)
@@ -328,6 +338,8 @@ class RoomRelay:
         for task in list(self._pumps):
             task.cancel()
         self._executor.shutdown(wait=False)
+        if self.recorder is not None:
+            self.recorder.close()  # the file is finished in the recorder's thread
 
 
 class Relay:

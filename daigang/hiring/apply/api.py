@@ -57,6 +57,9 @@ class ApplyIn(Schema):
     # True: the seeker ticked "share my phone with this organisation" now. False is accepted
     # only if they consented to this organisation before (once per organisation).
     consent: bool = False
+    # Where the seeker came from, e.g. "replay:12" (a room's replay page); attribution only:
+    # a malformed value is dropped.
+    source: str = ""
 
 
 class ApplicationOut(Schema):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -37,6 +38,7 @@ from daigang.hiring.apply.services import (
     application_apply,
     application_consent_resolve,
     idempotency_key_clean,
+    source_clean,
 )
 from daigang.hiring.models import Application, Stage
 from daigang.jobs.models import Job
@@ -61,10 +63,13 @@ class ApplyRequest:
     name: str
     consent: bool
     idempotency_key: str
+    # Where the seeker came from ("replay:12", "fair:3"), as services.source_clean keeps it.
+    source: str = ""
 
 
 def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyRequest:
-    """The JSON body {job_id, room_id?, name?, consent?} and the key, or Refused (400)."""
+    """The JSON body {job_id, room_id?, name?, consent?, source?} and the key, or Refused
+    (400). A malformed source is dropped (attribution only), never refused."""
     if len(body) > APPLY_BODY_MAX_BYTES:
         raise apply_refusal(400, "body_too_large", _("请求内容过大"))
     try:
@@ -97,8 +102,14 @@ def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyReq
         key = idempotency_key_clean(idempotency_key)
     except ValidationError as exc:
         raise apply_refusal(400, exc.code or "idempotency_key_invalid", exc.messages[0]) from None
+    source = data.get("source")
     return ApplyRequest(
-        job_id=job_id, room_id=room_id, name=name, consent=consent, idempotency_key=key
+        job_id=job_id,
+        room_id=room_id,
+        name=name,
+        consent=consent,
+        idempotency_key=key,
+        source=source_clean(source) if isinstance(source, str) else "",
     )
 
 
@@ -173,9 +184,12 @@ def application_out(application: Application) -> dict:
     }
 
 
-def _apply_url(job_id: int, room_id: int | None) -> str:
+def _apply_url(job_id: int, room_id: int | None, source: str = "") -> str:
     url = reverse("hiring:apply", args=[job_id])
-    return f"{url}?room={room_id}" if room_id else url
+    query: dict[str, str | int] = {"room": room_id} if room_id else {}
+    if source:
+        query["src"] = source
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def apply_request_handle(
@@ -205,6 +219,7 @@ def apply_request_handle(
             idempotency_key=args.idempotency_key,
             consent_text=args.consent_text,
             consented_at=args.consented_at,
+            source=args.source,
             now=args.now,
         )
     except ValidationError as exc:
@@ -239,6 +254,7 @@ def apply_request_args(
         idempotency_key=apply.idempotency_key,
         consent_text=consent_text,
         consented_at=consented_at,
+        source=apply.source,
         now=now,
     )
 
@@ -258,7 +274,10 @@ def apply_request_answer(
 def _refused(exc: ValidationError, *, job: Job, apply: ApplyRequest) -> tuple[int, dict]:
     status = 409 if exc.code == "idempotency_key_reused" else 400
     refused = apply_refusal(
-        status, exc.code or "invalid", exc.messages[0], _apply_url(job.pk, apply.room_id)
+        status,
+        exc.code or "invalid",
+        exc.messages[0],
+        _apply_url(job.pk, apply.room_id, apply.source),
     )
     return status, refused_body(refused)
 
