@@ -127,9 +127,11 @@ def replay_view_count(*, replay: Replay, viewer: str, day: dt.date | None = None
 
 
 def replay_delete(*, replay: Replay) -> None:
-    """The file, then the row. Idempotent (a missing file is fine)."""
-    replay_path(replay).unlink(missing_ok=True)
+    """The row, and the file once that commits (a rolled-back delete keeps both).
+    Idempotent (a missing file is fine)."""
+    path = replay_path(replay)
     Replay.objects.filter(pk=replay.pk).delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 def replays_expire(*, now: dt.datetime | None = None) -> int:

@@ -136,7 +136,9 @@ def test_a_hidden_replay_is_not_found_by_the_public_but_its_members_still_see_it
     assert client.get(reverse("replays:replay", args=[replay.pk])).status_code == 200
 
 
-def test_a_deleted_replay_loses_its_file_and_row_and_deleting_again_is_a_404(client, ended):
+def test_a_deleted_replay_loses_its_file_and_row_and_deleting_again_is_a_404(
+    client, ended, django_capture_on_commit_callbacks
+):
     # given
     replay, owner, _, _ = ended
     owner_client = Client()
@@ -144,7 +146,8 @@ def test_a_deleted_replay_loses_its_file_and_row_and_deleting_again_is_a_404(cli
     url = reverse("replays:delete", args=[replay.room.organisation_id, replay.pk])
     path = replay_path(replay)
     # when
-    first = owner_client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = owner_client.post(url)
     again = owner_client.post(url)
     # then
     assert first.status_code == 302 and again.status_code == 404
@@ -176,14 +179,48 @@ def test_replays_are_listed_on_the_ended_room_the_organisation_and_the_fair(clie
     assert link in organisation_page.content.decode()
 
 
-def test_expired_replays_are_deleted_and_a_second_run_deletes_nothing(ended, settings):
+def test_expired_replays_are_deleted_and_a_second_run_deletes_nothing(
+    ended, settings, django_capture_on_commit_callbacks
+):
     # given one replay past the retention and one within it
     replay = ended[0]
     settings.REPLAY_RETENTION_DAYS = 30
     old = replay_make(room=replay.room, started_at=timezone.now() - dt.timedelta(days=31))
     # when
-    call_command("replays_expire")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("replays_expire")
     call_command("replays_expire")
     # then
     assert list(Replay.objects.values_list("pk", flat=True)) == [replay.pk]
     assert not replay_path(old).exists() and replay_path(replay).exists()
+
+
+def test_a_fairs_page_links_its_ended_rooms_replays_and_their_views_and_applies_count(client):
+    # given a fair whose room ended and was recorded
+    from daigang.fairs.stats import fair_numbers_raw
+    from daigang.fairs.testing import fair_with_employer_make
+
+    fair, job, room, _, _ = fair_with_employer_make(region="620100")
+    Room.objects.filter(pk=room.pk).update(state=Room.State.ENDED)
+    replay = replay_make(room=room)
+    before = fair_numbers_raw(fair=fair)
+    # when a seeker watches the replay (a first visit gives the browser its id) and applies
+    seeker = seeker_make(name="王五")
+    viewer = Client()
+    viewer.force_login(seeker)
+    viewer.get(reverse("replays:replay", args=[replay.pk]))
+    applied = viewer.post(
+        "/api/v1/applications",
+        data=json.dumps(
+            {"job_id": job.pk, "room_id": room.pk, "consent": True, "source": f"replay:{replay.pk}"}
+        ),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="replay-apply-0002",
+    )
+    # then the fair's page links the replay, and its numbers count the view and the apply
+    assert applied.status_code == 201, applied.content
+    page = client.get(reverse("fairs:fair", args=[fair.pk])).content.decode()
+    assert reverse("replays:replay", args=[replay.pk]) in page
+    after = fair_numbers_raw(fair=fair)
+    assert after["views"] == before["views"] + 1
+    assert after["applications"] == before["applications"] + 1
