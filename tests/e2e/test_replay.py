@@ -105,6 +105,8 @@ def test_a_recorded_room_replays_with_chapters_by_job_and_applies_from_the_card_
         else None,
     )
     seeker.goto(room_url)
+    _shot(seeker, "room-ended-360", PHONE)
+    seeker.set_viewport_size(PHONE)
     seeker.click(f"a[href='/replays/{replay_id}/']")
     seeker.wait_for_url(f"**/replays/{replay_id}/")
     seeker.wait_for_function(
@@ -148,3 +150,10 @@ def test_a_recorded_room_replays_with_chapters_by_job_and_applies_from_the_card_
     seeker.wait_for_selector("#apply-sheet .apply-success")
     # then the application is the second job's, from the room, with the replay as source
     assert orm(_application_of, flow.job_b) == (f"replay:{replay_id}", flow.room_id)
+    # and the organisation's list of replays counts the view and the apply
+    owner = _context(chromium, base, flow.owner_session).new_page()
+    screenshot_on_failure.append(("owner", owner))
+    owner.goto(f"/manage/{flow.organisation_id}/replays/")
+    assert "观看 1 人次 · 回放报名 1 人" in owner.inner_text(f"#replay-{replay_id}")
+    _shot(owner, "manage-360", PHONE)
+    _shot(owner, "manage-1366", LAPTOP)
