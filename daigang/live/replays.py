@@ -60,6 +60,12 @@ def replay_recording_finish(
         replay.save()
 
 
+def replay_recordings_unfinished_room_ids() -> list[int]:
+    return list(
+        Replay.objects.filter(state=Replay.State.RECORDING).values_list("room_id", flat=True)
+    )
+
+
 def replay_recordings_abandoned_fail(*, room_ids: list[int] | None = None) -> int:
     """Recordings a killed relay never finished (no cues, maybe no header): failed."""
     rows = Replay.objects.filter(state=Replay.State.RECORDING)

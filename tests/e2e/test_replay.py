@@ -100,9 +100,11 @@ def test_a_recorded_room_replays_with_chapters_by_job_and_applies_from_the_card_
     ranges: list[tuple[str | None, int]] = []
     seeker.on(
         "response",
-        lambda r: ranges.append((r.request.headers.get("range"), r.status))
-        if "video.webm" in r.url
-        else None,
+        lambda r: (
+            ranges.append((r.request.headers.get("range"), r.status))
+            if "video.webm" in r.url
+            else None
+        ),
     )
     seeker.goto(room_url)
     _shot(seeker, "room-ended-360", PHONE)

@@ -184,3 +184,19 @@ def test_the_relay_records_a_room_through_an_interruption_into_one_ready_replay(
     with av.open(str(path)) as container:
         frames = sum(1 for _ in container.decode(video=0))
         assert frames >= 60
+
+
+@pytest.mark.django_db
+def test_a_relay_starting_fails_the_recordings_its_killed_predecessor_left_unfinished():
+    # given two rooms' recordings left "recording", one placed on relay 0 of 2, one on relay 1
+    from daigang.streaming import services
+
+    rooms = [room_make(), room_make()]
+    mine, other = sorted(rooms, key=lambda room: room.pk % 2)
+    Replay.objects.create(room=mine, file="a.webm")
+    Replay.objects.create(room=other, file="b.webm")
+    # when relay 0 starts
+    services.relay_rooms_orphaned_interrupt(index=0, relays=2)
+    # then only its room's recording is failed
+    assert Replay.objects.get(room=mine).state == Replay.State.FAILED
+    assert Replay.objects.get(room=other).state == Replay.State.RECORDING
