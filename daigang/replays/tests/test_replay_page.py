@@ -195,32 +195,42 @@ def test_expired_replays_are_deleted_and_a_second_run_deletes_nothing(
     assert not replay_path(old).exists() and replay_path(replay).exists()
 
 
-def test_a_fairs_page_links_its_ended_rooms_replays_and_their_views_and_applies_count(client):
+def test_a_fairs_page_links_its_ended_rooms_replays_and_their_views_and_applies_count(
+    client, django_capture_on_commit_callbacks
+):
     # given a fair whose room ended and was recorded
-    from daigang.fairs.stats import fair_numbers_raw
+    from daigang.fairs.stats import fair_numbers, fair_numbers_raw
     from daigang.fairs.testing import fair_with_employer_make
 
     fair, job, room, _, _ = fair_with_employer_make(region="620100")
     Room.objects.filter(pk=room.pk).update(state=Room.State.ENDED)
     replay = replay_make(room=room)
-    before = fair_numbers_raw(fair=fair)
+    before, shown_before = fair_numbers_raw(fair=fair), fair_numbers(fair=fair)
     # when a seeker watches the replay (a first visit gives the browser its id) and applies
     seeker = seeker_make(name="王五")
     viewer = Client()
     viewer.force_login(seeker)
     viewer.get(reverse("replays:replay", args=[replay.pk]))
-    applied = viewer.post(
-        "/api/v1/applications",
-        data=json.dumps(
-            {"job_id": job.pk, "room_id": room.pk, "consent": True, "source": f"replay:{replay.pk}"}
-        ),
-        content_type="application/json",
-        HTTP_IDEMPOTENCY_KEY="replay-apply-0002",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = viewer.post(
+            "/api/v1/applications",
+            data=json.dumps(
+                {
+                    "job_id": job.pk,
+                    "room_id": room.pk,
+                    "consent": True,
+                    "source": f"replay:{replay.pk}",
+                }
+            ),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="replay-apply-0002",
+        )
     # then the fair's page links the replay, and its numbers count the view and the apply
     assert applied.status_code == 201, applied.content
     page = client.get(reverse("fairs:fair", args=[fair.pk])).content.decode()
     assert reverse("replays:replay", args=[replay.pk]) in page
-    after = fair_numbers_raw(fair=fair)
-    assert after["views"] == before["views"] + 1
-    assert after["applications"] == before["applications"] + 1
+    after, shown = fair_numbers_raw(fair=fair), fair_numbers(fair=fair)
+    for figure in ("views", "viewers", "applications"):
+        assert after[figure] == before[figure] + 1, figure
+        # the dashboard's counters too
+        assert shown[figure] == shown_before[figure] + 1, figure
