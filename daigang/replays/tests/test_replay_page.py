@@ -234,3 +234,15 @@ def test_a_fairs_page_links_its_ended_rooms_replays_and_their_views_and_applies_
         assert after[figure] == before[figure] + 1, figure
         # the dashboard's counters too
         assert shown[figure] == shown_before[figure] + 1, figure
+
+
+def test_the_replay_of_a_room_a_moderator_took_down_is_not_found(client, ended):
+    # given
+    replay = ended[0]
+    # when
+    Room.objects.filter(pk=replay.room_id).update(taken_down_at=timezone.now())
+    # then
+    assert client.get(reverse("replays:replay", args=[replay.pk])).status_code == 404
+    assert client.get(reverse("replays:video", args=[replay.pk])).status_code == 404
+    organisation_page = client.get(reverse("jobs:organisation", args=[replay.room.organisation_id]))
+    assert reverse("replays:replay", args=[replay.pk]) not in organisation_page.content.decode()
