@@ -30,7 +30,7 @@ def demo_courses_load() -> list[str]:
     course = Course.objects.filter(bureau=bureau, title=TITLE).first()
     if course is None:
         course = course_save(
-            bureau=bureau,
+            publisher=bureau,
             by=owner.user,
             course=None,
             title=TITLE,
