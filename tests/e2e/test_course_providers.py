@@ -2,7 +2,8 @@
 the school (培训学校) asks the 兰州 bureau on its 开课资格 page, the bureau's owner approves it
 on the 培训机构 page, the school's owner writes a course with a lesson on the bureau's own
 course pages and publishes it, and a seeker on a phone finds it with the school and the
-bureau named ("由 … 提供，… 审核").
+bureau named ("由 … 提供，… 审核"); the bureau then revokes the school, the course is taken
+down, and the seeker's 我的课程 still lists it.
 
 COURSES_SHOTS=/tmp/shots-courses saves each new page at 360x740 and 1366x768 (to look at)."""
 
@@ -76,6 +77,7 @@ def test_a_school_asks_the_bureau_approves_the_school_publishes_and_a_seeker_see
     # when the school asks the bureau to let it publish courses
     school.goto(f"/manage/{world['school']}/training/")
     expect(school.locator("#courses-link")).to_have_count(0)
+    _shots(school, "training-new")
     school.select_option("#id_bureau", str(world["bureau"]))
     school.fill("#id_note", "办学许可证 教民162010000123号，开设育婴员、电工课程")
     school.click("#provider-request-submit")
@@ -119,6 +121,10 @@ def test_a_school_asks_the_bureau_approves_the_school_publishes_and_a_seeker_see
     school.wait_for_selector("#lesson-new")
     school.click("#course-publish")
     expect(school.locator("#course-status")).to_have_attribute("data-status", "published")
+    _shots(school, "school-course")
+    school.goto(f"/manage/{world['school']}/courses/")
+    expect(school.locator("[data-course-id]")).to_contain_text("兰州市公共就业服务中心 审核")
+    _shots(school, "school-courses")
 
     # then a seeker on a phone finds it, with the school and the bureau named
     seeker = page_open(
@@ -143,3 +149,22 @@ def test_a_school_asks_the_bureau_approves_the_school_publishes_and_a_seeker_see
     bureau.goto(f"/manage/{world['bureau']}/courses/stats/")
     expect(bureau.locator("[data-stat=courses]")).to_contain_text("兰州蓝天职业培训学校")
     _shots(bureau, "stats")
+
+    # and when the bureau revokes the school, its course is taken down; the seeker keeps it
+    bureau.goto(f"/manage/{world['bureau']}/course-providers/")
+    bureau.fill(".provider-card input[name=reason]", "多次被投诉收取费用")
+    bureau.click("[data-action=revoke]")
+    expect(bureau.locator(".provider-card[data-state=revoked]")).to_contain_text(
+        "多次被投诉收取费用"
+    )
+    _shots(bureau, "providers-revoked")
+    seeker.goto("/courses/")
+    expect(seeker.locator("body")).not_to_contain_text("育婴员基础")
+    seeker.goto("/me/courses/")
+    expect(seeker.locator(".my-course")).to_contain_text("课程已下架")
+    _shots(seeker, "my-courses-revoked")
+    school.goto(f"/manage/{world['school']}/training/")
+    expect(school.locator(".provider-card[data-state=revoked]")).to_contain_text(
+        "多次被投诉收取费用"
+    )
+    _shots(school, "training-revoked")
