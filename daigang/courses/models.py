@@ -240,6 +240,9 @@ class Certificate(models.Model):
     kind_of_work = models.CharField(_("工种"), max_length=30, blank=True)
     bureau_name = models.CharField(_("发证机构"), max_length=100)
     bureau_uscc = models.CharField(max_length=18, blank=True)
+    # The training organisation that provided the course (empty: the bureau's own course).
+    provider_name = models.CharField(_("培训机构"), max_length=100, blank=True)
+    provider_uscc = models.CharField(max_length=18, blank=True)
     lessons = models.PositiveIntegerField(default=0)
     issued_at = models.DateTimeField(_("发证时间"), default=timezone.now)
     content_sha256 = models.CharField(max_length=64)

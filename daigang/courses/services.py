@@ -406,6 +406,8 @@ def certificate_issue(*, enrolment: Enrolment, now: dt.datetime | None = None) -
         kind_of_work=course.kind_of_work,
         bureau_name=bureau.name,
         bureau_uscc=bureau.uscc or "",
+        provider_name=course.provider.organisation.name if course.provider else "",
+        provider_uscc=(course.provider.organisation.uscc or "") if course.provider else "",
         lessons=course.lessons.count(),
         issued_at=now,
     )
@@ -504,6 +506,8 @@ def provider_request(
         raise ValidationError(errors)
     now = now or timezone.now()
     with transaction.atomic():
+        # A first request makes the row as if revoked, so that it takes the same step below
+        # as a request after a refusal or a revocation (all in this transaction).
         CourseProvider.objects.get_or_create(
             bureau=bureau,
             organisation=organisation,

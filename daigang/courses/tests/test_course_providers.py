@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from daigang.accounts.models import Membership, Organisation
 from daigang.accounts.testing import member_make, organisation_make
 from daigang.core.refused import Refused
+from daigang.courses.fingerprint import certificate_fingerprint, certificate_record
 from daigang.courses.models import Course, CourseProvider, CourseProviderChange
 from daigang.courses.services import (
     course_enrol,
@@ -156,6 +157,24 @@ def test_only_the_bureaus_course_writers_decide():
     assert provider.state == CourseProvider.State.APPROVED
 
 
+def test_a_schools_hr_member_neither_asks_nor_writes_courses():
+    # given an approved school with an HR member (roles: ORGANISATION_MANAGE and
+    # COURSES_WRITE are the owner's)
+    provider = training_make(bureau=bureau_make())
+    hr = member_make(organisation=provider.organisation, role=Membership.Role.HR)
+    client = _client(hr)
+    school = provider.organisation_id
+    # then its pages are not theirs, and the services refuse them too
+    assert client.get(f"/manage/{school}/training/").status_code == 404
+    assert client.get(f"/manage/{school}/courses/").status_code == 404
+    with pytest.raises(Refused):
+        provider_request(organisation=provider.organisation, bureau=provider.bureau, by=hr)
+    # while the owner opens both
+    owner_client = _client(_school_owner(provider))
+    assert owner_client.get(f"/manage/{school}/training/").status_code == 200
+    assert owner_client.get(f"/manage/{school}/courses/").status_code == 200
+
+
 def test_an_approved_school_publishes_through_the_same_pages_and_a_seeker_enrols():
     # given a school the 兰州 bureau approved
     bureau = bureau_make(region=LANZHOU)
@@ -246,6 +265,13 @@ def test_revoking_unpublishes_the_schools_courses_and_keeps_the_seekers_certific
     assert seeker_client.get(f"/me/certificates/{certificate.pk}/pdf/").status_code == 200
     verify = Client().get(f"/certificates/{certificate.number}/").content.decode()
     assert certificate.holder_name[0] in verify and "有效" in verify
+    # naming the school that taught it, in its fingerprint too
+    assert certificate.provider_name == provider.organisation.name
+    assert provider.organisation.name in verify
+    assert certificate.content_sha256 == certificate_fingerprint(certificate=certificate)
+    assert certificate_record(certificate=certificate)["certificate"]["provider"]["name"] == (
+        provider.organisation.name
+    )
     # and the school can no longer publish or open its course pages
     with pytest.raises(Refused):
         course_publish(course=course, by=_school_owner(provider))
@@ -295,3 +321,18 @@ def test_the_numbers_name_the_provider_and_filter_by_it():
     # unfiltered: both
     page = client.get(f"/manage/{bureau.pk}/courses/stats/").content.decode()
     assert f'data-course="{school_course.pk}"' in page and f'data-course="{own.pk}"' in page
+
+
+def test_a_bureaus_own_certificate_keeps_the_fingerprint_record_it_always_had():
+    # given a bureau's own course completed by a seeker
+    course = course_make(bureau=bureau_make())
+    seeker = seeker_make()
+    course_enrol(course=course, user=seeker)
+    certificate = lesson_progress_record(
+        lesson=course.lessons.get(), user=seeker, position_s=0, ended=True
+    ).certificate
+    assert certificate is not None
+    # then its record has no provider (certificates issued before providers still verify)
+    record = certificate_record(certificate=certificate)
+    assert set(record["certificate"]) == {"number", "issued_at", "holder", "course", "bureau"}
+    assert certificate.provider_name == ""
