@@ -278,6 +278,9 @@ def seeker_courses_export(*, user: User) -> list[dict[str, object]]:
             {
                 "course": enrolment.course.title,
                 "bureau": enrolment.course.bureau.name,
+                "provider": enrolment.course.provider.organisation.name
+                if enrolment.course.provider
+                else None,
                 "enrolled_at": enrolment.enrolled_at.isoformat(),
                 "lessons": item.lessons,
                 "lessons_done": item.done,
