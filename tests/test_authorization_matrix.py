@@ -363,6 +363,15 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("courses:manage_lesson", "GET"): only(set()),
     ("courses:manage_lesson", "POST"): only(set()),
     ("courses:manage_lesson_move", "POST"): only(set()),
+    # Training organisations (培训机构): a training organisation's managers ask a bureau
+    # (roles.ORGANISATION_MANAGE of an Organisation.Kind.TRAINING: home is a company, so its
+    # owner gets 404 too); the bureau's course writers decide (roles.COURSES_WRITE: the
+    # provider is the fair's bureau's, whose members no persona is). tests in daigang/courses
+    # check both sides' roles.
+    ("courses:training", "GET"): only(set()),
+    ("courses:training", "POST"): only(set()),
+    ("courses:providers", "GET"): only(set()),
+    ("courses:provider_decide", "POST"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
@@ -569,6 +578,7 @@ def _default_params(world: World) -> dict[str, object]:
         "course_id": world.course.pk,
         "lesson_id": world.lesson.pk,
         "certificate_id": world.certificate.pk,
+        "provider_id": world.course_provider.pk,
         "number": world.certificate.number,
     }
 
