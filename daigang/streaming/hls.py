@@ -275,8 +275,10 @@ class HlsWriter:
         if self._container is None or self._audio is None or self._resampler is None:
             return  # audio waits for the first picture (the streams are set then)
         start = max(self._pts(at) * AUDIO_RATE // 90_000, 0)
-        if self._audio_pts is None or abs(start - self._audio_pts) > AUDIO_RATE // 2:
-            self._audio_pts = start  # the first chunk, or a gap (the publisher was away)
+        if self._audio_pts is None or start - self._audio_pts > AUDIO_RATE // 2:
+            # The first chunk, or a gap (the publisher was away): on from the clock. Never
+            # back: audio that came in a burst runs a little ahead, and timestamps must grow.
+            self._audio_pts = start
         frame.pts = None
         for chunk in self._resampler.resample(frame):
             chunk.pts = self._audio_pts
