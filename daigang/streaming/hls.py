@@ -46,6 +46,8 @@ from pathlib import Path
 import av
 from django.conf import settings
 
+from daigang.streaming.media import scaled_size
+
 logger = logging.getLogger(__name__)
 
 TIME_BASE = fractions.Fraction(1, 90_000)
@@ -107,6 +109,11 @@ def demand_note(*, root: Path, room_id: int) -> None:
     marker.touch()
 
 
+# The HLS thread of each room directory, while it runs.
+_writers: dict[Path, threading.Thread] = {}
+_writers_lock = threading.Lock()
+
+
 @dataclass
 class HlsCounters:
     video_frames_in: int = 0
@@ -138,11 +145,16 @@ class HlsWriter:
         self._last_video_pts = -1
         self._last_keyframe_pts: int | None = None
         self._audio_pts: int | None = None
+        self._remove = True
+        self._previous: threading.Thread | None = None
 
     # -- any thread (the relay loop) -------------------------------------------------------
     def start(self) -> None:
-        shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        with _writers_lock:
+            # A writer of this room stopping (the room closed and opened again) removes its
+            # files from its own thread: this one starts on a clean directory after it.
+            self._previous = _writers.get(self.directory)
+            _writers[self.directory] = self._thread
         self._thread.start()
 
     def push_video(self, frame: av.VideoFrame, at: float | None = None) -> None:
@@ -178,7 +190,10 @@ class HlsWriter:
 
     # -- the HLS thread --------------------------------------------------------------------
     def _run(self) -> None:
-        self._remove = True
+        if self._previous is not None:
+            self._previous.join(10)
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self.directory.mkdir(parents=True, exist_ok=True)
         try:
             while True:
                 item = self._queue.get()
@@ -201,8 +216,6 @@ class HlsWriter:
         return int((at - self._origin) * 90_000)
 
     def _open(self, frame: av.VideoFrame) -> None:
-        from daigang.streaming.media import scaled_size
-
         self._size = scaled_size(frame.width, frame.height, self.config.max_height)
         seconds = self.config.segment_seconds
         container = av.open(
@@ -296,6 +309,9 @@ class HlsWriter:
                 logger.warning("hls: room %s: closing the segmenter failed", self.room_id)
         if self._remove:
             shutil.rmtree(self.directory, ignore_errors=True)
+        with _writers_lock:
+            if _writers.get(self.directory) is self._thread:
+                del _writers[self.directory]
 
 
 def _frame_copy(frame: av.VideoFrame) -> av.VideoFrame:

@@ -160,3 +160,22 @@ def test_hls_off_never_starts_even_with_demand(tmp_path):
     feed = HlsFeed(11, HlsConfig(mode="off", root=tmp_path), viewers=lambda: 10_000)
     feed.video(picture(320, 240, 0))
     assert feed.writer is None
+
+
+def test_a_room_whose_hls_stops_and_starts_again_at_once_keeps_the_new_files(config):
+    old = HlsWriter(12, config)
+    old.start()
+    end = publish(old, seconds=1.5)
+    playlist_wait(old.directory, 1)
+    # when the room's HLS stops (its files go) and a new one starts straight away
+    old.stop()
+    new = HlsWriter(12, config)
+    new.start()
+    try:
+        publish(new, seconds=2.5, start=end)
+        text = playlist_wait(new.directory, 2)
+    finally:
+        new.stop(wait=True)
+
+    # then the new playlist and its segments were written after the old ones were removed
+    assert text.count("#EXTINF") >= 2
