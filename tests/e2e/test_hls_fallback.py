@@ -68,6 +68,13 @@ def test_a_viewer_beyond_the_webrtc_seats_gets_hls_with_the_pinned_card(
     context.set_default_timeout(TIMEOUT_MS)
     second = context.new_page()
     screenshot_on_failure.append(("second", second))
+    refused = []  # what the page's Content-Security-Policy blocked (hls.js must need nothing)
+    second.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     second.goto(room_url)
 
     # then its player switches to HLS and the picture plays
@@ -78,6 +85,7 @@ def test_a_viewer_beyond_the_webrtc_seats_gets_hls_with_the_pinned_card(
     print(f"HLS played by {player}")
     # and the pinned job card is shown over it, as to any viewer
     second.wait_for_selector("#pin-slot.shown [data-field=title]:text-is('电子厂普工')")
+    assert not refused, refused
     # and the first viewer still watches by WebRTC
     _wait_frames_advancing(first, "first viewer, later")
 
