@@ -206,6 +206,11 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("streaming:guest", "POST"): public(E403),
     ("streaming:guest", "GET"): public(E405),
     ("streaming:guest_session", "DELETE"): public(E404),
+    # HLS (daigang/streaming/tests/test_hls_views.py): public files for any cache to carry;
+    # none here, as no room is live over HLS.
+    ("streaming:hls_playlist", "GET"): public(E404),
+    ("streaming:hls_playlist", "POST"): public(E405),
+    ("streaming:hls_segment", "GET"): public(E404),
     # MediaMTX's auth hook: only with STREAM_SERVER_URL set, and then it checks the stream key
     # in the body (daigang/streaming/tests); unset, as here, it does not exist.
     ("streaming:mediamtx_auth", "POST"): public(E404),
@@ -553,6 +558,7 @@ def _default_params(world: World) -> dict[str, object]:
         "document_id": world.document.pk,
         "room_id": world.room.pk,
         "session_id": "not-a-session",
+        "name": "seg-1.ts",  # an HLS segment (none exists)
         "job_id": world.job.pk,
         "application_id": world.application.pk,
         "interview_id": world.interview.pk,
