@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
 from daigang.streaming import ice, sdp
+from daigang.streaming.hls import HlsConfig, HlsFeed
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.mixer import GuestMixer
@@ -79,6 +80,8 @@ class RelayConfig:
     max_viewers: int = 500
     publisher_grace: float = 60.0
     viewer_queue_size: int = 60
+    # HLS for big rooms (hls.py); off unless the settings say otherwise.
+    hls: HlsConfig = field(default_factory=lambda: HlsConfig(mode="off"))
 
     @classmethod
     def from_settings(cls) -> RelayConfig:
@@ -87,6 +90,7 @@ class RelayConfig:
             video_bitrate=settings.STREAM_RELAY_VIDEO_BITRATE,
             max_viewers=settings.STREAM_RELAY_MAX_VIEWERS,
             publisher_grace=settings.STREAM_PUBLISHER_GRACE_SECONDS,
+            hls=HlsConfig.from_settings(),
         )
 
 
@@ -159,6 +163,8 @@ class RoomRelay:
         self.on_media: Callable[[Session], None] | None = None
         # The room's replay (recorder.py): the same packets, muxed to a file in its own thread.
         self.recorder: Recorder | None = None
+        # The room's HLS (hls.py): started and stopped by demand, fed the decoded frames.
+        self.hls = HlsFeed(room_id, config.hls, viewers=lambda: len(self.viewers))
 
     # -- publisher side ---------------------------------------------------------------------
     def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
@@ -192,6 +198,7 @@ class RoomRelay:
                 return
             self.counters.video_frames_in += 1
             self._media_arrived(session)
+            self.hls.video(cast(av.VideoFrame, frame))
             if _backlog(track) > MAX_SOURCE_BACKLOG:
                 self.counters.video_frames_skipped += 1
                 continue
@@ -222,6 +229,7 @@ class RoomRelay:
                 return
             self.counters.audio_frames_in += 1
             self._media_arrived(session)
+            self.hls.audio(cast(av.AudioFrame, frame))
             try:
                 # An audio track yields AudioFrames; aiortc types recv() for any track.
                 audio = cast(av.AudioFrame, frame)
@@ -337,6 +345,7 @@ class RoomRelay:
             await _session_close(session)
         for task in list(self._pumps):
             task.cancel()
+        self.hls.stop()
         self._executor.shutdown(wait=False)
         if self.recorder is not None:
             self.recorder.close()  # the file is finished in the recorder's thread
