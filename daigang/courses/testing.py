@@ -9,10 +9,10 @@ from django.core.files import File
 
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.testing import member_make
+from daigang.core.video import video_sample_make
 from daigang.courses.models import Course, Lesson
 from daigang.courses.services import course_publish, course_save, lesson_save
 from daigang.courses.transcode import lesson_transcode
-from daigang.courses.video import video_sample_make
 
 
 def course_owner(*, bureau: Organisation) -> User:

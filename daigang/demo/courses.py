@@ -9,10 +9,10 @@ from pathlib import Path
 from django.core.files import File
 
 from daigang.accounts.models import Membership, Organisation
+from daigang.core.video import video_sample_make
 from daigang.courses.models import Course, Lesson
 from daigang.courses.services import course_publish, course_save, lesson_save
 from daigang.courses.transcode import lesson_transcode
-from daigang.courses.video import video_sample_make
 
 BUREAU = "兰州市公共就业服务中心"
 TITLE = "叉车司机安全操作入门"
