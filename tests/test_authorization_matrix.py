@@ -426,12 +426,12 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("jobs:publish", "POST"): only(HIRING),
     ("jobs:close", "POST"): only(HIRING),
     # Introduction videos (#17): the upload pages (the form again, with its errors, on an
-    # empty POST), the files (no ready video of that version: 404 for all), the 刷岗位 feed
+    # empty POST: 400), the files (no ready video of that version: 404 for all), the 刷岗位 feed
     # and the cards' count beacon (anyone; 204).
     ("jobs:company_video", "GET"): only(HIRING),
-    ("jobs:company_video", "POST"): only(HIRING),
+    ("jobs:company_video", "POST"): only(HIRING, INVALID),
     ("jobs:job_video", "GET"): only(HIRING),
-    ("jobs:job_video", "POST"): only(HIRING),
+    ("jobs:job_video", "POST"): only(HIRING, INVALID),
     ("jobs:video_file", "GET"): public(E404),
     ("jobs:video_poster", "GET"): public(E404),
     ("jobs:feed", "GET"): public(),

@@ -76,6 +76,8 @@ def _video_page(
         request,
         "jobs/video_form.html",
         {"organisation": organisation, "job": job, "video": video, "form": form},
+        # A refused upload: the form again with the reason, and a status that says so.
+        status=400 if request.method == "POST" else 200,
     )
 
 
