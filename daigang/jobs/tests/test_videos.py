@@ -325,3 +325,24 @@ def test_the_statistics_page_shows_click_through_with_video_against_without(org,
 def test_an_organisation_with_no_counts_yet_sees_dashes_not_a_division_by_zero(org):
     ctr = card_click_through(organisation=org)
     assert (ctr.with_video.percent, ctr.without_video.percent, ctr.lift) == ("—", "—", "—")
+
+
+# --- reporting ----------------------------------------------------------------------------
+
+
+def test_a_report_of_the_job_carries_its_video_and_a_takedown_hides_the_video_everywhere(
+    org, tmp_path
+):
+    from daigang.safety.targets import target_resolve
+
+    # given a job with a ready video
+    job = job_make(organisation=org, title="电子厂普工")
+    video = job_video_make(job=job, folder=tmp_path)
+    # when a seeker reports the job (the 举报 on the feed card and the job page)
+    target = target_resolve(kind="job", target_id=job.pk, user=user_make())
+    # then what the moderator reads includes the video's title, and a new upload is a new version
+    assert video.title in target.text and video.sha in target.text
+    # when a moderator takes the job down, then its video is gone from the feed and its files
+    Job.objects.filter(pk=job.pk).update(taken_down_at=timezone.now())
+    assert f"/videos/{video.pk}/" not in Client().get("/jobs/feed/").content.decode()
+    assert Client().get(f"/videos/{video.pk}/{video.sha}.mp4").status_code == 404
