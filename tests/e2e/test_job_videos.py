@@ -63,6 +63,14 @@ def _application_source(job_id: int) -> str:
     return Application.objects.get(job_id=job_id).source
 
 
+def _plays_counted(job_id: int) -> int:
+    from django.db.models import Sum
+
+    from daigang.jobs.models import CardCount
+
+    return CardCount.objects.filter(job_id=job_id).aggregate(n=Sum("plays"))["n"] or 0
+
+
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     if os.environ.get("E2E_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -115,6 +123,7 @@ def test_an_uploaded_job_video_plays_in_the_feed_on_a_phone_and_one_tap_apply_wo
     # then the page turns 已就绪 by itself (it reads the state again while 处理中)
     owner.wait_for_selector("#video-state[data-state=ready]")
     assert "已就绪" in owner.inner_text("#video-state")
+    _shot(owner, "upload-ready-laptop")
 
     # the job card with its video, on a laptop and a phone
     owner.goto(f"/jobs/{setting.job_a}/")
@@ -183,6 +192,17 @@ def test_an_uploaded_job_video_plays_in_the_feed_on_a_phone_and_one_tap_apply_wo
     page.click(other)
     page.wait_for_selector(f"{other}:text-is('已报名')")
     assert page.locator("#apply-sheet").is_hidden()
+
+    # the plays were counted (the page's beacon, every few seconds)
+    page.wait_for_function("() => new Promise((ok) => setTimeout(() => ok(true), 5500))")
+    assert orm(_plays_counted, setting.job_a) >= 1
+
+    # the organisation's statistics: the click-through of cards with a video and without
+    owner.set_viewport_size(LAPTOP)
+    owner.goto(f"/manage/{setting.organisation}/pipeline/stats/")
+    owner.wait_for_selector("[data-stat=video-ctr]")
+    owner.locator("[data-stat=video-ctr]").scroll_into_view_if_needed()
+    _shot(owner, "stats-laptop")
 
     # the feed on a laptop
     page.set_viewport_size(LAPTOP)
