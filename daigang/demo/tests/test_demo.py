@@ -183,3 +183,16 @@ def test_the_demo_has_a_published_course_with_a_text_and_a_ready_video_lesson():
     assert course.is_public()
     assert [lesson.kind for lesson in course.lessons.all()] == ["text", "video"]
     assert all(lesson.is_watchable() for lesson in course.lessons.all())
+
+
+@pytest.mark.django_db
+def test_demo_has_job_videos_ready_for_the_feed():
+    from django.test import Client
+
+    from daigang.jobs.models import Video
+
+    demo_load()
+    ready = Video.objects.filter(state=Video.State.READY, job__isnull=False)
+    assert ready.count() == 3
+    page = Client().get("/jobs/feed/").content.decode()
+    assert all(f"/videos/{video.pk}/{video.sha}.mp4" in page for video in ready)
