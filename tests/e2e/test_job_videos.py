@@ -192,6 +192,7 @@ def test_an_uploaded_job_video_plays_in_the_feed_on_a_phone_and_one_tap_apply_wo
     page.click(other)
     page.wait_for_selector(f"{other}:text-is('已报名')")
     assert page.locator("#apply-sheet").is_hidden()
+    assert orm(_application_source, setting.job_b) == f"feed:{setting.job_b}"
 
     # the plays were counted (the page's beacon, every few seconds)
     page.wait_for_function("() => new Promise((ok) => setTimeout(() => ok(true), 5500))")
