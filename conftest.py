@@ -5,10 +5,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    """Uploads (and jobs read aloud) go to a per-test folder, never the developer's var/."""
+    """Uploads (jobs read aloud, rooms' HLS) go to a per-test folder, never the developer's var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LISTEN_AUDIO_DIR = tmp_path / "listen"
+    settings.STREAM_HLS_ROOT = tmp_path / "hls"  # a room's HLS (daigang.streaming.hls)
 
 
 @pytest.fixture(autouse=True)

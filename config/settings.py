@@ -396,6 +396,17 @@ STREAM_RELAY_MAX_VIEWERS = env_int("STREAM_RELAY_MAX_VIEWERS", 500)
 # A publisher that drops without stopping (network loss, OBS crash) may reconnect this long
 # before its room ends.
 STREAM_PUBLISHER_GRACE_SECONDS = env_int("STREAM_PUBLISHER_GRACE_SECONDS", 60)
+# HLS for rooms bigger than the relay's seats (daigang/streaming/hls.py): H.264 + AAC encoded
+# once per room, segments of STREAM_HLS_SEGMENT_SECONDS under STREAM_HLS_ROOT (the relay writes
+# them, web processes serve them: with STREAM_RELAY=process both need the same directory).
+# "auto" runs it while a room's WebRTC viewers reach STREAM_HLS_VIEWER_PERCENT of
+# STREAM_RELAY_MAX_VIEWERS or its playlist is asked for, until STREAM_HLS_IDLE_SECONDS without.
+STREAM_HLS = env_choice("STREAM_HLS", "auto", ("auto", "always", "off"))
+STREAM_HLS_ROOT = Path(env_str("STREAM_HLS_ROOT", str(VAR_DIR / "hls")))
+STREAM_HLS_SEGMENT_SECONDS = env_int("STREAM_HLS_SEGMENT_SECONDS", 2)
+STREAM_HLS_WINDOW = env_int("STREAM_HLS_WINDOW", 6)
+STREAM_HLS_VIEWER_PERCENT = env_int("STREAM_HLS_VIEWER_PERCENT", 80)
+STREAM_HLS_IDLE_SECONDS = env_int("STREAM_HLS_IDLE_SECONDS", 60)
 # A room whose publisher went away stays "interrupted" (it can go on air again) until its
 # anchor ends it, or until this many hours after its planned start (the end_overdue_rooms
 # command, run from cron, ends it then).

@@ -36,9 +36,9 @@ from daigang.accounts.testing import (
 )
 from daigang.contracts.models import CheckIn, Contract, Offer
 from daigang.contracts.testing import Hire, onboarded_make
-from daigang.courses.models import Certificate, Course, Lesson
+from daigang.courses.models import Certificate, Course, CourseProvider, Lesson
 from daigang.courses.services import course_enrol, lesson_progress_record
-from daigang.courses.testing import course_make
+from daigang.courses.testing import course_make, training_make
 from daigang.fairs.models import Fair, FairEntry, FairInvite
 from daigang.fairs.services import fair_entry_register, fair_invite_create
 from daigang.fairs.testing import bureau_make, fair_make
@@ -111,6 +111,7 @@ class World:
     course: Course  # the fair's bureau's published course (one text lesson)
     lesson: Lesson
     certificate: Certificate  # the seeker completed the course
+    course_provider: CourseProvider  # a training organisation the fair's bureau approved
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
 
@@ -285,6 +286,7 @@ def world_make() -> World:
         course=course,
         lesson=lesson,
         certificate=certificate,
+        course_provider=training_make(bureau=fair.bureau),
     )
     for persona, user in users.items():
         if user is not None:

@@ -206,6 +206,11 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("streaming:guest", "POST"): public(E403),
     ("streaming:guest", "GET"): public(E405),
     ("streaming:guest_session", "DELETE"): public(E404),
+    # HLS (daigang/streaming/tests/test_hls_views.py): public files for any cache to carry;
+    # none here, as no room is live over HLS.
+    ("streaming:hls_playlist", "GET"): public(E404),
+    ("streaming:hls_playlist", "POST"): public(E405),
+    ("streaming:hls_segment", "GET"): public(E404),
     # MediaMTX's auth hook: only with STREAM_SERVER_URL set, and then it checks the stream key
     # in the body (daigang/streaming/tests); unset, as here, it does not exist.
     ("streaming:mediamtx_auth", "POST"): public(E404),
@@ -363,6 +368,15 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("courses:manage_lesson", "GET"): only(set()),
     ("courses:manage_lesson", "POST"): only(set()),
     ("courses:manage_lesson_move", "POST"): only(set()),
+    # Training organisations (培训机构): a training organisation's managers ask a bureau
+    # (roles.ORGANISATION_MANAGE of an Organisation.Kind.TRAINING: home is a company, so its
+    # owner gets 404 too); the bureau's course writers decide (roles.COURSES_WRITE: the
+    # provider is the fair's bureau's, whose members no persona is). tests in daigang/courses
+    # check both sides' roles.
+    ("courses:training", "GET"): only(set()),
+    ("courses:training", "POST"): only(set()),
+    ("courses:providers", "GET"): only(set()),
+    ("courses:provider_decide", "POST"): only(set()),
     # --- job fairs: seekers' pages are public; a bureau's pages are its members' only --------
     ("fairs:list", "GET"): public(),
     ("fairs:fair", "GET"): public(),
@@ -555,6 +569,7 @@ def _default_params(world: World) -> dict[str, object]:
         "document_id": world.document.pk,
         "room_id": world.room.pk,
         "session_id": "not-a-session",
+        "name": "seg-1.ts",  # an HLS segment (none exists)
         "job_id": world.job.pk,
         "application_id": world.application.pk,
         "interview_id": world.interview.pk,
@@ -581,6 +596,7 @@ def _default_params(world: World) -> dict[str, object]:
         "course_id": world.course.pk,
         "lesson_id": world.lesson.pk,
         "certificate_id": world.certificate.pk,
+        "provider_id": world.course_provider.pk,
         "number": world.certificate.number,
     }
 

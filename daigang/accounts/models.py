@@ -152,6 +152,9 @@ class Organisation(models.Model):
         AGENCY = "agency", _("劳务派遣·人力资源服务机构")
         # 人社局 / 公共就业服务中心: runs job fairs, bound to one region (region below).
         BUREAU = "bureau", _("公共就业服务机构")
+        # 职业培训机构 (培训学校): may publish free courses under a bureau that approves it
+        # (daigang.courses.CourseProvider).
+        TRAINING = "training", _("职业培训机构")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审核")

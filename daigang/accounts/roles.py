@@ -71,7 +71,9 @@ class Power(enum.StrEnum):
     # A bureau: write, publish and unpublish its policy explainers (政策解读). Any member reads
     # them, drafts included (ORGANISATION_SEE).
     POLICIES_WRITE = "policies_write"
-    # A bureau: publish free skills courses (课程), their lessons and videos.
+    # A bureau, or a training organisation a bureau approved (daigang.courses.CourseProvider):
+    # publish free skills courses (课程), their lessons and videos. A bureau's holders also
+    # approve, refuse and revoke the training organisations.
     COURSES_WRITE = "courses_write"
 
 

@@ -10,7 +10,11 @@ where `record` is
      "certificate": {"number", "issued_at",
                      "holder": {"name", "phone"},
                      "course": {"title", "kind_of_work", "lessons"},
-                     "bureau": {"name", "uscc"}}}
+                     "bureau": {"name", "uscc"},
+                     "provider": {"name", "uscc"}}}
+
+("provider" only for a course a training organisation provided: the record of a bureau's own
+course is as it always was, so certificates issued before providers existed still verify.)
 
 Times are ISO 8601 in UTC with microseconds. The facts are copied onto the certificate when
 it is issued, so the record stays reproducible from the database. The PDF's own SHA-256
@@ -31,7 +35,7 @@ FINGERPRINT_VERSION = 1
 
 
 def certificate_record(*, certificate: Certificate) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "version": FINGERPRINT_VERSION,
         "certificate": {
             "number": certificate.number,
@@ -47,6 +51,12 @@ def certificate_record(*, certificate: Certificate) -> dict[str, Any]:
             "bureau": {"name": certificate.bureau_name, "uscc": certificate.bureau_uscc},
         },
     }
+    if certificate.provider_name:
+        record["certificate"]["provider"] = {
+            "name": certificate.provider_name,
+            "uscc": certificate.provider_uscc,
+        }
+    return record
 
 
 def certificate_fingerprint(*, certificate: Certificate) -> str:

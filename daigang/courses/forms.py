@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from daigang.courses.models import Course, Lesson
+from daigang.courses.models import Course, CourseProvider, Lesson
 
 
 class CourseForm(forms.Form):
+    """A course's details; for a training organisation approved by more than one bureau, a
+    new course also says which bureau it is published under."""
+
     title = forms.CharField(label=_("课程名称"), max_length=80)
     category = forms.ChoiceField(
         label=_("类别"), choices=Course.Category.choices, widget=forms.RadioSelect
@@ -25,6 +28,48 @@ class CourseForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(
+        self, *args: object, providers: list[CourseProvider] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.providers = {str(p.pk): p for p in providers or []}
+        if len(self.providers) > 1:
+            self.fields["provider"] = forms.ChoiceField(
+                label=_("审核的人社局"),
+                choices=[(key, p.bureau.name) for key, p in self.providers.items()],
+            )
+
+    def provider_chosen(self) -> CourseProvider | None:
+        if len(self.providers) == 1:
+            return next(iter(self.providers.values()))
+        return self.providers.get(str(self.cleaned_data.get("provider", "")))
+
+
+class ProviderRequestForm(forms.Form):
+    bureau = forms.ChoiceField(label=_("申请审核的人社局"))
+    note = forms.CharField(
+        label=_("申请说明（选填）"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如：办学许可证编号、开设的工种、师资"),
+    )
+
+    def __init__(self, *args: object, bureaus: list, **kwargs: object) -> None:  # type: ignore[type-arg]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.bureaus = {str(b.pk): b for b in bureaus}
+        self.fields["bureau"].choices = [  # type: ignore[attr-defined]
+            (key, f"{b.name}（{b.region.name}）" if b.region else b.name)
+            for key, b in self.bureaus.items()
+        ]
+
+
+class ProviderDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("批准")), ("refuse", _("不批准")), ("revoke", _("撤销"))]
+    )
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500)
 
 
 class LessonForm(forms.Form):

@@ -26,6 +26,16 @@ class Course(models.Model):
     bureau = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="courses", verbose_name=_("发布机构")
     )
+    # A training organisation's course, published under the bureau (above) that approved it;
+    # empty for the bureau's own courses.
+    provider = models.ForeignKey(
+        "CourseProvider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("培训机构"),
+    )
     title = models.CharField(_("课程名称"), max_length=80)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     # 工种 (电工, 叉车, 育婴, 电商直播…): free words, as on a seeker's profile and a job.
@@ -50,6 +60,69 @@ class Course(models.Model):
 
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class CourseProvider(models.Model):
+    """A training organisation (Organisation.Kind.TRAINING) approved by a bureau to publish
+    free courses under it. Asked for by the organisation, decided by the bureau's staff; every
+    step is a CourseProviderChange (who, when, reason)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未通过")
+        REVOKED = "revoked", _("已撤销")
+
+    bureau = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="course_providers"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="course_approvals"
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    note = models.TextField(_("申请说明"), blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("培训机构")
+        verbose_name_plural = _("培训机构")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "organisation"], name="course_provider_once_per_bureau"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} @ {self.bureau_id}: {self.state}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class CourseProviderChange(models.Model):
+    """One step of a provider's approval: requested, approved, refused, revoked."""
+
+    provider = models.ForeignKey(CourseProvider, on_delete=models.CASCADE, related_name="changes")
+    to_state = models.CharField(max_length=10, choices=CourseProvider.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} → {self.to_state}"
 
 
 def _lesson_file_path(instance: Lesson, filename: str) -> str:
@@ -167,6 +240,9 @@ class Certificate(models.Model):
     kind_of_work = models.CharField(_("工种"), max_length=30, blank=True)
     bureau_name = models.CharField(_("发证机构"), max_length=100)
     bureau_uscc = models.CharField(max_length=18, blank=True)
+    # The training organisation that provided the course (empty: the bureau's own course).
+    provider_name = models.CharField(_("培训机构"), max_length=100, blank=True)
+    provider_uscc = models.CharField(max_length=18, blank=True)
     lessons = models.PositiveIntegerField(default=0)
     issued_at = models.DateTimeField(_("发证时间"), default=timezone.now)
     content_sha256 = models.CharField(max_length=64)

@@ -61,6 +61,8 @@ def certificate_pdf_render(*, certificate: Certificate) -> bytes:
         "course": certificate.course_title,
         "lessons": certificate.lessons,
     }
+    if certificate.provider_name:
+        text += _("（培训机构：%(provider)s）") % {"provider": certificate.provider_name}
     story: list[object] = [
         Paragraph(escape(_("结业证书")), title),
         Spacer(1, 8 * mm),

@@ -10,14 +10,21 @@ from django.http import Http404
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.roles import Power
 from daigang.accounts.selectors import membership_has, organisation_for_member
-from daigang.courses.models import Certificate, Course, Enrolment, Lesson, LessonProgress
+from daigang.courses.models import (
+    Certificate,
+    Course,
+    CourseProvider,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+)
 
 
 def courses_public(*, category: str = "") -> QuerySet[Course]:
     """Published courses of verified bureaus, newest first, each with its lesson count."""
     courses = (
         Course.objects.filter(status=Course.Status.PUBLISHED)
-        .select_related("bureau")
+        .select_related("bureau", "provider__organisation")
         .annotate(lesson_count=Count("lessons"))
         .order_by("-published_at", "-pk")
     )
@@ -27,19 +34,32 @@ def courses_public(*, category: str = "") -> QuerySet[Course]:
 
 
 def course_public_get(*, course_id: int, user: User | None = None) -> Course:
-    """A published course, or a draft for the members of its bureau; 404 otherwise."""
-    course = Course.objects.select_related("bureau").filter(pk=course_id).first()
+    """A published course, or a draft for the members of its publisher (its bureau, or the
+    training organisation that provides it); 404 otherwise."""
+    course = (
+        Course.objects.select_related("bureau", "provider__organisation")
+        .filter(pk=course_id)
+        .first()
+    )
     if course is None:
         raise Http404
     if not course.is_public() and not (
         user is not None
         and user.is_authenticated
         and membership_has(
-            user=user, organisation_id=course.bureau_id, power=Power.ORGANISATION_SEE
+            user=user, organisation_id=course_publisher_id(course), power=Power.ORGANISATION_SEE
         )
     ):
         raise Http404
     return course
+
+
+def course_publisher_id(course: Course) -> int:
+    """The organisation whose members write the course: its bureau, or its provider."""
+    if course.provider_id is not None:
+        assert course.provider is not None
+        return course.provider.organisation_id
+    return course.bureau_id
 
 
 def lesson_of_course(*, course: Course, lesson_id: int) -> Lesson:
@@ -57,17 +77,46 @@ def bureau_for_courses(*, user: User, organisation_id: int, power: Power) -> Org
     return organisation
 
 
-def course_of_bureau(*, bureau: Organisation, course_id: int) -> Course:
-    course = Course.objects.filter(bureau=bureau, pk=course_id).first()
+def publisher_for_courses(*, user: User, organisation_id: int, power: Power) -> Organisation:
+    """The organisation whose course pages `user` opens: a bureau, or a training organisation
+    a bureau approved (and approves still); 404 for anyone else."""
+    organisation = organisation_for_member(user=user, organisation_id=organisation_id, power=power)
+    if organisation.kind == Organisation.Kind.BUREAU:
+        return organisation
+    if organisation.kind == Organisation.Kind.TRAINING and provider_is_approved(
+        organisation_id=organisation.pk
+    ):
+        return organisation
+    raise Http404
+
+
+def provider_is_approved(*, organisation_id: int) -> bool:
+    return CourseProvider.objects.filter(
+        organisation_id=organisation_id, state=CourseProvider.State.APPROVED
+    ).exists()
+
+
+def _of_publisher(publisher: Organisation) -> Q:
+    if publisher.kind == Organisation.Kind.BUREAU:
+        return Q(bureau=publisher, provider__isnull=True)
+    return Q(provider__organisation=publisher)
+
+
+def course_of_publisher(*, publisher: Organisation, course_id: int) -> Course:
+    course = (
+        Course.objects.filter(_of_publisher(publisher), pk=course_id)
+        .select_related("bureau", "provider__organisation")
+        .first()
+    )
     if course is None:
         raise Http404
-    course.bureau = bureau
     return course
 
 
-def courses_of_bureau(*, bureau: Organisation) -> QuerySet[Course]:
+def courses_of_publisher(*, publisher: Organisation) -> QuerySet[Course]:
     return (
-        Course.objects.filter(bureau=bureau)
+        Course.objects.filter(_of_publisher(publisher))
+        .select_related("bureau", "provider__organisation")
         .annotate(
             lesson_count=Count("lessons", distinct=True),
             enrolment_count=Count("enrolments", distinct=True),
@@ -129,7 +178,7 @@ def my_courses(*, user: User) -> list[MyCourse]:
     """The seeker's enrolments with their progress, and certificates (我的课程)."""
     enrolments = (
         Enrolment.objects.filter(user=user)
-        .select_related("course", "course__bureau", "certificate")
+        .select_related("course", "course__bureau", "course__provider__organisation", "certificate")
         .annotate(
             lessons=Count("course__lessons", distinct=True),
             done=Count("progress", filter=Q(progress__completed_at__isnull=False), distinct=True),
@@ -229,6 +278,9 @@ def seeker_courses_export(*, user: User) -> list[dict[str, object]]:
             {
                 "course": enrolment.course.title,
                 "bureau": enrolment.course.bureau.name,
+                "provider": enrolment.course.provider.organisation.name
+                if enrolment.course.provider
+                else None,
                 "enrolled_at": enrolment.enrolled_at.isoformat(),
                 "lessons": item.lessons,
                 "lessons_done": item.done,
@@ -239,3 +291,59 @@ def seeker_courses_export(*, user: User) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+def providers_of_bureau(*, bureau: Organisation) -> list[CourseProvider]:
+    """The training organisations that asked the bureau, those waiting first, then the newest."""
+    return sorted(
+        CourseProvider.objects.filter(bureau=bureau)
+        .select_related("organisation", "decided_by")
+        .prefetch_related("changes__by")
+        .order_by("-requested_at", "-pk")[:500],
+        key=lambda p: p.state != CourseProvider.State.REQUESTED,
+    )
+
+
+def provider_of_bureau(*, bureau: Organisation, provider_id: int) -> CourseProvider:
+    provider = (
+        CourseProvider.objects.filter(bureau=bureau, pk=provider_id)
+        .select_related("organisation", "bureau")
+        .first()
+    )
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def training_for_member(*, user: User, organisation_id: int) -> Organisation:
+    """A training organisation's page of its approvals: its managers only."""
+    organisation = organisation_for_member(
+        user=user, organisation_id=organisation_id, power=Power.ORGANISATION_MANAGE
+    )
+    if organisation.kind != Organisation.Kind.TRAINING:
+        raise Http404
+    return organisation
+
+
+def approvals_of_training(*, organisation: Organisation) -> list[CourseProvider]:
+    return list(
+        CourseProvider.objects.filter(organisation=organisation)
+        .select_related("bureau__region")
+        .prefetch_related("changes")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def bureaus_to_ask(*, organisation: Organisation) -> list[Organisation]:
+    """Verified bureaus the training organisation may ask (those of its province first)."""
+    from django.utils import timezone
+
+    bureaus = list(
+        Organisation.objects.filter(
+            Organisation.verified_q(timezone.now()), kind=Organisation.Kind.BUREAU
+        )
+        .select_related("region")
+        .order_by("region__code", "name")[:500]
+    )
+    province = organisation.region.code[:2] if organisation.region else ""
+    return sorted(bureaus, key=lambda b: not (b.region and b.region.code[:2] == province))

@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daigang.accounts.models import Organisation, User
-from daigang.accounts.roles import Power
+from daigang.accounts.models import Membership, Organisation, User
+from daigang.accounts.roles import Power, roles_with
 from daigang.accounts.selectors import membership_has
 from daigang.core.refused import Refused
 from daigang.core.video import video_upload_check
@@ -28,12 +28,15 @@ from daigang.courses.models import (
     Certificate,
     CertificateAttachment,
     Course,
+    CourseProvider,
+    CourseProviderChange,
     Enrolment,
     Lesson,
     LessonProgress,
 )
 from daigang.courses.pdf import certificate_pdf_render
 from daigang.hiring.models import Application
+from daigang.hiring.notifications import notification_send
 from daigang.rules.refusals import fields_errors
 from daigang.rules.terms import PUBLIC_RULES
 
@@ -46,11 +49,60 @@ LESSONS_MAX = 100
 COMPLETE_SHARE = 0.95
 
 
-def _power_check(*, user: User, bureau: Organisation) -> None:
-    if bureau.kind != Organisation.Kind.BUREAU or not membership_has(
-        user=user, organisation_id=bureau.pk, power=Power.COURSES_WRITE
-    ):
-        raise Refused("not_found", _("没有找到"), status=404)
+def _not_found() -> Refused:
+    return Refused("not_found", _("没有找到"), status=404)
+
+
+def _may_write(*, user: User, organisation_id: int) -> bool:
+    return membership_has(user=user, organisation_id=organisation_id, power=Power.COURSES_WRITE)
+
+
+def providers_approved(*, organisation: Organisation) -> list[CourseProvider]:
+    """The bureaus' approvals under which a training organisation may publish now."""
+    return list(
+        CourseProvider.objects.filter(
+            organisation=organisation,
+            state=CourseProvider.State.APPROVED,
+            bureau__kind=Organisation.Kind.BUREAU,
+        )
+        .select_related("bureau", "organisation")
+        .order_by("pk")
+    )
+
+
+def _publisher_check(*, user: User, publisher: Organisation) -> list[CourseProvider]:
+    """A bureau's course writers, or those of a training organisation some bureau approved
+    (its approvals returned); anyone else is told nothing exists."""
+    if publisher.kind == Organisation.Kind.BUREAU:
+        if _may_write(user=user, organisation_id=publisher.pk):
+            return []
+    elif publisher.kind == Organisation.Kind.TRAINING:
+        if _may_write(user=user, organisation_id=publisher.pk):
+            providers = providers_approved(organisation=publisher)
+            if providers:
+                return providers
+            raise Refused(
+                "not_approved",
+                _("本机构尚未获得人社局批准（或已被撤销），不能发布课程"),
+                status=409,
+            )
+    raise _not_found()
+
+
+def _course_check(*, user: User, course: Course) -> None:
+    """May `user` write `course`: its bureau's writers for a bureau's own course; for a
+    training organisation's, that organisation's writers while the bureau's approval lasts."""
+    if course.provider_id is None:
+        _publisher_check(user=user, publisher=course.bureau)
+        return
+    provider = course.provider
+    assert provider is not None
+    if not _may_write(user=user, organisation_id=provider.organisation_id):
+        raise _not_found()
+    if not provider.is_approved:
+        raise Refused(
+            "not_approved", _("本机构尚未获得人社局批准（或已被撤销），不能发布课程"), status=409
+        )
 
 
 def _text_errors(fields: dict[str, tuple[str, str]]) -> dict[str, list[ValidationError]]:
@@ -61,16 +113,23 @@ def _text_errors(fields: dict[str, tuple[str, str]]) -> dict[str, list[Validatio
 
 def course_save(
     *,
-    bureau: Organisation,
+    publisher: Organisation,
     by: User,
     course: Course | None,
     title: str,
     category: str,
     kind_of_work: str,
     description: str,
+    provider: CourseProvider | None = None,
 ) -> Course:
-    """Create or edit a bureau's course. Its texts pass the content rules or nothing is saved."""
-    _power_check(user=by, bureau=bureau)
+    """Create or edit a course of `publisher`: a bureau, or a training organisation a bureau
+    approved (`provider`: which approval a new course is published under; the only one when
+    it has one). Its texts pass the content rules or nothing is saved."""
+    approvals = _publisher_check(user=by, publisher=publisher)
+    if course is not None:
+        if _publisher_of(course) != publisher.pk:
+            raise _not_found()
+        _course_check(user=by, course=course)
     title, kind_of_work, description = title.strip(), kind_of_work.strip(), description.strip()
     errors: dict[str, list[ValidationError]] = {}
     if not title:
@@ -94,13 +153,25 @@ def course_save(
     if errors:
         raise ValidationError(errors)
     if course is None:
-        course = Course(bureau=bureau, created_by=by)
-    elif course.bureau_id != bureau.pk:
-        raise Refused("not_found", _("没有找到"), status=404)
+        if publisher.kind == Organisation.Kind.BUREAU:
+            course = Course(bureau=publisher, created_by=by)
+        else:
+            chosen = next((p for p in approvals if provider is None or p.pk == provider.pk), None)
+            if chosen is None or (provider is None and len(approvals) > 1):
+                raise ValidationError({"provider": [ValidationError(_("请选择审核的人社局"))]})
+            course = Course(bureau=chosen.bureau, provider=chosen, created_by=by)
     course.title, course.category = title, category
     course.kind_of_work, course.description = kind_of_work, description
     course.save()
     return course
+
+
+def _publisher_of(course: Course) -> int:
+    """The id of the organisation whose members write `course`."""
+    if course.provider_id is not None:
+        assert course.provider is not None
+        return course.provider.organisation_id
+    return course.bureau_id
 
 
 def lesson_save(
@@ -115,7 +186,7 @@ def lesson_save(
 ) -> Lesson:
     """Create or edit a lesson. A video is checked by content now and transcoded later
     (`manage.py transcode_lessons`): the lesson shows 处理中 until then."""
-    _power_check(user=by, bureau=course.bureau)
+    _course_check(user=by, course=course)
     title, body = title.strip(), body.strip()
     errors: dict[str, list[ValidationError]] = {}
     if not title:
@@ -172,7 +243,7 @@ def lesson_save(
 def lessons_reorder(*, course: Course, by: User, lesson_ids: list[int]) -> None:
     """Put the course's lessons in the order given; ids not of this course are ignored and
     lessons left out keep their place after those given."""
-    _power_check(user=by, bureau=course.bureau)
+    _course_check(user=by, course=course)
     with transaction.atomic():
         lessons = {lesson.pk: lesson for lesson in course.lessons.select_for_update()}
         ordered = [lessons.pop(pk) for pk in dict.fromkeys(lesson_ids) if pk in lessons]
@@ -194,12 +265,15 @@ def lesson_move(*, lesson: Lesson, by: User, up: bool) -> None:
 
 
 def course_publish(*, course: Course, by: User, now: dt.datetime | None = None) -> Course:
-    """Publish a course: the bureau verified, at least one lesson, every video ready.
-    Publishing again changes nothing."""
-    _power_check(user=by, bureau=course.bureau)
+    """Publish a course: the bureau verified (and a training organisation's verified and
+    still approved), at least one lesson, every video ready. Publishing again changes
+    nothing."""
+    _course_check(user=by, course=course)
     if course.is_public():
         return course
-    if not course.bureau.is_verified():
+    if not course.bureau.is_verified() or (
+        course.provider is not None and not course.provider.organisation.is_verified()
+    ):
         raise Refused(
             "not_verified", _("机构尚未通过认证（或认证已过期），不能发布课程"), status=409
         )
@@ -332,6 +406,8 @@ def certificate_issue(*, enrolment: Enrolment, now: dt.datetime | None = None) -
         kind_of_work=course.kind_of_work,
         bureau_name=bureau.name,
         bureau_uscc=bureau.uscc or "",
+        provider_name=course.provider.organisation.name if course.provider else "",
+        provider_uscc=(course.provider.organisation.uscc or "") if course.provider else "",
         lessons=course.lessons.count(),
         issued_at=now,
     )
@@ -370,3 +446,158 @@ def seeker_courses_delete(*, user: User) -> int:
     for storage, name in pdfs:
         transaction.on_commit(functools.partial(storage.delete, name))
     return count
+
+
+# --- training organisations (培训机构) a bureau approves to publish courses ------------------
+
+
+def _members_with(*, organisation_id: int, power: Power) -> list[User]:
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            organisation_id=organisation_id, role__in=roles_with(power), user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _provider_notify(*, provider: CourseProvider, to_bureau: bool, text: str) -> None:
+    """Tell the other side: the bureau's course writers of a request, the training
+    organisation's managers of a decision (a Notification now, the SMS on commit)."""
+    from django.urls import reverse
+
+    if to_bureau:
+        users = _members_with(organisation_id=provider.bureau_id, power=Power.COURSES_WRITE)
+        url = reverse("courses:providers", args=[provider.bureau_id])
+    else:
+        users = _members_with(
+            organisation_id=provider.organisation_id, power=Power.ORGANISATION_MANAGE
+        )
+        url = reverse("courses:training", args=[provider.organisation_id])
+    for user in users:
+        notification_send(user=user, text=text, url=url)
+
+
+def provider_request(
+    *,
+    organisation: Organisation,
+    bureau: Organisation,
+    by: User,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> CourseProvider:
+    """A verified training organisation asks `bureau` to let it publish free courses. Asking
+    again while asked or approved changes nothing; after a refusal or a revocation it asks
+    anew. One transaction: lock the row, write the step, tell the bureau on commit."""
+    if organisation.kind != Organisation.Kind.TRAINING or not membership_has(
+        user=by, organisation_id=organisation.pk, power=Power.ORGANISATION_MANAGE
+    ):
+        raise _not_found()
+    if bureau.kind != Organisation.Kind.BUREAU or not bureau.is_verified(now):
+        raise Refused("not_found", _("没有找到这个人社局"), status=404)
+    if not organisation.is_verified(now):
+        raise Refused(
+            "not_verified", _("机构尚未通过认证（或认证已过期），不能申请开课"), status=409
+        )
+    note = note.strip()
+    if len(note) > DESCRIPTION_MAX:
+        raise ValidationError({"note": [ValidationError(_("申请说明最多4000个字"))]})
+    errors = _text_errors({"note": (_("申请说明"), note)})
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # A first request makes the row as if revoked, so that it takes the same step below
+        # as a request after a refusal or a revocation (all in this transaction).
+        CourseProvider.objects.get_or_create(
+            bureau=bureau,
+            organisation=organisation,
+            defaults={"state": CourseProvider.State.REVOKED, "requested_at": now},
+        )
+        provider = (
+            CourseProvider.objects.select_for_update(of=("self",))
+            .select_related("bureau", "organisation")
+            .get(bureau=bureau, organisation=organisation)
+        )
+        if provider.state in (CourseProvider.State.REQUESTED, CourseProvider.State.APPROVED):
+            return provider
+        provider.state = CourseProvider.State.REQUESTED
+        provider.note, provider.reason, provider.requested_at = note, "", now
+        provider.decided_at, provider.decided_by = None, None
+        provider.save()
+        CourseProviderChange.objects.create(
+            provider=provider, to_state=provider.state, by=by, at=now, reason=note
+        )
+        _provider_notify(
+            provider=provider,
+            to_bureau=True,
+            text=_("%(name)s 申请在本局发布免费培训课程，请审核") % {"name": organisation.name},
+        )
+    return provider
+
+
+class ProviderDecision:
+    APPROVE = "approve"
+    REFUSE = "refuse"
+    REVOKE = "revoke"
+
+
+# decision -> (the state it leads to, the states it may start from)
+_DECISIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    ProviderDecision.APPROVE: (CourseProvider.State.APPROVED, (CourseProvider.State.REQUESTED,)),
+    ProviderDecision.REFUSE: (CourseProvider.State.REFUSED, (CourseProvider.State.REQUESTED,)),
+    ProviderDecision.REVOKE: (CourseProvider.State.REVOKED, (CourseProvider.State.APPROVED,)),
+}
+
+
+def provider_decide(
+    *,
+    provider: CourseProvider,
+    by: User,
+    decision: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> CourseProvider:
+    """The bureau's course writers approve a request, refuse it (with a reason) or revoke an
+    approval (with a reason). Deciding what is already decided so changes nothing. Revoking
+    unpublishes the organisation's published courses under this bureau: their enrolments,
+    progress and certificates stay (certificates remain verifiable). One transaction: lock
+    the row, write the step, tell the organisation on commit."""
+    if not _may_write(user=by, organisation_id=provider.bureau_id):
+        raise _not_found()
+    if decision not in _DECISIONS:
+        raise Refused("bad_decision", _("请选择批准、不批准或撤销"), status=400)
+    to_state, starts = _DECISIONS[decision]
+    reason = reason.strip()
+    if decision != ProviderDecision.APPROVE and not reason:
+        raise ValidationError({"reason": [ValidationError(_("请填写原因"))]})
+    if len(reason) > 500:
+        raise ValidationError({"reason": [ValidationError(_("原因最多500个字"))]})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            CourseProvider.objects.select_for_update(of=("self",))
+            .select_related("bureau", "organisation")
+            .get(pk=provider.pk)
+        )
+        if locked.state == to_state:
+            return locked
+        if locked.state not in starts:
+            raise Refused("wrong_state", _("申请的状态已变化，请刷新页面"), status=409)
+        locked.state, locked.decided_at, locked.decided_by = to_state, now, by
+        locked.reason = "" if decision == ProviderDecision.APPROVE else reason
+        locked.save()
+        CourseProviderChange.objects.create(
+            provider=locked, to_state=to_state, by=by, at=now, reason=locked.reason
+        )
+        names = {"bureau": locked.bureau.name, "reason": reason}
+        if decision == ProviderDecision.APPROVE:
+            text = _("%(bureau)s 已批准贵机构发布免费培训课程") % names
+        elif decision == ProviderDecision.REFUSE:
+            text = _("%(bureau)s 未批准贵机构的开课申请：%(reason)s") % names
+        else:
+            Course.objects.filter(provider=locked, status=Course.Status.PUBLISHED).update(
+                status=Course.Status.DRAFT
+            )
+            text = _("%(bureau)s 已撤销贵机构的开课资格，已发布的课程已下架：%(reason)s") % names
+        _provider_notify(provider=locked, to_bureau=False, text=text)
+    return locked

@@ -24,6 +24,8 @@ class CourseNumbers:
     key: str
     label: str
     region: str
+    # The training organisation that provides the course (empty: the bureau's own).
+    provider: str = ""
     enrolments: int = 0
     completions: int = 0
     hires: int = 0
@@ -66,11 +68,34 @@ def _hired_certificates(*, course_ids: list[int]) -> dict[int, int]:
     return counted
 
 
-def course_numbers(*, bureau: Organisation) -> tuple[list[CourseNumbers], list[CourseNumbers]]:
-    """(rows by course, rows by region), each with a total row last."""
-    courses = list(
+# The provider filter's value for the bureaus' own courses (no training organisation).
+OWN_COURSES = "own"
+
+
+def course_providers_below(*, bureau: Organisation) -> list[tuple[str, str]]:
+    """The provider filter's choices: (value, name) of each training organisation with a
+    course below the bureau, by name."""
+    rows = (
         _courses_below(bureau=bureau)
-        .select_related("bureau__region")
+        .filter(provider__isnull=False)
+        .values_list("provider__organisation_id", "provider__organisation__name")
+        .distinct()
+    )
+    return sorted({(str(pk), name) for pk, name in rows}, key=lambda row: row[1])
+
+
+def course_numbers(
+    *, bureau: Organisation, provider: str = ""
+) -> tuple[list[CourseNumbers], list[CourseNumbers]]:
+    """(rows by course, rows by region), each with a total row last. `provider`: only one
+    training organisation's courses (its id), or OWN_COURSES for the bureaus' own."""
+    courses_q = _courses_below(bureau=bureau)
+    if provider == OWN_COURSES:
+        courses_q = courses_q.filter(provider__isnull=True)
+    elif provider.isdigit():
+        courses_q = courses_q.filter(provider__organisation_id=int(provider))
+    courses = list(
+        courses_q.select_related("bureau__region", "provider__organisation")
         .annotate(
             enrolled=Count("enrolments", distinct=True),
             completed=Count(
@@ -89,6 +114,7 @@ def course_numbers(*, bureau: Organisation) -> tuple[list[CourseNumbers], list[C
             key=str(course.pk),
             label=course.title,
             region=region,
+            provider=course.provider.organisation.name if course.provider else "",
             enrolments=course.enrolled,  # type: ignore[attr-defined]
             completions=course.completed,  # type: ignore[attr-defined]
             hires=hired.get(course.pk, 0),

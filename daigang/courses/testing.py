@@ -8,10 +8,16 @@ from pathlib import Path
 from django.core.files import File
 
 from daigang.accounts.models import Membership, Organisation, User
-from daigang.accounts.testing import member_make
+from daigang.accounts.testing import member_make, organisation_make
 from daigang.core.video import video_sample_make
-from daigang.courses.models import Course, Lesson
-from daigang.courses.services import course_publish, course_save, lesson_save
+from daigang.courses.models import Course, CourseProvider, Lesson
+from daigang.courses.services import (
+    course_publish,
+    course_save,
+    lesson_save,
+    provider_decide,
+    provider_request,
+)
 from daigang.courses.transcode import lesson_transcode
 
 
@@ -45,9 +51,29 @@ def video_lesson_add(
     return lesson_transcode(lesson=lesson)
 
 
+def training_make(
+    *, bureau: Organisation, name: str = "兰州蓝翔职业培训学校", approve: bool = True
+) -> CourseProvider:
+    """A verified training organisation (with its owner) that asked `bureau` to publish
+    courses, approved by the bureau's owner unless `approve` is False."""
+    organisation = organisation_make(name=name, kind=Organisation.Kind.TRAINING)
+    organisation.region = bureau.region
+    organisation.save(update_fields=["region"])
+    owner = member_make(organisation=organisation, role=Membership.Role.OWNER, name="王校长")
+    provider = provider_request(
+        organisation=organisation, bureau=bureau, by=owner, note="办学许可证 教民1234号"
+    )
+    if approve:
+        provider = provider_decide(
+            provider=provider, by=course_owner(bureau=bureau), decision="approve"
+        )
+    return provider
+
+
 def course_make(
     *,
     bureau: Organisation,
+    publisher: Organisation | None = None,
     title: str = "叉车司机入门",
     kind_of_work: str = "叉车",
     text_lessons: int = 1,
@@ -55,9 +81,11 @@ def course_make(
     publish: bool = True,
     video_seconds: float = 2.0,
 ) -> Course:
-    by = course_owner(bureau=bureau)
+    """`publisher`: a training organisation approved by `bureau` (default: the bureau)."""
+    publisher = publisher or bureau
+    by = course_owner(bureau=publisher)
     course = course_save(
-        bureau=bureau,
+        publisher=publisher,
         by=by,
         course=None,
         title=title,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from daigang.courses.views import manage, seeker
+from daigang.courses.views import manage, providers, seeker
 
 app_name = "courses"
 _MANAGE = "manage/<id:organisation_id>/courses/"
@@ -45,5 +45,13 @@ urlpatterns = [
         _MANAGE + "<id:course_id>/lessons/<id:lesson_id>/move/",
         manage.manage_lesson_move,
         name="manage_lesson_move",
+    ),
+    # training organisations (培训机构) ask a bureau to publish courses; its staff decide
+    path("manage/<id:organisation_id>/training/", providers.training, name="training"),
+    path("manage/<id:organisation_id>/course-providers/", providers.providers, name="providers"),
+    path(
+        "manage/<id:organisation_id>/course-providers/<id:provider_id>/decide/",
+        providers.provider_decide,
+        name="provider_decide",
     ),
 ]

@@ -251,6 +251,14 @@ def room_whip_url(*, room: Room, request: Any | None = None) -> str:
     return _room_stream_url(room=room, kind="whip", request=request)
 
 
+def room_hls_url(*, room: Room) -> str:
+    """The room's HLS playlist (daigang.streaming.hls), which viewers fall back to when its
+    WebRTC seats are taken; "" when there is none (STREAM_HLS off, an external server)."""
+    if settings.STREAM_SERVER_URL or settings.STREAM_HLS == "off":
+        return ""
+    return reverse("streaming:hls_playlist", args=[room.pk])
+
+
 def _room_stream_url(*, room: Room, kind: str, request: Any | None) -> str:
     if settings.STREAM_SERVER_URL:
         return f"{settings.STREAM_SERVER_URL.rstrip('/')}/{room_stream_path(room=room)}/{kind}"

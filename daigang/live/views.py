@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -102,6 +103,9 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         "viewers": selectors.room_viewer_count(room=room),
         "player": {
             "whep_url": selectors.room_whep_url(room=room),
+            # Beyond the room's WebRTC seats: HLS, played by hls.js loaded only then.
+            "hls_url": selectors.room_hls_url(room=room),
+            "hls_js": static("vendor/hls.light.min.js"),
             "ice_servers": _ice_servers(request),
             "state": room.state,
         },

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from daigang.core.refused import Refused
 from daigang.streaming import ice, sdp
+from daigang.streaming.hls import HlsConfig, HlsFeed
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.mixer import GuestMixer
@@ -78,6 +79,8 @@ class RelayConfig:
     max_viewers: int = 500
     publisher_grace: float = 60.0
     viewer_queue_size: int = 60
+    # HLS for big rooms (hls.py); off unless the settings say otherwise.
+    hls: HlsConfig = field(default_factory=lambda: HlsConfig(mode="off"))
 
     @classmethod
     def from_settings(cls) -> RelayConfig:
@@ -86,6 +89,7 @@ class RelayConfig:
             video_bitrate=settings.STREAM_RELAY_VIDEO_BITRATE,
             max_viewers=settings.STREAM_RELAY_MAX_VIEWERS,
             publisher_grace=settings.STREAM_PUBLISHER_GRACE_SECONDS,
+            hls=HlsConfig.from_settings(),
         )
 
 
@@ -156,6 +160,8 @@ class RoomRelay:
         self.guest_timers: dict[int, asyncio.TimerHandle] = {}
         # Called once per publisher session, on the first frame it delivers (set by Relay).
         self.on_media: Callable[[Session], None] | None = None
+        # The room's HLS (hls.py): started and stopped by demand, fed the decoded frames.
+        self.hls = HlsFeed(room_id, config.hls, viewers=lambda: len(self.viewers))
 
     # -- publisher side ---------------------------------------------------------------------
     def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
@@ -186,6 +192,7 @@ class RoomRelay:
                 return
             self.counters.video_frames_in += 1
             self._media_arrived(session)
+            self.hls.video(cast(av.VideoFrame, frame))
             if _backlog(track) > MAX_SOURCE_BACKLOG:
                 self.counters.video_frames_skipped += 1
                 continue
@@ -214,6 +221,7 @@ class RoomRelay:
                 return
             self.counters.audio_frames_in += 1
             self._media_arrived(session)
+            self.hls.audio(cast(av.AudioFrame, frame))
             try:
                 # An audio track yields AudioFrames; aiortc types recv() for any track.
                 audio = cast(av.AudioFrame, frame)
@@ -327,6 +335,7 @@ class RoomRelay:
             await _session_close(session)
         for task in list(self._pumps):
             task.cancel()
+        self.hls.stop()
         self._executor.shutdown(wait=False)
 
 

@@ -32,7 +32,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -40,7 +46,7 @@ from django.views.decorators.csrf import csrf_exempt
 from daigang.core.refused import Refused
 from daigang.live import selectors as live_selectors
 from daigang.live.models import Room
-from daigang.streaming import ice, selectors, services
+from daigang.streaming import hls, ice, selectors, services
 from daigang.streaming.relay import Answer, RelayMisconfigured
 
 SDP_MAX_BYTES = 64 * 1024
@@ -206,6 +212,76 @@ def _stream_hook(request: HttpRequest, action: Callable[..., Room | None]) -> Ht
     if room is None:
         return _text(_("没有这个直播间。"), 404)
     return _text(room.state, 200)
+
+
+# HLS (hls.py): files the relay wrote, for any HTTP cache or CDN to carry. The playlist changes
+# every segment, so caches keep it a second; a segment's name is never reused, so a year.
+PLAYLIST_CACHE = "public, max-age=1"
+SEGMENT_CACHE = "public, max-age=31536000, immutable"
+PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
+SEGMENT_TYPE = "video/mp2t"
+
+
+def hls_playlist(request: HttpRequest, room_id: int) -> HttpResponse:
+    """GET /stream/rooms/<id>/hls/index.m3u8: the room's live playlist, 404 while it has none.
+
+    No database query while the playlist exists (a cache in front asks once a second per
+    room). While it does not and STREAM_HLS is auto, a live room's HLS is asked for (the
+    relay starts it within a second; the first segment follows) and the 404 says when to
+    come back."""
+    if request.method not in ("GET", "HEAD"):
+        return _hls_method_not_allowed()
+    root = settings.STREAM_HLS_ROOT
+    if settings.STREAM_HLS == "off" or settings.STREAM_SERVER_URL:
+        return _hls_missing(PLAYLIST_CACHE)
+    try:
+        body = (hls.room_dir(root, room_id) / hls.PLAYLIST_NAME).read_bytes()
+    except FileNotFoundError:
+        body = None
+    if body is None or settings.STREAM_HLS == "auto":
+        if body is None:
+            try:
+                selectors.room_watch_access(room_id=room_id)
+            except Refused:
+                return _hls_missing(PLAYLIST_CACHE)
+        hls.demand_note(root=root, room_id=room_id)
+    if body is None:
+        response = _hls_missing(PLAYLIST_CACHE)
+        response["Retry-After"] = "2"
+        return response
+    response = HttpResponse(body, content_type=PLAYLIST_TYPE)
+    response["Cache-Control"] = PLAYLIST_CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def hls_segment(request: HttpRequest, room_id: int, name: str) -> HttpResponseBase:
+    """GET /stream/rooms/<id>/hls/seg-<n>.ts: a segment, immutable. No database query."""
+    if request.method not in ("GET", "HEAD"):
+        return _hls_method_not_allowed()
+    if not hls.SEGMENT_NAME.match(name) or settings.STREAM_HLS == "off":
+        return _hls_missing(PLAYLIST_CACHE)
+    try:
+        segment = (hls.room_dir(settings.STREAM_HLS_ROOT, room_id) / name).open("rb")
+    except FileNotFoundError:
+        return _hls_missing(PLAYLIST_CACHE)
+    response = FileResponse(segment, content_type=SEGMENT_TYPE)
+    response["Cache-Control"] = SEGMENT_CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _hls_missing(cache: str) -> HttpResponse:
+    response = _text(_("本直播间暂无 HLS 直播流。"), 404)
+    response["Cache-Control"] = cache
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _hls_method_not_allowed() -> HttpResponse:
+    response = _text(_("不支持此请求方法。"), 405)
+    response["Allow"] = "GET, HEAD"
+    return response
 
 
 def _offer(request: HttpRequest) -> str | HttpResponse:

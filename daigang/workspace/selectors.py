@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.roles import Power, roles_with
 from daigang.accounts.selectors import membership_get
+from daigang.courses.selectors import provider_is_approved
 from daigang.hiring.models import Application, Stage
 from daigang.live.models import Room
 
@@ -31,6 +32,7 @@ BAR_SIZE = 5
 
 _KIND_BUREAU = Organisation.Kind.BUREAU.value
 _KIND_AGENCY = Organisation.Kind.AGENCY.value
+_KIND_TRAINING = Organisation.Kind.TRAINING.value
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ _BAR_ORDER = (
     "assistance",
     "policies",
     "courses",
+    "training",
     "settings",
 )
 
@@ -168,6 +171,12 @@ def _items(
         items.append(NavItem("courses", _("课程"), reverse("courses:manage_list", args=args)))
     elif kind == _KIND_BUREAU and may(Power.STATS_SEE):
         items.append(NavItem("courses", _("课程数据"), reverse("courses:manage_stats", args=args)))
+    if kind == _KIND_TRAINING:
+        # A training organisation publishes courses once a bureau approved it (one query).
+        if may(Power.COURSES_WRITE) and provider_is_approved(organisation_id=organisation.pk):
+            items.append(NavItem("courses", _("课程"), reverse("courses:manage_list", args=args)))
+        if may(Power.ORGANISATION_MANAGE):
+            items.append(NavItem("training", _("开课资格"), reverse("courses:training", args=args)))
     if kind == _KIND_BUREAU and may(Power.ASSISTANCE):
         items.append(
             NavItem("assistance", _("帮扶名单"), reverse("matchmaking:assistance", args=args))
@@ -194,7 +203,7 @@ def _bar(items: list[NavItem]) -> tuple[tuple[NavItem, ...], tuple[NavItem, ...]
 def workspace_for(*, user: User, organisation_id: int) -> Workspace | None:
     """`user`'s workspace in the organisation, or None if they are not a member (moderators,
     who see some organisations' pages, have no workspace there). Two queries: the membership
-    and the room of the console."""
+    and the room of the console (a training organisation: and whether a bureau approved it)."""
     membership = membership_get(
         user=user, organisation_id=organisation_id, power=Power.ORGANISATION_SEE
     )

@@ -99,6 +99,10 @@
     let session = null;
     let starting = false;
     let retryTimer = null;
+    // HLS (the room's WebRTC seats are taken): hls.js, or the browser's own HLS on iPhones.
+    let hls = null;
+    let hlsOn = false;
+    let hlsTimer = null;
 
     function unmuteIfAllowed() {
       video.muted = false;
@@ -126,6 +130,7 @@
     }
 
     async function start() {
+      if (hlsOn) return;
       if (session || starting || root.dataset.state !== "live" || !window.DaigangWHEP) return;
       starting = true;
       root.dataset.playing = "no";
@@ -147,6 +152,11 @@
           { once: true });
         unmuteIfAllowed();
       } catch (error) {
+        if (error.status === 503 && config.hls_url) {
+          // The room's WebRTC seats are taken (WHEP 503): the same picture over HLS.
+          hlsStart();
+          return;
+        }
         // Not publishing yet (the anchor is still connecting) or a passing fault: try again.
         console.warn("WHEP:", error.status || "", error.message || error);
         retryLater();
@@ -155,8 +165,85 @@
       }
     }
 
+    function scriptLoad(src) {
+      return new Promise(function (resolve, reject) {
+        if (window.Hls) return resolve();
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+
+    async function hlsStart() {
+      if (hlsOn || root.dataset.state !== "live") return;
+      hlsOn = true;
+      root.dataset.transport = "hls";
+      root.dataset.playing = "no";
+      // The relay starts a room's HLS when its playlist is first asked for: the first
+      // segment is there a few seconds later.
+      for (;;) {
+        let ready = false;
+        try {
+          ready = (await fetch(config.hls_url, { cache: "no-store" })).ok;
+        } catch (error) { /* a passing fault: ask again */ }
+        if (!hlsOn) return;
+        if (ready) break;
+        await new Promise(function (resolve) { hlsTimer = setTimeout(resolve, RETRY_MS); });
+        if (!hlsOn) return;
+      }
+      video.srcObject = null;
+      video.addEventListener("playing", function () { root.dataset.playing = "yes"; },
+        { once: true });
+      // The browser's own HLS where there is no MediaSource for hls.js (iPhones); hls.js
+      // elsewhere, also where the browser claims HLS too (recent Chromium), for one behaviour.
+      if (!window.MediaSource && video.canPlayType("application/vnd.apple.mpegurl")) {
+        root.dataset.hlsPlayer = "native";
+        video.src = config.hls_url;
+      } else {
+        try {
+          await scriptLoad(config.hls_js);
+        } catch (error) {
+          console.warn("HLS: hls.js did not load", error);
+        }
+        if (!hlsOn) return;
+        if (!window.Hls || !window.Hls.isSupported()) {
+          hlsStop();
+          return;
+        }
+        root.dataset.hlsPlayer = "hls.js";
+        // No worker: the page's CSP allows no blob: script, and one 480p stream is light.
+        hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 2 });
+        hls.on(window.Hls.Events.ERROR, function (event, data) {
+          if (!data.fatal) return;
+          console.warn("HLS:", data.type, data.details);
+          hlsStop();
+          hlsTimer = setTimeout(hlsStart, RETRY_MS);
+        });
+        hls.loadSource(config.hls_url);
+        hls.attachMedia(video);
+      }
+      unmuteIfAllowed();
+    }
+
+    function hlsStop() {
+      clearTimeout(hlsTimer);
+      if (!hlsOn) return;
+      hlsOn = false;
+      if (hls) {
+        hls.destroy();
+        hls = null;
+      }
+      video.removeAttribute("src");
+      delete root.dataset.transport;
+      delete root.dataset.hlsPlayer;
+      root.dataset.playing = "no";
+    }
+
     function stop(release) {
       clearTimeout(retryTimer);
+      hlsStop();
       if (session) {
         session.stop(release);
         session = null;

@@ -65,7 +65,14 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def _site(
-    *, upstreams: list[str], http: int, https: int, static: Path, cert: Path, key: Path
+    *,
+    upstreams: list[str],
+    http: int,
+    https: int,
+    static: Path,
+    cert: Path,
+    key: Path,
+    cache: Path,
 ) -> str:
     """deploy/nginx/daigang.conf with a deployment's substitutions, on loopback."""
     text = SITE.read_text()
@@ -77,6 +84,7 @@ def _site(
         "/srv/daigang/staticfiles/": f"{static}/",
         "/etc/letsencrypt/live/jobs.example.gov.cn/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/jobs.example.gov.cn/privkey.pem": str(key),
+        "/var/cache/nginx/daigang_hls": str(cache),
     }
     for old, new in replaced.items():
         assert old in text, f"{old!r} is no longer in {SITE.name}: update this test"
@@ -97,6 +105,7 @@ def nginx_serving(tmp_path: Path, upstreams: list[str]) -> Iterator[tuple[str, s
         static=Path(settings.STATIC_ROOT),
         cert=cert,
         key=key,
+        cache=tmp_path / "hls-cache",
     )
     (tmp_path / "site.conf").write_text(site)
     temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}

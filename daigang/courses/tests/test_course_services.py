@@ -37,7 +37,7 @@ def test_a_course_text_asking_for_a_fee_is_refused_with_the_law_named():
     # when the description asks for a training fee
     with pytest.raises(ValidationError) as refused:
         course_save(
-            bureau=bureau,
+            publisher=bureau,
             by=owner,
             course=None,
             title="电工证培训",
@@ -56,7 +56,7 @@ def test_an_hr_member_or_a_company_may_not_write_courses():
     viewer = member_make(organisation=bureau, role=Membership.Role.VIEWER)
     with pytest.raises(Refused):
         course_save(
-            bureau=bureau,
+            publisher=bureau,
             by=viewer,
             course=None,
             title="育婴员",

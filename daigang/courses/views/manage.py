@@ -31,6 +31,22 @@ def _bureau(request: AuthenticatedRequest, organisation_id: int, power: Power) -
     )
 
 
+def _publisher(request: AuthenticatedRequest, organisation_id: int) -> Organisation:
+    """The bureau, or the approved training organisation, whose course pages these are."""
+    return selectors.publisher_for_courses(
+        user=request.user, organisation_id=organisation_id, power=Power.COURSES_WRITE
+    )
+
+
+def _course_form(publisher: Organisation, data: Any = None, **kwargs: Any) -> CourseForm:
+    providers = (
+        services.providers_approved(organisation=publisher)
+        if publisher.kind == Organisation.Kind.TRAINING
+        else []
+    )
+    return CourseForm(data, providers=providers, **kwargs)
+
+
 def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
     for field, errors in exc.error_dict.items():
         for error in errors:
@@ -40,17 +56,21 @@ def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def manage_courses(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
+    publisher = _publisher(request, organisation_id)
     return render(
         request,
         "courses/manage_list.html",
-        {"bureau": bureau, "courses": list(selectors.courses_of_bureau(bureau=bureau)[:200])},
+        {
+            "publisher": publisher,
+            "courses": list(selectors.courses_of_publisher(publisher=publisher)[:200]),
+        },
     )
 
 
 def _course_values(form: CourseForm) -> dict[str, Any]:
     data = form.cleaned_data
     return {
+        "provider": form.provider_chosen(),
         "title": data["title"],
         "category": data["category"],
         "kind_of_work": data.get("kind_of_work") or "",
@@ -61,22 +81,26 @@ def _course_values(form: CourseForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_course_new(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    form = CourseForm(request.POST or None)
+    publisher = _publisher(request, organisation_id)
+    form = _course_form(publisher, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_save(
-                bureau=bureau, by=request.user, course=None, **_course_values(form)
+                publisher=publisher, by=request.user, course=None, **_course_values(form)
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
+        except Refused as exc:
+            refused_to_form(form, exc)
         else:
             messages.success(request, _("课程已保存，请添加课时"))
-            return redirect("courses:manage_course", organisation_id=bureau.pk, course_id=course.pk)
+            return redirect(
+                "courses:manage_course", organisation_id=publisher.pk, course_id=course.pk
+            )
     return render(
         request,
         "courses/manage_course_form.html",
-        {"bureau": bureau, "form": form, "course": None},
+        {"publisher": publisher, "form": form, "course": None},
         status=400 if form.is_bound else 200,
     )
 
@@ -88,21 +112,23 @@ def manage_course(
 ) -> HttpResponse:
     """One course: its details (edit), its lessons in order (move up/down, each video's state)
     and 发布."""
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    course = selectors.course_of_bureau(bureau=bureau, course_id=course_id)
+    publisher = _publisher(request, organisation_id)
+    course = selectors.course_of_publisher(publisher=publisher, course_id=course_id)
     if request.method == "POST":
         form = CourseForm(request.POST)
         if form.is_valid():
             try:
                 services.course_save(
-                    bureau=bureau, by=request.user, course=course, **_course_values(form)
+                    publisher=publisher, by=request.user, course=course, **_course_values(form)
                 )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
+            except Refused as exc:
+                refused_to_form(form, exc)
             else:
                 messages.success(request, _("已保存"))
                 return redirect(
-                    "courses:manage_course", organisation_id=bureau.pk, course_id=course.pk
+                    "courses:manage_course", organisation_id=publisher.pk, course_id=course.pk
                 )
         status = 400
     else:
@@ -118,7 +144,12 @@ def manage_course(
     return render(
         request,
         "courses/manage_course.html",
-        {"bureau": bureau, "course": course, "form": form, "lessons": list(course.lessons.all())},
+        {
+            "publisher": publisher,
+            "course": course,
+            "form": form,
+            "lessons": list(course.lessons.all()),
+        },
         status=status,
     )
 
@@ -128,30 +159,34 @@ def manage_course(
 def manage_course_publish(
     request: AuthenticatedRequest, organisation_id: int, course_id: int
 ) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    course = selectors.course_of_bureau(bureau=bureau, course_id=course_id)
+    publisher = _publisher(request, organisation_id)
+    course = selectors.course_of_publisher(publisher=publisher, course_id=course_id)
     try:
         services.course_publish(course=course, by=request.user)
     except Refused as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("课程已发布，求职者可以报名学习了"))
-    return redirect("courses:manage_course", organisation_id=bureau.pk, course_id=course.pk)
+    return redirect("courses:manage_course", organisation_id=publisher.pk, course_id=course.pk)
 
 
 def _lesson_form_page(
-    request: AuthenticatedRequest, course: Course, lesson: Lesson | None, form: LessonForm
+    request: AuthenticatedRequest,
+    publisher: Organisation,
+    course: Course,
+    lesson: Lesson | None,
+    form: LessonForm,
 ) -> HttpResponse:
     return render(
         request,
         "courses/manage_lesson_form.html",
-        {"bureau": course.bureau, "course": course, "lesson": lesson, "form": form},
+        {"publisher": publisher, "course": course, "lesson": lesson, "form": form},
         status=400 if form.is_bound else 200,
     )
 
 
 def _lesson_post(
-    request: AuthenticatedRequest, course: Course, lesson: Lesson | None
+    request: AuthenticatedRequest, publisher: Organisation, course: Course, lesson: Lesson | None
 ) -> HttpResponse:
     form = LessonForm(request.POST, request.FILES)
     if form.is_valid():
@@ -173,9 +208,9 @@ def _lesson_post(
         else:
             messages.success(request, _("课时已保存"))
             return redirect(
-                "courses:manage_course", organisation_id=course.bureau_id, course_id=course.pk
+                "courses:manage_course", organisation_id=publisher.pk, course_id=course.pk
             )
-    return _lesson_form_page(request, course, lesson, form)
+    return _lesson_form_page(request, publisher, course, lesson, form)
 
 
 @login_required
@@ -183,11 +218,13 @@ def _lesson_post(
 def manage_lesson_new(
     request: AuthenticatedRequest, organisation_id: int, course_id: int
 ) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    course = selectors.course_of_bureau(bureau=bureau, course_id=course_id)
+    publisher = _publisher(request, organisation_id)
+    course = selectors.course_of_publisher(publisher=publisher, course_id=course_id)
     if request.method == "POST":
-        return _lesson_post(request, course, None)
-    return _lesson_form_page(request, course, None, LessonForm(initial={"kind": "video"}))
+        return _lesson_post(request, publisher, course, None)
+    return _lesson_form_page(
+        request, publisher, course, None, LessonForm(initial={"kind": "video"})
+    )
 
 
 @login_required
@@ -195,13 +232,13 @@ def manage_lesson_new(
 def manage_lesson(
     request: AuthenticatedRequest, organisation_id: int, course_id: int, lesson_id: int
 ) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    course = selectors.course_of_bureau(bureau=bureau, course_id=course_id)
+    publisher = _publisher(request, organisation_id)
+    course = selectors.course_of_publisher(publisher=publisher, course_id=course_id)
     lesson = selectors.lesson_of_course(course=course, lesson_id=lesson_id)
     if request.method == "POST":
-        return _lesson_post(request, course, lesson)
+        return _lesson_post(request, publisher, course, lesson)
     form = LessonForm(initial={"title": lesson.title, "kind": lesson.kind, "body": lesson.body})
-    return _lesson_form_page(request, course, lesson, form)
+    return _lesson_form_page(request, publisher, course, lesson, form)
 
 
 @login_required
@@ -209,17 +246,30 @@ def manage_lesson(
 def manage_lesson_move(
     request: AuthenticatedRequest, organisation_id: int, course_id: int, lesson_id: int
 ) -> HttpResponse:
-    bureau = _bureau(request, organisation_id, Power.COURSES_WRITE)
-    course = selectors.course_of_bureau(bureau=bureau, course_id=course_id)
+    publisher = _publisher(request, organisation_id)
+    course = selectors.course_of_publisher(publisher=publisher, course_id=course_id)
     lesson = selectors.lesson_of_course(course=course, lesson_id=lesson_id)
     services.lesson_move(lesson=lesson, by=request.user, up=request.POST.get("direction") != "down")
-    return redirect("courses:manage_course", organisation_id=bureau.pk, course_id=course.pk)
+    return redirect("courses:manage_course", organisation_id=publisher.pk, course_id=course.pk)
 
 
-def _stats_context(bureau: Organisation) -> dict[str, Any]:
-    by_course, by_region = stats.course_numbers(bureau=bureau)
+def _provider_filter(request: AuthenticatedRequest, bureau: Organisation) -> tuple[str, list]:  # type: ignore[type-arg]
+    """The provider filter (?provider=): a known choice, or every course."""
+    choices = [
+        (stats.OWN_COURSES, _("本局及下级机构自办")),
+        *stats.course_providers_below(bureau=bureau),
+    ]
+    value = request.GET.get("provider", "")
+    return (value if value in {key for key, _name in choices} else ""), choices
+
+
+def _stats_context(request: AuthenticatedRequest, bureau: Organisation) -> dict[str, Any]:
+    provider, choices = _provider_filter(request, bureau)
+    by_course, by_region = stats.course_numbers(bureau=bureau, provider=provider)
     return {
         "bureau": bureau,
+        "provider": provider,
+        "provider_choices": choices,
         "by_course": by_course,
         "by_region": by_region,
         "chart_data": {
@@ -236,23 +286,25 @@ def _stats_context(bureau: Organisation) -> dict[str, Any]:
 @require_GET
 def manage_course_stats(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     bureau = _bureau(request, organisation_id, Power.STATS_SEE)
-    return render(request, "courses/manage_stats.html", _stats_context(bureau))
+    return render(request, "courses/manage_stats.html", _stats_context(request, bureau))
 
 
 @login_required
 @require_GET
 def manage_course_stats_xlsx(request: AuthenticatedRequest, organisation_id: int) -> FileResponse:
     bureau = _bureau(request, organisation_id, Power.STATS_SEE)
-    by_course, by_region = stats.course_numbers(bureau=bureau)
+    provider, _choices = _provider_filter(request, bureau)
+    by_course, by_region = stats.course_numbers(bureau=bureau, provider=provider)
     workbook = Workbook(write_only=True)
     header = [_("报名学习"), _("结业"), _("结业率"), _("结业后90天内入职")]
     sheet = workbook.create_sheet(_("按课程"))
-    sheet.append([_("课程"), _("地区"), *header])
+    sheet.append([_("课程"), _("地区"), _("培训机构"), *header])
     for row in by_course:
         sheet.append(
             [
                 row.label or _("合计"),
                 row.region,
+                row.provider,
                 row.enrolments,
                 row.completions,
                 row.rate,

@@ -38,7 +38,8 @@ def test_demo_load_twice_creates_nothing_new():
 @pytest.mark.django_db
 def test_demo_has_three_verified_organisations_with_valid_codes_and_one_pending():
     demo_load()
-    verified = [org for org in Organisation.objects.exclude(kind="bureau") if org.is_verified()]
+    employers = Organisation.objects.exclude(kind__in=["bureau", "training"])
+    verified = [org for org in employers if org.is_verified()]
     pending = Organisation.objects.filter(status=Organisation.Status.PENDING)
     assert len(verified) == 3
     assert pending.count() == 1
@@ -183,6 +184,19 @@ def test_the_demo_has_a_published_course_with_a_text_and_a_ready_video_lesson():
     assert course.is_public()
     assert [lesson.kind for lesson in course.lessons.all()] == ["text", "video"]
     assert all(lesson.is_watchable() for lesson in course.lessons.all())
+
+
+@pytest.mark.django_db
+def test_demo_has_a_training_school_the_lanzhou_bureau_approved_with_a_published_course():
+    from daigang.courses.models import Course, CourseProvider
+
+    demo_load()
+    demo_load()
+    provider = CourseProvider.objects.get(organisation__kind="training")
+    assert provider.state == CourseProvider.State.APPROVED
+    assert provider.bureau.name == "兰州市公共就业服务中心" and provider.organisation.is_verified()
+    course = Course.objects.get(provider=provider)
+    assert course.is_public() and course.bureau == provider.bureau
 
 
 @pytest.mark.django_db

@@ -175,8 +175,13 @@ def test_the_page_hands_the_player_its_whep_url_and_ice_servers(client, settings
 
     response = client.get(reverse("live:room", args=[room.pk]))
 
-    assert response.context["player"] == {
+    player = response.context["player"]
+    assert player["hls_js"].startswith("/static/vendor/hls.light.")
+    assert player == {
         "whep_url": f"/stream/rooms/{room.pk}/whep",
+        # beyond the room's WebRTC seats: its HLS playlist, played by hls.js loaded then
+        "hls_url": f"/stream/rooms/{room.pk}/hls/index.m3u8",
+        "hls_js": player["hls_js"],
         "ice_servers": [{"urls": "stun:stun.example.cn:3478"}],
         "state": "scheduled",
     }

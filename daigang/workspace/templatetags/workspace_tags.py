@@ -2,8 +2,9 @@
 layout.html draws it), and {% workspace_home %}: the links and numbers on the workspace home.
 
 The pages' views belong to the domain apps, which cannot import daigang.workspace: the tag
-finds the organisation in the page's own context (`organisation`, `bureau`, a fair's bureau, a
-room's organisation) or, failing that, in the URL (`organisation_id`), and asks the selector."""
+finds the organisation in the page's own context (`organisation`, `bureau`, `publisher`, a
+fair's bureau, a room's organisation) or, failing that, in the URL (`organisation_id`), and
+asks the selector."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ _CACHE_KEY = "_workspace"
 
 
 def _organisation_id(context: Context) -> int | None:
-    for name in ("organisation", "bureau"):
+    for name in ("organisation", "bureau", "publisher"):
         value = context.get(name)
         if isinstance(value, Organisation):
             return value.pk
