@@ -6,6 +6,8 @@
 //      data-apply-job="12"                  the marker, with the job id (if empty: data-job-id)
 //      data-apply-room="3"                  optional: the room the seeker is watching
 //                                           (data-room-id works too)
+//      data-apply-source="feed:12"          optional: where the tap was (the application's
+//                                           source; the href carries it as ?src= too)
 //      data-label-busy="报名中…"            optional texts (translated by the template);
 //      data-label-done="报名成功"           defaults are the Chinese shown here
 //      data-label-retry="网络不稳，请再点一次"
@@ -79,7 +81,7 @@ function setLabel(el, text) {
 }
 
 /** POST one apply. Resolves to {status, body}; rejects only on a network failure. */
-export async function applyToJob({ jobId, roomId = null, consent = false, key }) {
+export async function applyToJob({ jobId, roomId = null, consent = false, key, source = "" }) {
   const response = await fetch(API_URL, {
     method: "POST",
     credentials: "same-origin",
@@ -93,6 +95,7 @@ export async function applyToJob({ jobId, roomId = null, consent = false, key })
       job_id: Number(jobId),
       room_id: roomId ? Number(roomId) : null,
       consent,
+      ...(source ? { source } : {}),
     }),
   });
   let body = null;
@@ -283,6 +286,7 @@ async function onTap(el) {
       roomId: el.dataset.applyRoom || el.dataset.roomId || null,
       consent: Boolean(consentBox && consentBox.checked),
       key: el.dataset.applyKey,
+      source: el.dataset.applySource || "",
     });
   } catch (_) {
     // Network trouble: the apply may or may not have landed; the same key makes a

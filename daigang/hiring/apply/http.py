@@ -37,6 +37,7 @@ from daigang.hiring.apply.services import (
     application_apply,
     application_consent_resolve,
     idempotency_key_clean,
+    source_clean,
 )
 from daigang.hiring.models import Application, Stage
 from daigang.jobs.models import Job
@@ -61,10 +62,13 @@ class ApplyRequest:
     name: str
     consent: bool
     idempotency_key: str
+    # Where the tap was ("feed:12", "fair:3"): attribution only, cleaned by source_clean.
+    source: str = ""
 
 
 def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyRequest:
-    """The JSON body {job_id, room_id?, name?, consent?} and the key, or Refused (400)."""
+    """The JSON body {job_id, room_id?, name?, consent?, source?} and the key, or Refused
+    (400). A source that is not a well-formed tag is dropped, never refused."""
     if len(body) > APPLY_BODY_MAX_BYTES:
         raise apply_refusal(400, "body_too_large", _("请求内容过大"))
     try:
@@ -97,8 +101,14 @@ def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyReq
         key = idempotency_key_clean(idempotency_key)
     except ValidationError as exc:
         raise apply_refusal(400, exc.code or "idempotency_key_invalid", exc.messages[0]) from None
+    source = data.get("source")
     return ApplyRequest(
-        job_id=job_id, room_id=room_id, name=name, consent=consent, idempotency_key=key
+        job_id=job_id,
+        room_id=room_id,
+        name=name,
+        consent=consent,
+        idempotency_key=key,
+        source=source_clean(source) if isinstance(source, str) else "",
     )
 
 
@@ -205,6 +215,7 @@ def apply_request_handle(
             idempotency_key=args.idempotency_key,
             consent_text=args.consent_text,
             consented_at=args.consented_at,
+            source=args.source,
             now=args.now,
         )
     except ValidationError as exc:
@@ -237,6 +248,7 @@ def apply_request_args(
         name=apply.name or selectors.seeker_name_default(seeker=seeker),
         room=room,
         idempotency_key=apply.idempotency_key,
+        source=apply.source,
         consent_text=consent_text,
         consented_at=consented_at,
         now=now,
