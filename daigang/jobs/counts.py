@@ -5,15 +5,18 @@ a video raises the click-through (opens ÷ impressions).
 Cheap writes: the page batches what it saw into one beacon every few seconds (and when the
 page is left); `card_counts_add` folds the beacon into one row per job and day with one
 `UPDATE … SET impressions = impressions + k` (an INSERT only for the first beacon of the day,
-a race on that insert retried as an UPDATE). A page counts each card once per visit.
+a race on that insert retried as an UPDATE). A page counts each card once per visit, and each
+beacon carries a random batch id: a beacon the browser sends again is counted once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -24,6 +27,9 @@ from daigang.jobs.models import CardCount, Job, Video
 KINDS = {"i": "impressions", "p": "plays", "o": "opens"}
 # More than a page shows in a few seconds is not a person scrolling: the rest is dropped.
 EVENTS_MAX = 200
+# A beacon's batch id is remembered this long (a browser resends within seconds, not hours).
+BATCH_SEEN_SECONDS = 6 * 3600
+BATCH_ID = re.compile(r"[0-9A-Za-z_-]{8,40}")
 
 
 def card_events_parse(raw: str) -> list[tuple[str, int]]:
@@ -36,9 +42,17 @@ def card_events_parse(raw: str) -> list[tuple[str, int]]:
     return events
 
 
-def card_counts_add(*, events: list[tuple[str, int]], day: dt.date | None = None) -> int:
+def card_counts_add(
+    *, events: list[tuple[str, int]], batch: str = "", day: dt.date | None = None
+) -> int:
     """Add a beacon's events to the day's rows; how many rows were written. Events for jobs
-    that are not published are ignored."""
+    that are not published are ignored; a batch id already counted adds nothing."""
+    if (
+        batch
+        and BATCH_ID.fullmatch(batch)
+        and not cache.add(f"jobs:counts:{batch}", 1, BATCH_SEEN_SECONDS)
+    ):
+        return 0
     day = day or timezone.localdate()
     per_job: dict[int, Counter[str]] = {}
     for kind, job_id in events[:EVENTS_MAX]:

@@ -155,6 +155,9 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def counts(request: HttpRequest) -> HttpResponse:
-    """/jobs/counts/ — the cards' beacon: e=i:12,p:12,o:13 (impression, play, open). 204."""
-    card_counts_add(events=card_events_parse(request.POST.get("e", "")))
+    """/jobs/counts/ — the cards' beacon: e=i:12,p:12,o:13 (impression, play, open) and b, its
+    batch id (a resent beacon counts once). 204."""
+    card_counts_add(
+        events=card_events_parse(request.POST.get("e", "")), batch=request.POST.get("b", "")
+    )
     return HttpResponse(status=204)

@@ -36,6 +36,8 @@
     const body = new FormData();
     body.append("csrfmiddlewaretoken", csrfToken());
     body.append("e", queue.splice(0).join(","));
+    // A random id per beacon: if the browser sends it twice, the server counts it once.
+    body.append("b", Date.now().toString(36) + Math.random().toString(36).slice(2, 10));
     if (navigator.sendBeacon && navigator.sendBeacon(countsUrl(), body)) return;
     fetch(countsUrl(), { method: "POST", body, credentials: "same-origin", keepalive: true })
       .catch(function () { /* a lost count is only a count */ });

@@ -294,6 +294,20 @@ def test_a_beacon_adds_impressions_plays_and_opens_per_job_and_day_and_ignores_j
     assert rows[job.pk].day == timezone.localdate()
 
 
+def test_a_beacon_the_browser_sends_again_is_counted_once(org):
+    # given a beacon with its batch id, already counted
+    job = job_make(organisation=org)
+    client = Client()
+    beacon = {"e": f"i:{job.pk},o:{job.pk}", "b": "k2x9abcd1234"}
+    assert client.post("/jobs/counts/", beacon).status_code == 204
+    # when the browser sends the same beacon again, then another one
+    assert client.post("/jobs/counts/", beacon).status_code == 204
+    assert client.post("/jobs/counts/", {**beacon, "b": "k2x9abcd9999"}).status_code == 204
+    # then the repeat added nothing and the new one counted
+    row = CardCount.objects.get(job=job)
+    assert (row.impressions, row.opens) == (2, 2)
+
+
 def test_the_statistics_page_shows_click_through_with_video_against_without(org, owner, tmp_path):
     # given 200 impressions of each kind of card: 30 opens with a video, 20 without
     job = job_make(organisation=org)
