@@ -284,13 +284,19 @@ REQUEST_UPLOAD_PATHS = env_list(
         r"/certificates/[A-Z0-9-]+/$",
     ],
 )
-# A course lesson's video (daigang.courses): up to VIDEO_UPLOAD_MAX_BYTES (100 MB) of file, plus
-# the form around it, on the lesson forms only.
+# A course lesson's video (daigang.courses) and a company or job introduction video
+# (daigang.jobs): up to VIDEO_UPLOAD_MAX_BYTES (100 MB) of file, plus the form around it, on
+# those forms only.
 VIDEO_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 REQUEST_VIDEO_MAX_BYTES = env_int("REQUEST_VIDEO_MAX_BYTES", VIDEO_UPLOAD_MAX_BYTES + 1024 * 1024)
 REQUEST_VIDEO_PATHS = env_list(
     "REQUEST_VIDEO_PATHS",
-    [r"/manage/\d+/courses/\d+/lessons/new/$", r"/manage/\d+/courses/\d+/lessons/\d+/$"],
+    [
+        r"/manage/\d+/courses/\d+/lessons/new/$",
+        r"/manage/\d+/courses/\d+/lessons/\d+/$",
+        r"/manage/\d+/video/$",
+        r"/manage/\d+/jobs/\d+/video/$",
+    ],
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Django's own checks, in step with the caps above: form fields (files excluded) may not

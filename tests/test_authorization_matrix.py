@@ -446,6 +446,17 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("jobs:edit", "POST"): only(HIRING),
     ("jobs:publish", "POST"): only(HIRING),
     ("jobs:close", "POST"): only(HIRING),
+    # Introduction videos (#17): the upload pages (the form again, with its errors, on an
+    # empty POST: 400), the files (no ready video of that version: 404 for all), the 刷岗位 feed
+    # and the cards' count beacon (anyone; 204).
+    ("jobs:company_video", "GET"): only(HIRING),
+    ("jobs:company_video", "POST"): only(HIRING, INVALID),
+    ("jobs:job_video", "GET"): only(HIRING),
+    ("jobs:job_video", "POST"): only(HIRING, INVALID),
+    ("jobs:video_file", "GET"): public(E404),
+    ("jobs:video_poster", "GET"): public(E404),
+    ("jobs:feed", "GET"): public(),
+    ("jobs:counts", "POST"): public(),
 }
 
 
@@ -581,6 +592,7 @@ def _default_params(world: World) -> dict[str, object]:
         "user_id": world.users["seeker"].pk,  # type: ignore[union-attr]
         "entry_id": world.fair_entry.pk,
         "sha": "0" * 16,
+        "video_id": world.job.pk,  # no video of that id and version: the files 404
         "case_id": world.case.pk,
         "report_id": world.report.pk,
         "kind": "job",

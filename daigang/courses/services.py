@@ -22,6 +22,7 @@ from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.roles import Power, roles_with
 from daigang.accounts.selectors import membership_has
 from daigang.core.refused import Refused
+from daigang.core.video import video_upload_check
 from daigang.courses.fingerprint import certificate_fingerprint
 from daigang.courses.models import (
     Certificate,
@@ -34,7 +35,6 @@ from daigang.courses.models import (
     LessonProgress,
 )
 from daigang.courses.pdf import certificate_pdf_render
-from daigang.courses.video import video_upload_check
 from daigang.hiring.models import Application
 from daigang.hiring.notifications import notification_send
 from daigang.rules.refusals import fields_errors

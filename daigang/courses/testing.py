@@ -9,6 +9,7 @@ from django.core.files import File
 
 from daigang.accounts.models import Membership, Organisation, User
 from daigang.accounts.testing import member_make, organisation_make
+from daigang.core.video import video_sample_make
 from daigang.courses.models import Course, CourseProvider, Lesson
 from daigang.courses.services import (
     course_publish,
@@ -18,7 +19,6 @@ from daigang.courses.services import (
     provider_request,
 )
 from daigang.courses.transcode import lesson_transcode
-from daigang.courses.video import video_sample_make
 
 
 def course_owner(*, bureau: Organisation) -> User:

@@ -13,13 +13,12 @@ import logging
 import tempfile
 from pathlib import Path
 
-import av
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from daigang.core.video import VIDEO_TRANSCODE_ERRORS, video_stored_transcode
 from daigang.courses.models import Lesson
-from daigang.courses.video import video_transcode
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +27,9 @@ def lesson_transcode(*, lesson: Lesson) -> Lesson:
     """Transcode one lesson's original (see the module docstring)."""
     version = lesson.video_sha
     with tempfile.TemporaryDirectory(prefix="daigang-lesson-") as folder:
-        source = Path(folder) / "original"
-        target = Path(folder) / "lesson.mp4"
         try:
-            with lesson.original.open("rb") as stored, source.open("wb") as copy:
-                for chunk in iter(lambda: stored.read(1024 * 1024), b""):
-                    copy.write(chunk)
-            result = video_transcode(source=source, target=target)
-        except (av.FFmpegError, OSError, ValueError, IndexError) as exc:
+            result = video_stored_transcode(stored=lesson.original, folder=Path(folder))
+        except VIDEO_TRANSCODE_ERRORS as exc:
             logger.warning("lesson %s: transcoding failed: %s", lesson.pk, exc)
             Lesson.objects.filter(pk=lesson.pk, video_sha=version).update(
                 video_state=Lesson.VideoState.FAILED,
@@ -48,7 +42,7 @@ def lesson_transcode(*, lesson: Lesson) -> Lesson:
             if current is None or current.video_sha != version:
                 return current or lesson
             original = current.original.name
-            with target.open("rb") as mp4:
+            with result.mp4.open("rb") as mp4:
                 current.video.save(f"lesson-{version}.mp4", ContentFile(mp4.read()), save=False)
             current.poster.save(
                 f"poster-{version}.jpg", ContentFile(result.poster_jpeg), save=False

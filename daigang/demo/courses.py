@@ -11,6 +11,7 @@ from django.core.files import File
 from django.utils import timezone
 
 from daigang.accounts.models import VERIFICATION_VALID_FOR, Membership, Organisation, User
+from daigang.core.video import video_sample_make
 from daigang.courses.models import Course, CourseProvider, Lesson
 from daigang.courses.services import (
     course_publish,
@@ -20,7 +21,6 @@ from daigang.courses.services import (
     provider_request,
 )
 from daigang.courses.transcode import lesson_transcode
-from daigang.courses.video import video_sample_make
 
 BUREAU = "兰州市公共就业服务中心"
 TITLE = "叉车司机安全操作入门"

@@ -31,6 +31,7 @@ from daigang.demo.data import DEMO_ORGANISATIONS, DemoJob, DemoOrganisation, tin
 from daigang.demo.fairs import demo_fairs_load
 from daigang.demo.matchmaking import demo_matchmaking_load
 from daigang.demo.policies import demo_policies_load
+from daigang.demo.videos import demo_videos_load
 from daigang.hiring.pipeline.settings import rejection_reasons_seed
 from daigang.jobs.models import Job
 from daigang.jobs.services import JobDraft, job_create, job_publish, job_update
@@ -203,6 +204,7 @@ def demo_load() -> list[str]:
         lines += demo_matchmaking_load()
         lines += demo_assistance_load()
         lines += demo_courses_load()
+        lines += demo_videos_load()
         open_jobs = Job.objects.filter(status=Job.Status.PUBLISHED, valid_until__gte=today).count()
         lines.append(f"{open_jobs} open jobs; browse them at http://127.0.0.1:8000/")
     return lines

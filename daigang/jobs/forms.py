@@ -365,3 +365,21 @@ class JobFilterForm(forms.Form):
             wage_min_fen=data.get("wage_min"),
             wage_unit=data.get("wage_unit") or WageUnit.MONTH,
         )
+
+
+class VideoForm(forms.Form):
+    """A company or job introduction video: the file (optional when only the texts change)."""
+
+    title = forms.CharField(label=_("视频标题"), max_length=40)
+    description = forms.CharField(
+        label=_("视频简介"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file = forms.FileField(
+        label=_("视频文件"),
+        required=False,
+        help_text=_("MP4、MOV 或 WebM，最长 60 秒，最大 100 MB。竖屏拍摄效果最好。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/quicktime,video/webm"}),
+    )

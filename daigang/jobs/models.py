@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daigang.accounts.models import Organisation
+from daigang.accounts.models import Organisation, private_storage
 from daigang.accounts.uscc import validate_uscc
 
 
@@ -151,3 +151,81 @@ class Job(models.Model):
     @property
     def is_dispatch(self) -> bool:
         return self.arrangement == Arrangement.DISPATCH
+
+
+def _video_file_path(instance: Video, filename: str) -> str:
+    return f"job-videos/{instance.organisation_id}/{filename}"
+
+
+class Video(models.Model):
+    """A short introduction video (≤ 60 s): the organisation's own (job empty, one per
+    organisation) or one job's. Checked by content on upload (daigang.core.video), transcoded
+    by `manage.py transcode_videos` (the job timer) to a 480p H.264 MP4 and a poster; the
+    original is deleted then. Shown on job cards, the organisation's page and the 刷岗位 feed."""
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", _("处理中")
+        READY = "ready", _("已就绪")
+        FAILED = "failed", _("失败")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="videos")
+    job = models.OneToOneField(
+        Job, null=True, blank=True, on_delete=models.CASCADE, related_name="video"
+    )
+    title = models.CharField(_("视频标题"), max_length=40)
+    description = models.CharField(_("视频简介"), max_length=200, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PROCESSING)
+    error = models.CharField(max_length=200, blank=True)
+    # The file as uploaded, until transcode_videos has made the MP4 (then it is deleted).
+    original = models.FileField(
+        storage=private_storage, upload_to=_video_file_path, max_length=200, blank=True
+    )
+    mp4 = models.FileField(
+        storage=private_storage, upload_to=_video_file_path, max_length=200, blank=True
+    )
+    poster = models.FileField(
+        storage=private_storage, upload_to=_video_file_path, max_length=200, blank=True
+    )
+    # Version of the upload (its SHA-256's head): in the URLs, so caches never serve an old one.
+    sha = models.CharField(max_length=16)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("介绍视频")
+        verbose_name_plural = _("介绍视频")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(job__isnull=True),
+                name="video_one_company_video",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+
+class CardCount(models.Model):
+    """A job card's numbers for one day: shown (impressions), its video played, opened.
+    `with_video`: whether the job had a ready video when counted (a job that gains one mid-day
+    has two rows). Written by one UPDATE … SET n = n + k per beacon (jobs.counts)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="card_counts")
+    day = models.DateField()
+    with_video = models.BooleanField(default=False)
+    impressions = models.PositiveIntegerField(default=0)
+    plays = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day", "with_video"], name="card_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.day} ({self.impressions}/{self.plays}/{self.opens})"

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
+from django.core.files import File
 from django.utils import timezone
 
 from daigang.accounts.models import Organisation, User
 from daigang.accounts.testing import uscc_make
-from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, WageUnit
+from daigang.core.video import video_sample_make
+from daigang.jobs.models import Arrangement, Board, Job, PaySchedule, Shift, Video, WageUnit
 from daigang.jobs.services import JobDraft, job_create
+from daigang.jobs.videos import video_transcode_one, video_upload
 
 
 def draft_make(**overrides: object) -> JobDraft:
@@ -110,3 +114,20 @@ def job_post_data(*, agency: bool = False, **overrides: str) -> dict[str, object
             data.pop(flag, None)
     data.update(overrides)
     return data
+
+
+def job_video_make(
+    *, job: Job, folder: Path, seconds: float = 2.0, size: tuple[int, int] = (360, 640)
+) -> Video:
+    """A real clip (PyAV) uploaded as the job's video through jobs.videos and transcoded, as
+    the job timer would: 已就绪 with its 480p MP4 and poster."""
+    clip = video_sample_make(path=folder / f"job-{job.pk}.mp4", seconds=seconds, size=size)
+    with clip.open("rb") as handle:
+        video = video_upload(
+            organisation=job.organisation,
+            job=job,
+            title=f"{job.title}实拍",
+            description="车间、宿舍、食堂",
+            file=File(handle, name=clip.name),
+        )
+    return video_transcode_one(video=video)

@@ -41,6 +41,7 @@ from daigang.jobs.selectors import (
     organisation_public,
 )
 from daigang.jobs.services import job_close, job_create, job_publish, job_update
+from daigang.jobs.videos import company_video, ready_videos
 
 NEW_JOB_VALID_FOR = dt.timedelta(days=30)
 
@@ -49,7 +50,9 @@ def home(request: HtmxRequest) -> HttpResponse:
     form = JobFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # errors are shown beside the filter; valid fields still apply
-    page = jobs_page(jobs=jobs_search(filters=form.to_filters()), page=request.GET.get("page"))
+    # Each card's introduction video in the same query (a LEFT JOIN on a unique key).
+    jobs = jobs_search(filters=form.to_filters()).select_related("video")
+    page = jobs_page(jobs=jobs, page=request.GET.get("page"))
     context = {"form": form, "page": page}
     # A history restore htmx could not serve from its cache needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:
@@ -89,6 +92,7 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "jsonld": jsonld,
             # Only what the public may read is read aloud (the audio URL is public).
             "listenable": job_is_public(job=job),
+            "video": ready_videos(jobs=[job]).get(job.pk),
         },
     )
 
@@ -128,11 +132,16 @@ def listen(request: HttpRequest, job_id: int, sha: str) -> HttpResponse:
 
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     org = organisation_public(organisation_id=organisation_id)
-    jobs = list(organisation_open_jobs(organisation=org)[:100])
+    jobs = list(organisation_open_jobs(organisation=org).select_related("video")[:100])
     return render(
         request,
         "jobs/organisation.html",
-        {"organisation": org, "is_verified": org.is_verified(), "jobs": jobs},
+        {
+            "organisation": org,
+            "is_verified": org.is_verified(),
+            "jobs": jobs,
+            "video": company_video(organisation=org),
+        },
     )
 
 
@@ -141,7 +150,7 @@ def manage(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     org = organisation_for_member(
         user=request.user, organisation_id=organisation_id, power=Power.JOBS_WRITE
     )
-    jobs = list(jobs_of_organisation(organisation=org))
+    jobs = list(jobs_of_organisation(organisation=org).select_related("video"))
     today = timezone.localdate()
     rows = [
         {

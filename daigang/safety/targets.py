@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from daigang.accounts.models import Organisation, User
 from daigang.contracts.models import Contract
-from daigang.jobs.models import Job
+from daigang.jobs.models import Job, Video
 from daigang.jobs.selectors import job_for_public, organisation_public
 from daigang.live.models import ChatMessage
 from daigang.live.selectors import room_get_public
@@ -40,6 +40,14 @@ def _version(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _video_text(video: Video | None) -> str:
+    # A job's or company's introduction video is reported with it (jobs/videos.py): its texts
+    # are part of what the moderator reads, and its version changes with a new upload.
+    if video is None:
+        return ""
+    return f"视频：{video.title} {video.description} ({video.sha})".strip()
+
+
 def _job_text(job: Job) -> str:
     return "\n".join(
         part
@@ -51,6 +59,7 @@ def _job_text(job: Job) -> str:
             job.duties,
             job.requirements,
             job.employer_name,
+            _video_text(Video.objects.filter(job=job).first()),
         )
         if part
     )
@@ -89,7 +98,12 @@ def target_resolve(*, kind: str, target_id: int, user: User, clause: int | None 
         )
     if kind == Kind.ORGANISATION:
         organisation = organisation_public(organisation_id=target_id)
-        text = f"{organisation.name}\n{organisation.description}".strip()
+        company_video = Video.objects.filter(organisation=organisation, job__isnull=True).first()
+        text = "\n".join(
+            part
+            for part in (organisation.name, organisation.description, _video_text(company_video))
+            if part
+        )
         return Target(
             kind=kind,
             target_id=organisation.pk,

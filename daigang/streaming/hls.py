@@ -355,8 +355,11 @@ class HlsFeed:
             self.writer.push_video(frame)
 
     def audio(self, frame: av.AudioFrame) -> None:
-        if self.writer is not None:
-            self.writer.push_audio(frame)
+        """Called from the room's encoding thread (AudioEncoder's tap): the writer is read once,
+        as the relay loop may stop it meanwhile."""
+        writer = self.writer
+        if writer is not None:
+            writer.push_audio(frame)
 
     def _check(self, now: float) -> None:
         if self.config.mode == "always" or self.viewers() >= self.config.viewer_threshold:

@@ -174,8 +174,12 @@ class AudioEncoder:
         bitrate: int = 64_000,
         mix: Callable[[av.AudioFrame], av.AudioFrame] | None = None,
         mixing: Callable[[], bool] | None = None,
+        tap: Callable[[av.AudioFrame], None] | None = None,
     ) -> None:
         self.counters = counters
+        # Handed each 20 ms chunk as encoded (guests mixed in), after its encode: the room's
+        # HLS takes the same sound as WebRTC viewers (daigang.streaming.hls).
+        self._tap = tap
         # Mic-link guests (daigang.streaming.mixer): each chunk goes through `mix` before its
         # one encode while `mixing()` says there is a guest.
         self._mix = mix
@@ -203,6 +207,8 @@ class AudioEncoder:
                 chunk = self._mix(chunk)
             self._samples_in += chunk.samples
             packets += self._codec.encode(chunk)
+            if self._tap is not None:
+                self._tap(chunk)
         for packet in packets:
             packet.pts = self._samples_out
             packet.dts = self._samples_out

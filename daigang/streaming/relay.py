@@ -139,6 +139,9 @@ class RoomRelay:
             bitrate=config.video_bitrate,
             keyframe_interval=config.keyframe_interval,
         )
+        # The room's HLS (hls.py): started and stopped by demand, fed the decoded video and
+        # the audio chunks as encoded for WebRTC (the guests' voices mixed in).
+        self.hls = HlsFeed(room_id, config.hls, viewers=lambda: len(self.viewers))
         # Mic-link guests' voices, added into the anchor's audio before its one encode.
         self.mixer = GuestMixer(self.counters)
         self.guests: dict[int, Session] = {}
@@ -147,6 +150,7 @@ class RoomRelay:
             bitrate=config.audio_bitrate,
             mix=self.mixer.mix,
             mixing=self.mixer.active,
+            tap=self.hls.audio,
         )
         self._vp8 = Vp8Packetizer()
         # False: viewers get aiortc's own sender, and the tracks carry the encoded packets.
@@ -163,8 +167,6 @@ class RoomRelay:
         self.on_media: Callable[[Session], None] | None = None
         # The room's replay (recorder.py): the same packets, muxed to a file in its own thread.
         self.recorder: Recorder | None = None
-        # The room's HLS (hls.py): started and stopped by demand, fed the decoded frames.
-        self.hls = HlsFeed(room_id, config.hls, viewers=lambda: len(self.viewers))
 
     # -- publisher side ---------------------------------------------------------------------
     def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
@@ -229,7 +231,6 @@ class RoomRelay:
                 return
             self.counters.audio_frames_in += 1
             self._media_arrived(session)
-            self.hls.audio(cast(av.AudioFrame, frame))
             try:
                 # An audio track yields AudioFrames; aiortc types recv() for any track.
                 audio = cast(av.AudioFrame, frame)

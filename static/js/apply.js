@@ -6,7 +6,8 @@
 //      data-apply-job="12"                  the marker, with the job id (if empty: data-job-id)
 //      data-apply-room="3"                  optional: the room the seeker is watching
 //                                           (data-room-id works too)
-//      data-apply-source="replay:7"         optional: where the seeker came from (a replay)
+//      data-apply-source="feed:12"          optional: where the tap was (the application's
+//                                           source; the href carries it as ?src= too)
 //      data-label-busy="报名中…"            optional texts (translated by the template);
 //      data-label-done="报名成功"           defaults are the Chinese shown here
 //      data-label-retry="网络不稳，请再点一次"
@@ -94,7 +95,7 @@ export async function applyToJob({ jobId, roomId = null, consent = false, key, s
       job_id: Number(jobId),
       room_id: roomId ? Number(roomId) : null,
       consent,
-      source,
+      ...(source ? { source } : {}),
     }),
   });
   let body = null;

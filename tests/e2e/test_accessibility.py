@@ -56,6 +56,7 @@ def _world() -> dict[str, object]:
             "lesson": f"/courses/{world.course.pk}/lessons/{world.lesson.pk}/",
             "my-courses": "/me/courses/",
             "certificate": f"/certificates/{world.certificate.number}/",
+            "feed": "/jobs/feed/",
         },
         "visitor_pages": {"login": "/accounts/login/"},
         "hr_pages": {
@@ -67,6 +68,8 @@ def _world() -> dict[str, object]:
             "applications": f"/manage/{organisation}/applications/",
             "table": f"/manage/{organisation}/pipeline/table/",
             "contracts": f"/manage/{organisation}/contracts/",
+            "job-video": f"/manage/{organisation}/jobs/{world.job.pk}/video/",
+            "company-video": f"/manage/{organisation}/video/",
         },
         "anchor_pages": {
             "console": f"/live/{world.room.pk}/console/",

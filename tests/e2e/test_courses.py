@@ -64,7 +64,7 @@ def _play_to_the_end(page) -> None:  # type: ignore[no-untyped-def]
 def test_bureau_publishes_seeker_watches_to_the_end_and_the_certificate_verifies(
     asgi_server, chromium, screenshot_on_failure, tmp_path
 ):
-    from daigang.courses.video import video_sample_make
+    from daigang.core.video import video_sample_make
 
     # given a bureau's owner and a seeker, and a short clip to upload
     world = orm(_build)

@@ -16,11 +16,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from daigang.accounts.testing import organisation_make, png_bytes
+from daigang.core.video import video_sample_make
 from daigang.courses.models import Certificate, Course, Lesson
 from daigang.courses.services import course_enrol, lesson_progress_record, lesson_save
 from daigang.courses.testing import course_make, course_owner, video_lesson_add
 from daigang.courses.transcode import lessons_transcode
-from daigang.courses.video import video_sample_make
 from daigang.fairs.testing import bureau_make
 from daigang.hiring.models import Stage, StageChange
 from daigang.hiring.testing import application_make, seeker_make

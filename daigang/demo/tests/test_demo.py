@@ -197,3 +197,16 @@ def test_demo_has_a_training_school_the_lanzhou_bureau_approved_with_a_published
     assert provider.bureau.name == "兰州市公共就业服务中心" and provider.organisation.is_verified()
     course = Course.objects.get(provider=provider)
     assert course.is_public() and course.bureau == provider.bureau
+
+
+@pytest.mark.django_db
+def test_demo_has_job_videos_ready_for_the_feed():
+    from django.test import Client
+
+    from daigang.jobs.models import Video
+
+    demo_load()
+    ready = Video.objects.filter(state=Video.State.READY, job__isnull=False)
+    assert ready.count() == 3
+    page = Client().get("/jobs/feed/").content.decode()
+    assert all(f"/videos/{video.pk}/{video.sha}.mp4" in page for video in ready)

@@ -57,8 +57,8 @@ class ApplyIn(Schema):
     # True: the seeker ticked "share my phone with this organisation" now. False is accepted
     # only if they consented to this organisation before (once per organisation).
     consent: bool = False
-    # Where the seeker came from, e.g. "replay:12" (a room's replay page); attribution only:
-    # a malformed value is dropped.
+    # Where the tap was, e.g. "feed:12" (the 刷岗位 card of job 12): attribution only; a
+    # value that is not such a tag is ignored.
     source: str = ""
 
 

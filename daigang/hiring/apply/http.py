@@ -63,13 +63,13 @@ class ApplyRequest:
     name: str
     consent: bool
     idempotency_key: str
-    # Where the seeker came from ("replay:12", "fair:3"), as services.source_clean keeps it.
+    # Where the tap was ("feed:12", "fair:3"): attribution only, cleaned by source_clean.
     source: str = ""
 
 
 def apply_request_parse(*, body: bytes, idempotency_key: str | None) -> ApplyRequest:
     """The JSON body {job_id, room_id?, name?, consent?, source?} and the key, or Refused
-    (400). A malformed source is dropped (attribution only), never refused."""
+    (400). A source that is not a well-formed tag is dropped, never refused."""
     if len(body) > APPLY_BODY_MAX_BYTES:
         raise apply_refusal(400, "body_too_large", _("请求内容过大"))
     try:
@@ -188,7 +188,7 @@ def _apply_url(job_id: int, room_id: int | None, source: str = "") -> str:
     url = reverse("hiring:apply", args=[job_id])
     query: dict[str, str | int] = {"room": room_id} if room_id else {}
     if source:
-        query["src"] = source
+        query["src"] = source  # the form keeps it (a replay's card: "replay:12")
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -252,9 +252,9 @@ def apply_request_args(
         name=apply.name or selectors.seeker_name_default(seeker=seeker),
         room=room,
         idempotency_key=apply.idempotency_key,
+        source=apply.source,
         consent_text=consent_text,
         consented_at=consented_at,
-        source=apply.source,
         now=now,
     )
 

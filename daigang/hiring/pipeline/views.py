@@ -52,6 +52,7 @@ from daigang.hiring.pipeline.settings import (
     rejection_reason_save,
 )
 from daigang.hiring.pipeline.stats import pipeline_stats
+from daigang.jobs.counts import card_click_through
 
 BULK_MAX = 200
 # How often an open board asks whether it changed (the back office's new rows: 2 s).
@@ -467,7 +468,12 @@ def pipeline_stats_page(request: AuthenticatedRequest, organisation_id: int) -> 
     return render(
         request,
         "hiring/pipeline_stats.html",
-        {"organisation": organisation, "stats": stats, "chart_data": chart_data},
+        {
+            "organisation": organisation,
+            "stats": stats,
+            "chart_data": chart_data,
+            "video_ctr": card_click_through(organisation=organisation),
+        },
     )
 
 

@@ -134,3 +134,20 @@ def test_the_rooms_encoder_mixes_before_its_one_encode():
     # then one Opus packet per chunk, each of them mixed
     assert len(packets) >= 4
     assert counters.audio_frames_mixed >= 4
+
+
+def test_the_rooms_hls_hears_the_guest_too():
+    # given a room's encoder whose chunks also go to its HLS (the tap), with a guest on mic
+    counters = RelayCounters()
+    mixer = GuestMixer(counters)
+    tapped: list[av.AudioFrame] = []
+    encoder = AudioEncoder(counters=counters, mix=mixer.mix, mixing=mixer.active, tap=tapped.append)
+    mixer.guest_add(3)
+    feed(mixer, 3, 1000, 10)
+    # when the anchor speaks
+    for index in range(5):
+        encoder.encode(tone(440, start=index * SAMPLES))
+    # then HLS gets the chunks WebRTC viewers hear: the anchor and the guest
+    assert len(tapped) >= 4
+    assert level(tapped[-1], 440) > 0.1
+    assert level(tapped[-1], 1000) > 0.1

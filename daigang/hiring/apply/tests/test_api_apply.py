@@ -174,3 +174,19 @@ def test_the_openapi_document_lists_the_application_endpoints(client):
     assert "get" in paths["/api/v1/applications/mine"]
     parameters = paths["/api/v1/applications"]["post"]["parameters"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters)
+
+
+def test_the_tap_s_source_is_recorded_and_a_malformed_one_is_ignored_not_refused(client):
+    # given two jobs and a seeker on the 刷岗位 feed
+    org = organisation_make()
+    job, other = job_make(organisation=org), job_make(organisation=org)
+    client.force_login(seeker_make())
+    # when they tap 一键报名 on a feed card, and on another with a junk source
+    first = _post(client, {"job_id": job.pk, "consent": True, "source": f"feed:{job.pk}"})
+    second = _post(
+        client, {"job_id": other.pk, "consent": True, "source": "<x>"}, key="api-key-00002"
+    )
+    # then both apply; the first carries its source, the junk one none
+    assert (first.status_code, second.status_code) == (201, 201), second.content
+    assert Application.objects.get(job=job).source == f"feed:{job.pk}"
+    assert Application.objects.get(job=other).source == ""

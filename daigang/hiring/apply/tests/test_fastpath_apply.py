@@ -67,3 +67,13 @@ def test_the_json_answer_carries_the_security_and_no_cache_headers(fastpath):  #
     assert response.headers["x-frame-options"] == "DENY"
     assert "Cookie" in response.headers["vary"]
     assert int(response.headers["content-length"]) == len(response.body)
+
+
+def test_the_fast_path_records_the_tap_s_source(fastpath):  # noqa: F811
+    job = job_make(organisation=organisation_make())
+    browser = fastpath.browser(seeker_make())
+
+    response = browser.post({"job_id": job.pk, "consent": True, "source": f"feed:{job.pk}"})
+
+    assert response.status == 201, response.body
+    assert Application.objects.get().source == f"feed:{job.pk}"

@@ -1,10 +1,13 @@
-"""Lesson videos: checked by content on upload, transcoded later to a 480p H.264 + AAC MP4.
+"""Uploaded videos (course lessons, company and job introductions): checked by content on
+upload, transcoded later to a 480p H.264 + AAC MP4 with a poster frame.
 
 A name or a declared type says nothing: the upload is opened with PyAV (FFmpeg) and must be an
-MP4, MOV or WebM container with a video stream of known, positive length. `manage.py
-transcode_lessons` (run by the job timer) decodes it and writes what phones play everywhere:
-H.264 (yuv420p) at most 480 pixels high, AAC stereo, the index at the front (faststart) so
-playback and seeking start before the whole file arrives, plus a poster frame (JPEG).
+MP4, MOV or WebM container with a video stream of known, positive length, no longer than the
+caller's limit. A background command (`manage.py transcode_lessons`, `transcode_videos`, run
+by the job timer) decodes it and writes what phones play everywhere: H.264 (yuv420p) at most
+480 pixels high, AAC stereo, the index at the front (faststart) so playback and seeking start
+before the whole file arrives, plus a poster frame (JPEG). Served by byte ranges
+(daigang.core.ranges.file_stream_answer). Used by daigang.courses and daigang.jobs.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from django.utils.translation import gettext as _
 # FFmpeg's demuxer names for the containers taken: MP4 and MOV share one demuxer.
 _CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"}
 HEIGHT = 480
-# A video longer than this is refused (a lesson is minutes, not hours).
+# A video longer than this is refused unless the caller says otherwise (a lesson is minutes,
+# not hours).
 DURATION_MAX_S = 3 * 60 * 60
 
 
@@ -43,9 +47,12 @@ def _size(file: File) -> int:
     return int(size)
 
 
-def video_upload_check(*, file: File) -> VideoChecked:
-    """Refuse anything but an MP4/MOV/WebM video of at most VIDEO_UPLOAD_MAX_BYTES, by what the
-    file contains; a clear message says why."""
+def video_upload_check(
+    *, file: File, duration_max_s: int = DURATION_MAX_S, too_long: str = ""
+) -> VideoChecked:
+    """Refuse anything but an MP4/MOV/WebM video of at most VIDEO_UPLOAD_MAX_BYTES and
+    `duration_max_s`, by what the file contains; a clear message says why (`too_long`: the
+    message for a video over the length, "视频太长：最长 3 小时" by default)."""
     limit = settings.VIDEO_UPLOAD_MAX_BYTES
     if _size(file) > limit:
         raise ValidationError(
@@ -72,8 +79,8 @@ def video_upload_check(*, file: File) -> VideoChecked:
         file.seek(0)
     if duration_s <= 0 or not width or not height:
         raise not_video
-    if duration_s > DURATION_MAX_S:
-        raise ValidationError(_("视频太长：最长 3 小时"), code="too_long")
+    if duration_s > duration_max_s:
+        raise ValidationError(too_long or _("视频太长：最长 3 小时"), code="too_long")
     return VideoChecked(duration_ms=round(duration_s * 1000), width=width, height=height)
 
 
@@ -148,6 +155,22 @@ def video_transcode(*, source: Path, target: Path) -> Transcoded:
                     out.mux(out_packet)
         duration_ms = round(index / rate * 1000) if index else last_ms
     return Transcoded(mp4=target, poster_jpeg=poster, duration_ms=int(duration_ms))
+
+
+def video_stored_transcode(*, stored: File, folder: Path) -> Transcoded:
+    """Copy a stored original (any storage) into `folder` and transcode it there to
+    `folder`/video.mp4. Raises what FFmpeg raises for a file it cannot read (see
+    VIDEO_TRANSCODE_ERRORS)."""
+    source = folder / "original"
+    target = folder / "video.mp4"
+    with stored.open("rb") as handle, source.open("wb") as copy:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            copy.write(chunk)
+    return video_transcode(source=source, target=target)
+
+
+# What a transcode of a bad or unreadable file raises: the caller marks the video 失败.
+VIDEO_TRANSCODE_ERRORS = (av.FFmpegError, OSError, ValueError, IndexError)
 
 
 def video_sample_make(
