@@ -9,6 +9,9 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LISTEN_AUDIO_DIR = tmp_path / "listen"
+    settings.REPLAY_ROOT = tmp_path / "replays"
+    # Rooms are recorded only in the tests that say so (a recorder thread writes rows).
+    settings.REPLAYS_ENABLED = False
     settings.STREAM_HLS_ROOT = tmp_path / "hls"  # a room's HLS (daigang.streaming.hls)
 
 

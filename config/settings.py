@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "daigang.live",
     "daigang.streaming",
     "daigang.hiring",
+    "daigang.replays",
     "daigang.interviews",
     "daigang.contracts",
     "daigang.fairs",
@@ -411,6 +412,13 @@ STREAM_HLS_IDLE_SECONDS = env_int("STREAM_HLS_IDLE_SECONDS", 60)
 # anchor ends it, or until this many hours after its planned start (the end_overdue_rooms
 # command, run from cron, ends it then).
 LIVE_ROOM_END_AFTER_HOURS = env_int("LIVE_ROOM_END_AFTER_HOURS", 12)
+# Replays (回放): the relay records every room it serves from the packets it already encoded
+# (daigang.streaming.recorder), one WebM per run of the room's relay, under REPLAY_ROOT (served
+# by a view that checks the replay is public: never under MEDIA_URL). `manage.py
+# replays_expire` deletes replays older than REPLAY_RETENTION_DAYS (files and rows).
+REPLAYS_ENABLED = env_bool("REPLAYS_ENABLED", True)
+REPLAY_ROOT = Path(env_str("REPLAY_ROOT", str(VAR_DIR / "replays")))
+REPLAY_RETENTION_DAYS = env_int("REPLAY_RETENTION_DAYS", 180)
 
 # --- security (production) ------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

@@ -14,6 +14,7 @@ urlpatterns = [
     path("live/", include("daigang.live.urls")),
     path("stream/", include("daigang.streaming.urls")),
     path("", include("daigang.hiring.urls")),
+    path("", include("daigang.replays.urls")),
     path("", include("daigang.interviews.urls")),
     path("", include("daigang.contracts.urls")),
     path("", include("daigang.fairs.urls")),

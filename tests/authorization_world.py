@@ -48,7 +48,7 @@ from daigang.interviews.models import Interview, InterviewParticipant
 from daigang.interviews.services import interview_schedule
 from daigang.jobs.models import Job
 from daigang.jobs.testing import job_make
-from daigang.live.models import ChatMessage, MicRequest, Room
+from daigang.live.models import ChatMessage, MicRequest, Replay, Room
 from daigang.live.testing import room_make
 from daigang.matchmaking.guidance import guidance_slots_open
 from daigang.matchmaking.models import Case as FollowCase
@@ -56,6 +56,7 @@ from daigang.matchmaking.models import GuidanceSlot, InviteLink
 from daigang.matchmaking.services import invite_link_for
 from daigang.matchmaking.testing import case_make, matchmaker_make
 from daigang.policies.models import Policy
+from daigang.replays.testing import replay_make
 from daigang.safety.models import Case, Report
 from daigang.safety.services import appeal_submit, case_decide, report_create
 from daigang.safety.targets import target_resolve
@@ -111,6 +112,7 @@ class World:
     course: Course  # the fair's bureau's published course (one text lesson)
     lesson: Lesson
     certificate: Certificate  # the seeker completed the course
+    replay: Replay  # of home's room, ready (a real WebM of 2 s)
     course_provider: CourseProvider  # a training organisation the fair's bureau approved
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
     _clients: dict[str, Client] = field(default_factory=dict)
@@ -286,6 +288,7 @@ def world_make() -> World:
         course=course,
         lesson=lesson,
         certificate=certificate,
+        replay=replay_make(room=room, seconds=2),
         course_provider=training_make(bureau=fair.bureau),
     )
     for persona, user in users.items():

@@ -28,6 +28,7 @@ LAYERS: list[str] = [
     "live",
     "streaming",
     "hiring",
+    "replays",  # replay pages (回放): chapters by job, apply from the card; listed by fairs
     "interviews",
     "contracts",
     "fairs",  # bureaus' job fairs, their schedules, numbers and reports

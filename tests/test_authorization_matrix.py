@@ -164,6 +164,13 @@ HTTP: dict[tuple[str, ...], dict[str, str]] = {
     ("accounts:review_detail", "POST"): only({"moderator"}, INVALID),
     # --- live rooms ------------------------------------------------------------------------------
     ("live:manage_rooms", "GET"): only(MEMBERS),  # roles.ROOMS_SCHEDULE
+    # Replays (回放): a ready one is public, page and file; the organisation's list, hiding and
+    # deleting are roles.ROOMS_SCHEDULE (redirects back to the list).
+    ("replays:replay", "GET"): public(),
+    ("replays:video", "GET"): public(),
+    ("replays:manage", "GET"): only(MEMBERS),
+    ("replays:hide", "POST"): only(MEMBERS),
+    ("replays:delete", "POST"): only(MEMBERS),
     ("live:room_new", "GET"): only(MEMBERS),
     ("live:room_new", "POST"): only(MEMBERS),  # the form again, with its errors
     ("live:room", "GET"): public(),
@@ -595,6 +602,7 @@ def _default_params(world: World) -> dict[str, object]:
         "policy_id": world.policy.pk,
         "course_id": world.course.pk,
         "lesson_id": world.lesson.pk,
+        "replay_id": world.replay.pk,
         "certificate_id": world.certificate.pk,
         "provider_id": world.course_provider.pk,
         "number": world.certificate.number,
@@ -702,7 +710,11 @@ def _private_media(tmp_path_factory):
     """Licences and contract PDFs of the module's world go to one folder for the module (this
     replaces tests/conftest.py's per-test folder, which the module-wide world would outlive)."""
     folder = tmp_path_factory.mktemp("authorization")
-    with override_settings(PRIVATE_MEDIA_ROOT=folder / "private", MEDIA_ROOT=folder / "media"):
+    with override_settings(
+        PRIVATE_MEDIA_ROOT=folder / "private",
+        MEDIA_ROOT=folder / "media",
+        REPLAY_ROOT=folder / "replays",
+    ):
         yield
 
 

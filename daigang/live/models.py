@@ -291,3 +291,70 @@ class MicRequest(models.Model):
 
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+class RoomPinEvent(models.Model):
+    """The pin timeline: `job` was pinned in `room` at `pinned_at` (job None: the card was
+    taken down). Written with the pin, in the same transaction; replays place their chapters
+    with it (daigang.live.replays)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="pin_events")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["room", "at"], name="room_pin_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.job_id} @ {self.at:%H:%M:%S}"
+
+
+class Replay(models.Model):
+    """A room's recording (回放): the relay's own VP8/Opus packets in one WebM file
+    (daigang.streaming.recorder), one per run of the room's relay (a publisher back within
+    its grace continues the same file)."""
+
+    class State(models.TextChoices):
+        RECORDING = "recording", _("录制中")
+        READY = "ready", _("可观看")
+        HIDDEN = "hidden", _("已隐藏")
+        FAILED = "failed", _("录制失败")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="replays")
+    # Relative to REPLAY_ROOT.
+    file = models.CharField(max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.RECORDING
+    )
+    duration = models.FloatField(_("时长（秒）"), default=0)
+    size = models.BigIntegerField(_("文件大小"), default=0)
+    # [[unix time, seconds into the recording], …]: where each publish segment starts.
+    segments = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("回放")
+        verbose_name_plural = _("回放")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}/{self.pk}"
+
+
+class ReplayView(models.Model):
+    """One viewer (daigang.live.viewers key) watched a replay on a day: counted once."""
+
+    replay = models.ForeignKey(Replay, on_delete=models.CASCADE, related_name="views")
+    viewer = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["replay", "viewer", "day"], name="replay_view_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.replay_id} {self.viewer} {self.day}"

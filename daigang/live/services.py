@@ -21,7 +21,7 @@ from daigang.live.lifecycle import (
     room_pin_on_commit,
     room_publisher_drop_on_commit,
 )
-from daigang.live.models import Room, new_stream_key
+from daigang.live.models import Room, RoomPinEvent, new_stream_key
 from daigang.rules.refusals import fields_check
 from daigang.rules.terms import PUBLIC_RULES
 
@@ -104,6 +104,7 @@ def room_pin(*, room: Room, job: Job, by: User) -> Room:
             return room
         locked.pinned_job = job
         locked.save(update_fields=["pinned_job"])
+        RoomPinEvent.objects.create(room=locked, job=job)  # the replay's chapters
         room.pinned_job = job
         with site_language():  # every viewer sees this card, not only the anchor
             card = selectors.job_card(job=job, room=room)
@@ -138,6 +139,7 @@ def room_unpin(*, room: Room, by: User) -> Room:
             return room
         locked.pinned_job = None
         locked.save(update_fields=["pinned_job"])
+        RoomPinEvent.objects.create(room=locked, job=None)
         room_event_publish(room_id=room.pk, kind="pin", data={"job": None})
     return room
 

@@ -51,6 +51,7 @@ from daigang.streaming.hls import HlsConfig, HlsFeed
 from daigang.streaming.loop import relay_call_soon
 from daigang.streaming.media import AudioEncoder, PacketTrack, RelayCounters, VideoEncoder
 from daigang.streaming.mixer import GuestMixer
+from daigang.streaming.recorder import Recorder, room_recorder
 from daigang.streaming.rtp_send import (
     Vp8Packetizer,
     opus_frame,
@@ -164,10 +165,15 @@ class RoomRelay:
         self.guest_timers: dict[int, asyncio.TimerHandle] = {}
         # Called once per publisher session, on the first frame it delivers (set by Relay).
         self.on_media: Callable[[Session], None] | None = None
+        # The room's replay (recorder.py): the same packets, muxed to a file in its own thread.
+        self.recorder: Recorder | None = None
 
     # -- publisher side ---------------------------------------------------------------------
     def source_attach(self, track: MediaStreamTrack, session: Session) -> None:
         if track.kind == "video":
+            self.recorder = self.recorder or room_recorder(self.room_id)
+            if self.recorder is not None:
+                self.recorder.segment_mark()
             pump = self._pump_video(track, session)
             # A publisher back after an interruption: viewers still connected need a keyframe.
             self.keyframe_request()
@@ -210,6 +216,8 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode a frame", self.room_id)
                 continue
             for packet in packets:
+                if self.recorder is not None:
+                    self.recorder.push_video(packet)
                 item = self._vp8.frame(packet) if self.shared_sending else packet
                 for viewer_track in self.video_tracks:
                     viewer_track.push(item)
@@ -231,6 +239,8 @@ class RoomRelay:
                 logger.exception("relay: room %s could not encode audio", self.room_id)
                 continue
             for packet in packets:
+                if self.recorder is not None:
+                    self.recorder.push_audio(packet)
                 item = opus_frame(packet) if self.shared_sending else packet
                 for viewer_track in self.audio_tracks:
                     viewer_track.push(item)
@@ -338,6 +348,8 @@ class RoomRelay:
             task.cancel()
         self.hls.stop()
         self._executor.shutdown(wait=False)
+        if self.recorder is not None:
+            self.recorder.close()  # the file is finished in the recorder's thread
 
 
 class Relay:

@@ -31,6 +31,10 @@ from daigang.core.refused import Refused
 from daigang.live.lifecycle import room_end, room_end_deadline, room_go_live, room_interrupt
 from daigang.live.mic import mic_turn_deadline, mic_turn_expire
 from daigang.live.models import Room
+from daigang.live.replays import (
+    replay_recordings_abandoned_fail,
+    replay_recordings_unfinished_room_ids,
+)
 from daigang.streaming import relay_control, selectors
 from daigang.streaming.loop import relay_await
 from daigang.streaming.relay import Answer, Relay, RelayConfig, relay_get
@@ -291,10 +295,13 @@ async def relay_drain() -> None:
 
 def relay_rooms_orphaned_interrupt(*, index: int, relays: int) -> int:
     """A relay process starts: rooms placed on it still live lost their publisher with the
-    previous process (a crash or a kill, no drain). Interrupt them; return how many."""
+    previous process (a crash or a kill, no drain). Interrupt them; return how many. Their
+    recordings the killed process never finished (no cues) are failed, never listed."""
     interrupted = 0
     for room in Room.objects.filter(state=Room.State.LIVE).only("pk"):
         if room.pk % relays == index:
             room_interrupt(room=room)
             interrupted += 1
+    recording = set(replay_recordings_unfinished_room_ids())
+    replay_recordings_abandoned_fail(room_ids=[pk for pk in recording if pk % relays == index])
     return interrupted

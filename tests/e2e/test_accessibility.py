@@ -42,6 +42,7 @@ def _world() -> dict[str, object]:
             "home": "/",
             "job": f"/jobs/{world.job.pk}/",
             "room": f"/live/{world.room.pk}/",
+            "replay": f"/replays/{world.replay.pk}/",
             "apply": f"/jobs/{world.job.pk}/apply/",
             "my-applications": "/me/applications/",
             "recommended": "/me/recommended/",
@@ -61,6 +62,7 @@ def _world() -> dict[str, object]:
         "hr_pages": {
             "workspace": f"/accounts/organisations/{organisation}/",
             "rooms": f"/live/manage/{organisation}/rooms/",
+            "replays": f"/manage/{organisation}/replays/",
             "board": f"/manage/{organisation}/pipeline/",
             "statistics": f"/manage/{organisation}/pipeline/stats/",
             "applications": f"/manage/{organisation}/applications/",

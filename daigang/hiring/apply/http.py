@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -183,9 +184,12 @@ def application_out(application: Application) -> dict:
     }
 
 
-def _apply_url(job_id: int, room_id: int | None) -> str:
+def _apply_url(job_id: int, room_id: int | None, source: str = "") -> str:
     url = reverse("hiring:apply", args=[job_id])
-    return f"{url}?room={room_id}" if room_id else url
+    query: dict[str, str | int] = {"room": room_id} if room_id else {}
+    if source:
+        query["src"] = source  # the form keeps it (a replay's card: "replay:12")
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def apply_request_handle(
@@ -270,7 +274,10 @@ def apply_request_answer(
 def _refused(exc: ValidationError, *, job: Job, apply: ApplyRequest) -> tuple[int, dict]:
     status = 409 if exc.code == "idempotency_key_reused" else 400
     refused = apply_refusal(
-        status, exc.code or "invalid", exc.messages[0], _apply_url(job.pk, apply.room_id)
+        status,
+        exc.code or "invalid",
+        exc.messages[0],
+        _apply_url(job.pk, apply.room_id, apply.source),
     )
     return status, refused_body(refused)
 
