@@ -21,6 +21,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 # An introduction is short: a seeker scrolling the feed watches seconds, not minutes.
 VIDEO_DURATION_MAX_S = 60
+FEED_AVAILABLE_SECONDS = 60
 
 
 def video_of(*, organisation: Organisation, job: Job | None) -> Video | None:
@@ -203,6 +205,18 @@ def feed_jobs(*, before_id: int | None = None, limit: int = 20) -> list[Job]:
     if before_id is not None:
         jobs = jobs.filter(video__id__lt=before_id)
     return list(jobs.order_by("-video__id")[:limit])
+
+
+def feed_available() -> bool:
+    """Whether 刷岗位 has anything to show (the home page links to it only then); kept a minute
+    in the cache, as the home page asks on every visit."""
+    return bool(
+        cache.get_or_set(
+            "jobs:feed_available",
+            lambda: jobs_open().filter(video__state=Video.State.READY).exists(),
+            FEED_AVAILABLE_SECONDS,
+        )
+    )
 
 
 def ready_videos(*, jobs: list[Job]) -> dict[int, Video]:

@@ -41,7 +41,7 @@ from daigang.jobs.selectors import (
     organisation_public,
 )
 from daigang.jobs.services import job_close, job_create, job_publish, job_update
-from daigang.jobs.videos import company_video, ready_videos
+from daigang.jobs.videos import company_video, feed_available, ready_videos
 
 NEW_JOB_VALID_FOR = dt.timedelta(days=30)
 
@@ -63,6 +63,7 @@ def home(request: HtmxRequest) -> HttpResponse:
         filters=form.to_filters(), city_code=city_code, cities=cities, home_url=reverse("jobs:home")
     )
     context["fragments"] = home_fragments(user=request.user)
+    context["feed_available"] = feed_available()
     return render(request, "jobs/home.html", context)
 
 

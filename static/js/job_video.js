@@ -2,6 +2,8 @@
  *
  * - [data-video-tap] over a <video muted playsinline preload="none">: the first tap plays it
  *   (still muted: nothing is fetched before), the next tap turns the sound on, then off.
+ * - [data-video-open] (a list card's compact video, jobs/_video.html): the player is made from
+ *   the figure's <template> on the tap (so a list fetches no poster) and starts at once.
  * - Counts for the organisation's statistics (jobs/counts.py): a card [data-card-job] half on
  *   screen is an impression, a tap on [data-card-open] an open, a <video data-video-job> that
  *   starts a play; each once per page visit. They are batched into one beacon
@@ -95,7 +97,23 @@
     figure.classList.add("is-playing");
   }
 
+  function playerOpen(button) {
+    const figure = button.closest("[data-intro-video]");
+    const template = figure && figure.querySelector("template");
+    if (!template) return;
+    figure.insertBefore(template.content.cloneNode(true), template);
+    button.remove();
+    const tapper = figure.querySelector("[data-video-tap]");
+    if (tapper) tap(tapper);
+  }
+
   document.addEventListener("click", function (event) {
+    const opener = event.target.closest("[data-video-open]");
+    if (opener) {
+      event.preventDefault();
+      playerOpen(opener);
+      return;
+    }
     const button = event.target.closest("[data-video-tap]");
     if (button) {
       event.preventDefault();

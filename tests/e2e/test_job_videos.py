@@ -131,6 +131,13 @@ def test_an_uploaded_job_video_plays_in_the_feed_on_a_phone_and_one_tap_apply_wo
     _shot(owner, "card-laptop")
     owner.goto("/")
     _shot(owner, "list-laptop")
+    # the list's card holds a one-line 看视频介绍 (no poster fetched); a tap plays it in place
+    assert owner.locator(".job-card .intro-video video").count() == 0
+    owner.click(".job-card [data-video-open]")
+    owner.wait_for_function(
+        "() => document.querySelector('.job-card .intro-video video').currentTime > 0.3"
+    )
+    _shot(owner, "list-playing-laptop")
     owner.set_viewport_size(PHONE)
     owner.goto(f"/jobs/{setting.job_a}/")
     owner.click("[data-video-tap]")

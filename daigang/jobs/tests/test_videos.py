@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -216,6 +217,25 @@ def test_a_ready_job_video_plays_inline_on_the_job_page_the_list_and_the_organis
         assert f"/videos/{video.pk}/{video.sha}.jpg" in page, url
     # the job without a video shows none on its page
     assert "<video" not in client.get(f"/jobs/{other.pk}/").content.decode()
+
+
+def test_the_home_page_links_to_the_feed_only_when_it_has_videos_and_a_list_card_loads_no_poster(
+    org, tmp_path
+):
+    # given open jobs without a video
+    job = job_make(organisation=org, title="电子厂普工")
+    client = Client()
+    # then the home page offers no empty 刷岗位
+    assert "/jobs/feed/" not in client.get("/").content.decode()
+    # when one gets a ready video (and the minute's cache has passed)
+    video = job_video_make(job=job, folder=tmp_path)
+    cache.clear()
+    page = client.get("/").content.decode()
+    # then 刷岗位 is linked, and the card's player waits in a <template> (no poster fetched)
+    assert "/jobs/feed/" in page
+    assert "data-video-open" in page
+    template = page[page.index("<template>") : page.index("</template>")]
+    assert f"/videos/{video.pk}/{video.sha}.jpg" in template
 
 
 def test_the_company_video_plays_on_the_organisation_page(org, owner, tmp_path):
