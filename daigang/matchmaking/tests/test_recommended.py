@@ -51,8 +51,9 @@ def test_anonymous_visitors_get_no_recommendations_section_and_no_query_more(
     client, org, django_assert_num_queries
 ):
     job_make(organisation=org)
-    # count + page + cities + the live rooms strip, as before recommendations
-    with django_assert_num_queries(4):
+    # count + page + cities + the live rooms strip + whether 刷岗位 has videos, as before
+    # recommendations
+    with django_assert_num_queries(5):
         page = client.get(reverse("jobs:home")).content.decode()
     assert FRAGMENT not in page
     assert "为您推荐" not in page
