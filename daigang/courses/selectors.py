@@ -138,6 +138,12 @@ def enrolment_of(*, course: Course, user: User | None) -> Enrolment | None:
 class LessonRow:
     lesson: Lesson
     progress: LessonProgress | None
+    # A live lesson's room and replay (lesson_live); None for a video or a text.
+    live: LiveLesson | None = None
+
+    @property
+    def length_ms(self) -> int:
+        return self.live.length_ms if self.live is not None else self.lesson.duration_ms
 
     @property
     def done(self) -> bool:
@@ -147,9 +153,9 @@ class LessonRow:
     def percent(self) -> int:
         if self.done:
             return 100
-        if self.progress is None or not self.lesson.duration_ms:
+        if self.progress is None or not self.length_ms:
             return 0
-        return min(99, self.progress.furthest_ms * 100 // self.lesson.duration_ms)
+        return min(99, self.progress.furthest_ms * 100 // self.length_ms)
 
 
 def course_lessons_progress(*, course: Course, enrolment: Enrolment | None) -> list[LessonRow]:
@@ -157,7 +163,11 @@ def course_lessons_progress(*, course: Course, enrolment: Enrolment | None) -> l
     progress: dict[int, LessonProgress] = {}
     if enrolment is not None:
         progress = {row.lesson_id: row for row in enrolment.progress.all()}
-    return [LessonRow(lesson=lesson, progress=progress.get(lesson.pk)) for lesson in lessons]
+    live = lessons_live(lessons=lessons)
+    return [
+        LessonRow(lesson=lesson, progress=progress.get(lesson.pk), live=live.get(lesson.pk))
+        for lesson in lessons
+    ]
 
 
 def lesson_progress_of(*, lesson: Lesson, enrolment: Enrolment | None) -> LessonProgress | None:

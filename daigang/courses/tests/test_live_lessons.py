@@ -108,6 +108,9 @@ def test_after_the_room_ends_its_ready_replay_plays_and_the_beacon_completes_it_
     middle = client.post(progress_url, {"position": "3.0"}).json()
     assert middle["completed"] is False
     assert LessonProgress.objects.get(lesson=lesson).position_ms == 3000
+    # and the course's list shows the replay's length and how far the seeker got
+    listing = client.get(reverse("courses:course", args=[course.pk])).content.decode()
+    assert "0:06" in listing and '<span class="muted">50%</span>' in listing
     # and the page opened on another device resumes there
     assert 'data-resume="3.0"' in client.get(_lesson_url(lesson)).content.decode()
     # when the player reaches the end (past the replay's length: clamped)
@@ -146,6 +149,9 @@ def test_a_replay_hidden_deleted_or_failed_is_not_playable_and_the_bureau_is_tol
     # then it says plainly the replay cannot be watched, with no player
     assert "回放暂不可看" in html and 'id="player"' not in html
     assert 'data-live-state="unavailable"' in html
+    # and the course's list of lessons says so too
+    listing = _client(seeker).get(reverse("courses:course", args=[course.pk])).content.decode()
+    assert 'data-live-state="unavailable"' in listing
     # and the beacon cannot complete it
     with pytest.raises(Refused):
         lesson_progress_record(lesson=lesson, user=seeker, position_s=6, ended=True)

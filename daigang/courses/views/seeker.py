@@ -104,8 +104,7 @@ def lesson_page(request: AuthenticatedRequest, course_id: int, lesson_id: int) -
     rows = selectors.course_lessons_progress(course=course, enrolment=enrolment)
     index = next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
     progress = rows[index].progress
-    live = selectors.lesson_live(lesson=lesson) if lesson.kind == Lesson.Kind.LIVE else None
-    length_ms = live.length_ms if live is not None else lesson.duration_ms
+    live, length_ms = rows[index].live, rows[index].length_ms
     resume_s = 0.0
     if progress is not None and progress.completed_at is None:
         resume_s = progress.position_ms / 1000
