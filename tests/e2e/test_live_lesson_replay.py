@@ -56,6 +56,8 @@ def _build() -> dict:
         "text": text.pk,
         "seeker": seeker.pk,
         "session": session_cookie(seeker),
+        "owner_session": session_cookie(owner),
+        "bureau": bureau.pk,
     }
 
 
@@ -65,6 +67,12 @@ def _room_ends_with_a_replay(room_id: int) -> int:
 
     Room.objects.filter(pk=room_id).update(state=Room.State.ENDED)
     return replay_make(room=Room.objects.get(pk=room_id), seconds=4).pk
+
+
+def _replay_hide(replay_id: int) -> None:
+    from daigang.live.models import Replay
+
+    Replay.objects.filter(pk=replay_id).update(state=Replay.State.HIDDEN)
 
 
 def _completed(lesson_id: int, seeker_id: int) -> bool:
@@ -126,3 +134,22 @@ def test_a_seeker_watches_a_live_lessons_replay_to_the_end_and_the_lesson_comple
     expect(seeker.locator("#course-done")).to_be_visible()
     assert orm(_completed, live, world["seeker"])
     _shot(seeker, "completed")
+
+    # when the bureau hides the replay afterwards
+    orm(_replay_hide, replay)
+    # then the lesson says plainly it cannot be watched (the seeker's completion stays)
+    seeker.reload()
+    expect(seeker.locator("#live-lesson")).to_contain_text("回放暂不可看")
+    expect(seeker.locator("#player")).to_have_count(0)
+    _shot(seeker, "hidden")
+    # and the bureau's course page says no one can complete the lesson now
+    owner = page_open(
+        chromium,
+        asgi_server,
+        session=world["owner_session"],
+        pages=screenshot_on_failure,
+        name="owner",
+    )
+    owner.goto(f"/manage/{world['bureau']}/courses/{course}/")
+    expect(owner.locator("[data-live-state=unavailable]")).to_contain_text("学员无法学完本课")
+    _shot(owner, "bureau-hidden")
