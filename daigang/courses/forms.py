@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daigang.courses.models import Course, CourseProvider, Lesson
+from daigang.live.models import Room
 
 
 class CourseForm(forms.Form):
@@ -73,11 +75,14 @@ class ProviderDecideForm(forms.Form):
 
 
 class LessonForm(forms.Form):
+    """A lesson: a video, a text, or one of the publisher's rooms (直播, then its replay)."""
+
     title = forms.CharField(label=_("课时名称"), max_length=80)
-    kind = forms.ChoiceField(
-        label=_("类型"),
-        choices=[(Lesson.Kind.VIDEO, _("视频")), (Lesson.Kind.TEXT, _("图文"))],
-        widget=forms.RadioSelect,
+    kind = forms.ChoiceField(label=_("类型"), choices=Lesson.Kind.choices, widget=forms.RadioSelect)
+    room = forms.ChoiceField(
+        label=_("直播间（直播课时）"),
+        required=False,
+        help_text=_("直播结束、回放生成后，学员在课时里看回放"),
     )
     video = forms.FileField(
         label=_("视频（MP4、MOV 或 WebM，最大 100 MB）"),
@@ -87,6 +92,24 @@ class LessonForm(forms.Form):
     body = forms.CharField(
         label=_("正文"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
     )
+
+    def __init__(self, *args: object, rooms: list[Room] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.rooms = {str(room.pk): room for room in rooms or []}
+        self.fields["room"].choices = [  # type: ignore[attr-defined]
+            ("", _("不是直播课时")),
+            *(
+                (
+                    key,
+                    f"{room.title}（{timezone.localtime(room.planned_start):%Y-%m-%d %H:%M}，"
+                    f"{room.get_state_display()}）",
+                )
+                for key, room in self.rooms.items()
+            ),
+        ]
+
+    def room_chosen(self) -> Room | None:
+        return self.rooms.get(str(self.cleaned_data.get("room") or ""))
 
 
 class ProgressForm(forms.Form):

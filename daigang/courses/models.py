@@ -146,7 +146,8 @@ class Lesson(models.Model):
     title = models.CharField(_("课时名称"), max_length=80)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     body = models.TextField(_("正文"), blank=True)
-    # A live lesson's room; it becomes watchable when the room's recording exists (not yet).
+    # A live lesson's room: its page links to the room until it ends, then plays the room's
+    # replay (daigang.courses.selectors.lesson_live); not playable while the replay is not.
     room = models.ForeignKey(
         "live.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

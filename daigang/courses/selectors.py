@@ -18,6 +18,9 @@ from daigang.courses.models import (
     Lesson,
     LessonProgress,
 )
+from daigang.live import selectors as live_selectors
+from daigang.live.models import Replay, Room
+from daigang.replays.selectors import replay_file_exists, replays_public
 
 
 def courses_public(*, category: str = "") -> QuerySet[Course]:
@@ -135,6 +138,12 @@ def enrolment_of(*, course: Course, user: User | None) -> Enrolment | None:
 class LessonRow:
     lesson: Lesson
     progress: LessonProgress | None
+    # A live lesson's room and replay (lesson_live); None for a video or a text.
+    live: LiveLesson | None = None
+
+    @property
+    def length_ms(self) -> int:
+        return self.live.length_ms if self.live is not None else self.lesson.duration_ms
 
     @property
     def done(self) -> bool:
@@ -144,9 +153,9 @@ class LessonRow:
     def percent(self) -> int:
         if self.done:
             return 100
-        if self.progress is None or not self.lesson.duration_ms:
+        if self.progress is None or not self.length_ms:
             return 0
-        return min(99, self.progress.furthest_ms * 100 // self.lesson.duration_ms)
+        return min(99, self.progress.furthest_ms * 100 // self.length_ms)
 
 
 def course_lessons_progress(*, course: Course, enrolment: Enrolment | None) -> list[LessonRow]:
@@ -154,7 +163,11 @@ def course_lessons_progress(*, course: Course, enrolment: Enrolment | None) -> l
     progress: dict[int, LessonProgress] = {}
     if enrolment is not None:
         progress = {row.lesson_id: row for row in enrolment.progress.all()}
-    return [LessonRow(lesson=lesson, progress=progress.get(lesson.pk)) for lesson in lessons]
+    live = lessons_live(lessons=lessons)
+    return [
+        LessonRow(lesson=lesson, progress=progress.get(lesson.pk), live=live.get(lesson.pk))
+        for lesson in lessons
+    ]
 
 
 def lesson_progress_of(*, lesson: Lesson, enrolment: Enrolment | None) -> LessonProgress | None:
@@ -347,3 +360,67 @@ def bureaus_to_ask(*, organisation: Organisation) -> list[Organisation]:
     )
     province = organisation.region.code[:2] if organisation.region else ""
     return sorted(bureaus, key=lambda b: not (b.region and b.region.code[:2] == province))
+
+
+# --- live lessons: the room before and while it is on, its replay after ---------------------
+
+
+class LiveState:
+    """Where a live lesson is: its room still to come or on air, its replay being made, the
+    replay playable, or not playable (hidden, deleted, failed; the room gone or taken down)."""
+
+    UPCOMING = "upcoming"
+    PROCESSING = "processing"
+    PLAYABLE = "playable"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class LiveLesson:
+    state: str
+    room: Room | None
+    replay: Replay | None
+
+    @property
+    def length_ms(self) -> int:
+        return int(self.replay.duration * 1000) if self.replay is not None else 0
+
+
+def lesson_live(*, lesson: Lesson) -> LiveLesson:
+    """A live lesson's room and replay. The replay played is the room's longest one the public
+    may watch (ready, the room not hidden, its file there); a room that ended without one is
+    still making it while a recording is unfinished, else its replay is not playable."""
+    room = (
+        Room.objects.select_related("organisation").filter(pk=lesson.room_id).first()
+        if lesson.room_id is not None
+        else None
+    )
+    if room is None or live_selectors.room_is_hidden(room=room):
+        return LiveLesson(state=LiveState.UNAVAILABLE, room=None, replay=None)
+    for replay in replays_public().filter(room=room).order_by("-duration", "pk"):
+        if replay_file_exists(replay):
+            return LiveLesson(state=LiveState.PLAYABLE, room=room, replay=replay)
+    if room.state != Room.State.ENDED:
+        return LiveLesson(state=LiveState.UPCOMING, room=room, replay=None)
+    if Replay.objects.filter(room=room, state=Replay.State.RECORDING).exists():
+        return LiveLesson(state=LiveState.PROCESSING, room=room, replay=None)
+    return LiveLesson(state=LiveState.UNAVAILABLE, room=room, replay=None)
+
+
+def lessons_live(*, lessons: list[Lesson]) -> dict[int, LiveLesson]:
+    """lesson_live of each live lesson among `lessons` (a course has a handful at most)."""
+    return {
+        lesson.pk: lesson_live(lesson=lesson)
+        for lesson in lessons
+        if lesson.kind == Lesson.Kind.LIVE
+    }
+
+
+def rooms_for_lessons(*, organisation_id: int) -> list[Room]:
+    """The rooms a course's publisher may make a live lesson of: its own, not taken down,
+    soonest first (ended ones too: their replay becomes the lesson)."""
+    return list(
+        Room.objects.filter(organisation_id=organisation_id, taken_down_at__isnull=True).order_by(
+            "-planned_start", "-pk"
+        )[:100]
+    )

@@ -35,8 +35,10 @@ from daigang.courses.models import (
     LessonProgress,
 )
 from daigang.courses.pdf import certificate_pdf_render
+from daigang.courses.selectors import lesson_live
 from daigang.hiring.models import Application
 from daigang.hiring.notifications import notification_send
+from daigang.live.models import Room
 from daigang.rules.refusals import fields_errors
 from daigang.rules.terms import PUBLIC_RULES
 
@@ -183,9 +185,11 @@ def lesson_save(
     kind: str,
     body: str,
     video: File | None = None,
+    room: Room | None = None,
 ) -> Lesson:
     """Create or edit a lesson. A video is checked by content now and transcoded later
-    (`manage.py transcode_lessons`): the lesson shows 处理中 until then."""
+    (`manage.py transcode_lessons`): the lesson shows 处理中 until then. A live lesson is one
+    of the publisher's rooms: its page links to the room until it ends, then plays its replay."""
     _course_check(user=by, course=course)
     title, body = title.strip(), body.strip()
     errors: dict[str, list[ValidationError]] = {}
@@ -193,8 +197,12 @@ def lesson_save(
         errors["title"] = [ValidationError(_("请填写课时名称"))]
     elif len(title) > TITLE_MAX:
         errors["title"] = [ValidationError(_("课时名称最多80个字"))]
-    if kind not in (Lesson.Kind.VIDEO, Lesson.Kind.TEXT):
+    if kind not in Lesson.Kind.values:
         errors["kind"] = [ValidationError(_("请选择课时类型"))]
+    if kind == Lesson.Kind.LIVE and (
+        room is None or room.organisation_id != _publisher_of(course) or room.taken_down_at
+    ):
+        errors["room"] = [ValidationError(_("直播课时请选择本机构的一个直播间"))]
     if len(body) > BODY_MAX:
         errors["body"] = [ValidationError(_("正文最多20000个字"))]
     if kind == Lesson.Kind.TEXT and not body:
@@ -222,6 +230,7 @@ def lesson_save(
         elif lesson.course_id != course.pk:
             raise Refused("not_found", _("没有找到"), status=404)
         lesson.title, lesson.kind, lesson.body = title, kind, body
+        lesson.room = room if kind == Lesson.Kind.LIVE else None
         if video is not None:
             old = [f for f in (lesson.original, lesson.video, lesson.poster) if f]
             digest = hashlib.sha256()
@@ -332,11 +341,19 @@ def lesson_progress_record(
     enrolment = Enrolment.objects.filter(course_id=lesson.course_id, user=user).first()
     if enrolment is None:
         raise Refused("not_enrolled", _("请先报名学习这门课程"), status=409)
-    if not lesson.is_watchable():
+    length_ms = lesson.duration_ms
+    if lesson.kind == Lesson.Kind.LIVE:
+        # Its replay, under the same rule as a video: a replay hidden, deleted or failed
+        # cannot be watched, so the lesson cannot be completed.
+        live = lesson_live(lesson=lesson)
+        if live.replay is None:
+            raise Refused("not_ready", _("这个课时还不能观看"), status=409)
+        length_ms = live.length_ms
+    elif not lesson.is_watchable():
         raise Refused("not_ready", _("这个课时还不能观看"), status=409)
     position_ms = max(0, int(position_s * 1000))
-    if lesson.duration_ms:
-        position_ms = min(position_ms, lesson.duration_ms)
+    if length_ms:
+        position_ms = min(position_ms, length_ms)
     with transaction.atomic():
         LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
         progress = LessonProgress.objects.select_for_update().get(
@@ -347,8 +364,7 @@ def lesson_progress_record(
         progress.updated_at = now
         newly = False
         if progress.completed_at is None and (
-            ended
-            or (lesson.duration_ms and progress.furthest_ms >= COMPLETE_SHARE * lesson.duration_ms)
+            ended or (length_ms and progress.furthest_ms >= COMPLETE_SHARE * length_ms)
         ):
             progress.completed_at = now
             newly = True

@@ -51,3 +51,9 @@ def certificate_attach_forms(context: Any, application: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "next": context.get("request").get_full_path() if context.get("request") else "",
     }
+
+
+@register.filter
+def live_of(live: dict[int, Any], lesson_id: int) -> Any:
+    """The LiveLesson of a lesson in a {lesson id: LiveLesson} map (None: not a live lesson)."""
+    return live.get(lesson_id)

@@ -141,6 +141,7 @@ def manage_course(
             }
         )
         status = 200
+    lessons = list(course.lessons.all())
     return render(
         request,
         "courses/manage_course.html",
@@ -148,7 +149,8 @@ def manage_course(
             "publisher": publisher,
             "course": course,
             "form": form,
-            "lessons": list(course.lessons.all()),
+            "lessons": lessons,
+            "live": selectors.lessons_live(lessons=lessons),
         },
         status=status,
     )
@@ -180,15 +182,29 @@ def _lesson_form_page(
     return render(
         request,
         "courses/manage_lesson_form.html",
-        {"publisher": publisher, "course": course, "lesson": lesson, "form": form},
+        {
+            "publisher": publisher,
+            "course": course,
+            "lesson": lesson,
+            "form": form,
+            "live": selectors.lesson_live(lesson=lesson)
+            if lesson is not None and lesson.kind == Lesson.Kind.LIVE
+            else None,
+        },
         status=400 if form.is_bound else 200,
+    )
+
+
+def _lesson_form(publisher: Organisation, *args: Any, **kwargs: Any) -> LessonForm:
+    return LessonForm(
+        *args, rooms=selectors.rooms_for_lessons(organisation_id=publisher.pk), **kwargs
     )
 
 
 def _lesson_post(
     request: AuthenticatedRequest, publisher: Organisation, course: Course, lesson: Lesson | None
 ) -> HttpResponse:
-    form = LessonForm(request.POST, request.FILES)
+    form = _lesson_form(publisher, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,6 +216,7 @@ def _lesson_post(
                 kind=data["kind"],
                 body=data.get("body") or "",
                 video=data.get("video") or None,
+                room=form.room_chosen(),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
@@ -223,7 +240,7 @@ def manage_lesson_new(
     if request.method == "POST":
         return _lesson_post(request, publisher, course, None)
     return _lesson_form_page(
-        request, publisher, course, None, LessonForm(initial={"kind": "video"})
+        request, publisher, course, None, _lesson_form(publisher, initial={"kind": "video"})
     )
 
 
@@ -237,7 +254,15 @@ def manage_lesson(
     lesson = selectors.lesson_of_course(course=course, lesson_id=lesson_id)
     if request.method == "POST":
         return _lesson_post(request, publisher, course, lesson)
-    form = LessonForm(initial={"title": lesson.title, "kind": lesson.kind, "body": lesson.body})
+    form = _lesson_form(
+        publisher,
+        initial={
+            "title": lesson.title,
+            "kind": lesson.kind,
+            "body": lesson.body,
+            "room": lesson.room_id or "",
+        },
+    )
     return _lesson_form_page(request, publisher, course, lesson, form)
 
 

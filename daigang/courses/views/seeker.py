@@ -104,14 +104,11 @@ def lesson_page(request: AuthenticatedRequest, course_id: int, lesson_id: int) -
     rows = selectors.course_lessons_progress(course=course, enrolment=enrolment)
     index = next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
     progress = rows[index].progress
+    live, length_ms = rows[index].live, rows[index].length_ms
     resume_s = 0.0
     if progress is not None and progress.completed_at is None:
         resume_s = progress.position_ms / 1000
-    elif (
-        progress is not None
-        and lesson.duration_ms
-        and progress.position_ms < lesson.duration_ms - 1000
-    ):
+    elif progress is not None and length_ms and progress.position_ms < length_ms - 1000:
         resume_s = progress.position_ms / 1000
     return render(
         request,
@@ -119,6 +116,7 @@ def lesson_page(request: AuthenticatedRequest, course_id: int, lesson_id: int) -
         {
             "course": course,
             "lesson": lesson,
+            "live": live,
             "row": rows[index],
             "rows": rows,
             "number": index + 1,
