@@ -6,15 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
-# Chat frames are small and go to every viewer: compressing each per socket doubles the CPU
-# per frame (bench/chat_fanout --deflate); the sans-I/O websockets protocol is the cheapest.
-UVICORN = $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
-          --ws websockets-sansio --ws-per-message-deflate false
 PORT   ?= 8000
-# Web processes behind the one port (`make serve WORKERS=4`); above 1 needs REDIS_URL and
-# STREAM_RELAY=process (the relay in its own process, started beside them) or STREAM_SERVER_URL
-# (config/settings.py says why).
+# Web processes behind the one port (`make serve WORKERS=4`), each listening on a socket of its
+# own so that connections spread over them (daigang/core/serve.py says why not uvicorn
+# --workers); above 1 needs REDIS_URL and STREAM_RELAY=process (the relay in its own process,
+# started beside them) or STREAM_SERVER_URL (config/settings.py says why).
 WORKERS ?= 1
+SERVE = $(BIN)/python -m daigang.core.serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 # collectstatic's output (daigang.core.static_files); settings read the same variable.
 STATIC_ROOT ?= staticfiles
 STATIC := $(STATIC_ROOT)/staticfiles.json
@@ -37,7 +35,7 @@ $(STATIC): $(STAMP) $(shell find static -type f)
 run: install $(STATIC)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(UVICORN)
+	$(SERVE)
 
 # With STREAM_RELAY=process (and REDIS_URL) the relay runs beside the web processes and stops
 # with them (Ctrl-C or SIGTERM: it drains, its rooms are interrupted, not ended).
@@ -45,9 +43,9 @@ serve: install $(STATIC)
 ifeq ($(STREAM_RELAY),process)
 	$(BIN)/python manage.py relay & relay=$$!; \
 	trap 'kill -TERM $$relay 2>/dev/null; wait $$relay' EXIT INT TERM; \
-	WEB_WORKERS=$(WORKERS) $(UVICORN) --workers $(WORKERS)
+	$(SERVE)
 else
-	WEB_WORKERS=$(WORKERS) $(UVICORN) --workers $(WORKERS)
+	$(SERVE)
 endif
 
 # The relay alone (STREAM_RELAY=process, REDIS_URL): a machine of its own, or beside `make serve`

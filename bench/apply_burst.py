@@ -27,7 +27,7 @@ What it does:
        0 lost, 0 duplicated, every retry answered with the same id, no errors.
 
 --processes N (needs REDIS_URL): after the runs above, the fast path again against a server of
-N processes (uvicorn --workers N with WEB_WORKERS=N, as `make serve WORKERS=N`; the one-process
+N processes (daigang.core.serve --workers N, as `make serve WORKERS=N`; the one-process
 server of the same invocation used the same REDIS_URL), on a job of its own, and the ratio of
 the two with the target >= 1.5x. Each run also prints how busy the whole machine was (every
 core, /proc/stat): on a machine whose cores the load generator, PostgreSQL and the server
@@ -163,12 +163,13 @@ class SyncOnlyMiddleware:
 urlpatterns: list = []  # filled in by _serve() so ROOT_URLCONF can point at this module
 
 
-def _serve(port: int, workers: int) -> None:
-    import uvicorn
+def _serve(port: int, workers: int) -> int:
+    from daigang.core.serve import serve
 
-    # Each worker imports the app through this module's __getattr__ below.
-    uvicorn.run(
-        "bench.apply_burst:application",
+    # As `make serve WORKERS=N`. Each process imports the app through this module's
+    # __getattr__ below.
+    return serve(
+        app="bench.apply_burst:application",
         host=HOST,
         port=port,
         workers=workers,
@@ -775,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="web processes (daigang.core.serve)")
     parser.add_argument(
         "--processes",
         type=int,
@@ -799,8 +800,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.serve:
-        _serve(args.port, args.workers)
-        return 0
+        return _serve(args.port, args.workers)
     run(
         clients=args.clients,
         seconds=args.seconds,
@@ -865,7 +865,7 @@ def run(
 
         print(
             f"daigang apply burst — {connection.vendor}, {clients} clients, "
-            f"{seconds:g} s per run, {workers} uvicorn worker(s)"
+            f"{seconds:g} s per run, {workers} web process(es)"
             + (f" then {processes}, " if processes > 1 else ", ")
             + f"{os.cpu_count()} CPUs"
         )
@@ -893,7 +893,9 @@ def run(
         results["ratio"] = _summary(results["fast"], results["plain"])
         if processes > 1:
             _server_stop(proc)
-            print(f"\n  the fast path again, served by {processes} processes (uvicorn --workers):")
+            print(
+                f"\n  the fast path again, served by {processes} processes (daigang.core.serve --workers):"
+            )
             port, proc = _server_start(processes, env)
             asyncio.run(_warm_up(port, seed, warm, plain=False))
             name = f"fast×{processes}"
