@@ -39,8 +39,9 @@ work: on a busy machine every figure moves); then daigang's ratios to the two ba
 messages reach the server less than 2 s apart); they are not expected and not counted lost.
 
 --processes N (needs REDIS_URL) runs daigang twice: one server process, then N processes
-(uvicorn as `make serve WORKERS=N` runs it, each on a port of its own so the bench splits the
-viewers evenly; one SQLite database and one Redis shared), the viewers split across the
+(uvicorn with `make serve`'s options, each on a port of its own so the bench splits the
+viewers exactly evenly, where `make serve WORKERS=N` leaves the split to the kernel's hash
+(daigang.core.serve); one database and one Redis shared), the viewers split across the
 processes and the senders taking turns on each; CPU is summed over the processes. It prints
 the N-process figures beside the one-process run of the same invocation, and "subs": the
 room's subscribers in Redis (PUBSUB NUMSUB of its group channel) once everyone has joined —
@@ -545,8 +546,9 @@ async def run_one(
     processes: int = 1,
 ) -> Result:
     result = Result(impl=impl, viewers=viewers, processes=processes)
-    # Several processes: each its own port (as uvicorn --workers shares one, but here the bench
-    # decides which viewer goes where, so the split is even), all on the same Redis and database.
+    # Several processes: each its own port (`make serve` puts them on one, split by the kernel's
+    # hash; here the bench decides which viewer goes where, so the split is exactly even), all
+    # on the same Redis and database.
     ports = [_free_port() for _ in range(processes)]
     servers = [
         subprocess.Popen(
