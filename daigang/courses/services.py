@@ -232,7 +232,8 @@ def lesson_save(
         lesson.title, lesson.kind, lesson.body = title, kind, body
         lesson.room = room if kind == Lesson.Kind.LIVE else None
         if video is not None:
-            old = [f for f in (lesson.original, lesson.video, lesson.poster) if f]
+            # Names, not the files: saving the new original renames `lesson.original` itself.
+            old = [f.name for f in (lesson.original, lesson.video, lesson.poster) if f]
             digest = hashlib.sha256()
             video.seek(0)
             for chunk in iter(lambda: video.read(1024 * 1024), b""):
@@ -243,8 +244,8 @@ def lesson_save(
             lesson.video, lesson.poster = "", ""  # type: ignore[assignment]
             lesson.video_state, lesson.video_error = Lesson.VideoState.PROCESSING, ""
             lesson.duration_ms = 0
-            for stored in old:
-                transaction.on_commit(functools.partial(stored.storage.delete, stored.name))
+            for name in old:
+                transaction.on_commit(functools.partial(lesson.original.storage.delete, name))
         lesson.save()
     return lesson
 

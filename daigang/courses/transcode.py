@@ -31,15 +31,20 @@ def lesson_transcode(*, lesson: Lesson) -> Lesson:
             result = video_stored_transcode(stored=lesson.original, folder=Path(folder))
         except VIDEO_TRANSCODE_ERRORS as exc:
             logger.warning("lesson %s: transcoding failed: %s", lesson.pk, exc)
-            Lesson.objects.filter(pk=lesson.pk, video_sha=version).update(
+            Lesson.objects.filter(
+                pk=lesson.pk, video_sha=version, video_state=Lesson.VideoState.PROCESSING
+            ).update(
                 video_state=Lesson.VideoState.FAILED,
                 video_error=_("视频无法转码，请换一个文件重新上传"),
             )
-            lesson.refresh_from_db()
-            return lesson
+            return Lesson.objects.filter(pk=lesson.pk).first() or lesson
         with transaction.atomic():
             current = Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
-            if current is None or current.video_sha != version:
+            if (
+                current is None
+                or current.video_sha != version
+                or current.video_state != Lesson.VideoState.PROCESSING
+            ):
                 return current or lesson
             original = current.original.name
             with result.mp4.open("rb") as mp4:

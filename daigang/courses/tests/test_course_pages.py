@@ -20,7 +20,7 @@ from daigang.core.video import video_sample_make
 from daigang.courses.models import Certificate, Course, Lesson
 from daigang.courses.services import course_enrol, lesson_progress_record, lesson_save
 from daigang.courses.testing import course_make, course_owner, video_lesson_add
-from daigang.courses.transcode import lessons_transcode
+from daigang.courses.transcode import lesson_transcode, lessons_transcode
 from daigang.fairs.testing import bureau_make
 from daigang.hiring.models import Stage, StageChange
 from daigang.hiring.testing import application_make, seeker_make
@@ -119,6 +119,64 @@ def test_an_uploaded_video_is_processing_until_the_job_makes_a_480p_mp4_and_drop
     assert lesson.poster and lesson.duration_ms >= 900
     assert not lesson.original
     assert not original.exists()
+
+
+def test_uploads_over_a_video_keep_the_newest_original_and_delete_every_older_file(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    # given a video lesson already transcoded (its MP4 and poster on disk)
+    course = course_make(bureau=bureau_make(), text_lessons=0, video_lessons=1, publish=False)
+    lesson = course.lessons.get()
+    by = course_owner(bureau=course.bureau)
+    old_files = [Path(lesson.video.path), Path(lesson.poster.path)]
+    assert all(path.exists() for path in old_files)
+
+    def upload(name: str, seconds: float) -> Lesson:
+        clip = video_sample_make(path=tmp_path / name, seconds=seconds)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lesson_save(
+                course=course,
+                by=by,
+                lesson=Lesson.objects.get(pk=lesson.pk),
+                title=lesson.title,
+                kind=Lesson.Kind.VIDEO,
+                body="",
+                video=SimpleUploadedFile(name, clip.read_bytes()),
+            )
+
+    # when the bureau uploads another video, and a third before the job has run
+    second = Path(upload("second.mp4", 1).original.path)
+    lesson = upload("third.mp4", 2)
+    # then only the newest original is kept, the old MP4 and poster are gone,
+    # and the job turns it into a playable lesson
+    assert lesson.video_state == Lesson.VideoState.PROCESSING
+    assert Path(lesson.original.path).exists()
+    assert not second.exists()
+    assert not any(path.exists() for path in old_files)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lessons_transcode() == 1
+    lesson.refresh_from_db()
+    assert lesson.video_state == Lesson.VideoState.READY
+    assert Path(lesson.video.path).exists()
+
+
+def test_a_second_transcoder_that_finds_the_original_gone_leaves_a_ready_lesson_ready(
+    django_capture_on_commit_callbacks,
+):
+    # given a lesson one job run took while another finished it and deleted the original
+    course = course_make(bureau=bureau_make(), publish=False)
+    lesson = Lesson.objects.create(
+        course=course, title="两次", kind="video", video_state="processing", video_sha="x"
+    )
+    lesson.original.save("gone", io.BytesIO(b"not a video at all"), save=True)  # type: ignore[arg-type]
+    taken = Lesson.objects.get(pk=lesson.pk)
+    Lesson.objects.filter(pk=lesson.pk).update(video_state=Lesson.VideoState.READY)
+    # when the slower run fails to read the file
+    lesson_transcode(lesson=taken)
+    # then the lesson stays 已就绪
+    lesson.refresh_from_db()
+    assert lesson.video_state == Lesson.VideoState.READY
+    assert not lesson.video_error
 
 
 def test_a_file_ffmpeg_cannot_decode_is_marked_failed_with_the_reason():
