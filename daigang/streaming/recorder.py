@@ -10,7 +10,10 @@ seeks without reading the whole file) and finalizes the file when the room's rel
 
 The event loop never waits for the disk: `push` is a queue put. The database is written from
 the recorder's thread through `RecordingHooks` (daigang.live.replays' services, set by the
-caller), in the web process and in the relay's own process alike.
+caller), in the web process and in the relay's own process alike. A disk (or database) that
+stalls cannot take the relay's memory with it: past `queue_max_bytes` waiting, the recorder
+drops what comes until the queue is down to half and the next video keyframe arrives; the
+replay has a gap there and the result (and the log) says how many packets it lost.
 
 Publish segments: a publisher that comes back after an interruption continues the same file
 (its timestamps go on after the last ones). Each segment's start is noted as (wall clock,
@@ -37,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 _STOP = object()
 _SEGMENT = object()
+
+# Packets waiting for the disk, at most: about 100 s of a 2.5 Mbit/s room.
+QUEUE_MAX_BYTES = 32 * 1024 * 1024
 
 
 def vp8_keyframe_size(data: bytes) -> tuple[int, int] | None:
@@ -65,27 +71,59 @@ class RecordingResult:
     # (unix time, seconds into the recording) at the start of each publish segment.
     segments: list[tuple[float, float]] = field(default_factory=list)
     error: str = ""
+    # Packets dropped while the queue was full (the replay has a gap for each time it was).
+    dropped: int = 0
 
 
 class Recorder:
     """One room's recording. `push_video`/`push_audio`/`segment_mark`/`close` from any thread
     (the relay loop); everything else runs in the recorder's thread."""
 
-    def __init__(self, *, hooks: RecordingHooks, name: str = "recorder") -> None:
+    def __init__(
+        self,
+        *,
+        hooks: RecordingHooks,
+        name: str = "recorder",
+        queue_max_bytes: int = QUEUE_MAX_BYTES,
+    ) -> None:
         self.hooks = hooks
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._queue_max_bytes = queue_max_bytes
+        self._queued_bytes = 0  # written under _lock: pushed from the loop, taken by the thread
+        self._lock = threading.Lock()
+        self._dropping = False
+        self.dropped = 0
         # Not a daemon: a process exiting (the relay drained) waits for the file's end.
         self._thread = threading.Thread(target=self._run, name=name, daemon=False)
         self._closed = False
         self._thread.start()
 
+    @property
+    def queued_bytes(self) -> int:
+        return self._queued_bytes
+
     def push_video(self, packet: av.Packet) -> None:
         if not self._closed:
-            self._queue.put(("v", bytes(packet), packet.pts, packet.is_keyframe))
+            self._push("v", bytes(packet), packet.pts, packet.is_keyframe)
 
     def push_audio(self, packet: av.Packet) -> None:
         if not self._closed:
-            self._queue.put(("a", bytes(packet), packet.pts, False))
+            self._push("a", bytes(packet), packet.pts, False)
+
+    def _push(self, kind: str, data: bytes, pts: int | None, keyframe: bool) -> None:
+        with self._lock:
+            queued = self._queued_bytes
+            if self._dropping and kind == "v" and keyframe and queued <= self._queue_max_bytes // 2:
+                self._dropping = False
+                logger.warning("recorder: resuming after %d dropped packets", self.dropped)
+            elif not self._dropping and queued + len(data) > self._queue_max_bytes:
+                self._dropping = True
+                logger.warning("recorder: %d bytes wait for the disk; dropping", queued)
+            if self._dropping:
+                self.dropped += 1
+                return
+            self._queued_bytes = queued + len(data)
+        self._queue.put((kind, data, pts, keyframe))
 
     def segment_mark(self) -> None:
         """A publisher (re)starts: the next video packet opens a publish segment."""
@@ -115,6 +153,8 @@ class Recorder:
                     segment_wanted = True
                     continue
                 kind, data, pts, keyframe = cast(tuple[str, bytes, int, bool], item)
+                with self._lock:
+                    self._queued_bytes -= len(data)
                 if writer is None:
                     size = vp8_keyframe_size(data) if kind == "v" and keyframe else None
                     if size is None:
@@ -143,7 +183,13 @@ class Recorder:
         if writer is not None and recording is not None:
             try:
                 duration, length = writer.close()
-                result = RecordingResult(ok=True, duration=duration, size=length, segments=segments)
+                result = RecordingResult(
+                    ok=True,
+                    duration=duration,
+                    size=length,
+                    segments=segments,
+                    dropped=self.dropped,
+                )
             except Exception as exc:
                 logger.exception("recorder: the recording could not be finished")
                 result = RecordingResult(ok=False, error=str(exc)[:200])
@@ -165,6 +211,8 @@ class Recorder:
             try:
                 self._queue.get_nowait()
             except queue.Empty:
+                with self._lock:
+                    self._queued_bytes = 0
                 return
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import fractions
+import itertools
+import threading
 import time
 from pathlib import Path
 
@@ -135,6 +137,43 @@ def test_nothing_is_written_when_no_recording_is_wanted(tmp_path, encoders):
     recorder.join(10)
     # then
     assert finished == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_stalled_disk_costs_a_gap_in_the_replay_not_the_relays_memory(tmp_path, encoders):
+    # given a recorder whose disk stalls at the start, with room for 8 kB of packets (about 1 s here)
+    stalled = threading.Event()
+    written = Written(tmp_path / "replay.webm")
+
+    def begin() -> tuple[int, Path]:
+        stalled.wait(10)
+        return 1, written.path
+
+    hooks = RecordingHooks(begin=begin, finish=lambda _id, result: written.results.append(result))
+    recorder = Recorder(hooks=hooks, queue_max_bytes=8_000)
+    try:
+        # when 3 s of media arrive while it is stalled
+        record(recorder, encoders, seconds=3, source_start=0)
+        # then no more than the bound waits, and the rest is counted as dropped
+        assert recorder.queued_bytes <= 8_000
+        assert recorder.dropped > 0
+        # when the disk comes back, and the publisher reconnects for 3 s more
+        stalled.set()
+        deadline = time.monotonic() + 10
+        while recorder.queued_bytes and time.monotonic() < deadline:
+            time.sleep(0.02)
+        record(recorder, encoders, seconds=3, source_start=0)
+    finally:
+        stalled.set()
+        recorder.close()
+        recorder.join(10)
+    # then the replay holds the start and what came after the next keyframe, with a gap
+    [result] = written.results
+    assert result.ok and result.dropped == recorder.dropped
+    with av.open(str(written.path)) as container:
+        times = [float(frame.time) for frame in container.decode(video=0)]
+    gap, after = max((b - a, b) for a, b in itertools.pairwise(times))
+    assert times[0] == 0 and times == sorted(times) and 5.5 < times[-1] < 6.1
+    assert gap > 1.0 and after >= 2.9  # it picks up again no sooner than the publisher came back
 
 
 @pytest.mark.webrtc
