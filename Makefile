@@ -54,12 +54,15 @@ RELAY_INDEX ?= 0
 relay:
 	$(BIN)/python manage.py relay --index $(RELAY_INDEX)
 
-# Debian's chromium for the real-browser tests (never a downloaded browser build).
+# Debian's chromium for the real-browser tests (never a downloaded browser build), and the
+# Chinese fonts a phone has: without them every character is a box of another width, and the
+# tests that measure the pages (tap targets, the first screen) measure something else.
 chromium:
-	@test -x /usr/bin/chromium || { \
+	@test -x /usr/bin/chromium && fc-list :lang=zh-cn family | grep -q . || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk \
+	    >/dev/null; }
 
 # Debian's espeak-ng reads jobs aloud (听岗位) for phones without a Chinese voice; its Mandarin
 # voice comes in the package, nothing is downloaded at run time (daigang.jobs.listen).
