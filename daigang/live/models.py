@@ -334,6 +334,9 @@ class Replay(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while a job rewrites the file to silence a stretch (daigang.replays.redaction):
+    # one rewrite of a file at a time.
+    redacting_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("回放")
@@ -342,6 +345,26 @@ class Replay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id}/{self.pk}"
+
+
+class ReplayRedaction(models.Model):
+    """A stretch of a replay whose sound must go: a 连麦 guest's voice after the guest deleted
+    their account. In wall-clock time, placed on the recording once it is finished and made
+    silent by a job (daigang.replays.redaction)."""
+
+    replay = models.ForeignKey(Replay, on_delete=models.CASCADE, related_name="redactions")
+    start_at = models.DateTimeField()
+    # None: to the end of the recording (the guest was still on air).
+    end_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["replay", "start_at"]
+        indexes = [models.Index(fields=["done_at"], name="replay_redaction_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.replay_id}: {self.start_at:%H:%M:%S}–{self.end_at or '…'}"
 
 
 class ReplayView(models.Model):

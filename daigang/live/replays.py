@@ -81,7 +81,8 @@ class Chapter:
     end: float
 
 
-def _offset(replay: Replay, at: dt.datetime) -> float:
+def replay_offset(replay: Replay, at: dt.datetime) -> float:
+    """Where wall time `at` falls in the recording, in seconds (see the module's text)."""
     segments = [(float(t), float(s)) for t, s in replay.segments] or [
         (replay.started_at.timestamp(), 0.0)
     ]
@@ -113,7 +114,7 @@ def replay_chapters(*, replay: Replay) -> list[Chapter]:
     marks: list[tuple[float, int | None]] = []
     if before is not None:
         marks.append((0.0, before.job_id))
-    marks += [(_offset(replay, event.at), event.job_id) for event in events]
+    marks += [(replay_offset(replay, event.at), event.job_id) for event in events]
     chapters: list[Chapter] = []
     for index, (start, job_id) in enumerate(marks):
         end = marks[index + 1][0] if index + 1 < len(marks) else replay.duration

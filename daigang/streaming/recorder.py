@@ -296,3 +296,84 @@ def room_recorder(room_id: int) -> Recorder | None:
         begin=lambda: replays.replay_recording_begin(room_id=room_id), finish=finish
     )
     return Recorder(hooks=hooks, name=f"relay-record-{room_id}")
+
+
+def opus_packet_samples(data: bytes) -> int:
+    """How many 48 kHz samples an Opus packet holds, from its TOC byte (RFC 6716 3.1); 0 for
+    a packet too short to say."""
+    if not data:
+        return 0
+    config, code = data[0] >> 3, data[0] & 0x03
+    if config < 12:  # SILK: 10, 20, 40, 60 ms
+        per_frame = (480, 960, 1920, 2880)[config % 4]
+    elif config < 16:  # hybrid: 10, 20 ms
+        per_frame = (480, 960)[config % 2]
+    else:  # CELT: 2.5, 5, 10, 20 ms
+        per_frame = (120, 240, 480, 960)[config % 4]
+    if code == 0:
+        frames = 1
+    elif code in (1, 2):
+        frames = 2
+    else:
+        frames = data[1] & 0x3F if len(data) > 1 else 0
+    return frames * per_frame
+
+
+def _opus_silence(samples: int) -> bytes:
+    """One Opus packet of `samples` (at 48 kHz, stereo) of silence, as libopus encodes it."""
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.sample_rate = 48_000
+    encoder.layout = "stereo"  # type: ignore[attr-defined]
+    encoder.format = "s16"  # type: ignore[attr-defined]
+    encoder.time_base = AUDIO_TIME_BASE
+    encoder.options = {"frame_duration": str(samples * 1000 / 48_000)}
+    encoder.open()
+    packets: list[av.Packet] = []
+    for index in range(4):  # past the encoder's look-ahead: a packet of nothing but silence
+        frame = av.AudioFrame(format="s16", layout="stereo", samples=samples)
+        frame.sample_rate = 48_000
+        frame.pts = index * samples
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        packets += encoder.encode(frame)  # type: ignore[attr-defined]
+    return bytes(packets[-1])
+
+
+def webm_audio_silence(path: Path, spans: list[tuple[float, float]]) -> tuple[int, int]:
+    """Rewrite the recording at `path` with its audio silent within `spans` (seconds into
+    it): each Opus packet that overlaps one is replaced by a packet of silence of the same
+    length; the video and every other packet are copied as they are (no decode, no encode).
+    The new file replaces the old only once it is complete. (packets replaced, new size)."""
+    spans = sorted(spans)
+    temporary = path.with_name(f"{path.name}.redacting")
+    silence: dict[int, bytes] = {}
+    replaced = 0
+    try:
+        with av.open(str(path)) as source, av.open(str(temporary), "w", format="webm") as target:
+            streams = {
+                stream.index: target.add_stream_from_template(stream)  # type: ignore[arg-type]
+                for stream in source.streams
+                if stream.type in ("video", "audio")
+            }
+            for packet in source.demux():
+                out = streams.get(packet.stream.index)
+                if packet.dts is None or out is None:
+                    continue  # the demuxer's flush packet, or a stream the recorder never writes
+                if packet.stream.type == "audio" and packet.pts is not None and packet.time_base:
+                    start = float(packet.pts * packet.time_base)
+                    samples = opus_packet_samples(bytes(packet))
+                    end = start + samples / 48_000
+                    if samples and any(a < end and start < b for a, b in spans):
+                        if samples not in silence:
+                            silence[samples] = _opus_silence(samples)
+                        quiet = av.Packet(silence[samples])
+                        quiet.pts, quiet.dts = packet.pts, packet.dts
+                        quiet.duration, quiet.time_base = packet.duration, packet.time_base
+                        packet = quiet
+                        replaced += 1
+                packet.stream = out
+                target.mux(packet)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return replaced, path.stat().st_size

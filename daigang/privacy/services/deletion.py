@@ -8,6 +8,8 @@ What the law makes the platform keep is kept, anonymised; everything else goes:
   the legal record, its fingerprint must still verify); interview seats and chat messages,
   whose sender now reads "已注销用户". How long the kept applications stay: README "Personal
   information" (the retention job, daigang.privacy.services.retention).
+- silenced: their voice in the room replays that recorded them on mic (连麦), by the
+  `redact_replays` job (daigang.replays.redaction); the rest of each replay stays.
 - removed: notifications, the seeker's own withdrawal and decline reasons, the organisation's
   notes and tags on applications that never reached 已签约, onboarding check-in answers, the
   names and phones on contracts not yet signed by both, pending SMS codes for the number.
@@ -41,6 +43,7 @@ from daigang.fairs.models import FairReminder
 from daigang.hiring.models import STAGE_ROAD, Application, Note, Notification, Stage, StageChange
 from daigang.matchmaking.guidance import guidance_bookings_release
 from daigang.matchmaking.models import Assistance, Case, Dismissal
+from daigang.replays.redaction import guest_voice_redact
 
 DELETED_NAME = DELETED_USER_NAME
 # Applications that reached 已签约 back a contract: their notes stay with them.
@@ -109,6 +112,8 @@ def account_delete(*, user: User, now: dt.datetime | None = None) -> bool:
         Dismissal.objects.filter(seeker=locked).delete()
         # Their courses: progress, certificates (name and phone on the PDF) and attachments.
         seeker_courses_delete(user=locked)
+        # Their voice in replays of rooms where they were on mic: silenced by the next job run.
+        guest_voice_redact(user=locked)
         PhoneCode.objects.filter(phone=phone).delete()
         PhoneDevice.objects.filter(phone=phone).delete()
         for hook in account_deleted_hooks:

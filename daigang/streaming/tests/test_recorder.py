@@ -18,7 +18,12 @@ from daigang.live.lifecycle import room_end
 from daigang.live.models import Replay, Room
 from daigang.live.testing import room_make
 from daigang.streaming.media import AudioEncoder, RelayCounters, VideoEncoder
-from daigang.streaming.recorder import Recorder, RecordingHooks, vp8_keyframe_size
+from daigang.streaming.recorder import (
+    Recorder,
+    RecordingHooks,
+    opus_packet_samples,
+    vp8_keyframe_size,
+)
 from daigang.streaming.relay import relay_get
 from daigang.streaming.testing import Publisher, room_state_wait, wait_until
 
@@ -78,6 +83,15 @@ def test_a_vp8_keyframe_header_gives_the_picture_size_and_an_interframe_none(enc
 
     assert vp8_keyframe_size(bytes(packets[0])) == (640, 360)
     assert vp8_keyframe_size(bytes(later[0])) is None
+
+
+def test_an_opus_packets_length_is_read_from_its_toc_byte(encoders):
+    _, audio = encoders
+    packets = [p for _ in range(3) for p in audio.encode(audio_frame())]
+    assert packets and {opus_packet_samples(bytes(p)) for p in packets} == {960}
+    assert opus_packet_samples(bytes([(1 << 3) | 1])) == 2 * 960  # SILK 20 ms, two frames
+    assert opus_packet_samples(bytes([(16 << 3) | 3, 4])) == 4 * 120  # CELT 2.5 ms, four
+    assert opus_packet_samples(b"") == 0
 
 
 def test_the_relays_packets_make_a_webm_that_plays_and_seeks_to_a_keyframe(tmp_path, encoders):
