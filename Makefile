@@ -1,6 +1,7 @@
 # daigang — two commands on a fresh machine:
 #   make run    virtualenv, install, static files, migrate, demo data, serve http://127.0.0.1:8000
-#   make test   install what tests need (Debian's chromium and espeak-ng included), run the suite
+#               with the periodic jobs beside it
+#   make test   install what tests need (Debian's chromium, Chinese fonts and espeak-ng), run the suite
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -32,9 +33,13 @@ install: $(STAMP) espeak-ng
 $(STATIC): $(STAMP) $(shell find static -type f)
 	$(BIN)/python manage.py collectstatic --noinput --clear -v0
 
+# The periodic jobs (transcoding uploads, reminders, retention, …) run beside the server as the
+# deployment's timers would (manage.py periodic reads deploy/systemd/daigang-*.timer).
 run: install $(STATIC)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py periodic & jobs=$$!; \
+	trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs' EXIT INT TERM; \
 	$(SERVE)
 
 # With STREAM_RELAY=process (and REDIS_URL) the relay runs beside the web processes and stops
